@@ -1,0 +1,196 @@
+import { z } from 'zod';
+
+import type { AccessTokenSource, AppCredentials } from '../pinterest/client.js';
+import { PinterestError } from '../pinterest/errors.js';
+import { registerSecret } from '../pinterest/redact.js';
+import type { TokenResponse } from '../pinterest/schemas.js';
+
+const DAY_MS = 86_400_000;
+/** Refresh a little before the access token's stated expiry, so a request never starts with a dying token. */
+const ACCESS_TOKEN_SKEW_MS = 5 * 60_000;
+/** Continuous refresh tokens live 60 days from their last use; renew early and warn when that fails. */
+export const REFRESH_TOKEN_WARNING_MS = 14 * DAY_MS;
+
+/** What the credentials store keeps per Pinterest account (one key-value store record). */
+export const storedCredentialsSchema = z.object({
+    version: z.literal(1),
+    appId: z.string(),
+    environment: z.string(),
+    accessToken: z.string().min(1),
+    accessTokenExpiresAt: z.number(),
+    refreshToken: z.string().min(1),
+    refreshTokenExpiresAt: z.number().optional(),
+    scopes: z.array(z.string()),
+    updatedAt: z.string(),
+});
+export type StoredCredentials = z.infer<typeof storedCredentialsSchema>;
+
+export interface CredentialRecordStore {
+    /** Where the record lives, for messages ("key-value store pinterest-credentials, key …"). */
+    readonly description: string;
+    read(): Promise<StoredCredentials | undefined>;
+    write(record: StoredCredentials): Promise<void>;
+}
+
+export interface RefreshSetup {
+    app: AppCredentials;
+    /** The refresh token from the input; the stored one wins when present, being newer. */
+    refreshToken: string;
+    environment: string;
+    store: CredentialRecordStore;
+    /** `POST /oauth/token` with the refresh grant. */
+    refresh: (app: AppCredentials, refreshToken: string) => Promise<TokenResponse>;
+}
+
+export interface CredentialManagerOptions {
+    accessToken?: string;
+    refresh?: RefreshSetup;
+    now?: () => number;
+    log?: { info(message: string): void; warning(message: string): void };
+}
+
+/**
+ * Holds the user's Pinterest tokens for one run: hands out the current access token, refreshes it when it is
+ * missing, expired or rejected, and persists every rotated pair before using it, so that the next run, which
+ * still has the original (now dead) refresh token in its input, carries on with the newest one.
+ */
+export class CredentialManager implements AccessTokenSource {
+    private accessToken?: string;
+    private accessTokenExpiresAt?: number;
+    private refreshToken?: string;
+    private refreshTokenExpiresAt?: number;
+    private knownScopes?: string[];
+    private refreshing?: Promise<string>;
+    private readonly now: () => number;
+
+    private constructor(private readonly options: CredentialManagerOptions) {
+        this.now = options.now ?? Date.now;
+        this.accessToken = options.accessToken;
+        this.refreshToken = options.refresh?.refreshToken;
+        registerSecret(options.accessToken);
+        registerSecret(options.refresh?.refreshToken);
+        registerSecret(options.refresh?.app.appSecret);
+    }
+
+    static async open(options: CredentialManagerOptions): Promise<CredentialManager> {
+        const manager = new CredentialManager(options);
+        const stored = await options.refresh?.store.read();
+        if (stored) {
+            manager.adopt(stored);
+            options.log?.info(`Using the newest Pinterest tokens saved in ${options.refresh?.store.description}.`);
+        }
+        if (manager.refreshTokenExpiresWithin(REFRESH_TOKEN_WARNING_MS)) {
+            // Every refresh returns a refresh token good for another 60 days: renewing now keeps the chain alive.
+            await manager.refresh();
+        }
+        return manager;
+    }
+
+    /** Scopes granted to the token, when Pinterest told us (token responses carry them); undefined otherwise. */
+    get scopes(): readonly string[] | undefined {
+        return this.knownScopes;
+    }
+
+    get canRefresh(): boolean {
+        return this.options.refresh !== undefined;
+    }
+
+    async getAccessToken(): Promise<string> {
+        if (this.refreshing) return this.refreshing;
+        const expired = this.accessTokenExpiresAt !== undefined && this.accessTokenExpiresAt - ACCESS_TOKEN_SKEW_MS <= this.now();
+        if (this.accessToken && !(expired && this.canRefresh)) return this.accessToken;
+        return this.refresh();
+    }
+
+    async refreshAccessToken(rejected: string): Promise<string | undefined> {
+        if (!this.canRefresh) return undefined;
+        if (this.refreshing) return this.refreshing;
+        // Another request already swapped the token while this one was in flight.
+        if (this.accessToken && this.accessToken !== rejected) return this.accessToken;
+        return this.refresh();
+    }
+
+    /** A sentence for the run's status when the refresh token is about to run out, else undefined. */
+    expiryWarning(): string | undefined {
+        if (!this.refreshTokenExpiresWithin(REFRESH_TOKEN_WARNING_MS) || this.refreshTokenExpiresAt === undefined) return undefined;
+        const days = Math.max(0, Math.floor((this.refreshTokenExpiresAt - this.now()) / DAY_MS));
+        const date = new Date(this.refreshTokenExpiresAt).toISOString().slice(0, 10);
+        return `Warning: the Pinterest refresh token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}) and Pinterest did not extend it: authorise the app again (npm run auth) and put the new refreshToken in the input.`;
+    }
+
+    private refreshTokenExpiresWithin(ms: number): boolean {
+        return this.canRefresh && this.refreshTokenExpiresAt !== undefined && this.refreshTokenExpiresAt - this.now() < ms;
+    }
+
+    /** One refresh at a time: concurrent callers share it. */
+    private async refresh(): Promise<string> {
+        this.refreshing ??= this.refreshOnce().finally(() => {
+            this.refreshing = undefined;
+        });
+        return this.refreshing;
+    }
+
+    private async refreshOnce(): Promise<string> {
+        const setup = this.options.refresh;
+        if (!setup || !this.refreshToken) throw new Error('No refresh credentials were given, so the access token cannot be renewed.');
+        let response: TokenResponse;
+        try {
+            response = await setup.refresh(setup.app, this.refreshToken);
+        } catch (error) {
+            // Another run sharing these credentials may have rotated the token a moment ago: take its result.
+            const latest = error instanceof PinterestError && error.kind === 'refresh-rejected' ? await setup.store.read() : undefined;
+            if (!latest || latest.refreshToken === this.refreshToken) throw error;
+            this.adopt(latest);
+            if (latest.accessTokenExpiresAt - ACCESS_TOKEN_SKEW_MS > this.now()) return latest.accessToken;
+            response = await setup.refresh(setup.app, latest.refreshToken);
+        }
+
+        const record = this.recordFrom(response, setup);
+        registerSecret(record.accessToken);
+        registerSecret(record.refreshToken);
+        // Persist before use: if the run dies right after, the next run still holds the live refresh token.
+        await setup.store.write(record);
+        this.adopt(record);
+        this.options.log?.info(`Renewed the Pinterest access token and saved the rotated tokens in ${setup.store.description}.`);
+        return record.accessToken;
+    }
+
+    private recordFrom(response: TokenResponse, setup: RefreshSetup): StoredCredentials {
+        const now = this.now();
+        const refreshTokenExpiresAt = response.refresh_token_expires_at
+            ? response.refresh_token_expires_at * 1000
+            : response.refresh_token_expires_in
+              ? now + response.refresh_token_expires_in * 1000
+              : this.refreshTokenExpiresAt;
+        return {
+            version: 1,
+            appId: setup.app.appId,
+            environment: setup.environment,
+            accessToken: response.access_token,
+            accessTokenExpiresAt: now + response.expires_in * 1000,
+            // Pinterest always rotates today; keep the old token if an answer ever comes without one.
+            refreshToken: response.refresh_token ?? this.refreshToken ?? setup.refreshToken,
+            refreshTokenExpiresAt,
+            scopes: parseScopes(response.scope),
+            updatedAt: new Date(now).toISOString(),
+        };
+    }
+
+    private adopt(record: StoredCredentials): void {
+        registerSecret(record.accessToken);
+        registerSecret(record.refreshToken);
+        this.accessToken = record.accessToken;
+        this.accessTokenExpiresAt = record.accessTokenExpiresAt;
+        this.refreshToken = record.refreshToken;
+        this.refreshTokenExpiresAt = record.refreshTokenExpiresAt;
+        this.knownScopes = record.scopes.length > 0 ? record.scopes : undefined;
+    }
+}
+
+/** Pinterest lists granted scopes in one string; accept commas and spaces alike. */
+export function parseScopes(scope: string): string[] {
+    return scope
+        .split(/[\s,]+/)
+        .map((part) => part.trim())
+        .filter(Boolean);
+}

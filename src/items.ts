@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+import type { Board, ImageDetails, Pin } from './pinterest/schemas.js';
+
+/**
+ * Dataset items: flat camelCase records, one per board, pin or created pin. The schemas here are the contract
+ * `.actor/dataset_schema.json` displays; the types are inferred from them rather than written twice.
+ */
+
+const text = z.string().nullable();
+const count = z.number().int().nullable();
+
+export const boardItemSchema = z.object({
+    type: z.literal('board'),
+    id: z.string(),
+    name: z.string(),
+    description: text,
+    privacy: text,
+    pinCount: count,
+    followerCount: count,
+    collaboratorCount: count,
+    createdAt: text,
+    pinsModifiedAt: text,
+    ownerUsername: text,
+    coverImageUrl: text,
+    url: text,
+});
+export type BoardItem = z.infer<typeof boardItemSchema>;
+
+const metricCounters = z.record(z.string(), z.number().nullable());
+
+export const pinItemSchema = z.object({
+    type: z.literal('pin'),
+    id: z.string(),
+    title: text,
+    description: text,
+    link: text,
+    altText: text,
+    boardId: text,
+    boardSectionId: text,
+    mediaType: text,
+    imageUrl: text,
+    dominantColor: text,
+    createdAt: text,
+    url: z.string(),
+    metrics: z.object({ last90Days: metricCounters.optional(), lifetime: metricCounters.optional() }).optional(),
+});
+export type PinItem = z.infer<typeof pinItemSchema>;
+
+export const createdPinItemSchema = z.object({
+    type: z.literal('createdPin'),
+    status: z.literal('created'),
+    id: z.string(),
+    url: z.string(),
+    boardId: z.string(),
+    title: text,
+    description: text,
+    link: text,
+    altText: text,
+    imageUrl: text,
+    createdAt: text,
+});
+export type CreatedPinItem = z.infer<typeof createdPinItemSchema>;
+
+export type DatasetItem = BoardItem | PinItem | CreatedPinItem;
+
+export const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
+
+/**
+ * Board URLs are `/{username}/{slug}/`, and the API returns neither URL nor slug: Pinterest derives the slug
+ * from the name (lower case, runs of other characters become one hyphen), which is what this does.
+ */
+export function boardUrl(username: string | null | undefined, name: string): string | null {
+    const slug = name
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
+    return username && slug ? `https://www.pinterest.com/${encodeURIComponent(username)}/${slug}/` : null;
+}
+
+export function toBoardItem(board: Board): BoardItem {
+    const username = board.owner?.username ?? null;
+    return {
+        type: 'board',
+        id: board.id,
+        name: board.name,
+        description: board.description ?? null,
+        privacy: board.privacy ?? null,
+        pinCount: board.pin_count ?? null,
+        followerCount: board.follower_count ?? null,
+        collaboratorCount: board.collaborator_count ?? null,
+        createdAt: board.created_at ?? null,
+        pinsModifiedAt: board.board_pins_modified_at ?? null,
+        ownerUsername: username,
+        coverImageUrl: board.media?.image_cover_url ?? null,
+        url: boardUrl(username, board.name),
+    };
+}
+
+export function toPinItem(pin: Pin): PinItem {
+    const item: PinItem = {
+        type: 'pin',
+        id: pin.id,
+        title: pin.title ?? null,
+        description: pin.description ?? null,
+        link: pin.link ?? null,
+        altText: pin.alt_text ?? null,
+        boardId: pin.board_id ?? null,
+        boardSectionId: pin.board_section_id ?? null,
+        mediaType: pin.media?.media_type ?? null,
+        imageUrl: largestImageUrl(pin),
+        dominantColor: pin.dominant_color ?? null,
+        createdAt: pin.created_at ?? null,
+        url: pinUrl(pin.id),
+    };
+    if (pin.pin_metrics) item.metrics = toMetrics(pin.pin_metrics);
+    return item;
+}
+
+export function toCreatedPinItem(pin: Pin, requested: { boardId: string }): CreatedPinItem {
+    return {
+        type: 'createdPin',
+        status: 'created',
+        id: pin.id,
+        url: pinUrl(pin.id),
+        boardId: pin.board_id ?? requested.boardId,
+        title: pin.title ?? null,
+        description: pin.description ?? null,
+        link: pin.link ?? null,
+        altText: pin.alt_text ?? null,
+        imageUrl: largestImageUrl(pin),
+        createdAt: pin.created_at ?? null,
+    };
+}
+
+/** The widest image Pinterest offers: image pins list sizes, videos a cover, carousels per-slide sizes. */
+export function largestImageUrl(pin: Pin): string | null {
+    const media = pin.media;
+    if (!media) return null;
+    const candidates: ImageDetails[] = [...Object.values(media.images ?? {}), ...Object.values(media.items?.[0]?.images ?? {})];
+    const widest = candidates.reduce<ImageDetails | undefined>((best, image) => ((image.width ?? 0) > (best?.width ?? -1) ? image : best), undefined);
+    return widest?.url ?? media.cover_image_url ?? media.items?.[0]?.cover_image_url ?? null;
+}
+
+const camelCase = (key: string) => key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+
+/** `{"90d": {pin_click: 7}, "lifetime_metrics": {...}}` → `{last90Days: {pinClick: 7}, lifetime: {...}}`. */
+function toMetrics(raw: NonNullable<Pin['pin_metrics']>): NonNullable<PinItem['metrics']> {
+    const counters = (group: Record<string, number | null | undefined> | null | undefined) =>
+        group ? Object.fromEntries(Object.entries(group).map(([key, value]) => [camelCase(key), value ?? null])) : undefined;
+    const metrics: NonNullable<PinItem['metrics']> = {};
+    const last90Days = counters(raw['90d']);
+    const lifetime = counters(raw.lifetime_metrics);
+    if (last90Days) metrics.last90Days = last90Days;
+    if (lifetime) metrics.lifetime = lifetime;
+    return metrics;
+}

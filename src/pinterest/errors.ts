@@ -1,0 +1,137 @@
+import type { Operation } from './operations.js';
+import { redactSecrets } from './redact.js';
+
+/**
+ * What went wrong, as far as a user needs to know to fix it. `outcome-unknown` is special: a write may or
+ * may not have happened, so callers must reconcile before trying again instead of treating it as failed.
+ */
+export type PinterestErrorKind =
+    | 'invalid-token'
+    | 'missing-scope'
+    | 'trial-production'
+    | 'not-found'
+    | 'bad-request'
+    | 'rate-limited'
+    | 'spam-blocked'
+    | 'server-error'
+    | 'network'
+    | 'outcome-unknown'
+    | 'unexpected-response'
+    | 'refresh-rejected'
+    | 'app-credentials-rejected';
+
+export interface PinterestErrorDetails {
+    kind: PinterestErrorKind;
+    operation: Operation;
+    /** HTTP status, absent when no response arrived. */
+    status?: number;
+    /** Pinterest's own error `code` from the body. */
+    code?: number;
+    /** Pinterest's `message` (and `message_detail`), already redacted. */
+    apiMessage?: string;
+    /** `x-pinterest-rid`: the id Pinterest support asks for. */
+    requestId?: string;
+    /** Network error code such as ECONNRESET or ETIMEDOUT. */
+    networkCode?: string;
+    /** What the request was about, for messages: "board 549755885175". */
+    subject?: string;
+    /** Attempts made, retries included. */
+    attempts?: number;
+    /** Seconds until the rate limit resets, when known. */
+    resetSeconds?: number;
+}
+
+/** The one error type the client throws. `message` is a single actionable sentence, safe to show anywhere. */
+export class PinterestError extends Error {
+    override readonly name = 'PinterestError';
+    readonly kind: PinterestErrorKind;
+    readonly operation: Operation;
+    readonly status?: number;
+    readonly code?: number;
+    readonly apiMessage?: string;
+    readonly requestId?: string;
+    readonly networkCode?: string;
+
+    constructor(details: PinterestErrorDetails) {
+        super(describe(details));
+        this.kind = details.kind;
+        this.operation = details.operation;
+        this.status = details.status;
+        this.code = details.code;
+        this.apiMessage = details.apiMessage;
+        this.requestId = details.requestId;
+        this.networkCode = details.networkCode;
+    }
+
+    /** True when a write may have happened although no success was seen: reconcile, don't retry blindly. */
+    get outcomeUnknown(): boolean {
+        return this.kind === 'outcome-unknown';
+    }
+}
+
+function describe(details: PinterestErrorDetails): string {
+    const { kind, operation, status, apiMessage, subject, attempts, resetSeconds, networkCode } = details;
+    const said = apiMessage ? ` Pinterest said: "${apiMessage}".` : '';
+    const scopes = operation.scopes.join(', ');
+    const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+    let sentence: string;
+    switch (kind) {
+        case 'invalid-token':
+            sentence =
+                'The Pinterest access token is invalid or expired: generate a new one at developers.pinterest.com, or give refreshToken, appId and appSecret so the Actor renews it automatically.';
+            break;
+        case 'missing-scope':
+            sentence = `The Pinterest token is not allowed to do this (${operation.id}): authorise your app again with the scopes ${scopes}, then use the new token.${said}`;
+            break;
+        case 'trial-production':
+            sentence =
+                'Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox" and use a sandbox token, or apply for Standard access at developers.pinterest.com.';
+            break;
+        case 'not-found':
+            sentence = subject
+                ? `Pinterest could not find ${subject}, or your token cannot see it: check the id (mode list-boards lists your boards and their ids).`
+                : `Pinterest could not find what ${operation.id} asked for: check the ids in your input.${said}`;
+            break;
+        case 'bad-request':
+            sentence = `Pinterest rejected the request (${operation.id}, HTTP ${status ?? 400}): fix the input it names and run again.${said}`;
+            break;
+        case 'rate-limited':
+            sentence = `Pinterest's rate limit for ${operation.category} requests was reached${tries}: ${
+                resetSeconds !== undefined ? `it resets in about ${formatSeconds(resetSeconds)}, ` : ''
+            }run again then, or lower maxItems.`;
+            break;
+        case 'spam-blocked':
+            sentence = `Pinterest blocked the request as suspected spam, so the Actor did not retry it: wait before posting again and avoid repeating the same content or links.${said}`;
+            break;
+        case 'server-error':
+            sentence = `Pinterest answered with a server error (HTTP ${status})${tries}: this is on Pinterest's side, try again in a few minutes.`;
+            break;
+        case 'network':
+            sentence = `Could not reach the Pinterest API (${networkCode ?? 'network error'})${tries}: check your network, or PINTEREST_API_BASE_URL if you set it.`;
+            break;
+        case 'outcome-unknown':
+            if (operation.id === 'oauth/token') {
+                sentence = `Pinterest did not confirm the token refresh (${networkCode ?? `HTTP ${status}`}) and the Actor did not repeat it, because a refresh that went through replaces the refresh token: run again, and if refreshing then fails, authorise the app again (npm run auth).`;
+                break;
+            }
+            sentence = `Pinterest did not confirm whether ${subject ?? 'the write'} succeeded (${networkCode ?? `HTTP ${status}`}) and the Actor did not retry, to avoid creating it twice: check the board before running again.`;
+            break;
+        case 'unexpected-response':
+            sentence = `Pinterest answered ${operation.id} with data the Actor does not understand (HTTP ${status}): please report this with the request id.${said}`;
+            break;
+        case 'refresh-rejected':
+            sentence = `Pinterest refused to refresh the access token: the refresh token is revoked, expired or already replaced. Authorise the app again (npm run auth) and put the new refreshToken in the input.${said}`;
+            break;
+        case 'app-credentials-rejected':
+            sentence = `Pinterest rejected the app credentials while refreshing the token: check appId and appSecret at developers.pinterest.com.${said}`;
+            break;
+    }
+    const rid = details.requestId ? ` (Pinterest request id: ${details.requestId})` : '';
+    return redactSecrets(rid ? sentence.replace(/\.$/, `${rid}.`) : sentence);
+}
+
+function formatSeconds(seconds: number): string {
+    if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))} s`;
+    if (seconds < 5400) return `${Math.ceil(seconds / 60)} min`;
+    return `${Math.ceil(seconds / 3600)} h`;
+}

@@ -1,0 +1,93 @@
+import type { RateLimitCategory } from './operations.js';
+
+/** One quota from `X-RateLimit-Limit`: `limit` requests per `windowSeconds` (undefined when no `w=`). */
+export interface RateLimitQuota {
+    limit: number;
+    windowSeconds?: number;
+}
+
+export interface RateLimitSnapshot {
+    quotas: RateLimitQuota[];
+    remaining?: number;
+    /** Seconds until the window resets, as Pinterest sends it (not an epoch). */
+    resetSeconds?: number;
+    /** When this snapshot was taken, in ms of the tracker's clock. */
+    observedAt: number;
+}
+
+type HeaderValue = string | string[] | undefined;
+
+const firstValue = (value: HeaderValue) => (Array.isArray(value) ? value[0] : value);
+
+function parseNonNegative(value: HeaderValue): number | undefined {
+    const text = firstValue(value)?.trim();
+    if (!text || !/^\d+(\.\d+)?$/.test(text)) return undefined;
+    return Number(text);
+}
+
+/**
+ * Parses the structured `X-RateLimit-Limit` header, e.g. `100, 100;w=1, 1000;w=60` or
+ * `60;w=60;name="org_analytics_app_id_user_id"`. Anything unparseable is skipped, never thrown on.
+ */
+export function parseRateLimitLimit(value: HeaderValue): RateLimitQuota[] {
+    const text = firstValue(value);
+    if (!text) return [];
+    const quotas: RateLimitQuota[] = [];
+    for (const entry of text.split(',')) {
+        const [head, ...params] = entry.split(';').map((part) => part.trim());
+        const limit = parseNonNegative(head);
+        if (limit === undefined) continue;
+        const window = params.find((param) => /^w\s*=/.test(param));
+        const windowSeconds = window ? parseNonNegative(window.split('=')[1]) : undefined;
+        quotas.push(windowSeconds === undefined ? { limit } : { limit, windowSeconds });
+    }
+    return quotas;
+}
+
+export function readRateLimitHeaders(headers: Record<string, HeaderValue>, observedAt: number): RateLimitSnapshot {
+    return {
+        quotas: parseRateLimitLimit(headers['x-ratelimit-limit']),
+        remaining: parseNonNegative(headers['x-ratelimit-remaining']),
+        resetSeconds: parseNonNegative(headers['x-ratelimit-reset']),
+        observedAt,
+    };
+}
+
+/**
+ * A quota with a window of a day or more: Pinterest gives Trial apps about 1,000 requests a day, while Standard
+ * apps get per-second and per-minute windows. It is the only hint of Trial access the API exposes.
+ */
+export function looksLikeTrialQuota(snapshot: RateLimitSnapshot | undefined): boolean {
+    return Boolean(snapshot?.quotas.some((quota) => (quota.windowSeconds ?? 0) >= 86_400));
+}
+
+/**
+ * Remembers the latest rate-limit headers per category, so that a request about to exceed an exhausted
+ * quota waits for the reset instead of burning a 429 (the idea of Octokit's throttling plugin).
+ */
+export class RateLimitTracker {
+    private readonly latest = new Map<RateLimitCategory, RateLimitSnapshot>();
+
+    constructor(private readonly now: () => number = Date.now) {}
+
+    record(category: RateLimitCategory, headers: Record<string, HeaderValue>): RateLimitSnapshot {
+        const snapshot = readRateLimitHeaders(headers, this.now());
+        // Keep the last known quotas when a response (an error page, say) carries none.
+        const previous = this.latest.get(category);
+        const merged = snapshot.quotas.length === 0 && previous ? { ...snapshot, quotas: previous.quotas } : snapshot;
+        this.latest.set(category, merged);
+        return merged;
+    }
+
+    snapshot(category: RateLimitCategory): RateLimitSnapshot | undefined {
+        return this.latest.get(category);
+    }
+
+    /** Milliseconds to wait before the next request in `category`; 0 unless the quota is known to be spent. */
+    waitBeforeNext(category: RateLimitCategory): number {
+        const snapshot = this.latest.get(category);
+        if (snapshot?.remaining !== 0 || snapshot.resetSeconds === undefined) return 0;
+        const resetAt = snapshot.observedAt + snapshot.resetSeconds * 1000;
+        return Math.max(0, resetAt - this.now());
+    }
+}

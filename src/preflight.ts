@@ -1,0 +1,65 @@
+import type { ActorInput } from './input.js';
+import type { ModeHandler } from './modes/types.js';
+import type { PinterestClient } from './pinterest/client.js';
+import { PinterestError } from './pinterest/errors.js';
+import { OPERATIONS, scopesFor } from './pinterest/operations.js';
+import { looksLikeTrialQuota } from './pinterest/rate-limit.js';
+
+/** A problem found before any work was done: the run stops with this sentence and nothing is charged. */
+export class PreflightError extends Error {
+    override readonly name = 'PreflightError';
+}
+
+export interface PreflightReport {
+    username?: string;
+    accountType?: string;
+    /** True when the rate-limit quota has the daily window Pinterest gives Trial apps. */
+    trialAccess: boolean;
+}
+
+export interface PreflightContext {
+    input: ActorInput;
+    mode: ModeHandler;
+    client: PinterestClient;
+    /** Granted scopes, when known (Pinterest reports them with every token refresh). */
+    scopes: readonly string[] | undefined;
+    log: { info(message: string): void; warning(message: string): void };
+}
+
+/**
+ * One cheap request (`GET /user_account`) that proves the token works and, as far as the API lets us know,
+ * that it may do what the mode needs, so that a doomed run stops at once with what to fix.
+ */
+export async function preflight({ input, mode, client, scopes, log }: PreflightContext): Promise<PreflightReport> {
+    const needed = scopesFor(mode.operations);
+    if (scopes) {
+        const missing = needed.filter((scope) => !scopes.includes(scope));
+        if (missing.length > 0) {
+            throw new PreflightError(
+                `The Pinterest token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, which mode ${input.mode} needs: authorise your app again with ${needed.join(', ')} (npm run auth), then use the new tokens.`,
+            );
+        }
+    }
+
+    let report: PreflightReport = { trialAccess: false };
+    try {
+        const { account, rateLimit } = await client.getUserAccount();
+        report = { username: account.username ?? undefined, accountType: account.account_type ?? undefined, trialAccess: looksLikeTrialQuota(rateLimit) };
+        const type = report.accountType ? ` (${report.accountType.toLowerCase()} account)` : '';
+        log.info(`Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${input.environment}${report.trialAccess ? ', app with Trial access' : ''}.`);
+    } catch (error) {
+        // The check itself needs user_accounts:read, which the mode may not: a token without it can still do the job.
+        if (error instanceof PinterestError && error.kind === 'missing-scope') {
+            log.warning(`Preflight skipped: the token lacks ${OPERATIONS.getUserAccount.scopes.join(', ')}, which only the check needs. Set skipPreflight to true to save this request.`);
+            return report;
+        }
+        throw error;
+    }
+
+    if (mode.writes && report.trialAccess && input.environment === 'production') {
+        throw new PreflightError(
+            'Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox" and use a sandbox token to test, or apply for Standard access at developers.pinterest.com.',
+        );
+    }
+    return report;
+}
