@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ActorError } from './errors.js';
+
 /**
  * The Actor's input contract, and the single source of truth for validating it.
  * `.actor/input_schema.json` mirrors these fields for the Console form; `test/unit/input-schema.test.ts`
@@ -23,18 +25,18 @@ export const LIMITS = {
 export const DEFAULT_CREDENTIALS_STORE = 'pinterest-credentials';
 
 /** Thrown for anything wrong with the input: the run fails before any request, and nothing is charged. */
-export class UserInputError extends Error {
-    override readonly name = 'UserInputError';
+export class UserInputError extends ActorError {
+    override name = 'UserInputError';
     constructor(readonly problems: string[]) {
         super(problems.length === 1 ? problems[0] : `Invalid input: ${problems.join('; ')}`);
     }
 }
 
 /**
- * Optional string fields arrive as "" from the Console form and from callers that copy the Store page's
- * API example, so blank means "not given" rather than an error.
+ * Optional fields arrive as "" from the Console form and from callers that copy the Store page's API example,
+ * and as null from many AI agents: both mean "not given" rather than an error.
  */
-const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blankToUndefined = (value: unknown) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value);
 const optionalText = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const trimmed = (params?: { error: string }) => z.string(params).trim();
 
@@ -62,7 +64,7 @@ export const inputSchema = z.object({
             blankToUndefined,
             z.enum(ENVIRONMENTS, { error: `environment must be one of: ${ENVIRONMENTS.join(', ')}` }).default('production'),
         ),
-        skipPreflight: z.boolean({ error: 'skipPreflight must be true or false' }).default(false),
+        skipPreflight: z.preprocess(blankToUndefined, z.boolean({ error: 'skipPreflight must be true or false' }).default(false)),
 
         boardId: z.preprocess(
             (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : blankToUndefined(value)),
@@ -78,15 +80,18 @@ export const inputSchema = z.object({
         linkUrl: optionalText(httpUrl('linkUrl', LIMITS.linkUrl)),
         altText: optionalText(trimmed().max(LIMITS.altText, `altText must be at most ${LIMITS.altText} characters`)),
 
-        maxItems: z
-            .number({ error: `maxItems must be a whole number from ${LIMITS.maxItems.min} to ${LIMITS.maxItems.max}` })
-            .int(`maxItems must be a whole number from ${LIMITS.maxItems.min} to ${LIMITS.maxItems.max}`)
-            .min(LIMITS.maxItems.min, `maxItems must be at least ${LIMITS.maxItems.min}`)
-            .max(LIMITS.maxItems.max, `maxItems must be at most ${LIMITS.maxItems.max}`)
-            .default(LIMITS.maxItems.default),
-        includeMetrics: z.boolean({ error: 'includeMetrics must be true or false' }).default(false),
+        maxItems: z.preprocess(
+            blankToUndefined,
+            z
+                .number({ error: `maxItems must be a whole number from ${LIMITS.maxItems.min} to ${LIMITS.maxItems.max}` })
+                .int(`maxItems must be a whole number from ${LIMITS.maxItems.min} to ${LIMITS.maxItems.max}`)
+                .min(LIMITS.maxItems.min, `maxItems must be at least ${LIMITS.maxItems.min}`)
+                .max(LIMITS.maxItems.max, `maxItems must be at most ${LIMITS.maxItems.max}`)
+                .default(LIMITS.maxItems.default),
+        ),
+        includeMetrics: z.preprocess(blankToUndefined, z.boolean({ error: 'includeMetrics must be true or false' }).default(false)),
         boardPrivacy: z.preprocess(
-            (value) => (typeof value === 'string' ? blankToUndefined(value.toUpperCase()) : value),
+            (value) => blankToUndefined(typeof value === 'string' ? value.toUpperCase() : value),
             z.enum(BOARD_PRIVACY_FILTERS, { error: `boardPrivacy must be one of: ${BOARD_PRIVACY_FILTERS.join(', ')}` }).optional(),
         ),
     });
@@ -99,7 +104,7 @@ export type Mode = ActorInput['mode'];
  * are reported together with field errors: one run names every problem at once.
  */
 function crossFieldProblems(raw: Record<string, unknown>): string[] {
-    const given = (field: string) => blankToUndefined(raw[field]) !== undefined && raw[field] !== null;
+    const given = (field: string) => blankToUndefined(raw[field]) !== undefined;
     const problems: string[] = [];
 
     const refreshFields = ['refreshToken', 'appId', 'appSecret'];

@@ -1,5 +1,6 @@
 import { Actor } from 'apify';
 
+import { ActorError } from './errors.js';
 import type { CreatedPinItem, DatasetItem } from './items.js';
 
 /** Pay-per-event events. Prices are set in Apify Console; names must match it. */
@@ -8,6 +9,11 @@ export const EVENTS = {
     pinCreated: 'pin-created',
 } as const;
 export type ChargeEvent = (typeof EVENTS)[keyof typeof EVENTS];
+
+/** The user's maximum charge for the run cannot pay for the next irreversible step, so it is not taken. */
+export class ChargeLimitError extends ActorError {
+    override name = 'ChargeLimitError';
+}
 
 export interface DeliveryResult {
     /** Items stored in the dataset (and charged, under pay-per-event). */

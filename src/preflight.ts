@@ -1,3 +1,4 @@
+import { ActorError } from './errors.js';
 import type { ActorInput } from './input.js';
 import type { ModeHandler } from './modes/types.js';
 import type { PinterestClient } from './pinterest/client.js';
@@ -6,8 +7,8 @@ import { OPERATIONS, scopesFor } from './pinterest/operations.js';
 import { looksLikeTrialQuota } from './pinterest/rate-limit.js';
 
 /** A problem found before any work was done: the run stops with this sentence and nothing is charged. */
-export class PreflightError extends Error {
-    override readonly name = 'PreflightError';
+export class PreflightError extends ActorError {
+    override name = 'PreflightError';
 }
 
 export interface PreflightReport {

@@ -1,6 +1,6 @@
 import { UserInputError } from '../input.js';
 import { toCreatedPinItem } from '../items.js';
-import { EVENTS } from '../output.js';
+import { ChargeLimitError, EVENTS } from '../output.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import type { PinCreate } from '../pinterest/schemas.js';
 import type { ModeHandler } from './types.js';
@@ -16,7 +16,7 @@ export const createPin: ModeHandler = {
 
         // Check the budget first: a pin must never exist on Pinterest without being paid for and reported.
         if (output.budgetFor(EVENTS.pinCreated) < 1) {
-            throw new UserInputError(['The maximum charge you set for this run does not cover one pin-created event: raise it and run again']);
+            throw new ChargeLimitError('The maximum charge you set for this run cannot pay for one pin-created event, so no pin was created: raise it and run again.');
         }
 
         const request: PinCreate = {

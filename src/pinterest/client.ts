@@ -153,7 +153,7 @@ export class PinterestClient {
      */
     async createPin(pin: PinCreate): Promise<Pin> {
         const body = pinCreateSchema.parse(pin);
-        return this.send(OPERATIONS.createPin, 'pins', pinSchema, { method: 'POST', json: body }, `a pin on board ${body.board_id}`);
+        return this.send(OPERATIONS.createPin, 'pins', pinSchema, { method: 'POST', json: body }, `board ${body.board_id}`);
     }
 
     /**

@@ -114,7 +114,7 @@ function describe(details: PinterestErrorDetails): string {
                 sentence = `Pinterest did not confirm the token refresh (${networkCode ?? `HTTP ${status}`}) and the Actor did not repeat it, because a refresh that went through replaces the refresh token: run again, and if refreshing then fails, authorise the app again (npm run auth).`;
                 break;
             }
-            sentence = `Pinterest did not confirm whether ${subject ?? 'the write'} succeeded (${networkCode ?? `HTTP ${status}`}) and the Actor did not retry, to avoid creating it twice: check the board before running again.`;
+            sentence = `Pinterest did not confirm whether the pin was created${subject ? ` on ${subject}` : ''} (${networkCode ?? `HTTP ${status}`}) and the Actor did not retry, to avoid creating it twice: check the board before running again.`;
             break;
         case 'unexpected-response':
             sentence = `Pinterest answered ${operation.id} with data the Actor does not understand (HTTP ${status}): please report this with the request id.${said}`;

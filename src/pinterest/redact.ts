@@ -6,8 +6,10 @@
 
 const knownSecrets = new Set<string>();
 
-/** Pinterest access (`pina_`), refresh (`pinr_`) and other OAuth tokens, and HTTP auth header values. */
-const TOKEN_SHAPES = [/\bpin[a-z]_[A-Za-z0-9._~+/=-]+/g, /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi];
+/** Pinterest access (`pina_`) and refresh (`pinr_`) tokens. */
+const PINTEREST_TOKEN = /\bpin[a-z]_[A-Za-z0-9._~+/=-]+/g;
+/** Credentials after an HTTP auth scheme, as in an Authorization header. */
+const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
 export function registerSecret(value: string | undefined): void {
     // Very short values would mask ordinary words; real tokens and app secrets are long.
@@ -17,6 +19,5 @@ export function registerSecret(value: string | undefined): void {
 export function redactSecrets(text: string): string {
     let result = text;
     for (const secret of knownSecrets) result = result.split(secret).join('[redacted]');
-    for (const shape of TOKEN_SHAPES) result = result.replace(shape, (_match, scheme?: string) => (scheme ? `${scheme} [redacted]` : '[redacted]'));
-    return result;
+    return result.replace(PINTEREST_TOKEN, '[redacted]').replace(AUTH_HEADER_VALUE, '$1 [redacted]');
 }

@@ -204,6 +204,14 @@ describe('input_schema.json agrees with src/input.ts', () => {
         }
     });
 
+    it('counts characters the same way: an emoji is one character in both', () => {
+        const max = LIMITS.pinTitle;
+        expect(zodAccepts('pinTitle', '😀'.repeat(max))).toBe(true);
+        expect(platformAccepts('pinTitle', '😀'.repeat(max))).toBe(true);
+        expect(zodAccepts('pinTitle', '😀'.repeat(max + 1))).toBe(false);
+        expect(platformAccepts('pinTitle', '😀'.repeat(max + 1))).toBe(false);
+    });
+
     it('draws each integer range where zod draws it', () => {
         for (const [name, field] of Object.entries(properties)) {
             if (field.type !== 'integer') continue;

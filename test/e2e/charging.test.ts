@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { runActor, sumCharges } from './harness.js';
+
+let emulator: PinterestEmulator;
+let token: string;
+let boardId: string;
+
+beforeAll(async () => {
+    emulator = await startEmulator();
+    const app = emulator.state.createApp({});
+    const user = emulator.state.createUser({ username: 'payer' });
+    token = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'] }).accessToken;
+    boardId = emulator.state.createBoard(user.id, { name: 'Paid' }).id;
+    emulator.state.createPins(boardId, 600);
+});
+
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.resetRequests());
+
+describe('pay per event', () => {
+    it('charges item-fetched once per stored item', async () => {
+        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 300 } });
+        expect(run.exitCode).toBe(0);
+        expect(run.items).toHaveLength(300);
+        expect(sumCharges(run.charges, 'item-fetched')).toBe(300);
+        expect(run.charges.every((charge) => charge.eventName === 'item-fetched')).toBe(true);
+    });
+
+    it('fetches no more than the maximum charge allows, and says so', async () => {
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            maxTotalChargeUsd: 5,
+            input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 100, skipPreflight: true },
+        });
+        expect(run.exitCode).toBe(0);
+        expect(run.items).toHaveLength(5);
+        expect(sumCharges(run.charges, 'item-fetched')).toBe(5);
+        expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.query.page_size)).toEqual(['5']);
+        expect(run.statusMessage).toBe(`Fetched 5 pins from board ${boardId} (stopped at the maximum charge you set for this run).`);
+    });
+
+    it('stops paging as soon as the budget is spent', async () => {
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            maxTotalChargeUsd: 300,
+            input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 1000, skipPreflight: true },
+        });
+        expect(run.items).toHaveLength(300);
+        expect(sumCharges(run.charges, 'item-fetched')).toBe(300);
+        expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.query.page_size)).toEqual(['250', '50']);
+    });
+
+    it('charges pin-created once for a confirmed pin and nothing else', async () => {
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Paid pin', imageUrl: 'https://example.com/a.jpg' },
+        });
+        expect(run.exitCode).toBe(0);
+        expect(run.charges).toEqual([expect.objectContaining({ eventName: 'pin-created', chargedCount: 1 })]);
+        expect(run.items).toHaveLength(1);
+    });
+
+    it('creates no pin when the budget cannot pay for it', async () => {
+        const before = emulator.state.listPinsOfBoard(boardId).length;
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            maxTotalChargeUsd: 0.5,
+            input: { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Too expensive', imageUrl: 'https://example.com/a.jpg', skipPreflight: true },
+        });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toBe('The maximum charge you set for this run cannot pay for one pin-created event, so no pin was created: raise it and run again.');
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(0);
+        expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before);
+        expect(run.charges).toEqual([]);
+    });
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { runActor, sumCharges } from './harness.js';
+
+let emulator: PinterestEmulator;
+let token: string;
+let boardId: string;
+
+beforeAll(async () => {
+    emulator = await startEmulator();
+    const app = emulator.state.createApp({});
+    const user = emulator.state.createUser({ username: 'faults' });
+    token = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'] }).accessToken;
+    boardId = emulator.state.createBoard(user.id, { name: 'Faulty' }).id;
+    emulator.state.createPins(boardId, 600);
+});
+
+afterAll(async () => emulator.close());
+
+beforeEach(() => {
+    emulator.clearFaults();
+    emulator.resetRequests();
+});
+
+const listPins = (extra: Record<string, unknown> = {}) =>
+    runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true, ...extra } });
+
+const createPinInput = () => ({ mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Fault test', imageUrl: 'https://example.com/a.jpg', skipPreflight: true });
+
+describe('reads survive transient faults without losing or repeating items', () => {
+    it('waits out a 429 using X-RateLimit-Reset and carries on', async () => {
+        emulator.injectFault({ kind: 'rate-limit', match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1, times: 2, resetSeconds: 0 });
+        const run = await listPins();
+        expect(run.exitCode).toBe(0);
+        expect(run.items).toHaveLength(600);
+        expect(new Set(run.items.map((item) => item.id)).size).toBe(600);
+        expect(sumCharges(run.charges, 'item-fetched')).toBe(600);
+        expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.status)).toEqual([200, 429, 429, 200, 200]);
+        expect(run.log).toMatch(/rate limited \(429\); retry 1/);
+    });
+
+    it('retries 5xx answers and dropped connections on the same page', async () => {
+        emulator.injectFault({ kind: 'server-error', status: 503, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1 });
+        emulator.injectFault({ kind: 'drop', match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
+        const run = await listPins();
+        expect(run.exitCode).toBe(0);
+        expect(run.items).toHaveLength(600);
+        expect(new Set(run.items.map((item) => item.id)).size).toBe(600);
+        const bookmarks = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.query.bookmark ?? 'first');
+        // The failed page is asked for again with the same bookmark, never skipped.
+        expect(new Set(bookmarks).size).toBe(3);
+    });
+
+    it('does not retry a spam block and keeps what was delivered before it', async () => {
+        emulator.injectFault({ kind: 'spam', match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1 });
+        const run = await listPins();
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toMatch(/^Pinterest blocked the request as suspected spam, so the Actor did not retry it/);
+        expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`)).toHaveLength(2);
+        expect(run.items).toHaveLength(250);
+        expect(sumCharges(run.charges, 'item-fetched')).toBe(250);
+    });
+});
+
+describe('create-pin never posts twice', () => {
+    it('retries a rate-limited POST, which Pinterest refused, and creates exactly one pin', async () => {
+        const before = emulator.state.listPinsOfBoard(boardId).length;
+        emulator.injectFault({ kind: 'rate-limit', match: { method: 'POST', path: '/v5/pins' }, resetSeconds: 0 });
+        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: createPinInput() });
+        expect(run.exitCode).toBe(0);
+        expect(emulator.requestsTo('POST', '/v5/pins').map((request) => request.status)).toEqual([429, 201]);
+        expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
+        expect(sumCharges(run.charges, 'pin-created')).toBe(1);
+    });
+
+    it('reports "outcome unknown" when the connection drops after Pinterest created the pin, without retrying or charging', async () => {
+        const before = emulator.state.listPinsOfBoard(boardId).length;
+        emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/v5/pins' } });
+        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: createPinInput() });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toMatch(/^Pinterest did not confirm whether the pin was created on board \d+ \(\w+\) and the Actor did not retry, to avoid creating it twice/);
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
+        expect(run.items).toEqual([]);
+        expect(run.charges).toEqual([]);
+    });
+
+    it('does not retry a POST answered with a 5xx: the pin may exist', async () => {
+        emulator.injectFault({ kind: 'server-error', status: 500, match: { method: 'POST', path: '/v5/pins' } });
+        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: createPinInput() });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toMatch(/^Pinterest did not confirm whether the pin was created on board \d+ \(HTTP 500\)/);
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(run.charges).toEqual([]);
+    });
+});

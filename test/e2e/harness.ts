@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(PROJECT_ROOT, 'dist', 'main.js');
+
+export interface ChargeRecord {
+    eventName: string;
+    chargedCount: number;
+}
+
+export interface ActorRun {
+    exitCode: number | null;
+    /** Everything the process printed, stdout and stderr interleaved as received. */
+    log: string;
+    /** The run's final status message (the last `[Status message]` line). */
+    statusMessage: string | undefined;
+    items: Array<Record<string, unknown>>;
+    charges: ChargeRecord[];
+    storageDir: string;
+}
+
+export interface RunActorOptions {
+    input: unknown;
+    /** Pinterest API base URL, e.g. the emulator's. */
+    baseUrl: string;
+    /** Reuse a storage dir to keep named stores between runs, as on the platform. */
+    storageDir?: string;
+    /** Charge per event locally (each event costs $1 in local test mode). */
+    payPerEvent?: boolean;
+    maxTotalChargeUsd?: number;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+}
+
+export function newStorageDir(): string {
+    return mkdtempSync(join(tmpdir(), 'pinterest-actor-'));
+}
+
+/** Runs `node dist/main.js` the way Apify runs it locally: input in the default store, storage dir from env. */
+export async function runActor(options: RunActorOptions): Promise<ActorRun> {
+    const storageDir = options.storageDir ?? newStorageDir();
+    const inputDir = join(storageDir, 'key_value_stores', 'default');
+    mkdirSync(inputDir, { recursive: true });
+    writeFileSync(join(inputDir, 'INPUT.json'), JSON.stringify(options.input));
+
+    const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? tmpdir(),
+        CRAWLEE_STORAGE_DIR: storageDir,
+        APIFY_LOCAL_STORAGE_DIR: storageDir,
+        PINTEREST_API_BASE_URL: options.baseUrl,
+        APIFY_LOG_LEVEL: 'DEBUG',
+        ...(options.payPerEvent ? { ACTOR_TEST_PAY_PER_EVENT: 'true', ACTOR_USE_CHARGING_LOG_DATASET: 'true' } : {}),
+        ...(options.maxTotalChargeUsd !== undefined ? { ACTOR_MAX_TOTAL_CHARGE_USD: String(options.maxTotalChargeUsd) } : {}),
+        ...options.env,
+    };
+
+    const child = spawn(process.execPath, [MAIN], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`Actor run timed out; log so far:\n${log}`));
+        }, options.timeoutMs ?? 25_000);
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve(code);
+        });
+    });
+
+    const statusLines = [...log.matchAll(/\[Status message\]: (.*)/g)];
+    return {
+        exitCode,
+        log,
+        statusMessage: statusLines.at(-1)?.[1]?.trim(),
+        items: readDataset(storageDir, 'default'),
+        charges: readDataset(storageDir, 'charging_log') as unknown as ChargeRecord[],
+        storageDir,
+    };
+}
+
+export function readDataset(storageDir: string, name: string): Array<Record<string, unknown>> {
+    const dir = join(storageDir, 'datasets', name);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+        .filter((file) => /^\d+\.json$/.test(file))
+        .sort()
+        .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>);
+}
+
+/** The records of a named key-value store, by key. */
+export function readKeyValueStore(storageDir: string, name: string): Record<string, unknown> {
+    const dir = join(storageDir, 'key_value_stores', name);
+    if (!existsSync(dir)) return {};
+    const records: Record<string, unknown> = {};
+    for (const file of readdirSync(dir)) {
+        if (file.startsWith('__') || !file.endsWith('.json')) continue;
+        records[file.replace(/\.json$/, '')] = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    }
+    return records;
+}
+
+/** Every file under the storage dir with its text, for scanning what a run wrote. */
+export function storageFiles(storageDir: string): Array<{ path: string; text: string }> {
+    const files: Array<{ path: string; text: string }> = [];
+    const walk = (dir: string) => {
+        for (const entry of readdirSync(dir)) {
+            const path = join(dir, entry);
+            if (statSync(path).isDirectory()) walk(path);
+            else files.push({ path: path.slice(storageDir.length + 1), text: readFileSync(path, 'utf8') });
+        }
+    };
+    if (existsSync(storageDir)) walk(storageDir);
+    return files;
+}
+
+export const sumCharges = (charges: ChargeRecord[], eventName: string) =>
+    charges.filter((charge) => charge.eventName === eventName).reduce((total, charge) => total + charge.chargedCount, 0);

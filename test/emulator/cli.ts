@@ -1,0 +1,64 @@
+/**
+ * Runs the emulator with demo data until Ctrl-C.
+ *
+ *     npx tsx test/emulator/cli.ts [--port 8080] [--boards 4] [--pins 12] [--trial] [--sandbox]
+ */
+import { startEmulator } from './index.js';
+import { seedDemoAccount } from './seed.js';
+
+function option(name: string): string | undefined {
+    const index = process.argv.indexOf(`--${name}`);
+    if (index === -1) return undefined;
+    const value = process.argv[index + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+    return value;
+}
+
+function integer(name: string, fallback: number): number {
+    const raw = option(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw)) throw new Error(`--${name} must be a non-negative integer`);
+    return Number(raw);
+}
+
+async function main(): Promise<void> {
+    const emulator = await startEmulator({ port: integer('port', 0) });
+    const seeded = await seedDemoAccount(emulator, {
+        boards: integer('boards', 4),
+        pinsPerBoard: integer('pins', 12),
+        trial: process.argv.includes('--trial'),
+        environment: process.argv.includes('--sandbox') ? 'sandbox' : 'production',
+    });
+    const { app, user, tokens, boards } = seeded;
+    console.log(`Pinterest API v5 emulator (spec ${emulator.specVersion}) listening`);
+    console.log('');
+    console.log(`  Base URL       ${emulator.baseUrl}`);
+    console.log(`  Access token   ${tokens.accessToken}`);
+    console.log(`  Refresh token  ${tokens.refreshToken}`);
+    console.log(`  App id         ${app.appId}`);
+    console.log(`  App secret     ${app.appSecret}`);
+    console.log(`  Trial app      ${app.trial}`);
+    console.log(`  User           ${user.username} (${user.id})`);
+    console.log(`  Boards         ${boards.map((b) => `${b.id} "${b.name}" (${b.pin_count} pins)`).join('\n                 ')}`);
+    console.log('');
+    console.log(`  Try: curl -H "Authorization: Bearer ${tokens.accessToken}" ${emulator.baseUrl}/boards`);
+    console.log('');
+    console.log('Press Ctrl-C to stop.');
+
+    let stopping = false;
+    const stop = (): void => {
+        if (stopping) return;
+        stopping = true;
+        emulator.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+        );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+});

@@ -1,0 +1,337 @@
+/**
+ * What each emulated operation does once a request has passed validation, authentication and rate limiting.
+ */
+import { createHash } from 'node:crypto';
+
+import type { OperationInfo } from './spec.js';
+import type { AccessTokenRecord, ApiImageMetadata, ApiPinMedia, BoardRecord, EmulatorApp, EmulatorState, PinRecord } from './state.js';
+import { pinImages, zeroMetrics } from './state.js';
+
+/** An error answered with Pinterest's `{code, message}` body. */
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: number,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+export interface HandlerContext {
+    state: EmulatorState;
+    operation: OperationInfo;
+    pathParams: Record<string, string>;
+    /** Query parameters after coercion to their declared types. */
+    query: Record<string, unknown>;
+    body: unknown;
+    /** Set on bearer-token operations. */
+    token?: AccessTokenRecord;
+    /** Set on `POST /oauth/token` (HTTP Basic). */
+    app?: EmulatorApp;
+    now: () => number;
+}
+
+export interface HandlerResult {
+    status: number;
+    body: unknown;
+}
+
+export const MESSAGES = {
+    authFailed: 'Authentication failed.',
+    boardNotFound: 'Board not found.',
+    pinNotFound: 'Pin not found.',
+    sectionNotFound: 'Board section not found.',
+    trialNoPins: 'Apps with Trial access may not create Pins in production. Please use API Sandbox (https://api-sandbox.pinterest.com/v5) or apply for Standard access.',
+    rateLimited: 'This request exceeded a rate limit. This can happen if the client sends too many requests in a short period of time. Please wait and retry.',
+    spam: 'Your request was blocked because it looks like spam. If you believe this is a mistake, contact Pinterest support.',
+    /** Pinterest's wording for a token without the needed scopes; the emulator appends which ones are missing. */
+    missingScopes: 'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
+} as const;
+
+export function missingScopesError(missing: string[]): ApiError {
+    return new ApiError(401, 3, `${MESSAGES.missingScopes} Missing scopes: ${missing.join(', ')}.`);
+}
+
+function tokenOf(ctx: HandlerContext): AccessTokenRecord {
+    if (!ctx.token) throw new Error(`${ctx.operation.operationId} needs a bearer token`);
+    return ctx.token;
+}
+
+function has(token: AccessTokenRecord, scope: string): boolean {
+    return token.scopes.includes(scope);
+}
+
+function canSeeBoard(token: AccessTokenRecord, board: BoardRecord): boolean {
+    return board.ownerId === token.userId && (board.privacy !== 'SECRET' || has(token, 'boards:read_secret'));
+}
+
+function canSeePin(state: EmulatorState, token: AccessTokenRecord, pin: PinRecord): boolean {
+    const board = state.boardRecord(pin.boardId);
+    if (!board || !canSeeBoard(token, board)) return false;
+    return board.privacy !== 'SECRET' || has(token, 'pins:read_secret');
+}
+
+// ---------------------------------------------------------------- pagination
+
+function listHash(listKey: string): string {
+    return createHash('md5').update(listKey).digest('hex').slice(0, 12);
+}
+
+export function encodeBookmark(listKey: string, lastSeq: number): string {
+    return Buffer.from(`pb1:${listHash(listKey)}:${lastSeq}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Cursor pagination over a newest-first list. The bookmark names the list (a hash of its identity: endpoint, user,
+ * board, filters) and the last item returned, so it stays valid when pins are created between pages.
+ */
+function paginate<T extends { seq: number }>(items: T[], listKey: string, query: Record<string, unknown>): { page: T[]; bookmark: string | null } {
+    const pageSize = typeof query.page_size === 'number' ? query.page_size : 25;
+    let start = 0;
+    if (typeof query.bookmark === 'string') {
+        const decoded = Buffer.from(query.bookmark, 'base64url').toString('utf8');
+        const match = /^pb1:([0-9a-f]{12}):(\d+)$/.exec(decoded);
+        if (!match || Buffer.from(decoded, 'utf8').toString('base64url') !== query.bookmark) {
+            throw new ApiError(400, 1, "Invalid query parameter 'bookmark': not a bookmark returned by this API.");
+        }
+        if (match[1] !== listHash(listKey)) {
+            throw new ApiError(400, 1, "Invalid query parameter 'bookmark': the bookmark belongs to a different list or different filters.");
+        }
+        const after = Number(match[2]);
+        // Items are in descending seq order: find the first one older than the cursor.
+        let lo = 0;
+        let hi = items.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if ((items[mid]?.seq ?? 0) < after) hi = mid;
+            else lo = mid + 1;
+        }
+        start = lo;
+    }
+    const page = items.slice(start, start + pageSize);
+    const last = page[page.length - 1];
+    const more = start + pageSize < items.length;
+    return { page, bookmark: more && last ? encodeBookmark(listKey, last.seq) : null };
+}
+
+// ---------------------------------------------------------------- operations
+
+function getUserAccount(ctx: HandlerContext): HandlerResult {
+    const account = ctx.state.getAccount(tokenOf(ctx).userId);
+    if (!account) throw new ApiError(401, 2, MESSAGES.authFailed);
+    return { status: 200, body: account };
+}
+
+function listBoards(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const privacy = typeof ctx.query.privacy === 'string' ? ctx.query.privacy : 'ALL';
+    const wanted = (board: BoardRecord): boolean => {
+        switch (privacy) {
+            case 'ALL':
+                return true;
+            case 'PUBLIC_AND_SECRET':
+                return board.privacy === 'PUBLIC' || board.privacy === 'SECRET';
+            default:
+                return board.privacy === privacy;
+        }
+    };
+    const boards = ctx.state.boardRecordsOf(token.userId).filter((b) => canSeeBoard(token, b) && wanted(b));
+    const listKey = `boards|${token.userId}|${privacy}|${has(token, 'boards:read_secret')}`;
+    const { page, bookmark } = paginate(boards, listKey, ctx.query);
+    return { status: 200, body: { items: page.map((b) => ctx.state.renderBoard(b)), bookmark } };
+}
+
+function visibleBoard(ctx: HandlerContext): BoardRecord {
+    const board = ctx.state.boardRecord(ctx.pathParams.board_id ?? '');
+    if (!board || !canSeeBoard(tokenOf(ctx), board)) throw new ApiError(404, 40, MESSAGES.boardNotFound);
+    return board;
+}
+
+function getBoard(ctx: HandlerContext): HandlerResult {
+    return { status: 200, body: ctx.state.renderBoard(visibleBoard(ctx)) };
+}
+
+function creativeTypeFilter(query: Record<string, unknown>): (pin: PinRecord) => boolean {
+    const types = Array.isArray(query.creative_types) ? new Set(query.creative_types.map(String)) : undefined;
+    return (pin) => !types || (pin.creativeType !== null && types.has(pin.creativeType));
+}
+
+function listBoardPins(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const board = visibleBoard(ctx);
+    if (board.privacy === 'SECRET' && !has(token, 'pins:read_secret')) throw missingScopesError(['pins:read_secret']);
+    const pins = [...board.pins].reverse().filter(creativeTypeFilter(ctx.query));
+    const types = Array.isArray(ctx.query.creative_types) ? [...ctx.query.creative_types].map(String).sort().join(',') : '';
+    const { page, bookmark } = paginate(pins, `board-pins|${token.userId}|${board.id}|${types}`, ctx.query);
+    const withMetrics = ctx.query.pin_metrics === true;
+    return { status: 200, body: { items: page.map((p) => ctx.state.renderPin(p, token.userId, withMetrics)), bookmark } };
+}
+
+function listPins(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const { query, state } = ctx;
+    if (query.pin_type === 'PRIVATE' && !has(token, 'pins:read_secret')) throw missingScopesError(['pins:read_secret']);
+    const includeProtected = query.include_protected_pins === true;
+    const byType = creativeTypeFilter(query);
+    const pins = state.pinRecordsOf(token.userId).filter((pin) => {
+        const board = state.boardRecord(pin.boardId);
+        if (!board || !canSeePin(state, token, pin)) return false;
+        if (board.privacy === 'PROTECTED' && !includeProtected) return false;
+        if (query.pin_type === 'PRIVATE' && board.privacy !== 'SECRET') return false;
+        if (query.pin_filter === 'exclude_native' && pin.parentPinId === null) return false;
+        if (query.pin_filter === 'exclude_repins' && pin.parentPinId !== null) return false;
+        if (query.pin_filter === 'has_been_promoted' && !pin.hasBeenPromoted) return false;
+        return byType(pin);
+    });
+    const types = Array.isArray(query.creative_types) ? [...query.creative_types].map(String).sort().join(',') : '';
+    const listKey = [
+        'user-pins', token.userId, query.pin_filter ?? '', includeProtected, query.pin_type ?? '', types,
+        has(token, 'boards:read_secret') && has(token, 'pins:read_secret'),
+    ].join('|');
+    const { page, bookmark } = paginate(pins, listKey, query);
+    const withMetrics = query.pin_metrics === true;
+    return { status: 200, body: { items: page.map((p) => state.renderPin(p, token.userId, withMetrics)), bookmark } };
+}
+
+function getPin(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const pin = ctx.state.pinRecord(ctx.pathParams.pin_id ?? '');
+    if (!pin || !canSeePin(ctx.state, token, pin)) throw new ApiError(404, 50, MESSAGES.pinNotFound);
+    return { status: 200, body: ctx.state.renderPin(pin, token.userId, ctx.query.pin_metrics === true) };
+}
+
+/** The image behind a URL "can be fetched" unless the URL is not http(s) or its host ends in `.invalid`. */
+function checkFetchable(url: unknown, field: string): string {
+    let parsed: URL | undefined;
+    try {
+        parsed = new URL(String(url));
+    } catch {
+        parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.hostname.endsWith('.invalid')) {
+        throw new ApiError(400, 1, `Sorry, we could not fetch the image at ${field}.`);
+    }
+    return parsed.href;
+}
+
+function checkBase64(data: unknown, field: string): string {
+    const text = String(data);
+    if (Buffer.from(text, 'base64').length === 0) throw new ApiError(400, 1, `${field} does not contain image data.`);
+    return createHash('md5').update(text).digest('hex');
+}
+
+function imageItem(item: Record<string, unknown>, images: ApiImageMetadata['images']): ApiImageMetadata {
+    const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+    return { item_type: 'image', title: text(item.title), description: text(item.description), link: text(item.link), images };
+}
+
+function createPin(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const { state } = ctx;
+    const body = ctx.body as Record<string, unknown>;
+    const app = state.getApp(token.appId);
+    if (app?.trial && token.environment === 'production') throw new ApiError(403, 29, MESSAGES.trialNoPins);
+    // The schema marks nothing as required, but a Pin cannot exist without a board and media.
+    if (typeof body.board_id !== 'string') throw new ApiError(400, 1, "Invalid request body: missing required property 'board_id'");
+    if (typeof body.media_source !== 'object' || body.media_source === null) {
+        throw new ApiError(400, 1, "Invalid request body: missing required property 'media_source'");
+    }
+    if (body.sponsor_id !== undefined && body.sponsor_id !== null) {
+        throw new ApiError(403, 29, 'sponsor_id is only available to a closed beta; this app is not part of it.');
+    }
+    const board = state.boardRecord(body.board_id);
+    if (!board || !canSeeBoard(token, board)) throw new ApiError(404, 40, MESSAGES.boardNotFound);
+    if (board.privacy === 'SECRET' && !has(token, 'pins:write_secret')) throw missingScopesError(['pins:write_secret']);
+    if (typeof body.board_section_id === 'string') throw new ApiError(404, 2031, MESSAGES.sectionNotFound);
+
+    const source = body.media_source as Record<string, unknown>;
+    let media: ApiPinMedia;
+    let creativeType = 'REGULAR';
+    switch (source.source_type) {
+        case 'image_url':
+            media = { media_type: 'image', images: pinImages(checkFetchable(source.url, 'media_source.url')) };
+            break;
+        case 'image_base64':
+            media = { media_type: 'image', images: pinImages(`b64:${checkBase64(source.data, 'media_source.data')}`) };
+            break;
+        case 'multiple_image_urls':
+        case 'multiple_image_base64': {
+            const items = (source.items as Record<string, unknown>[]).map((item, i) => {
+                const seed = source.source_type === 'multiple_image_urls'
+                    ? checkFetchable(item.url, `media_source.items[${i}].url`)
+                    : `b64:${checkBase64(item.data, `media_source.items[${i}].data`)}`;
+                return imageItem(item, pinImages(seed));
+            });
+            media = { media_type: 'multiple_images', items };
+            creativeType = 'CAROUSEL';
+            break;
+        }
+        case 'video_id':
+            if (token.environment === 'sandbox') throw new ApiError(400, 1, 'Video Pins cannot be created in API Sandbox.');
+            throw new ApiError(400, 1, `Invalid media_source.media_id: no uploaded video with id ${String(source.media_id)} (the emulator does not model POST /media).`);
+        default:
+            throw new ApiError(403, 29, `media_source.source_type ${String(source.source_type)} is only available to apps in a closed beta.`);
+    }
+
+    const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+    const record = state.insertPin(board, {
+        createdAt: ctx.now(),
+        title: str(body.title),
+        description: str(body.description),
+        link: str(body.link),
+        altText: str(body.alt_text),
+        dominantColor: str(body.dominant_color) ?? `#${createHash('md5').update(JSON.stringify(source)).digest('hex').slice(0, 6)}`,
+        boardSectionId: null,
+        parentPinId: str(body.parent_pin_id),
+        isStandard: source.is_standard !== false,
+        hasBeenPromoted: false,
+        creativeType,
+        media,
+        metrics: zeroMetrics(),
+    });
+    return { status: 201, body: state.renderPin(record, token.userId, false) };
+}
+
+function oauthToken(ctx: HandlerContext): HandlerResult {
+    const app = ctx.app;
+    if (!app) throw new ApiError(401, 2, MESSAGES.authFailed);
+    const body = ctx.body as Record<string, unknown>;
+    const grant = String(body.grant_type);
+    let result;
+    if (grant === 'refresh_token') {
+        const requested = typeof body.scope === 'string' ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined;
+        result = ctx.state.refreshAccessToken(String(body.refresh_token), app.appId, requested);
+        if (!result.ok) throw new ApiError(400, 1, `Invalid refresh token: ${result.reason}. Refresh tokens rotate: use the one returned by the last refresh.`);
+    } else if (grant === 'authorization_code') {
+        result = ctx.state.exchangeAuthorizationCode(String(body.code), app.appId, String(body.redirect_uri));
+        if (!result.ok) throw new ApiError(400, 1, `Invalid authorization code: ${result.reason}.`);
+    } else {
+        throw new ApiError(400, 1, `grant_type ${grant} is not enabled for this app.`);
+    }
+    const nowSec = Math.floor(ctx.now() / 1000);
+    return {
+        status: 200,
+        body: {
+            access_token: result.tokens.accessToken,
+            refresh_token: result.tokens.refreshToken,
+            response_type: grant,
+            token_type: 'bearer',
+            expires_in: result.accessTtlSec,
+            refresh_token_expires_in: result.refreshTtlSec,
+            refresh_token_expires_at: nowSec + result.refreshTtlSec,
+            scope: result.scopes.join(' '),
+        },
+    };
+}
+
+export const HANDLERS: Record<string, (ctx: HandlerContext) => HandlerResult> = {
+    'user_account/get': getUserAccount,
+    'boards/list': listBoards,
+    'boards/get': getBoard,
+    'boards/list_pins': listBoardPins,
+    'pins/list': listPins,
+    'pins/get': getPin,
+    'pins/create': createPin,
+    'oauth/token': oauthToken,
+};

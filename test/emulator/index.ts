@@ -1,0 +1,564 @@
+/**
+ * A stateful, strict emulator of the parts of Pinterest API v5 the Actor uses.
+ *
+ * Every request is first checked against the committed OpenAPI subset (`openapi/pinterest-api-v5-subset.json`);
+ * anything the real API would not accept is answered with 400 `{code: 1, message}` naming the offending field —
+ * including unknown query parameters and unknown body properties, on purpose. Then, in order: injected faults,
+ * authentication (`{code: 2}`), scopes read from the spec's `security` (`{code: 3}`), per-category rate limits
+ * (`{code: 8}`), and finally the operation itself against in-memory state. See README.md in this folder.
+ */
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { ApiError, HANDLERS, MESSAGES, missingScopesError } from './handlers.js';
+import type { HandlerContext, HandlerResult } from './handlers.js';
+import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limit.js';
+import type { RateLimitHeaders, RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
+import { coerceScalar, describeAjvErrors, findPropertySchema, isObject, loadSpec, matchRoute, validateResponse } from './spec.js';
+import type { LoadedSpec, OperationInfo } from './spec.js';
+import { EmulatorState } from './state.js';
+import type { AccessTokenRecord, EmulatorApp } from './state.js';
+
+export { EmulatorState } from './state.js';
+export type {
+    AccountType, ApiAccount, ApiBoard, ApiPin, ApiPinMedia, BoardPrivacy, EmulatorApp, EmulatorUser, Environment,
+    IssuedTokens, IssueTokensOptions, PinMetrics, PinSeed,
+} from './state.js';
+export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
+export type { RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
+export { validateResponse } from './spec.js';
+
+export type FaultKind = 'rate-limit' | 'spam' | 'server-error' | 'slow' | 'drop' | 'drop-after-commit' | 'expire-token';
+
+export interface FaultSpec {
+    /** Which requests the fault applies to. `path` strings match the request path with or without the `/v5` prefix. */
+    match?: { method?: string; path?: string | RegExp };
+    /** Let the first N matching requests through. */
+    skip?: number;
+    /** How many matching requests get the fault (default 1). */
+    times?: number;
+    kind: FaultKind;
+    /** For `server-error`: 500 (default), 502 or 503. */
+    status?: number;
+    /** For `rate-limit`: the `X-RateLimit-Reset` value (default 0). */
+    resetSeconds?: number;
+    /** For `slow`: how long to hold the (already processed) response. */
+    delayMs?: number;
+}
+
+export interface RecordedRequest {
+    method: string;
+    /** Request path without the query string, e.g. `/v5/boards/701000000000000002/pins`. */
+    path: string;
+    query: Record<string, string | string[]>;
+    /** Parsed body (JSON or form fields; secrets in form bodies are cut to their last 4 characters). */
+    body: unknown;
+    status: number | 'dropped';
+    /** The operation's `x-ratelimit-category`, or null when no operation matched. */
+    category: string | null;
+    /** Last 4 characters of the bearer token, if one was sent. */
+    tokenSuffix?: string;
+    operationId?: string;
+    /** The `x-pinterest-rid` sent (or that would have been sent) with the response. */
+    rid: string;
+    /** The injected fault that hit this request, if any. */
+    fault?: FaultKind;
+}
+
+export interface StartEmulatorOptions {
+    /** Default 0 (an ephemeral port). */
+    port?: number;
+    /** Millisecond clock for token expiry and rate-limit windows. Default `Date.now`. */
+    now?: () => number;
+    /** Override the rate-limit windows (e.g. to make exhaustion cheap in a test). */
+    rateLimits?: Partial<RateLimitPolicies>;
+    /**
+     * Check every response the emulator produces against the spec's response schema and answer 500 (with the
+     * violations in `message`) if it does not match. Default true: the emulator must never say what the API can't.
+     */
+    validateResponses?: boolean;
+}
+
+export interface PinterestEmulator {
+    /** e.g. `http://127.0.0.1:41234/v5` */
+    readonly baseUrl: string;
+    readonly state: EmulatorState;
+    readonly requests: RecordedRequest[];
+    /** The version of the OpenAPI description the emulator validates against. */
+    readonly specVersion: string;
+    injectFault(fault: FaultSpec): void;
+    clearFaults(): void;
+    requestsTo(method: string, path: string | RegExp): RecordedRequest[];
+    resetRequests(): void;
+    /** Forget all rate-limit counters. */
+    resetRateLimits(): void;
+    close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
+const SECRET_FORM_FIELDS = new Set(['refresh_token', 'code', 'access_token', 'client_secret']);
+
+let ridCounter = 0;
+const ridBase = randomInt(100_000, 999_999);
+function nextRid(): string {
+    ridCounter += 1;
+    return `${ridBase}${String(ridCounter).padStart(10, '0')}`;
+}
+
+function suffix(secret: string): string {
+    return secret.slice(-4);
+}
+
+/** Cuts anything that looks like a Pinterest token down to its last 4 characters. */
+function redact(text: string): string {
+    return text.replace(/pin[ar]_[A-Za-z0-9._~-]+/g, (token) => `…${suffix(token)}`);
+}
+
+interface PendingFault {
+    spec: FaultSpec;
+    skip: number;
+    times: number;
+}
+
+function pathMatches(pattern: string | RegExp, path: string): boolean {
+    if (typeof pattern !== 'string') {
+        pattern.lastIndex = 0;
+        return pattern.test(path);
+    }
+    return pattern === path || `/v5${pattern}` === path;
+}
+
+interface Reply {
+    status: number | 'dropped';
+    body?: unknown;
+    headers?: Record<string, string>;
+    delayMs?: number;
+}
+
+class Emulator implements PinterestEmulator {
+    readonly state: EmulatorState;
+    readonly requests: RecordedRequest[] = [];
+    readonly specVersion: string;
+    baseUrl = '';
+    private readonly spec: LoadedSpec;
+    private readonly limiter: RateLimiter;
+    private faults: PendingFault[] = [];
+    private readonly timers = new Set<NodeJS.Timeout>();
+    private readonly validateResponses: boolean;
+    readonly server: Server;
+
+    constructor(private readonly options: StartEmulatorOptions) {
+        const now = options.now ?? Date.now;
+        this.spec = loadSpec();
+        this.specVersion = this.spec.version;
+        this.state = new EmulatorState(now);
+        this.limiter = new RateLimiter(now, {
+            standard: { ...DEFAULT_RATE_LIMITS.standard, ...options.rateLimits?.standard },
+            trial: options.rateLimits?.trial ?? DEFAULT_RATE_LIMITS.trial,
+        });
+        this.validateResponses = options.validateResponses ?? true;
+        this.server = createServer((req, res) => {
+            this.handle(req, res).catch((error: unknown) => {
+                if (!res.headersSent && !res.destroyed) {
+                    res.writeHead(500, { 'Content-Type': 'application/json' });
+                    res.end(JSON.stringify({ code: 500, message: `Emulator crashed: ${String(error)}` }));
+                }
+            });
+        });
+    }
+
+    async listen(): Promise<void> {
+        await new Promise<void>((resolve, reject) => {
+            this.server.once('error', reject);
+            this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+        });
+        const { port } = this.server.address() as AddressInfo;
+        this.baseUrl = `http://127.0.0.1:${port}/v5`;
+    }
+
+    injectFault(fault: FaultSpec): void {
+        this.faults.push({ spec: fault, skip: fault.skip ?? 0, times: fault.times ?? 1 });
+    }
+
+    clearFaults(): void {
+        this.faults = [];
+    }
+
+    requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
+        return this.requests.filter((r) => r.method === method.toUpperCase() && pathMatches(path, r.path));
+    }
+
+    resetRequests(): void {
+        this.requests.length = 0;
+    }
+
+    resetRateLimits(): void {
+        this.limiter.reset();
+    }
+
+    async close(): Promise<void> {
+        for (const timer of this.timers) clearTimeout(timer);
+        this.timers.clear();
+        await new Promise<void>((resolve) => {
+            this.server.close(() => resolve());
+            this.server.closeAllConnections();
+        });
+    }
+
+    // ------------------------------------------------------------ pipeline
+
+    private takeFault(method: string, path: string): FaultSpec | undefined {
+        for (const pending of this.faults) {
+            const match = pending.spec.match ?? {};
+            if (match.method && match.method.toUpperCase() !== method) continue;
+            if (match.path !== undefined && !pathMatches(match.path, path)) continue;
+            if (pending.skip > 0) {
+                pending.skip -= 1;
+                continue;
+            }
+            pending.times -= 1;
+            if (pending.times <= 0) this.faults = this.faults.filter((f) => f !== pending);
+            return pending.spec;
+        }
+        return undefined;
+    }
+
+    private async readBody(req: IncomingMessage): Promise<Buffer> {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of req) {
+            const buffer = chunk as Buffer;
+            size += buffer.length;
+            if (size > MAX_BODY_BYTES) throw new ApiError(413, 1, 'Request body too large.');
+            chunks.push(buffer);
+        }
+        return Buffer.concat(chunks);
+    }
+
+    private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const method = (req.method ?? 'GET').toUpperCase();
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const rawQuery: Record<string, string | string[]> = {};
+        for (const key of new Set(url.searchParams.keys())) {
+            const values = url.searchParams.getAll(key);
+            rawQuery[key] = values.length === 1 ? redact(values[0] ?? '') : values.map(redact);
+        }
+        const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        const record: RecordedRequest = {
+            method,
+            path: url.pathname,
+            query: rawQuery,
+            body: undefined,
+            status: 0,
+            category: null,
+            rid: nextRid(),
+            ...(bearer ? { tokenSuffix: suffix(bearer) } : {}),
+        };
+        let raw: Buffer;
+        try {
+            raw = await this.readBody(req);
+        } catch {
+            raw = Buffer.alloc(0);
+        }
+        this.requests.push(record);
+        const reply = this.process(req, record, url, raw, bearer);
+        await this.send(res, record, reply);
+    }
+
+    private process(req: IncomingMessage, record: RecordedRequest, url: URL, raw: Buffer, bearer: string | undefined): Reply | { commit: () => Reply; fault: FaultSpec } {
+        const route = matchRoute(this.spec, record.method, url.pathname);
+        if (route.kind === 'not-found') {
+            record.body = raw.length > 0 ? redact(raw.toString('utf8')) : undefined;
+            return { status: 404, body: { code: 404, message: `Resource not found: ${url.pathname}` } };
+        }
+        if (route.kind === 'method-not-allowed') {
+            record.body = raw.length > 0 ? redact(raw.toString('utf8')) : undefined;
+            return {
+                status: 405,
+                body: { code: 405, message: `Method ${record.method} not allowed for ${url.pathname}. Allowed: ${route.allowed.join(', ')}.` },
+                headers: { Allow: route.allowed.join(', ') },
+            };
+        }
+        const { operation } = route;
+        record.category = operation.rateLimitCategory;
+        record.operationId = operation.operationId;
+        const basic = parseBasic(req.headers.authorization);
+        const identity = this.identify(operation, bearer, basic?.appId);
+        const withLimits = (reply: Reply, headers?: RateLimitHeaders): Reply => ({
+            ...reply,
+            headers: { ...(headers ?? this.limiter.peek(identity.key, identity.windows)), ...reply.headers },
+        });
+
+        // 1. Validate against the spec.
+        let validated: { query: Record<string, unknown>; pathParams: Record<string, string>; body: unknown };
+        try {
+            validated = this.validate(operation, route.pathParams, url, req, raw, record);
+        } catch (error) {
+            if (error instanceof ApiError) return withLimits(errorReply(error));
+            throw error;
+        }
+
+        // 2. Injected faults.
+        const fault = this.takeFault(record.method, url.pathname);
+        if (fault) {
+            record.fault = fault.kind;
+            switch (fault.kind) {
+                case 'rate-limit': {
+                    const headers = this.limiter.peek(identity.key, identity.windows);
+                    return withLimits({ status: 429, body: { code: 8, message: MESSAGES.rateLimited } }, {
+                        ...headers,
+                        'X-RateLimit-Remaining': '0',
+                        'X-RateLimit-Reset': String(fault.resetSeconds ?? 0),
+                    });
+                }
+                case 'spam':
+                    return withLimits({ status: 429, body: { code: 8, message: MESSAGES.spam } });
+                case 'server-error': {
+                    const status = fault.status ?? 500;
+                    const message = status === 503
+                        ? 'Service Unavailable. Please try again later.'
+                        : status === 502 ? 'Bad Gateway.' : 'Internal Server Error. Please try again later.';
+                    return withLimits({ status, body: { code: status, message } });
+                }
+                case 'drop':
+                    return { status: 'dropped' };
+                case 'expire-token':
+                    if (bearer) this.state.expireAccessToken(bearer);
+                    return withLimits({ status: 401, body: { code: 2, message: MESSAGES.authFailed } });
+                case 'slow':
+                case 'drop-after-commit':
+                    break;
+            }
+        }
+
+        // 3.–5. Authenticate, authorise, rate-limit, run.
+        const commit = (): Reply => {
+            try {
+                const { token, app } = this.authenticate(operation, bearer, basic);
+                const decision = this.limiter.consume(identity.key, identity.windows);
+                if (!decision.allowed) return withLimits({ status: 429, body: { code: 8, message: MESSAGES.rateLimited } }, decision.headers);
+                const ctx: HandlerContext = {
+                    state: this.state,
+                    operation,
+                    pathParams: validated.pathParams,
+                    query: validated.query,
+                    body: validated.body,
+                    now: this.state.now,
+                    ...(token ? { token } : {}),
+                    ...(app ? { app } : {}),
+                };
+                if (validated.query.ad_account_id !== undefined) {
+                    throw new ApiError(403, 29, `Not authorized to act for ad account ${String(validated.query.ad_account_id)} (Business Access is not modelled by the emulator).`);
+                }
+                const handler = HANDLERS[operation.operationId];
+                if (!handler) throw new ApiError(501, 1, `Operation ${operation.operationId} is not implemented by the emulator.`);
+                const result: HandlerResult = handler(ctx);
+                return withLimits({ status: result.status, body: result.body }, decision.headers);
+            } catch (error) {
+                if (error instanceof ApiError) return withLimits(errorReply(error));
+                throw error;
+            }
+        };
+        if (fault) return { commit, fault };
+        return commit();
+    }
+
+    private identify(operation: OperationInfo, bearer: string | undefined, basicAppId: string | undefined): { key: string; windows: RateLimitWindow[] } {
+        const category = operation.rateLimitCategory;
+        const token = bearer ? this.state.lookupAccessToken(bearer) : undefined;
+        const appId = token?.appId ?? basicAppId;
+        const app = appId ? this.state.getApp(appId) : undefined;
+        if (app?.trial) return { key: `trial|${app.appId}`, windows: this.limiter.windowsFor(category, true) };
+        if (token) return { key: `user|${token.userId}|app|${token.appId}|${category}`, windows: this.limiter.windowsFor(category, false) };
+        if (app) return { key: `app|${app.appId}|${category}`, windows: this.limiter.windowsFor(category, false) };
+        return { key: `anonymous|${category}`, windows: this.limiter.windowsFor(category, false) };
+    }
+
+    private authenticate(
+        operation: OperationInfo,
+        bearer: string | undefined,
+        basic: { appId: string; secret: string } | undefined,
+    ): { token?: AccessTokenRecord; app?: EmulatorApp } {
+        const schemes = operation.security.flatMap((alt) => alt.schemes);
+        if (schemes.length === 0) return {};
+        if (schemes.some((s) => s.type === 'basic')) {
+            const app = basic ? this.state.getApp(basic.appId) : undefined;
+            if (!app || !basic || app.appSecret !== basic.secret) throw new ApiError(401, 2, MESSAGES.authFailed);
+            return { app };
+        }
+        const token = bearer ? this.state.lookupAccessToken(bearer) : undefined;
+        if (!token || this.state.now() >= token.expiresAt) throw new ApiError(401, 2, MESSAGES.authFailed);
+        // User tokens are checked against the OAuth 2 (authorization code) alternative.
+        const alternative = operation.security.find((alt) => alt.schemes.some((s) => s.name === 'pinterest_oauth2'))
+            ?? operation.security[0];
+        const required = alternative?.schemes.flatMap((s) => s.scopes) ?? [];
+        const missing = required.filter((scope) => !token.scopes.includes(scope));
+        if (missing.length > 0) throw missingScopesError(missing);
+        return { token };
+    }
+
+    private validate(
+        operation: OperationInfo,
+        rawPathParams: Record<string, string>,
+        url: URL,
+        req: IncomingMessage,
+        raw: Buffer,
+        record: RecordedRequest,
+    ): { query: Record<string, unknown>; pathParams: Record<string, string>; body: unknown } {
+        const bodyText = raw.toString('utf8');
+        record.body = raw.length > 0 ? redact(bodyText) : undefined;
+        // Query parameters: unknown ones are refused (stricter than Pinterest, to catch typos).
+        const declared = new Map(operation.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
+        for (const key of new Set(url.searchParams.keys())) {
+            if (!declared.has(key)) {
+                throw new ApiError(400, 1, `Unknown query parameter '${key}'. ${operation.method} /v5${operation.path} accepts: ${[...declared.keys()].join(', ') || 'none'}.`);
+            }
+        }
+        const query: Record<string, unknown> = {};
+        for (const param of declared.values()) {
+            const values = url.searchParams.getAll(param.name);
+            if (values.length === 0) {
+                if (param.required) throw new ApiError(400, 1, `Missing required query parameter '${param.name}'.`);
+                continue;
+            }
+            let value: unknown;
+            if (param.kind === 'array') {
+                value = values.flatMap((v) => v.split(',')).map((v) => coerceScalar(v, param.itemKind));
+            } else {
+                if (values.length > 1) throw new ApiError(400, 1, `Invalid query parameter '${param.name}': must not be repeated.`);
+                value = coerceScalar(values[0] ?? '', param.kind === 'unknown' || param.kind === 'object' ? 'string' : param.kind);
+            }
+            if (!param.validate(value)) throw new ApiError(400, 1, describeAjvErrors(param.validate.errors, `Invalid query parameter '${param.name}'`));
+            query[param.name] = value;
+        }
+        // Path parameters.
+        const pathParams: Record<string, string> = {};
+        for (const param of operation.parameters.filter((p) => p.in === 'path')) {
+            let value: string;
+            try {
+                value = decodeURIComponent(rawPathParams[param.name] ?? '');
+            } catch {
+                throw new ApiError(400, 1, `Invalid path parameter '${param.name}': malformed percent-encoding.`);
+            }
+            const coerced = coerceScalar(value, param.kind === 'array' || param.kind === 'unknown' || param.kind === 'object' ? 'string' : param.kind);
+            if (!param.validate(coerced)) throw new ApiError(400, 1, describeAjvErrors(param.validate.errors, `Invalid path parameter '${param.name}'`));
+            pathParams[param.name] = value;
+        }
+        // Body.
+        const spec = operation.requestBody;
+        if (!spec) {
+            if (raw.length > 0) throw new ApiError(400, 1, `${operation.method} /v5${operation.path} does not take a request body.`);
+            return { query, pathParams, body: undefined };
+        }
+        const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        const media = spec.content.get(contentType);
+        if (!media) {
+            throw new ApiError(400, 1, `Unsupported Content-Type '${contentType || '(none)'}': expected ${[...spec.content.keys()].join(' or ')}.`);
+        }
+        if (raw.length === 0) {
+            if (spec.required) throw new ApiError(400, 1, 'Missing request body.');
+            return { query, pathParams, body: undefined };
+        }
+        let body: unknown;
+        if (contentType === 'application/x-www-form-urlencoded') {
+            const form = new URLSearchParams(bodyText);
+            const fields: Record<string, unknown> = {};
+            const shown: Record<string, string> = {};
+            for (const key of new Set(form.keys())) {
+                const values = form.getAll(key);
+                if (values.length > 1) throw new ApiError(400, 1, `Invalid request body: field '${key}' must not be repeated.`);
+                fields[key] = values[0] ?? '';
+                shown[key] = SECRET_FORM_FIELDS.has(key) ? `…${suffix(values[0] ?? '')}` : (values[0] ?? '');
+            }
+            record.body = shown;
+            for (const [key, value] of Object.entries(fields)) {
+                const schema = findPropertySchema(this.spec.resolveSchema, media.schema, key, fields);
+                if (!schema) continue;
+                const kind = this.spec.resolveSchema(schema).type;
+                if (kind === 'integer' || kind === 'number' || kind === 'boolean') fields[key] = coerceScalar(String(value), kind);
+            }
+            body = fields;
+        } else {
+            try {
+                body = JSON.parse(bodyText);
+            } catch {
+                throw new ApiError(400, 1, 'Invalid request body: not valid JSON.');
+            }
+            record.body = body;
+        }
+        if (!media.validate(body)) throw new ApiError(400, 1, describeAjvErrors(media.validate.errors, 'Invalid request body'));
+        return { query, pathParams, body };
+    }
+
+    private async send(res: ServerResponse, record: RecordedRequest, outcome: Reply | { commit: () => Reply; fault: FaultSpec }): Promise<void> {
+        let reply: Reply;
+        let dropAfter = false;
+        let delayMs = 0;
+        if ('commit' in outcome) {
+            reply = outcome.commit();
+            if (outcome.fault.kind === 'drop-after-commit') dropAfter = true;
+            if (outcome.fault.kind === 'slow') delayMs = outcome.fault.delayMs ?? 0;
+        } else {
+            reply = outcome;
+        }
+        if (reply.status === 'dropped' || dropAfter) {
+            record.status = 'dropped';
+            res.socket?.destroy();
+            return;
+        }
+        let status = reply.status;
+        let body = reply.body;
+        if (this.validateResponses && record.operationId && body !== undefined) {
+            const problems = validateResponse(record.operationId, status, body);
+            if (problems.length > 0) {
+                status = 500;
+                body = { code: 500, message: `Emulator bug: response for ${record.operationId} violates the spec: ${problems.join('; ')}` };
+            }
+        }
+        record.status = status;
+        if (delayMs > 0) {
+            await new Promise<void>((resolve) => {
+                const timer = setTimeout(() => {
+                    this.timers.delete(timer);
+                    resolve();
+                }, delayMs);
+                this.timers.add(timer);
+            });
+        }
+        if (res.destroyed) return;
+        const payload = body === undefined ? '' : JSON.stringify(body);
+        res.writeHead(status, {
+            ...reply.headers,
+            'Content-Type': 'application/json',
+            'Content-Length': String(Buffer.byteLength(payload)),
+            'x-pinterest-rid': record.rid,
+        });
+        res.end(payload);
+    }
+}
+
+function parseBasic(header: string | undefined): { appId: string; secret: string } | undefined {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+    if (!match?.[1]) return undefined;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return undefined;
+    return { appId: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+function errorReply(error: ApiError): Reply {
+    return { status: error.status, body: { code: error.code, message: error.message } };
+}
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<PinterestEmulator> {
+    const emulator = new Emulator(options);
+    await emulator.listen();
+    return emulator;
+}
+
+/** True when a value looks like Pinterest's `{code, message}` error body. */
+export function isPinterestError(value: unknown): value is { code: number; message: string } {
+    return isObject(value) && typeof value.code === 'number' && typeof value.message === 'string';
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { CredentialManager, type CredentialRecordStore, parseScopes, type StoredCredentials } from '../../src/credentials/manager.js';
+import { credentialsRecordKey } from '../../src/credentials/store.js';
+import { PinterestError } from '../../src/pinterest/errors.js';
+import { OPERATIONS } from '../../src/pinterest/operations.js';
+import type { TokenResponse } from '../../src/pinterest/schemas.js';
+
+const DAY = 86_400_000;
+const app = { appId: '1234567', appSecret: 'app-secret-value' };
+
+function memoryStore(initial?: StoredCredentials): CredentialRecordStore & { record?: StoredCredentials; writes: number } {
+    return {
+        description: 'memory store',
+        record: initial,
+        writes: 0,
+        async read() {
+            return this.record;
+        },
+        async write(record) {
+            this.writes += 1;
+            this.record = record;
+        },
+    };
+}
+
+/** A stand-in for Pinterest's token endpoint that rotates refresh tokens like the real one. */
+function rotatingPinterest(now: () => number, firstRefreshToken: string) {
+    let live = firstRefreshToken;
+    let serial = 0;
+    const refresh = vi.fn(async (_app: unknown, refreshToken: string): Promise<TokenResponse> => {
+        if (refreshToken !== live) throw new PinterestError({ kind: 'refresh-rejected', operation: OPERATIONS.oauthToken, status: 400 });
+        serial += 1;
+        live = `pinr_rotated_${serial}`;
+        return {
+            access_token: `pina_access_${serial}`,
+            token_type: 'bearer',
+            expires_in: 30 * 86_400,
+            scope: 'boards:read,pins:read',
+            refresh_token: live,
+            refresh_token_expires_in: 60 * 86_400,
+            refresh_token_expires_at: Math.floor((now() + 60 * DAY) / 1000),
+        };
+    });
+    return { refresh, live: () => live };
+}
+
+describe('CredentialManager', () => {
+    it('gets an access token with the refresh trio alone, storing the rotated pair before use', async () => {
+        const now = () => 1_800_000_000_000;
+        const pinterest = rotatingPinterest(now, 'pinr_original');
+        const store = memoryStore();
+        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
+
+        expect(await credentials.getAccessToken()).toBe('pina_access_1');
+        expect(store.record).toMatchObject({ accessToken: 'pina_access_1', refreshToken: 'pinr_rotated_1', scopes: ['boards:read', 'pins:read'] });
+        expect(credentials.scopes).toEqual(['boards:read', 'pins:read']);
+        // Concurrent callers share one refresh.
+        await Promise.all([credentials.getAccessToken(), credentials.getAccessToken()]);
+        expect(pinterest.refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('prefers the stored newer tokens over the stale ones in the input', async () => {
+        const now = () => 1_800_000_000_000;
+        const pinterest = rotatingPinterest(now, 'pinr_original');
+        const store = memoryStore();
+        const setup = { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh };
+        await (await CredentialManager.open({ refresh: setup, now })).getAccessToken();
+
+        const secondRun = await CredentialManager.open({ accessToken: 'pina_stale_input', refresh: setup, now });
+        expect(await secondRun.getAccessToken()).toBe('pina_access_1');
+        expect(pinterest.refresh).toHaveBeenCalledTimes(1);
+    });
+
+    it('refreshes once when the token in use is rejected, and not again for requests already holding the new one', async () => {
+        let time = 1_800_000_000_000;
+        const now = () => time;
+        const pinterest = rotatingPinterest(now, 'pinr_original');
+        const store = memoryStore();
+        const credentials = await CredentialManager.open({ accessToken: 'pina_input', refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
+        expect(await credentials.getAccessToken()).toBe('pina_input');
+
+        expect(await credentials.refreshAccessToken('pina_input')).toBe('pina_access_1');
+        expect(await credentials.refreshAccessToken('pina_input')).toBe('pina_access_1');
+        expect(pinterest.refresh).toHaveBeenCalledTimes(1);
+
+        // Expired by the clock: renewed before use rather than after a 401.
+        time += 31 * DAY;
+        expect(await credentials.getAccessToken()).toBe('pina_access_2');
+    });
+
+    it('adopts tokens another run rotated meanwhile instead of failing', async () => {
+        const now = () => 1_800_000_000_000;
+        const pinterest = rotatingPinterest(now, 'pinr_original');
+        const store = memoryStore();
+        const setup = { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh };
+        const slowRun = await CredentialManager.open({ accessToken: 'pina_input', refresh: setup, now });
+        const fastRun = await CredentialManager.open({ accessToken: 'pina_input', refresh: setup, now });
+
+        expect(await fastRun.refreshAccessToken('pina_input')).toBe('pina_access_1');
+        expect(await slowRun.refreshAccessToken('pina_input')).toBe('pina_access_1');
+    });
+
+    it('fails with a clear sentence when the refresh token is revoked', async () => {
+        const now = () => 1_800_000_000_000;
+        const refresh = vi.fn(async () => {
+            throw new PinterestError({ kind: 'refresh-rejected', operation: OPERATIONS.oauthToken, status: 400, apiMessage: 'Invalid refresh token' });
+        });
+        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_revoked', environment: 'production', store: memoryStore(), refresh }, now });
+        await expect(credentials.getAccessToken()).rejects.toThrow(/refresh token is revoked, expired or already replaced.*npm run auth/);
+    });
+
+    it('renews a refresh token that is about to expire and warns only if Pinterest does not extend it', async () => {
+        const now = () => 1_800_000_000_000;
+        const pinterest = rotatingPinterest(now, 'pinr_rotated_0');
+        const expiring: StoredCredentials = {
+            version: 1,
+            appId: app.appId,
+            environment: 'production',
+            accessToken: 'pina_old',
+            accessTokenExpiresAt: now() + 10 * DAY,
+            refreshToken: 'pinr_rotated_0',
+            refreshTokenExpiresAt: now() + 5 * DAY,
+            scopes: [],
+            updatedAt: new Date(now()).toISOString(),
+        };
+        const store = memoryStore(expiring);
+        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
+        expect(pinterest.refresh).toHaveBeenCalledTimes(1);
+        expect(credentials.expiryWarning()).toBeUndefined();
+
+        const stuck = vi.fn(async (): Promise<TokenResponse> => ({ access_token: 'pina_x', token_type: 'bearer', expires_in: 2_592_000, scope: '', refresh_token: 'pinr_y', refresh_token_expires_at: Math.floor((now() + 3 * DAY) / 1000) }));
+        const warned = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store: memoryStore(expiring), refresh: stuck }, now });
+        expect(warned.expiryWarning()).toMatch(/^Warning: the Pinterest refresh token expires on \d{4}-\d{2}-\d{2} \(in 3 days\)/);
+    });
+
+    it('works with an access token alone and never writes', async () => {
+        const credentials = await CredentialManager.open({ accessToken: 'pina_only' });
+        expect(await credentials.getAccessToken()).toBe('pina_only');
+        expect(await credentials.refreshAccessToken('pina_only')).toBeUndefined();
+        expect(credentials.expiryWarning()).toBeUndefined();
+    });
+});
+
+describe('credentialsRecordKey', () => {
+    it('separates accounts, apps and environments, and hides the token', () => {
+        const key = credentialsRecordKey('production', '1234', 'pinr_secret_token');
+        expect(key).toMatch(/^pinterest-production-1234-[0-9a-f]{32}$/);
+        expect(key).not.toContain('secret');
+        expect(credentialsRecordKey('production', '1234', 'pinr_other')).not.toBe(key);
+        expect(credentialsRecordKey('sandbox', '1234', 'pinr_secret_token')).not.toBe(key);
+    });
+});
+
+describe('parseScopes', () => {
+    it('accepts commas and spaces', () => {
+        expect(parseScopes('boards:read,pins:read pins:write ,  user_accounts:read')).toEqual(['boards:read', 'pins:read', 'pins:write', 'user_accounts:read']);
+    });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseInput, UserInputError } from '../../src/input.js';
+
+const problemsOf = (raw: unknown): string[] => {
+    try {
+        parseInput(raw);
+    } catch (error) {
+        if (error instanceof UserInputError) return error.problems;
+        throw error;
+    }
+    throw new Error('expected the input to be rejected');
+};
+
+describe('parseInput', () => {
+    it('applies the documented defaults', () => {
+        expect(parseInput({ accessToken: 'pina_token' })).toEqual({
+            mode: 'list-boards',
+            accessToken: 'pina_token',
+            credentialsStoreName: 'pinterest-credentials',
+            environment: 'production',
+            skipPreflight: false,
+            maxItems: 25,
+            includeMetrics: false,
+        });
+    });
+
+    it('treats blank strings as not given, as the seed Actor’s API example sends them', () => {
+        const input = parseInput({ mode: 'list-boards', accessToken: 'pina_token', boardId: '', pinTitle: 'Check this out!', pinDescription: '', linkUrl: '', maxItems: 25 });
+        expect(input.boardId).toBeUndefined();
+        expect(input.linkUrl).toBeUndefined();
+    });
+
+    it('accepts a complete create-pin input and keeps 800-character descriptions', () => {
+        const input = parseInput({
+            mode: 'create-pin',
+            accessToken: 'pina_token',
+            boardId: '549755885175',
+            pinTitle: 'a'.repeat(100),
+            pinDescription: 'd'.repeat(800),
+            imageUrl: 'https://example.com/image.jpg',
+            linkUrl: 'https://example.com/',
+            altText: 'x'.repeat(500),
+        });
+        expect(input.pinDescription).toHaveLength(800);
+    });
+
+    it('names every offending field and its limit in one go', () => {
+        const problems = problemsOf({
+            mode: 'create-pin',
+            accessToken: 'pina_token',
+            boardId: 'my-board',
+            pinTitle: 'a'.repeat(101),
+            pinDescription: 'd'.repeat(801),
+            imageUrl: 'not a url',
+            linkUrl: `https://example.com/${'x'.repeat(2048)}`,
+            altText: 'x'.repeat(501),
+            maxItems: 10_001,
+        });
+        expect(problems).toEqual([
+            'boardId must contain digits only, for example "549755885175"',
+            'pinTitle must be at most 100 characters',
+            'pinDescription must be at most 800 characters',
+            'imageUrl must be a full http(s) URL, for example https://example.com/image.jpg',
+            'linkUrl must be at most 2048 characters',
+            'altText must be at most 500 characters',
+            'maxItems must be at most 10000',
+        ]);
+    });
+
+    it('requires the create-pin fields only in that mode', () => {
+        expect(problemsOf({ mode: 'create-pin', accessToken: 'pina_token' })).toEqual([
+            'boardId is required for mode create-pin',
+            'pinTitle is required for mode create-pin',
+            'imageUrl is required for mode create-pin',
+        ]);
+        expect(() => parseInput({ mode: 'get-user-pins', accessToken: 'pina_token' })).not.toThrow();
+    });
+
+    it('needs an access token or the whole refresh trio', () => {
+        expect(problemsOf({})).toEqual(['accessToken is required (or give refreshToken, appId and appSecret so the Actor can get one)']);
+        expect(problemsOf({ refreshToken: 'pinr_x', appId: '1234' })).toEqual([
+            'accessToken is missing and the refresh credentials are incomplete: add appSecret, or give an accessToken',
+        ]);
+        expect(parseInput({ refreshToken: 'pinr_x', appId: '1234', appSecret: 'secret' }).accessToken).toBeUndefined();
+    });
+
+    it('rejects unknown enum values and wrong types with the allowed values', () => {
+        expect(problemsOf({ accessToken: 't', mode: 'delete-everything', environment: 'staging', maxItems: 2.5, includeMetrics: 'yes' })).toEqual([
+            'mode must be one of: list-boards, create-pin, get-user-pins',
+            'environment must be one of: production, sandbox',
+            'maxItems must be a whole number from 1 to 10000',
+            'includeMetrics must be true or false',
+        ]);
+        expect(problemsOf({ accessToken: 't', maxItems: 0 })).toEqual(['maxItems must be at least 1']);
+    });
+
+    it('is forgiving where intent is clear: numeric board ids and lower-case privacy', () => {
+        const input = parseInput({ accessToken: 't', boardId: 549755885175, boardPrivacy: 'secret' });
+        expect(input.boardId).toBe('549755885175');
+        expect(input.boardPrivacy).toBe('SECRET');
+    });
+
+    it('rejects input that is not an object', () => {
+        expect(problemsOf('list-boards')[0]).toMatch(/must be a JSON object/);
+    });
+});
+
+describe('parseInput with nulls', () => {
+    it('treats null as not given, as AI agents often send it', () => {
+        const input = parseInput({ accessToken: null, refreshToken: 'pinr_x', appId: '1234', appSecret: 'secret', boardId: null, maxItems: null, includeMetrics: null, mode: null, boardPrivacy: null });
+        expect(input).toMatchObject({ mode: 'list-boards', maxItems: 25, includeMetrics: false });
+        expect(input.accessToken).toBeUndefined();
+    });
+});
