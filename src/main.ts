@@ -21,7 +21,7 @@ try {
     const mode = MODE_HANDLERS[input.mode];
 
     const { client, credentials } = await connect(input, log);
-    if (!input.skipPreflight) await preflight({ input, mode, client, scopes: credentials.scopes, log });
+    if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });
 
     const result = await mode.run({ input, client, output: actorOutput, log });
     const warning = credentials.expiryWarning();

@@ -23,7 +23,7 @@ export interface PreflightContext {
     mode: ModeHandler;
     client: PinterestClient;
     /** Granted scopes, when known (Pinterest reports them with every token refresh). */
-    scopes: readonly string[] | undefined;
+    scopes: () => readonly string[] | undefined;
     log: { info(message: string): void; warning(message: string): void };
 }
 
@@ -32,16 +32,6 @@ export interface PreflightContext {
  * that it may do what the mode needs, so that a doomed run stops at once with what to fix.
  */
 export async function preflight({ input, mode, client, scopes, log }: PreflightContext): Promise<PreflightReport> {
-    const needed = scopesFor(mode.operations);
-    if (scopes) {
-        const missing = needed.filter((scope) => !scopes.includes(scope));
-        if (missing.length > 0) {
-            throw new PreflightError(
-                `The Pinterest token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, which mode ${input.mode} needs: authorise your app again with ${needed.join(', ')} (npm run auth), then use the new tokens.`,
-            );
-        }
-    }
-
     let report: PreflightReport = { trialAccess: false };
     try {
         const { account, rateLimit } = await client.getUserAccount();
@@ -50,11 +40,18 @@ export async function preflight({ input, mode, client, scopes, log }: PreflightC
         log.info(`Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${input.environment}${report.trialAccess ? ', app with Trial access' : ''}.`);
     } catch (error) {
         // The check itself needs user_accounts:read, which the mode may not: a token without it can still do the job.
-        if (error instanceof PinterestError && error.kind === 'missing-scope') {
-            log.warning(`Preflight skipped: the token lacks ${OPERATIONS.getUserAccount.scopes.join(', ')}, which only the check needs. Set skipPreflight to true to save this request.`);
-            return report;
-        }
-        throw error;
+        if (!(error instanceof PinterestError && error.kind === 'missing-scope')) throw error;
+        log.warning(`Preflight could not read the account: the token lacks ${OPERATIONS.getUserAccount.scopes.join(', ')}, which only this check needs. Set skipPreflight to true to save the request.`);
+    }
+
+    // Known only after the token request above, which may have refreshed the token (token answers list scopes).
+    const granted = scopes();
+    const needed = scopesFor(mode.operations);
+    const missing = granted ? needed.filter((scope) => !granted.includes(scope)) : [];
+    if (missing.length > 0) {
+        throw new PreflightError(
+            `The Pinterest token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, which mode ${input.mode} needs: authorise your app again with ${needed.join(', ')} (npm run auth), then use the new tokens.`,
+        );
     }
 
     if (mode.writes && report.trialAccess && input.environment === 'production') {

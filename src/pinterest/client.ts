@@ -257,7 +257,8 @@ export class PinterestClient {
             const rejected = String(response.request.options.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
             const fresh = await refresh(rejected);
             // A 401 means Pinterest did nothing, so retrying is safe for writes too; the new token is set in beforeRequest.
-            if (fresh) retryWithMergedOptions({ context: { pinterest: { ...context, refreshedToken: true } } });
+            // Keep this hook for the retry (preserveHooks) so its rate limits are recorded; the flag stops a second refresh.
+            if (fresh) return retryWithMergedOptions({ context: { pinterest: { ...context, refreshedToken: true } }, preserveHooks: true });
         }
         return response;
     }

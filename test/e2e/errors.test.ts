@@ -80,7 +80,7 @@ describe('API errors become one actionable sentence', () => {
         expect(run.exitCode).toBe(1);
         expect(run.statusMessage).toMatch(/with the scopes boards:read, pins:read/);
         // Preflight's own scope is missing too, which only warns.
-        expect(run.log).toMatch(/Preflight skipped: the token lacks user_accounts:read/);
+        expect(run.log).toMatch(/Preflight could not read the account: the token lacks user_accounts:read/);
     });
 
     it('403 code 29: a Trial app writing to production is told to use the sandbox', async () => {

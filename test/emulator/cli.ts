@@ -23,7 +23,7 @@ function integer(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
     const emulator = await startEmulator({ port: integer('port', 0) });
-    const seeded = await seedDemoAccount(emulator, {
+    const seeded = seedDemoAccount(emulator, {
         boards: integer('boards', 4),
         pinsPerBoard: integer('pins', 12),
         trial: process.argv.includes('--trial'),

@@ -17,7 +17,7 @@ import type { HandlerContext, HandlerResult } from './handlers.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limit.js';
 import type { RateLimitHeaders, RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
 import { coerceScalar, describeAjvErrors, findPropertySchema, isObject, loadSpec, matchRoute, validateResponse } from './spec.js';
-import type { LoadedSpec, OperationInfo } from './spec.js';
+import type { LoadedSpec, OperationInfo, RouteMatch } from './spec.js';
 import { EmulatorState } from './state.js';
 import type { AccessTokenRecord, EmulatorApp } from './state.js';
 
@@ -145,7 +145,8 @@ class Emulator implements PinterestEmulator {
     private readonly spec: LoadedSpec;
     private readonly limiter: RateLimiter;
     private faults: PendingFault[] = [];
-    private readonly timers = new Set<NodeJS.Timeout>();
+    /** Pending `slow` responses: their timers and a way to release them early on close(). */
+    private readonly delayed = new Map<NodeJS.Timeout, () => void>();
     private readonly validateResponses: boolean;
     readonly server: Server;
 
@@ -199,8 +200,11 @@ class Emulator implements PinterestEmulator {
     }
 
     async close(): Promise<void> {
-        for (const timer of this.timers) clearTimeout(timer);
-        this.timers.clear();
+        for (const [timer, release] of this.delayed) {
+            clearTimeout(timer);
+            release();
+        }
+        this.delayed.clear();
         await new Promise<void>((resolve) => {
             this.server.close(() => resolve());
             this.server.closeAllConnections();
@@ -263,29 +267,27 @@ class Emulator implements PinterestEmulator {
             raw = Buffer.alloc(0);
         }
         this.requests.push(record);
-        const reply = this.process(req, record, url, raw, bearer);
-        await this.send(res, record, reply);
+        try {
+            await this.send(res, record, this.process(req, record, url, raw, bearer));
+        } catch (error) {
+            record.status = 500;
+            throw error;
+        }
     }
 
     private process(req: IncomingMessage, record: RecordedRequest, url: URL, raw: Buffer, bearer: string | undefined): Reply | { commit: () => Reply; fault: FaultSpec } {
         const route = matchRoute(this.spec, record.method, url.pathname);
-        if (route.kind === 'not-found') {
-            record.body = raw.length > 0 ? redact(raw.toString('utf8')) : undefined;
-            return { status: 404, body: { code: 404, message: `Resource not found: ${url.pathname}` } };
-        }
-        if (route.kind === 'method-not-allowed') {
-            record.body = raw.length > 0 ? redact(raw.toString('utf8')) : undefined;
-            return {
-                status: 405,
-                body: { code: 405, message: `Method ${record.method} not allowed for ${url.pathname}. Allowed: ${route.allowed.join(', ')}.` },
-                headers: { Allow: route.allowed.join(', ') },
-            };
+        if (route.kind !== 'operation') {
+            // No operation, so no category: show the caller's org_read budget (not counted).
+            const identity = this.identify('org_read', bearer, parseBasic(req.headers.authorization)?.appId);
+            const reply = this.unrouted(route, record, url, raw);
+            return { ...reply, headers: { ...this.limiter.peek(identity.key, identity.windows), ...reply.headers } };
         }
         const { operation } = route;
         record.category = operation.rateLimitCategory;
         record.operationId = operation.operationId;
         const basic = parseBasic(req.headers.authorization);
-        const identity = this.identify(operation, bearer, basic?.appId);
+        const identity = this.identify(operation.rateLimitCategory, bearer, basic?.appId);
         const withLimits = (reply: Reply, headers?: RateLimitHeaders): Reply => ({
             ...reply,
             headers: { ...(headers ?? this.limiter.peek(identity.key, identity.windows)), ...reply.headers },
@@ -365,8 +367,17 @@ class Emulator implements PinterestEmulator {
         return commit();
     }
 
-    private identify(operation: OperationInfo, bearer: string | undefined, basicAppId: string | undefined): { key: string; windows: RateLimitWindow[] } {
-        const category = operation.rateLimitCategory;
+    private unrouted(route: Exclude<RouteMatch, { kind: 'operation' }>, record: RecordedRequest, url: URL, raw: Buffer): Reply {
+        record.body = raw.length > 0 ? redact(raw.toString('utf8')) : undefined;
+        if (route.kind === 'not-found') return { status: 404, body: { code: 404, message: `Resource not found: ${url.pathname}` } };
+        return {
+            status: 405,
+            body: { code: 405, message: `Method ${record.method} is not allowed for ${url.pathname} (the emulator serves: ${route.allowed.join(', ')}).` },
+            headers: { Allow: route.allowed.join(', ') },
+        };
+    }
+
+    private identify(category: string, bearer: string | undefined, basicAppId: string | undefined): { key: string; windows: RateLimitWindow[] } {
         const token = bearer ? this.state.lookupAccessToken(bearer) : undefined;
         const appId = token?.appId ?? basicAppId;
         const app = appId ? this.state.getApp(appId) : undefined;
@@ -521,10 +532,10 @@ class Emulator implements PinterestEmulator {
         if (delayMs > 0) {
             await new Promise<void>((resolve) => {
                 const timer = setTimeout(() => {
-                    this.timers.delete(timer);
+                    this.delayed.delete(timer);
                     resolve();
                 }, delayMs);
-                this.timers.add(timer);
+                this.delayed.set(timer, resolve);
             });
         }
         if (res.destroyed) return;

@@ -124,7 +124,7 @@ const THEMES: Theme[] = [
     },
 ];
 
-export async function seedDemoAccount(emulator: PinterestEmulator, options: SeedOptions = {}): Promise<SeededAccount> {
+export function seedDemoAccount(emulator: PinterestEmulator, options: SeedOptions = {}): SeededAccount {
     const { state } = emulator;
     const boardCount = options.boards ?? 4;
     const pinsPerBoard = options.pinsPerBoard ?? 12;

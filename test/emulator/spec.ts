@@ -448,13 +448,15 @@ function jsonPath(instancePath: string, extra?: string): string {
     return segments.reduce((acc, segment) => (/^\d+$/.test(segment) ? `${acc}[${segment}]` : acc ? `${acc}.${segment}` : segment), '');
 }
 
-/** Picks the most telling Ajv error and phrases it, naming the offending field. */
+/** Picks the most telling Ajv error and phrases it as `<subject>: <problem>`, naming the offending field. */
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, subject: string): string {
     const list = errors ?? [];
     const wrappers = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf']);
     const error = list.find((e) => !wrappers.has(e.keyword) && !(e.keyword === 'type' && e.params.type === 'null')) ?? list[0];
-    if (!error) return `${subject} is invalid`;
+    if (!error) return `${subject}: invalid`;
     const params = error.params as Record<string, unknown>;
+    const where = jsonPath(error.instancePath);
+    const field = where ? `'${where}' ` : '';
     switch (error.keyword) {
         case 'required':
             return `${subject}: missing required property '${jsonPath(error.instancePath, String(params.missingProperty))}'`;
@@ -464,13 +466,15 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, subj
             return `${subject}: unknown property '${jsonPath(error.instancePath, String(params.additionalProperty))}'`;
         case 'enum': {
             const allowed = (params.allowedValues as unknown[]).filter((v) => v !== null).map(String).join(', ');
-            const where = jsonPath(error.instancePath);
-            return `${subject}${where ? ` '${where}'` : ''} must be one of: ${allowed}`;
+            return `${subject}: ${field}must be one of: ${allowed}`;
         }
-        default: {
-            const where = jsonPath(error.instancePath);
-            return `${subject}${where ? ` '${where}'` : ''} ${error.message ?? 'is invalid'}`;
+        case 'type': {
+            const types = ([] as unknown[]).concat(params.type).filter((t) => t !== 'null').map(String);
+            const nullable = ([] as unknown[]).concat(params.type).includes('null');
+            return `${subject}: ${field}must be ${types.map((t) => (t === 'integer' ? 'an integer' : `a ${t}`)).join(' or ')}${nullable ? ' or null' : ''}`;
         }
+        default:
+            return `${subject}: ${field}${error.message ?? 'is invalid'}`;
     }
 }
 

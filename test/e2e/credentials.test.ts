@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { newStorageDir, readKeyValueStore, runActor } from './harness.js';
+
+const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
+
+let emulator: PinterestEmulator;
+let app: { appId: string; appSecret: string };
+let userId: string;
+let boardId: string;
+
+beforeAll(async () => {
+    emulator = await startEmulator();
+    app = emulator.state.createApp({});
+    userId = emulator.state.createUser({ username: 'rotator', accountType: 'BUSINESS' }).id;
+    boardId = emulator.state.createBoard(userId, { name: 'Rotation' }).id;
+    emulator.state.createPins(boardId, 600);
+});
+
+afterAll(async () => emulator.close());
+
+beforeEach(() => {
+    emulator.clearFaults();
+    emulator.resetRequests();
+});
+
+const refreshTrio = (refreshToken: string) => ({ refreshToken, appId: app.appId, appSecret: app.appSecret });
+
+describe('refresh flow', () => {
+    it('works with only refreshToken, appId and appSecret, storing the rotated tokens', async () => {
+        const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'list-boards', ...refreshTrio(refreshToken) } });
+
+        expect(run.exitCode).toBe(0);
+        expect(run.items).toHaveLength(1);
+        expect(run.log).toMatch(/Connected to Pinterest as @rotator \(business account\)/);
+        expect(emulator.requestsTo('POST', '/v5/oauth/token')).toHaveLength(1);
+
+        const records = Object.values(readKeyValueStore(run.storageDir, 'pinterest-credentials'));
+        expect(records).toHaveLength(1);
+        const [record] = records as Array<Record<string, unknown>>;
+        expect(record).toMatchObject({ version: 1, appId: app.appId, environment: 'production' });
+        expect(record?.refreshToken).not.toBe(refreshToken);
+        expect(emulator.state.isRefreshTokenValid(refreshToken)).toBe(false);
+        expect(emulator.state.isRefreshTokenValid(String(record?.refreshToken))).toBe(true);
+    });
+
+    it('refreshes once when the access token expires mid-run, losing and repeating nothing', async () => {
+        const tokens = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        emulator.injectFault({ kind: 'expire-token', match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1 });
+
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-user-pins', boardId, maxItems: 600, accessToken: tokens.accessToken, ...refreshTrio(tokens.refreshToken) },
+        });
+        expect(run.exitCode).toBe(0);
+        expect(run.items).toHaveLength(600);
+        expect(new Set(run.items.map((item) => item.id)).size).toBe(600);
+        expect(emulator.requestsTo('POST', '/v5/oauth/token')).toHaveLength(1);
+        const pages = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`);
+        expect(pages.map((request) => request.status)).toEqual([200, 401, 200, 200]);
+        expect(pages[1]?.query.bookmark).toBe(pages[2]?.query.bookmark);
+    });
+
+    it('keeps working across runs that all start from the same original refresh token', async () => {
+        const storageDir = newStorageDir();
+        const original = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        const input = { mode: 'list-boards', ...refreshTrio(original.refreshToken) };
+
+        const first = await runActor({ baseUrl: emulator.baseUrl, storageDir, input });
+        expect(first.exitCode).toBe(0);
+        expect(emulator.state.isRefreshTokenValid(original.refreshToken)).toBe(false);
+
+        // A month later the stored access token has expired too; the input still holds the dead original.
+        const [stored] = Object.values(readKeyValueStore(storageDir, 'pinterest-credentials')) as Array<Record<string, string>>;
+        emulator.state.expireAccessToken(String(stored?.accessToken));
+
+        const second = await runActor({ baseUrl: emulator.baseUrl, storageDir, input });
+        expect(second.exitCode).toBe(0);
+        expect(second.items).toHaveLength(1);
+        expect(second.log).toMatch(/Using the newest Pinterest tokens saved in key-value store "pinterest-credentials"/);
+        const refreshes = emulator.requestsTo('POST', '/v5/oauth/token');
+        expect(refreshes.map((request) => request.status)).toEqual([200, 200]);
+    });
+
+    it('lets several accounts share one credentials store', async () => {
+        const storageDir = newStorageDir();
+        const other = emulator.state.createUser({ username: 'second' });
+        const first = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        const second = emulator.state.issueTokens({ userId: other.id, appId: app.appId, scopes: ALL_SCOPES });
+        await runActor({ baseUrl: emulator.baseUrl, storageDir, input: refreshTrio(first.refreshToken) });
+        const run = await runActor({ baseUrl: emulator.baseUrl, storageDir, input: refreshTrio(second.refreshToken) });
+        expect(run.log).toMatch(/Connected to Pinterest as @second/);
+        expect(Object.keys(readKeyValueStore(storageDir, 'pinterest-credentials'))).toHaveLength(2);
+    });
+
+    it('fails with a clear sentence when the refresh token was revoked', async () => {
+        const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        emulator.state.revokeRefreshToken(refreshToken);
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: refreshTrio(refreshToken) });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toMatch(
+            /^Pinterest refused to refresh the access token: the refresh token is revoked, expired or already replaced\. Authorise the app again \(npm run auth\) and put the new refreshToken in the input\./,
+        );
+    });
+
+    it('names wrong app credentials', async () => {
+        const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: { refreshToken, appId: app.appId, appSecret: 'wrong-secret-1234' } });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toMatch(/^Pinterest rejected the app credentials while refreshing the token: check appId and appSecret/);
+    });
+});
+
+describe('preflight', () => {
+    it('stops a create-pin run whose token lacks write scopes, before posting', async () => {
+        const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ['boards:read', 'pins:read', 'user_accounts:read'] });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'create-pin', boardId, pinTitle: 'Nope', imageUrl: 'https://example.com/a.jpg', ...refreshTrio(refreshToken) },
+        });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toBe(
+            'The Pinterest token lacks the scopes boards:write, pins:write, which mode create-pin needs: authorise your app again with boards:read, boards:write, pins:read, pins:write (npm run auth), then use the new tokens.',
+        );
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(0);
+    });
+
+    it('stops a Trial app from posting to production before any write, and lets it post in the sandbox', async () => {
+        const trialApp = emulator.state.createApp({ trial: true });
+        const production = emulator.state.issueTokens({ userId, appId: trialApp.appId, scopes: ALL_SCOPES });
+        const pin = { mode: 'create-pin', boardId, pinTitle: 'Trial pin', imageUrl: 'https://example.com/a.jpg' };
+
+        const blocked = await runActor({ baseUrl: emulator.baseUrl, input: { ...pin, accessToken: production.accessToken } });
+        expect(blocked.exitCode).toBe(1);
+        expect(blocked.statusMessage).toMatch(/^Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox"/);
+        expect(blocked.log).toMatch(/app with Trial access/);
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(0);
+
+        const sandbox = emulator.state.issueTokens({ userId, appId: trialApp.appId, scopes: ALL_SCOPES, environment: 'sandbox' });
+        const allowed = await runActor({ baseUrl: emulator.baseUrl, input: { ...pin, environment: 'sandbox', accessToken: sandbox.accessToken } });
+        expect(allowed.exitCode).toBe(0);
+        expect(allowed.items).toHaveLength(1);
+    });
+
+    it('is skipped with skipPreflight, saving the request', async () => {
+        const { accessToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        await runActor({ baseUrl: emulator.baseUrl, input: { accessToken, skipPreflight: true } });
+        expect(emulator.requestsTo('GET', '/v5/user_account')).toHaveLength(0);
+    });
+});

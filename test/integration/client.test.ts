@@ -1,0 +1,196 @@
+import { createServer } from 'node:net';
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
+import { PinterestError } from '../../src/pinterest/errors.js';
+import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+
+const FAST_RETRIES = { baseDelayMs: 1, maxDelayMs: 5 };
+const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
+
+let emulator: PinterestEmulator;
+let token: string;
+let boardId: string;
+
+beforeAll(async () => {
+    emulator = await startEmulator();
+    const app = emulator.state.createApp({});
+    const user = emulator.state.createUser({ username: 'client' });
+    token = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES }).accessToken;
+    boardId = emulator.state.createBoard(user.id, { name: 'Client' }).id;
+    emulator.state.createPins(boardId, 520);
+});
+
+afterAll(async () => emulator.close());
+
+beforeEach(() => {
+    emulator.clearFaults();
+    emulator.resetRequests();
+});
+
+const client = (overrides: Partial<ConstructorParameters<typeof PinterestClient>[0]> = {}) =>
+    new PinterestClient({ baseUrl: emulator.baseUrl, tokens: { getAccessToken: async () => token }, retry: FAST_RETRIES, ...overrides });
+
+const newPin = () => ({ board_id: boardId, title: 'Client pin', media_source: { source_type: 'image_url' as const, url: 'https://example.com/p.jpg' } });
+
+async function failureOf(promise: Promise<unknown>): Promise<PinterestError> {
+    try {
+        await promise;
+    } catch (error) {
+        if (error instanceof PinterestError) return error;
+        throw error;
+    }
+    throw new Error('expected a PinterestError');
+}
+
+async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
+    const all: T[][] = [];
+    for await (const page of pages) all.push(page);
+    return all;
+}
+
+describe('pagination', () => {
+    it('yields pages and asks for no more than still wanted', async () => {
+        const api = client();
+        const pages = await collect(api.listBoardPins(boardId, { maxItems: 510 }));
+        expect(pages.map((page) => page.length)).toEqual([250, 250, 10]);
+        expect(api.requestCount).toBe(3);
+        expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.query.page_size)).toEqual(['250', '250', '10']);
+    });
+
+    it('makes no request when nothing is wanted', async () => {
+        const api = client();
+        expect(await collect(api.listPins({ maxItems: 0 }))).toEqual([]);
+        expect(api.requestCount).toBe(0);
+    });
+
+    it('stops requesting when the consumer stops', async () => {
+        const api = client();
+        for await (const page of api.listBoardPins(boardId, { maxItems: 520 })) {
+            expect(page).toHaveLength(250);
+            break;
+        }
+        expect(api.requestCount).toBe(1);
+    });
+});
+
+describe('retries', () => {
+    it('gives up on a persistent 5xx after the retry limit, reporting attempts and request id', async () => {
+        emulator.injectFault({ kind: 'server-error', status: 503, match: { path: '/v5/boards' }, times: 100 });
+        const notices: RetryNotice[] = [];
+        const error = await failureOf(collect(client({ onRetry: (notice) => notices.push(notice) }).listBoards({ maxItems: 10 })));
+        expect(error.kind).toBe('server-error');
+        expect(error.status).toBe(503);
+        expect(error.message).toMatch(/^Pinterest answered with a server error \(HTTP 503\) after 6 attempts/);
+        expect(error.message).toMatch(/Pinterest request id: \w+/);
+        expect(notices.map((notice) => notice.retry)).toEqual([1, 2, 3, 4, 5]);
+        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(6);
+    });
+
+    it('fails at once, with the reset time, when a 429 resets later than it is worth waiting', async () => {
+        emulator.injectFault({ kind: 'rate-limit', match: { path: '/v5/boards' }, resetSeconds: 3600 });
+        const error = await failureOf(collect(client().listBoards({ maxItems: 10 })));
+        expect(error.kind).toBe('rate-limited');
+        expect(error.message).toMatch(/rate limit for org_read requests was reached: it resets in about 60 min/);
+        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
+    });
+
+    it('waits for the reset before the next request once the quota is known to be spent', async () => {
+        let now = 1_000_000;
+        const api = client({ now: () => now });
+        await collect(api.listBoards({ maxItems: 1 }));
+        api.rateLimits.record('org_read', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '7200' });
+        const error = await failureOf(collect(api.listBoards({ maxItems: 1 })));
+        expect(error.kind).toBe('rate-limited');
+        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
+        now += 7_200_000;
+        await collect(api.listBoards({ maxItems: 1 }));
+        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(2);
+    });
+
+    it('retries a POST whose connection was refused: it never reached Pinterest', async () => {
+        const closedPort = await new Promise<number>((resolve) => {
+            const server = createServer().listen(0, '127.0.0.1', () => {
+                const { port } = server.address() as { port: number };
+                server.close(() => resolve(port));
+            });
+        });
+        const notices: RetryNotice[] = [];
+        const api = new PinterestClient({ baseUrl: `http://127.0.0.1:${closedPort}/v5`, tokens: { getAccessToken: async () => token }, retry: FAST_RETRIES, onRetry: (notice) => notices.push(notice) });
+        const error = await failureOf(api.createPin(newPin()));
+        expect(error.kind).toBe('network');
+        expect(error.networkCode).toBe('ECONNREFUSED');
+        expect(error.message).toMatch(/^Could not reach the Pinterest API \(ECONNREFUSED\) after 6 attempts/);
+        expect(notices).toHaveLength(5);
+    });
+});
+
+describe('writes are never repeated when their outcome is unknown', () => {
+    it('a POST that times out after reaching Pinterest is reported, not retried', async () => {
+        emulator.injectFault({ kind: 'slow', delayMs: 400, match: { method: 'POST', path: '/v5/pins' } });
+        const before = emulator.state.listPinsOfBoard(boardId).length;
+        const error = await failureOf(client({ timeoutMs: 100 }).createPin(newPin()));
+        expect(error.kind).toBe('outcome-unknown');
+        expect(error.outcomeUnknown).toBe(true);
+        expect(error.networkCode).toBe('ETIMEDOUT');
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
+    });
+
+    it('a GET that times out is simply retried', async () => {
+        emulator.injectFault({ kind: 'slow', delayMs: 400, match: { method: 'GET', path: '/v5/boards' } });
+        const pages = await collect(client({ timeoutMs: 100 }).listBoards({ maxItems: 5 }));
+        expect(pages).toHaveLength(1);
+        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(2);
+    });
+
+    it('a POST answered 502 is outcome-unknown too', async () => {
+        emulator.injectFault({ kind: 'server-error', status: 502, match: { method: 'POST', path: '/v5/pins' } });
+        const error = await failureOf(client().createPin(newPin()));
+        expect(error.kind).toBe('outcome-unknown');
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+    });
+});
+
+describe('token refresh', () => {
+    it('retries a rejected request once with the refreshed token', async () => {
+        const app = emulator.state.createApp({});
+        const user = emulator.state.createUser({ username: 'refresher' });
+        const first = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES });
+        const second = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES });
+        emulator.state.expireAccessToken(first.accessToken);
+        let current = first.accessToken;
+        let refreshes = 0;
+        const api = client({
+            tokens: {
+                getAccessToken: async () => current,
+                refreshAccessToken: async () => {
+                    refreshes += 1;
+                    current = second.accessToken;
+                    return current;
+                },
+            },
+        });
+        const { account } = await api.getUserAccount();
+        expect(account.username).toBe('refresher');
+        expect(refreshes).toBe(1);
+        expect(emulator.requestsTo('GET', '/v5/user_account').map((request) => request.status)).toEqual([401, 200]);
+    });
+
+    it('does not loop when the refreshed token is rejected as well', async () => {
+        let refreshes = 0;
+        const api = client({
+            tokens: {
+                getAccessToken: async () => 'pina_never_valid',
+                refreshAccessToken: async () => {
+                    refreshes += 1;
+                    return 'pina_never_valid';
+                },
+            },
+        });
+        const error = await failureOf(api.getUserAccount());
+        expect(error.kind).toBe('invalid-token');
+        expect(refreshes).toBe(1);
+    });
+});
