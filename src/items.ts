@@ -67,6 +67,15 @@ export type DatasetItem = BoardItem | PinItem | CreatedPinItem;
 export const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
 
 /**
+ * Pinterest sends times in UTC without saying so (`2022-10-13T01:40:29`); a reader, or `new Date()`, would take
+ * them as local time. Marking them UTC keeps the instant right everywhere.
+ */
+export function utcTimestamp(value: string | null | undefined): string | null {
+    if (!value) return null;
+    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+}
+
+/**
  * Board URLs are `/{username}/{slug}/`, and the API returns neither URL nor slug: Pinterest derives the slug
  * from the name (lower case, runs of other characters become one hyphen), which is what this does.
  */
@@ -91,8 +100,8 @@ export function toBoardItem(board: Board): BoardItem {
         pinCount: board.pin_count ?? null,
         followerCount: board.follower_count ?? null,
         collaboratorCount: board.collaborator_count ?? null,
-        createdAt: board.created_at ?? null,
-        pinsModifiedAt: board.board_pins_modified_at ?? null,
+        createdAt: utcTimestamp(board.created_at),
+        pinsModifiedAt: utcTimestamp(board.board_pins_modified_at),
         ownerUsername: username,
         coverImageUrl: board.media?.image_cover_url ?? null,
         url: boardUrl(username, board.name),
@@ -112,7 +121,7 @@ export function toPinItem(pin: Pin): PinItem {
         mediaType: pin.media?.media_type ?? null,
         imageUrl: largestImageUrl(pin),
         dominantColor: pin.dominant_color ?? null,
-        createdAt: pin.created_at ?? null,
+        createdAt: utcTimestamp(pin.created_at),
         url: pinUrl(pin.id),
     };
     if (pin.pin_metrics) item.metrics = toMetrics(pin.pin_metrics);
@@ -131,7 +140,7 @@ export function toCreatedPinItem(pin: Pin, requested: { boardId: string }): Crea
         link: pin.link ?? null,
         altText: pin.alt_text ?? null,
         imageUrl: largestImageUrl(pin),
-        createdAt: pin.created_at ?? null,
+        createdAt: utcTimestamp(pin.created_at),
     };
 }
 

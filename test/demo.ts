@@ -18,7 +18,7 @@ try {
         {
             title: `get-user-pins (board "${firstBoard.name}", with metrics)`,
             input: { mode: 'get-user-pins', accessToken, boardId: firstBoard.id, maxItems: 8, includeMetrics: true },
-            columns: ['title', 'impressions90d', 'saves90d', 'createdAt', 'url'],
+            columns: ['title', 'impressions90d', 'pinClicks90d', 'createdAt', 'url'],
         },
         {
             title: 'create-pin',
@@ -51,11 +51,11 @@ try {
     await emulator.close();
 }
 
-/** Picks the columns worth showing; metrics are flattened and long text shortened so the table fits a terminal. */
+/** Picks the columns worth showing; metrics are flattened and long text (but not links) shortened to fit a terminal. */
 function row(item: Record<string, unknown>, columns: string[]): Record<string, unknown> {
     const metrics = (item.metrics as { last90Days?: Record<string, number> } | undefined)?.last90Days;
-    const values: Record<string, unknown> = { ...item, impressions90d: metrics?.impression, saves90d: metrics?.save };
-    return Object.fromEntries(columns.map((column) => [column, shorten(values[column])]));
+    const values: Record<string, unknown> = { ...item, impressions90d: metrics?.impression, pinClicks90d: metrics?.pinClick };
+    return Object.fromEntries(columns.map((column) => [column, column === 'url' ? values[column] : shorten(values[column])]));
 }
 
 function shorten(value: unknown): unknown {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { boardItemSchema, boardUrl, largestImageUrl, pinItemSchema, toBoardItem, toCreatedPinItem, toPinItem } from '../../src/items.js';
+import { boardItemSchema, boardUrl, largestImageUrl, pinItemSchema, toBoardItem, toCreatedPinItem, toPinItem, utcTimestamp } from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 const apiPin = pinSchema.parse({
@@ -75,6 +75,16 @@ describe('toBoardItem', () => {
     it('gives no URL when the owner is unknown', () => {
         expect(boardUrl(undefined, 'Anything')).toBeNull();
         expect(boardUrl('jane', 'Café Idées')).toBe('https://www.pinterest.com/jane/cafe-idees/');
+    });
+});
+
+describe('utcTimestamp', () => {
+    it('marks Pinterest’s zone-less times as UTC and leaves others alone', () => {
+        expect(utcTimestamp('2022-10-13T01:40:29')).toBe('2022-10-13T01:40:29Z');
+        expect(utcTimestamp('2022-10-13T01:40:29.123')).toBe('2022-10-13T01:40:29.123Z');
+        expect(utcTimestamp('2022-10-13T01:40:29+02:00')).toBe('2022-10-13T01:40:29+02:00');
+        expect(utcTimestamp(null)).toBeNull();
+        expect(toPinItem(apiPin).createdAt).toBe('2026-10-01T10:00:00Z');
     });
 });
 
