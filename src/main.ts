@@ -3,6 +3,7 @@ import { Actor, log } from 'apify';
 import { connect } from './connect.js';
 import { ActorError } from './errors.js';
 import { parseInput, UserInputError } from './input.js';
+import { actorJournal } from './journal.js';
 import { MODE_HANDLERS } from './modes/index.js';
 import { actorOutput } from './output.js';
 import { PinterestError } from './pinterest/errors.js';
@@ -23,7 +24,7 @@ try {
     const { client, credentials } = await connect(input, log);
     if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });
 
-    const result = await mode.run({ input, client, output: actorOutput, log });
+    const result = await mode.run({ input, client, output: actorOutput, journal: actorJournal, log });
     const warning = credentials.expiryWarning();
     if (warning) log.warning(warning);
     await Actor.exit([result.summary, warning].filter(Boolean).join(' '));

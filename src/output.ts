@@ -29,6 +29,8 @@ export interface DeliveryResult {
 export interface RunOutput {
     /** How many more `event`s the user's budget allows this run (Infinity when not charging per event). */
     budgetFor(event: ChargeEvent): number;
+    /** Items already in the run's dataset (after a restart, some may predate this process). */
+    storedItemCount(): Promise<number>;
     /** Stores fetched boards or pins, charging `item-fetched` for each one stored. */
     pushFetched(items: DatasetItem[]): Promise<DeliveryResult>;
     /** Stores a pin that Pinterest confirmed, charging `pin-created`. */
@@ -38,6 +40,11 @@ export interface RunOutput {
 export const actorOutput: RunOutput = {
     budgetFor(event) {
         return Actor.getChargingManager().calculateMaxEventChargeCountWithinLimit(event);
+    },
+
+    async storedItemCount() {
+        const info = await (await Actor.openDataset()).getInfo();
+        return info?.itemCount ?? 0;
     },
 
     async pushFetched(items) {

@@ -1,4 +1,5 @@
 import type { ActorInput } from '../input.js';
+import type { RunJournal } from '../journal.js';
 import type { RunOutput } from '../output.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import type { Operation } from '../pinterest/operations.js';
@@ -7,6 +8,8 @@ export interface ModeContext {
     input: ActorInput;
     client: PinterestClient;
     output: RunOutput;
+    /** Progress that must survive a restart of the run; see journal.ts. */
+    journal: RunJournal;
     log: { info(message: string): void; warning(message: string): void };
 }
 

@@ -69,6 +69,14 @@ export interface PinterestClientOptions {
 export interface ListOptions {
     /** Stop after this many items; page sizes shrink so that no request fetches more than still needed. */
     maxItems: number;
+    /** Continue a list from a page's `nextBookmark` (after a restart) instead of from its start. */
+    bookmark?: string;
+}
+
+/** One page of a list: its items and the bookmark of the page after it (null on the last page). */
+export interface ListPage<T> {
+    items: T[];
+    nextBookmark: string | null;
 }
 
 export interface AppCredentials {
@@ -134,16 +142,16 @@ export class PinterestClient {
         return { account, rateLimit: this.rateLimits.snapshot(operation.category) };
     }
 
-    listBoards(options: ListOptions & { privacy?: string }): AsyncGenerator<Board[]> {
+    listBoards(options: ListOptions & { privacy?: string }): AsyncGenerator<ListPage<Board>> {
         return this.pages(OPERATIONS.listBoards, 'boards', boardSchema, options, { privacy: options.privacy });
     }
 
-    listBoardPins(boardId: string, options: ListOptions & { pinMetrics?: boolean }): AsyncGenerator<Pin[]> {
+    listBoardPins(boardId: string, options: ListOptions & { pinMetrics?: boolean }): AsyncGenerator<ListPage<Pin>> {
         const params = { pin_metrics: options.pinMetrics || undefined };
         return this.pages(OPERATIONS.listBoardPins, `boards/${boardId}/pins`, pinSchema, options, params, `board ${boardId}`);
     }
 
-    listPins(options: ListOptions & { pinMetrics?: boolean }): AsyncGenerator<Pin[]> {
+    listPins(options: ListOptions & { pinMetrics?: boolean }): AsyncGenerator<ListPage<Pin>> {
         return this.pages(OPERATIONS.listPins, 'pins', pinSchema, options, { pin_metrics: options.pinMetrics || undefined });
     }
 
@@ -191,15 +199,15 @@ export class PinterestClient {
         return parseBody(schema, response, context);
     }
 
-    /** Pages through a bookmark-paginated list, yielding one array per page, never more than `maxItems` in all. */
+    /** Pages through a bookmark-paginated list, yielding page by page, never more than `maxItems` items in all. */
     private async *pages<T extends z.ZodType>(
         operation: Operation,
         path: string,
         itemSchema: T,
-        { maxItems }: ListOptions,
+        { maxItems, bookmark }: ListOptions,
         filters: Record<string, string | boolean | undefined>,
         subject?: string,
-    ): AsyncGenerator<Array<z.infer<T>>> {
+    ): AsyncGenerator<ListPage<z.infer<T>>> {
         const schema = pageSchema(itemSchema);
         const context: RequestContext = { operation, subject };
         const baseParams = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Record<string, string | boolean>;
@@ -208,20 +216,20 @@ export class PinterestClient {
         if (pageSize() <= 0) return;
 
         try {
-            yield* this.http.paginate<Array<z.infer<T>>>(path, {
-                searchParams: { ...baseParams, page_size: pageSize() },
+            yield* this.http.paginate<ListPage<z.infer<T>>>(path, {
+                searchParams: { ...baseParams, page_size: pageSize(), ...(bookmark ? { bookmark } : {}) },
                 context: { pinterest: context },
                 pagination: {
                     // Each element got yields is a whole page, so callers can store and charge a page at a time.
                     transform: (response) => {
-                        const items = parseBody(schema, response, context).items.slice(0, pageSize());
+                        const page = parseBody(schema, response, context);
+                        const items = page.items.slice(0, pageSize());
                         fetched += items.length;
-                        return [items];
+                        return [{ items, nextBookmark: page.bookmark || null }];
                     },
-                    paginate: ({ response, currentItems }) => {
-                        const { bookmark } = response.body as { bookmark?: string | null };
-                        if (!bookmark || currentItems[0]?.length === 0 || pageSize() <= 0) return false;
-                        return { searchParams: { ...baseParams, page_size: pageSize(), bookmark } };
+                    paginate: ({ currentItems: [page] }) => {
+                        if (!page?.nextBookmark || page.items.length === 0 || pageSize() <= 0) return false;
+                        return { searchParams: { ...baseParams, page_size: pageSize(), bookmark: page.nextBookmark } };
                     },
                 },
             });

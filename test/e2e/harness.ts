@@ -34,6 +34,8 @@ export interface RunActorOptions {
     maxTotalChargeUsd?: number;
     env?: Record<string, string>;
     timeoutMs?: number;
+    /** Polled every few milliseconds; when it returns true the process is killed (SIGKILL), like a crashed or migrated run. */
+    killWhen?: () => boolean;
 }
 
 export function newStorageDir(): string {
@@ -63,6 +65,7 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const killer = options.killWhen && setInterval(() => options.killWhen?.() && child.kill('SIGKILL'), 5);
     const exitCode = await new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill('SIGKILL');
@@ -70,6 +73,7 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         }, options.timeoutMs ?? 25_000);
         child.on('close', (code) => {
             clearTimeout(timer);
+            if (killer) clearInterval(killer);
             resolve(code);
         });
     });
@@ -92,6 +96,12 @@ export function readDataset(storageDir: string, name: string): Array<Record<stri
         .filter((file) => /^\d+\.json$/.test(file))
         .sort()
         .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>);
+}
+
+/** How many items a dataset holds, without reading them (safe while the Actor is still writing). */
+export function countDatasetItems(storageDir: string, name = 'default'): number {
+    const dir = join(storageDir, 'datasets', name);
+    return existsSync(dir) ? readdirSync(dir).filter((file) => /^\d+\.json$/.test(file)).length : 0;
 }
 
 /** The records of a named key-value store, by key. */

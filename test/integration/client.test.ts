@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
+import { type ListPage, PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
 
@@ -44,9 +44,9 @@ async function failureOf(promise: Promise<unknown>): Promise<PinterestError> {
     throw new Error('expected a PinterestError');
 }
 
-async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
+async function collect<T>(pages: AsyncIterable<ListPage<T>>): Promise<T[][]> {
     const all: T[][] = [];
-    for await (const page of pages) all.push(page);
+    for await (const page of pages) all.push(page.items);
     return all;
 }
 
@@ -59,6 +59,17 @@ describe('pagination', () => {
         expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.query.page_size)).toEqual(['250', '250', '10']);
     });
 
+    it('continues from a bookmark, as a restarted run does', async () => {
+        const api = client();
+        const first = await api.listBoardPins(boardId, { maxItems: 250 }).next();
+        const { nextBookmark, items } = first.value as ListPage<{ id: string }>;
+        expect(nextBookmark).toEqual(expect.any(String));
+        const rest = (await collect(client().listBoardPins(boardId, { maxItems: 1000, bookmark: String(nextBookmark) }))).flat();
+        expect(rest).toHaveLength(270);
+        const ids = new Set([...items, ...rest].map((pin) => pin.id));
+        expect(ids.size).toBe(520);
+    });
+
     it('makes no request when nothing is wanted', async () => {
         const api = client();
         expect(await collect(api.listPins({ maxItems: 0 }))).toEqual([]);
@@ -68,7 +79,7 @@ describe('pagination', () => {
     it('stops requesting when the consumer stops', async () => {
         const api = client();
         for await (const page of api.listBoardPins(boardId, { maxItems: 520 })) {
-            expect(page).toHaveLength(250);
+            expect(page.items).toHaveLength(250);
             break;
         }
         expect(api.requestCount).toBe(1);
