@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { ALL_SCOPES } from './fixture.js';
 import { newStorageDir, readKeyValueStore, runActor } from './harness.js';
-
-const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
 
 let emulator: PinterestEmulator;
 let app: { appId: string; appSecret: string };

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { ALL_SCOPES } from './fixture.js';
 import { runActor, sumCharges } from './harness.js';
-
-const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
 
 let emulator: PinterestEmulator;
 let userId: string;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import type { PinterestEmulator } from '../emulator/index.js';
+import { startWithAccount } from './fixture.js';
 import { countDatasetItems, newStorageDir, runActor, sumCharges } from './harness.js';
 
 /**
@@ -14,12 +15,7 @@ let token: string;
 let boardId: string;
 
 beforeAll(async () => {
-    emulator = await startEmulator();
-    const app = emulator.state.createApp({});
-    const user = emulator.state.createUser({ username: 'restarts' });
-    token = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'] }).accessToken;
-    boardId = emulator.state.createBoard(user.id, { name: 'Restarted' }).id;
-    emulator.state.createPins(boardId, 600);
+    ({ emulator, token, boardId } = await startWithAccount({ username: 'restarts', pins: 600 }));
 });
 
 afterAll(async () => emulator.close());

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { ALL_SCOPES } from './fixture.js';
 import { type ActorRun, newStorageDir, readKeyValueStore, runActor, storageFiles } from './harness.js';
 
-const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
 const CREDENTIALS_STORE = 'my-pinterest-credentials';
 
 let emulator: PinterestEmulator;

@@ -4,22 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type ListPage, PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
-import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { ALL_SCOPES, startWithAccount } from '../e2e/fixture.js';
+import type { PinterestEmulator } from '../emulator/index.js';
 
 const FAST_RETRIES = { baseDelayMs: 1, maxDelayMs: 5 };
-const ALL_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
 
 let emulator: PinterestEmulator;
 let token: string;
 let boardId: string;
 
 beforeAll(async () => {
-    emulator = await startEmulator();
-    const app = emulator.state.createApp({});
-    const user = emulator.state.createUser({ username: 'client' });
-    token = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES }).accessToken;
-    boardId = emulator.state.createBoard(user.id, { name: 'Client' }).id;
-    emulator.state.createPins(boardId, 520);
+    ({ emulator, token, boardId } = await startWithAccount({ username: 'client', pins: 520 }));
 });
 
 afterAll(async () => emulator.close());
