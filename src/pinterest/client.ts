@@ -84,10 +84,16 @@ export interface AppCredentials {
     appSecret: string;
 }
 
+/** The form of a `POST /oauth/token` request, per grant. */
+type TokenGrant =
+    | { grant_type: 'refresh_token'; refresh_token: string }
+    | { grant_type: 'authorization_code'; code: string; redirect_uri: string };
+
 interface RequestContext {
     operation: Operation;
     /** Set for `POST /oauth/token`, which authenticates the app (HTTP Basic) instead of a user token. */
     app?: AppCredentials;
+    grantType?: TokenGrant['grant_type'];
     /** What the request is about, for error messages ("board 123"). */
     subject?: string;
     refreshedToken?: boolean;
@@ -138,7 +144,7 @@ export class PinterestClient {
 
     async getUserAccount(): Promise<{ account: Account; rateLimit?: RateLimitSnapshot }> {
         const operation = OPERATIONS.getUserAccount;
-        const account = await this.send(operation, 'user_account', accountSchema);
+        const account = await this.send({ operation }, 'user_account', accountSchema);
         return { account, rateLimit: this.rateLimits.snapshot(operation.category) };
     }
 
@@ -161,7 +167,7 @@ export class PinterestClient {
      */
     async createPin(pin: PinCreate): Promise<Pin> {
         const body = pinCreateSchema.parse(pin);
-        return this.send(OPERATIONS.createPin, 'pins', pinSchema, { method: 'POST', json: body }, `board ${body.board_id}`);
+        return this.send({ operation: OPERATIONS.createPin, subject: `board ${body.board_id}` }, 'pins', pinSchema, { method: 'POST', json: body });
     }
 
     /**
@@ -169,27 +175,25 @@ export class PinterestClient {
      * reached Pinterest: a refresh that went through rotates the refresh token even if its answer is lost.
      */
     async refreshAccessToken(app: AppCredentials, refreshToken: string): Promise<TokenResponse> {
-        return this.requestToken(app, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'refresh token');
+        return this.requestToken(app, { grant_type: 'refresh_token', refresh_token: refreshToken });
     }
 
     /** `POST /oauth/token` for the authorization-code grant (the `npm run auth` helper). */
     async exchangeAuthorizationCode(app: AppCredentials, code: string, redirectUri: string): Promise<TokenResponse> {
-        return this.requestToken(app, { grant_type: 'authorization_code', code, redirect_uri: redirectUri }, 'authorization code');
+        return this.requestToken(app, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
     }
 
-    private async requestToken(app: AppCredentials, form: Record<string, string>, subject: string): Promise<TokenResponse> {
-        return this.send(OPERATIONS.oauthToken, 'oauth/token', tokenResponseSchema, { method: 'POST', form }, subject, app);
+    private async requestToken(app: AppCredentials, form: TokenGrant): Promise<TokenResponse> {
+        const context: RequestContext = { operation: OPERATIONS.oauthToken, app, grantType: form.grant_type };
+        return this.send(context, 'oauth/token', tokenResponseSchema, { method: 'POST', form });
     }
 
     private async send<T extends z.ZodType>(
-        operation: Operation,
+        context: RequestContext,
         path: string,
         schema: T,
         request: { method?: 'GET' | 'POST'; json?: unknown; form?: Record<string, string> } = {},
-        subject?: string,
-        app?: AppCredentials,
     ): Promise<z.infer<T>> {
-        const context: RequestContext = { operation, subject, app };
         let response: Response<unknown>;
         try {
             response = await this.http(path, { method: request.method ?? 'GET', json: request.json, form: request.form, context: { pinterest: context } });
@@ -337,7 +341,7 @@ function classifyHttpFailure(status: number, code: number | undefined, context: 
     const { operation } = context;
     if (context.app && status >= 400 && status < 500 && status !== 429) {
         if (status === 401) return 'app-credentials-rejected';
-        return context.subject === 'refresh token' ? 'refresh-rejected' : 'bad-request';
+        return context.grantType === 'refresh_token' ? 'refresh-rejected' : 'bad-request';
     }
     if (status === 401) return code === 3 ? 'missing-scope' : 'invalid-token';
     if (status === 403) return code === 29 ? 'trial-production' : 'missing-scope';
