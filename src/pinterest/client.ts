@@ -87,7 +87,7 @@ export interface AppCredentials {
 /** The form of a `POST /oauth/token` request, per grant. */
 type TokenGrant =
     | { grant_type: 'refresh_token'; refresh_token: string }
-    | { grant_type: 'authorization_code'; code: string; redirect_uri: string };
+    | { grant_type: 'authorization_code'; code: string; redirect_uri: string; continuous_refresh: 'true' };
 
 interface RequestContext {
     operation: Operation;
@@ -178,9 +178,13 @@ export class PinterestClient {
         return this.requestToken(app, { grant_type: 'refresh_token', refresh_token: refreshToken });
     }
 
-    /** `POST /oauth/token` for the authorization-code grant (the `npm run auth` helper). */
+    /**
+     * `POST /oauth/token` for the authorization-code grant (the `npm run auth` helper). `continuous_refresh`
+     * asks apps created before 2025-09-25 for the rotating 60-day refresh token instead of the retired legacy
+     * one; newer apps get that kind anyway.
+     */
     async exchangeAuthorizationCode(app: AppCredentials, code: string, redirectUri: string): Promise<TokenResponse> {
-        return this.requestToken(app, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+        return this.requestToken(app, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' });
     }
 
     private async requestToken(app: AppCredentials, form: TokenGrant): Promise<TokenResponse> {

@@ -94,6 +94,21 @@ describe('refresh flow', () => {
         expect(Object.keys(readKeyValueStore(storageDir, 'pinterest-credentials'))).toHaveLength(2);
     });
 
+    it('warns in the status message when the refresh token expires within 14 days', async () => {
+        const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES, refreshTokenTtlSec: 10 * 86_400 });
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: refreshTrio(refreshToken) });
+        expect(run.exitCode).toBe(0);
+        expect(run.statusMessage).toMatch(
+            /^Fetched 1 board\. Warning: the Pinterest refresh token expires on \d{4}-\d{2}-\d{2} \(in (9|10) days\) and Pinterest did not extend it: authorise the app again \(npm run auth\)/,
+        );
+    });
+
+    it('does not warn while the refresh token has longer to live', async () => {
+        const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: refreshTrio(refreshToken) });
+        expect(run.statusMessage).toBe('Fetched 1 board.');
+    });
+
     it('fails with a clear sentence when the refresh token was revoked', async () => {
         const { refreshToken } = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES });
         emulator.state.revokeRefreshToken(refreshToken);

@@ -54,6 +54,8 @@ describe('npm run auth flow', () => {
         expect(tokens.refresh_token).toMatch(/^pinr_/);
         expect(emulator.state.isAccessTokenValid(tokens.access_token)).toBe(true);
         expect(emulator.state.isRefreshTokenValid(String(tokens.refresh_token))).toBe(true);
+        // Apps created before 2025-09-25 only get rotating refresh tokens when they ask for them.
+        expect(emulator.requestsTo('POST', '/v5/oauth/token').at(-1)?.body).toMatchObject({ grant_type: 'authorization_code', continuous_refresh: 'true' });
     });
 
     it('ignores a redirect whose state does not match', async () => {
