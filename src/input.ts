@@ -107,14 +107,13 @@ function crossFieldProblems(raw: Record<string, unknown>): string[] {
     const given = (field: string) => blankToUndefined(raw[field]) !== undefined;
     const problems: string[] = [];
 
+    // A half-given refresh setup would work today and silently stop when the access token expires: say so now.
     const refreshFields = ['refreshToken', 'appId', 'appSecret'];
-    if (!given('accessToken')) {
-        const missing = refreshFields.filter((field) => !given(field));
-        if (missing.length === refreshFields.length) {
-            problems.push('accessToken is required (or give refreshToken, appId and appSecret so the Actor can get one)');
-        } else if (missing.length > 0) {
-            problems.push(`accessToken is missing and the refresh credentials are incomplete: add ${missing.join(' and ')}, or give an accessToken`);
-        }
+    const missing = refreshFields.filter((field) => !given(field));
+    if (missing.length > 0 && missing.length < refreshFields.length) {
+        problems.push(`refreshToken, appId and appSecret work only together: add ${missing.join(' and ')}, or leave all three empty`);
+    } else if (missing.length === refreshFields.length && !given('accessToken')) {
+        problems.push('accessToken is required (or give refreshToken, appId and appSecret so the Actor can get one)');
     }
 
     if ((blankToUndefined(raw.mode) ?? 'list-boards') === 'create-pin') {

@@ -317,7 +317,8 @@ describe('input_schema.json: prefills and examples', () => {
     });
 
     it('makes a valid create-pin input when the examples are put together', () => {
-        const input: Record<string, unknown> = { mode: 'create-pin', accessToken: 'pina_example' };
+        // appId's example only makes sense with the other two refresh fields, which as secrets carry no example.
+        const input: Record<string, unknown> = { mode: 'create-pin', accessToken: 'pina_example', refreshToken: 'pinr_example', appSecret: 'example-app-secret' };
         for (const { name, value } of samples) input[name] = value;
         expect(platformAcceptsInput(input)).toBe(true);
         const parsed = parseInput(input);

@@ -79,8 +79,10 @@ describe('parseInput', () => {
 
     it('needs an access token or the whole refresh trio', () => {
         expect(problemsOf({})).toEqual(['accessToken is required (or give refreshToken, appId and appSecret so the Actor can get one)']);
-        expect(problemsOf({ refreshToken: 'pinr_x', appId: '1234' })).toEqual([
-            'accessToken is missing and the refresh credentials are incomplete: add appSecret, or give an accessToken',
+        expect(problemsOf({ refreshToken: 'pinr_x', appId: '1234' })).toEqual(['refreshToken, appId and appSecret work only together: add appSecret, or leave all three empty']);
+        // Even next to an access token: a half-given refresh setup would fail silently a month later.
+        expect(problemsOf({ accessToken: 'pina_token', refreshToken: 'pinr_x' })).toEqual([
+            'refreshToken, appId and appSecret work only together: add appId and appSecret, or leave all three empty',
         ]);
         expect(parseInput({ refreshToken: 'pinr_x', appId: '1234', appSecret: 'secret' }).accessToken).toBeUndefined();
     });
