@@ -1,6 +1,7 @@
 import { CredentialManager, type RefreshSetup } from './credentials/manager.js';
 import { credentialsRecordKey, openCredentialStore } from './credentials/store.js';
-import { type ActorInput, UserInputError } from './input.js';
+import { ActorError } from './errors.js';
+import type { ActorInput } from './input.js';
 import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL } from './pinterest/client.js';
 
 export interface Log {
@@ -13,7 +14,7 @@ export function apiBaseUrl(environment: ActorInput['environment'], env: NodeJS.P
     const override = env.PINTEREST_API_BASE_URL?.trim();
     if (!override) return environment === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL;
     if (!/^https?:\/\//i.test(override) || !URL.canParse(override)) {
-        throw new UserInputError([`PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "${override}"`]);
+        throw new ActorError(`The environment variable PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "${override}": fix or unset it.`);
     }
     return override.replace(/\/+$/, '');
 }

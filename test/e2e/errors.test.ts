@@ -46,7 +46,7 @@ describe('invalid input', () => {
     it('rejects a malformed PINTEREST_API_BASE_URL before any request', async () => {
         const run = await runActor({ baseUrl: 'localhost:9', input: { accessToken: token } });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^Invalid input: PINTEREST_API_BASE_URL must be an http\(s\) URL/);
+        expect(run.statusMessage).toBe('The environment variable PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "localhost:9": fix or unset it.');
     });
 });
 
