@@ -36,6 +36,8 @@ export interface RunActorOptions {
     timeoutMs?: number;
     /** Polled every few milliseconds; when it returns true the process is killed (SIGKILL), like a crashed or migrated run. */
     killWhen?: () => boolean;
+    /** Extra arguments for node itself, before the script (the benchmark preloads a usage reporter). */
+    nodeArgs?: string[];
 }
 
 export function newStorageDir(): string {
@@ -61,7 +63,7 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         ...options.env,
     };
 
-    const child = spawn(process.execPath, [MAIN], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
