@@ -28,7 +28,7 @@ export const DEFAULT_CREDENTIALS_STORE = 'pinterest-credentials';
 export class UserInputError extends ActorError {
     override name = 'UserInputError';
     constructor(readonly problems: string[]) {
-        super(problems.length === 1 ? problems[0] : `Invalid input: ${problems.join('; ')}`);
+        super(`Invalid input: ${problems.join('; ')}`);
     }
 }
 

@@ -2,7 +2,7 @@ import { Actor, log } from 'apify';
 
 import { connect } from './connect.js';
 import { ActorError } from './errors.js';
-import { parseInput, UserInputError } from './input.js';
+import { parseInput } from './input.js';
 import { actorJournal } from './journal.js';
 import { MODE_HANDLERS } from './modes/index.js';
 import { actorOutput } from './output.js';
@@ -36,7 +36,6 @@ try {
 
 /** One sentence saying what is wrong and how to fix it. Only our own errors' messages are shown as they are. */
 function failureMessage(error: unknown): string {
-    if (error instanceof UserInputError) return error.problems.length === 1 ? `Invalid input: ${error.message}` : error.message;
     if (error instanceof PinterestError || error instanceof ActorError) return error.message;
     const detail = error instanceof Error ? error.message : String(error);
     return `The run failed unexpectedly: ${redactSecrets(detail)}. Please report this.`;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { AccessTokenSource, AppCredentials } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
-import { registerSecret } from '../pinterest/redact.js';
+import { redactSecrets, registerSecret } from '../pinterest/redact.js';
 import type { TokenResponse } from '../pinterest/schemas.js';
 
 const DAY_MS = 86_400_000;
@@ -81,7 +81,10 @@ export class CredentialManager implements AccessTokenSource {
         }
         if (manager.refreshTokenExpiresWithin(REFRESH_TOKEN_WARNING_MS)) {
             // Every refresh returns a refresh token good for another 60 days: renewing now keeps the chain alive.
-            await manager.refresh();
+            // It is a precaution, so a failure only warns; the run goes on with the tokens it has.
+            await manager.refresh().catch((error: unknown) => {
+                options.log?.warning(`Could not renew the Pinterest tokens ahead of expiry: ${error instanceof Error ? redactSecrets(error.message) : 'unknown error'}`);
+            });
         }
         return manager;
     }

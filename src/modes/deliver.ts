@@ -49,7 +49,9 @@ export async function deliverList<T>(
     const affordable = Math.max(0, Math.min(remaining, output.budgetFor(EVENTS.itemFetched)));
     const stoppedByBudget = affordable < remaining;
 
+    let listEnded = false;
     for await (const page of list({ maxItems: storedUncounted + affordable, bookmark: progress.cursor ?? undefined })) {
+        listEnded = page.nextBookmark === null;
         const skipped = Math.min(storedUncounted, page.items.length);
         storedUncounted -= skipped;
         const fresh = page.items.slice(skipped);
@@ -65,7 +67,7 @@ export async function deliverList<T>(
         await journal.write(progress);
         if (result.budgetExhausted) break;
     }
-    if (!progress.done) await journal.write((progress = { ...progress, stoppedByBudget: stoppedByBudget && progress.cursor !== null, done: true }));
+    if (!progress.done) await journal.write((progress = { ...progress, stoppedByBudget: stoppedByBudget && !listEnded, done: true }));
     return summary();
 }
 

@@ -134,6 +134,33 @@ describe('CredentialManager', () => {
         expect(warned.expiryWarning()).toMatch(/^Warning: the Pinterest refresh token expires on \d{4}-\d{2}-\d{2} \(in 3 days\)/);
     });
 
+    it('carries on with the current tokens when the early renewal fails', async () => {
+        const now = () => 1_800_000_000_000;
+        const warnings: string[] = [];
+        const failing = vi.fn(async (): Promise<TokenResponse> => {
+            throw new PinterestError({ kind: 'network', operation: OPERATIONS.oauthToken, networkCode: 'ECONNRESET' });
+        });
+        const record: StoredCredentials = {
+            version: 1,
+            appId: app.appId,
+            environment: 'production',
+            accessToken: 'pina_still_good',
+            accessTokenExpiresAt: now() + 10 * DAY,
+            refreshToken: 'pinr_expiring',
+            refreshTokenExpiresAt: now() + 2 * DAY,
+            scopes: [],
+            updatedAt: new Date(now()).toISOString(),
+        };
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store: memoryStore(record), refresh: failing },
+            now,
+            log: { info: () => undefined, warning: (message) => warnings.push(message) },
+        });
+        expect(await credentials.getAccessToken()).toBe('pina_still_good');
+        expect(warnings).toEqual([expect.stringMatching(/^Could not renew the Pinterest tokens ahead of expiry: Could not reach the Pinterest API \(ECONNRESET\)/)]);
+        expect(credentials.expiryWarning()).toMatch(/in 2 days/);
+    });
+
     it('works with an access token alone and never writes', async () => {
         const credentials = await CredentialManager.open({ accessToken: 'pina_only' });
         expect(await credentials.getAccessToken()).toBe('pina_only');

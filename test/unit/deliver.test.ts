@@ -124,6 +124,13 @@ describe('deliverList', () => {
         expect(requests.map((request) => request.maxItems)).toEqual([30]);
     });
 
+    it('says the budget stopped it when the budget allows nothing at all', async () => {
+        const requests: ListOptions[] = [];
+        const delivery = await deliverList(fakeList(600, requests), { maxItems: 100, output: memoryOutput(0), journal: memoryJournal(), toItem });
+        expect(delivery).toEqual({ delivered: 0, stoppedByBudget: true });
+        expect(requests).toEqual([]);
+    });
+
     it('does not blame the budget when the list simply ends', async () => {
         const delivery = await deliverList(fakeList(20, []), { maxItems: 100, output: memoryOutput(50), journal: memoryJournal(), toItem });
         expect(delivery).toEqual({ delivered: 20, stoppedByBudget: false });
