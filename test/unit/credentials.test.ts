@@ -24,6 +24,11 @@ function memoryStore(initial?: StoredCredentials): CredentialRecordStore & { rec
     };
 }
 
+/** A stored record whose access token has 10 days left. */
+function storedRecord(now: number, fields: Pick<StoredCredentials, 'accessToken' | 'refreshToken' | 'refreshTokenExpiresAt'>): StoredCredentials {
+    return { version: 1, appId: app.appId, environment: 'production', accessTokenExpiresAt: now + 10 * DAY, scopes: [], updatedAt: new Date(now).toISOString(), ...fields };
+}
+
 /** A stand-in for Pinterest's token endpoint that rotates refresh tokens like the real one. */
 function rotatingPinterest(now: () => number, firstRefreshToken: string) {
     let live = firstRefreshToken;
@@ -113,17 +118,7 @@ describe('CredentialManager', () => {
     it('renews a refresh token that is about to expire and warns only if Pinterest does not extend it', async () => {
         const now = () => 1_800_000_000_000;
         const pinterest = rotatingPinterest(now, 'pinr_rotated_0');
-        const expiring: StoredCredentials = {
-            version: 1,
-            appId: app.appId,
-            environment: 'production',
-            accessToken: 'pina_old',
-            accessTokenExpiresAt: now() + 10 * DAY,
-            refreshToken: 'pinr_rotated_0',
-            refreshTokenExpiresAt: now() + 5 * DAY,
-            scopes: [],
-            updatedAt: new Date(now()).toISOString(),
-        };
+        const expiring = storedRecord(now(), { accessToken: 'pina_old', refreshToken: 'pinr_rotated_0', refreshTokenExpiresAt: now() + 5 * DAY });
         const store = memoryStore(expiring);
         const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
         expect(pinterest.refresh).toHaveBeenCalledTimes(1);
@@ -140,17 +135,7 @@ describe('CredentialManager', () => {
         const failing = vi.fn(async (): Promise<TokenResponse> => {
             throw new PinterestError({ kind: 'network', operation: OPERATIONS.oauthToken, networkCode: 'ECONNRESET' });
         });
-        const record: StoredCredentials = {
-            version: 1,
-            appId: app.appId,
-            environment: 'production',
-            accessToken: 'pina_still_good',
-            accessTokenExpiresAt: now() + 10 * DAY,
-            refreshToken: 'pinr_expiring',
-            refreshTokenExpiresAt: now() + 2 * DAY,
-            scopes: [],
-            updatedAt: new Date(now()).toISOString(),
-        };
+        const record = storedRecord(now(), { accessToken: 'pina_still_good', refreshToken: 'pinr_expiring', refreshTokenExpiresAt: now() + 2 * DAY });
         const credentials = await CredentialManager.open({
             refresh: { app, refreshToken: 'pinr_original', environment: 'production', store: memoryStore(record), refresh: failing },
             now,
