@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -198,5 +199,47 @@ describe('token refresh', () => {
         const error = await failureOf(api.getUserAccount());
         expect(error.kind).toBe('invalid-token');
         expect(refreshes).toBe(1);
+    });
+});
+
+/**
+ * Answers Pinterest could give that the emulator has no reason to produce: one canned response for every request.
+ * Only for classifying such answers; everything else runs against the emulator.
+ */
+async function withCannedAnswer(status: number, body: string, test: (baseUrl: string) => Promise<void>): Promise<void> {
+    const server: Server = createHttpServer((_request, response) => {
+        response.writeHead(status, { 'content-type': 'application/json', 'x-pinterest-rid': 'rid-canned' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+        await test(`http://127.0.0.1:${(server.address() as { port: number }).port}/v5`);
+    } finally {
+        await new Promise((resolve) => server.close(resolve));
+    }
+}
+
+describe('answers outside the happy path', () => {
+    it('a 403 other than code 29 is about permissions, naming the scopes', async () => {
+        await withCannedAnswer(403, JSON.stringify({ code: 403, message: 'Not authorized to access the user account.' }), async (baseUrl) => {
+            const error = await failureOf(client({ baseUrl }).getUserAccount());
+            expect(error.kind).toBe('missing-scope');
+            expect(error.message).toMatch(/authorise your app again with the scopes user_accounts:read.*Pinterest request id: rid-canned/);
+        });
+    });
+
+    it('a body that is not what the API describes is reported, not trusted', async () => {
+        await withCannedAnswer(200, JSON.stringify({ items: [{ name: 'a board without an id' }], bookmark: null }), async (baseUrl) => {
+            const error = await failureOf(collect(client({ baseUrl }).listBoards({ maxItems: 5 })));
+            expect(error.kind).toBe('unexpected-response');
+            expect(error.message).toMatch(/^Pinterest answered boards\/list with data the Actor does not understand \(HTTP 200\)/);
+        });
+    });
+
+    it('a 400 passes Pinterest\'s own explanation on', async () => {
+        await withCannedAnswer(400, JSON.stringify({ code: 1, message: 'Invalid parameters.', message_detail: 'link is not a valid URL' }), async (baseUrl) => {
+            const error = await failureOf(client({ baseUrl }).createPin(newPin()));
+            expect(error.kind).toBe('bad-request');
+            expect(error.message).toContain('Pinterest said: "Invalid parameters. link is not a valid URL"');
+        });
     });
 });

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+
+import { boardItemSchema, createdPinItemSchema, pinItemSchema, toBoardItem, toCreatedPinItem, toPinItem } from '../../src/items.js';
+import { pinSchema } from '../../src/pinterest/schemas.js';
+
+interface View {
+    transformation: { fields: string[] };
+    display: { component: string; properties: Record<string, { format?: string }> };
+}
+const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
+const dataset = readJson('../../.actor/dataset_schema.json') as { fields: { properties: Record<string, unknown> }; views: Record<string, View> };
+const output = readJson('../../.actor/output_schema.json') as { properties: Record<string, { template: string }> };
+
+/** Each view shows one kind of item, as `src/items.ts` defines it. */
+const VIEW_ITEMS = { boards: boardItemSchema, pins: pinItemSchema, createdPins: createdPinItemSchema };
+
+const samplePin = pinSchema.parse({
+    id: '813744226420795884',
+    title: 'Lemon tart',
+    board_id: '549755885175',
+    created_at: '2025-04-28T16:02:11',
+    media: { media_type: 'image', images: { '600x': { width: 600, height: 900, url: 'https://i.pinimg.com/600x/a.jpg' } } },
+    pin_metrics: { '90d': { impression: 3 } },
+});
+const samples = [
+    toBoardItem({ id: '549755885175', name: 'Summer', owner: { username: 'jane' }, pin_count: 3, created_at: '2024-03-11T08:21:40' }),
+    toPinItem(samplePin),
+    toCreatedPinItem(samplePin, { boardId: '549755885175' }),
+];
+
+describe('.actor/dataset_schema.json', () => {
+    it('describes exactly the fields the Actor writes', () => {
+        const written = new Set(Object.values(VIEW_ITEMS).flatMap((schema) => Object.keys(schema.shape)));
+        expect(new Set(Object.keys(dataset.fields.properties))).toEqual(written);
+    });
+
+    it('accepts the items the Actor produces', () => {
+        const validate = new Ajv({ strict: false }).compile(dataset.fields);
+        for (const item of samples) expect(validate(item), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it('has one table view per item type, showing only fields that type has', () => {
+        expect(Object.keys(dataset.views).sort()).toEqual(Object.keys(VIEW_ITEMS).sort());
+        for (const [name, schema] of Object.entries(VIEW_ITEMS)) {
+            const view = dataset.views[name];
+            const fields = Object.keys(schema.shape);
+            expect(view?.display.component).toBe('table');
+            for (const field of view?.transformation.fields ?? []) expect(fields, `${name} shows ${field}`).toContain(field);
+            expect(Object.keys(view?.display.properties ?? {}).sort()).toEqual([...(view?.transformation.fields ?? [])].sort());
+        }
+    });
+
+    it('shows images as images and links as links', () => {
+        expect(dataset.views.boards?.display.properties.coverImageUrl?.format).toBe('image');
+        expect(dataset.views.pins?.display.properties.imageUrl?.format).toBe('image');
+        expect(dataset.views.pins?.display.properties.url?.format).toBe('link');
+    });
+});
+
+describe('.actor/output_schema.json', () => {
+    it('links only to views that exist', () => {
+        for (const { template } of Object.values(output.properties)) {
+            const view = /[?&]view=([^&]+)/.exec(template)?.[1];
+            if (view) expect(Object.keys(dataset.views)).toContain(view);
+        }
+    });
+});
