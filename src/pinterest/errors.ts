@@ -98,7 +98,7 @@ function describe(details: PinterestErrorDetails): string {
         case 'rate-limited':
             sentence = `Pinterest's rate limit for ${operation.category} requests was reached${tries}: ${
                 resetSeconds !== undefined ? `it resets in about ${formatSeconds(resetSeconds)}, ` : ''
-            }run again then, or lower maxItems.`;
+            }run again then.`;
             break;
         case 'spam-blocked':
             sentence = `Pinterest blocked the request as suspected spam, so the Actor did not retry it: wait before posting again and avoid repeating the same content or links.${said}`;
@@ -117,7 +117,7 @@ function describe(details: PinterestErrorDetails): string {
             sentence = `Pinterest did not confirm whether the pin was created${subject ? ` on ${subject}` : ''} (${networkCode ?? `HTTP ${status}`}) and the Actor did not retry, to avoid creating it twice: check the board before running again.`;
             break;
         case 'unexpected-response':
-            sentence = `Pinterest answered ${operation.id} with data the Actor does not understand (HTTP ${status}): please report this with the request id.${said}`;
+            sentence = `Pinterest answered ${operation.id} with data the Actor does not understand${status ? ` (HTTP ${status})` : ''}: please report this with the request id.${said}`;
             break;
         case 'refresh-rejected':
             sentence = `Pinterest refused to refresh the access token: the refresh token is revoked, expired or already replaced. Authorise the app again (npm run auth) and put the new refreshToken in the input.${said}`;
