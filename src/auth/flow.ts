@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { type AppCredentials, PinterestClient } from '../pinterest/client.js';
+import { OPERATIONS, scopesFor } from '../pinterest/operations.js';
 import type { TokenResponse } from '../pinterest/schemas.js';
 
 export const AUTHORIZE_URL = 'https://www.pinterest.com/oauth/';
 
-/** What every mode of the Actor needs, plus preflight's account check. */
-export const DEFAULT_SCOPES = ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'user_accounts:read'];
+/** What every operation of the Actor needs (every mode, plus preflight's account check), from the one table of them. */
+export const DEFAULT_SCOPES = scopesFor(Object.values(OPERATIONS));
 
 export interface AuthorizationFlowOptions {
     app: AppCredentials;
