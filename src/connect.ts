@@ -1,7 +1,7 @@
 import { CredentialManager, type RefreshSetup } from './credentials/manager.js';
 import { credentialsRecordKey, openCredentialStore } from './credentials/store.js';
 import { ActorError } from './errors.js';
-import type { ActorInput } from './input.js';
+import type { CommonInput } from './input.js';
 import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL } from './pinterest/client.js';
 
 export interface Log {
@@ -10,7 +10,7 @@ export interface Log {
 }
 
 /** `PINTEREST_API_BASE_URL` points every request elsewhere (the emulator in tests, a proxy); else the environment decides. */
-export function apiBaseUrl(environment: ActorInput['environment'], env: NodeJS.ProcessEnv = process.env): string {
+export function apiBaseUrl(environment: CommonInput['environment'], env: NodeJS.ProcessEnv = process.env): string {
     const override = env.PINTEREST_API_BASE_URL?.trim();
     if (!override) return environment === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL;
     if (!/^https?:\/\//i.test(override) || !URL.canParse(override)) {
@@ -20,7 +20,7 @@ export function apiBaseUrl(environment: ActorInput['environment'], env: NodeJS.P
 }
 
 /** The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. */
-export async function connect(input: ActorInput, log: Log): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
+export async function connect(input: CommonInput, log: Log): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
     const baseUrl = apiBaseUrl(input.environment);
     const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) =>
         log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s.`);

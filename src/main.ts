@@ -1,16 +1,20 @@
+import { randomUUID } from 'node:crypto';
+
 import { Actor, log } from 'apify';
 
+import { runClock } from './clock.js';
 import { connect } from './connect.js';
 import { ActorError } from './errors.js';
-import { parseInput } from './input.js';
 import { actorJournal } from './journal.js';
-import { MODE_HANDLERS } from './modes/index.js';
-import { actorOutput } from './output.js';
+import { MODE_HANDLERS, type ModeHandler, parseActorInput } from './modes/index.js';
+import { createActorOutput } from './output.js';
 import { PinterestError } from './pinterest/errors.js';
 import { redactSecrets, registerSecret } from './pinterest/redact.js';
 import { preflight } from './preflight.js';
+import { actorStorage } from './storage/stores.js';
 
 await Actor.init();
+const output = createActorOutput();
 
 try {
     const rawInput = await Actor.getInput<Record<string, unknown>>();
@@ -18,19 +22,32 @@ try {
         const value = rawInput?.[field];
         if (typeof value === 'string') registerSecret(value.trim());
     }
-    const input = parseInput(rawInput);
-    const mode = MODE_HANDLERS[input.mode];
+    const input = parseActorInput(rawInput);
+    const mode: ModeHandler = MODE_HANDLERS[input.mode];
 
     const { client, credentials } = await connect(input, log);
     if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });
 
-    const result = await mode.run({ input, client, output: actorOutput, journal: actorJournal, log });
+    const runId = Actor.getEnv().actorRunId ?? `local-${randomUUID()}`;
+    const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), runId };
+    const result = await mode.run(context);
     const warning = credentials.expiryWarning();
+    const warnings = [...(result.warnings ?? []), ...(warning ? [warning] : [])];
     if (warning) log.warning(warning);
+    await output.saveRecord('OUTPUT', {
+        mode: input.mode,
+        status: 'succeeded',
+        summary: result.summary,
+        counts: result.counts ?? {},
+        eventsCharged: output.chargedEvents(),
+        hasMore: result.hasMore ?? false,
+        warnings,
+        ...result.details,
+    });
     await Actor.exit([result.summary, warning].filter(Boolean).join(' '));
 } catch (error) {
     const message = failureMessage(error);
-    log.error(message);
+    await output.saveRecord('OUTPUT', { status: 'failed', error: message, eventsCharged: output.chargedEvents() }).catch(() => undefined);
     await Actor.fail(message);
 }
 

@@ -1,7 +1,7 @@
 import { Actor } from 'apify';
 
 import { ActorError } from './errors.js';
-import type { CreatedPinItem, DatasetItem } from './items.js';
+import type { DatasetItem } from './items.js';
 
 /** Pay-per-event events. Prices are set in Apify Console; names must match it. */
 export const EVENTS = {
@@ -16,50 +16,71 @@ export class ChargeLimitError extends ActorError {
 }
 
 export interface DeliveryResult {
-    /** Items stored in the dataset (and charged, under pay-per-event). */
+    /** Rows stored in the dataset (and charged, when an event was given). */
     delivered: number;
     /** The user's maximum charge for this run is reached: stop working. */
     budgetExhausted: boolean;
 }
 
 /**
- * Where results go. Storing and charging happen together here, and only here, so an item is never stored
- * without being charged or charged without being stored. Handlers depend on this interface, not on the SDK.
+ * Where results go. Storing and charging happen together here, and only here, so a row is never charged without
+ * being stored or stored-and-charged twice by one call. Handlers depend on this interface, not on the SDK.
  */
 export interface RunOutput {
     /** How many more `event`s the user's budget allows this run (Infinity when not charging per event). */
     budgetFor(event: ChargeEvent): number;
     /** Items already in the run's dataset (after a restart, some may predate this process). */
     storedItemCount(): Promise<number>;
-    /** Stores fetched boards or pins, charging `item-fetched` for each one stored. */
+    /** Stores fetched boards, pins or analytics rows, charging `item-fetched` for each one stored. */
     pushFetched(items: DatasetItem[]): Promise<DeliveryResult>;
-    /** Stores a pin that Pinterest confirmed, charging `pin-created`. */
-    pushCreatedPin(item: CreatedPinItem): Promise<DeliveryResult>;
+    /**
+     * Stores rows; with `event`, charges it once per row stored (the SDK stores only what the budget can pay for).
+     * Without it, the rows are free (failed, skipped or scheduled pins).
+     */
+    pushRows(rows: object[], event?: ChargeEvent): Promise<DeliveryResult>;
+    /** Saves a record in the run's default key-value store (a report, a picture). */
+    saveRecord(key: string, value: unknown, contentType?: string): Promise<void>;
+    /** Events charged by this process, by name. */
+    chargedEvents(): Record<string, number>;
 }
 
-export const actorOutput: RunOutput = {
-    budgetFor(event) {
-        return Actor.getChargingManager().calculateMaxEventChargeCountWithinLimit(event);
-    },
+export function createActorOutput(): RunOutput {
+    const charged: Record<string, number> = {};
 
-    async storedItemCount() {
-        const info = await (await Actor.openDataset()).getInfo();
-        return info?.itemCount ?? 0;
-    },
+    const output: RunOutput = {
+        budgetFor(event) {
+            return Actor.getChargingManager().calculateMaxEventChargeCountWithinLimit(event);
+        },
 
-    async pushFetched(items) {
-        return push(items, EVENTS.itemFetched);
-    },
+        async storedItemCount() {
+            const info = await (await Actor.openDataset()).getInfo();
+            return info?.itemCount ?? 0;
+        },
 
-    async pushCreatedPin(item) {
-        return push([item], EVENTS.pinCreated);
-    },
-};
+        async pushFetched(items) {
+            return output.pushRows(items, EVENTS.itemFetched);
+        },
 
-async function push(items: DatasetItem[], event: ChargeEvent): Promise<DeliveryResult> {
-    if (items.length === 0) return { delivered: 0, budgetExhausted: false };
-    const allowed = Math.min(items.length, actorOutput.budgetFor(event));
-    // The SDK trims what the budget cannot pay for, stores the rest and charges for exactly those.
-    const result = await Actor.pushData(items, event);
-    return { delivered: Math.max(0, allowed), budgetExhausted: result.eventChargeLimitReached };
+        async pushRows(rows, event) {
+            if (rows.length === 0) return { delivered: 0, budgetExhausted: false };
+            if (!event) {
+                await Actor.pushData(rows);
+                return { delivered: rows.length, budgetExhausted: false };
+            }
+            const allowed = Math.max(0, Math.min(rows.length, output.budgetFor(event)));
+            // The SDK trims what the budget cannot pay for, stores the rest and charges for exactly those.
+            const result = await Actor.pushData(rows, event);
+            charged[event] = (charged[event] ?? 0) + allowed;
+            return { delivered: allowed, budgetExhausted: result.eventChargeLimitReached };
+        },
+
+        async saveRecord(key, value, contentType) {
+            await Actor.setValue(key, value, contentType ? { contentType } : undefined);
+        },
+
+        chargedEvents() {
+            return { ...charged };
+        },
+    };
+    return output;
 }

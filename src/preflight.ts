@@ -1,5 +1,5 @@
 import { ActorError } from './errors.js';
-import type { ActorInput } from './input.js';
+import type { CommonInput } from './input.js';
 import type { ModeHandler } from './modes/types.js';
 import type { PinterestClient } from './pinterest/client.js';
 import { PinterestError } from './pinterest/errors.js';
@@ -19,7 +19,7 @@ export interface PreflightReport {
 }
 
 export interface PreflightContext {
-    input: ActorInput;
+    input: CommonInput;
     mode: ModeHandler;
     client: PinterestClient;
     /** Granted scopes, when known (Pinterest reports them with every token refresh). */

@@ -1,14 +1,30 @@
-import type { Mode } from '../input.js';
+import { z } from 'zod';
+
+import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput } from '../input.js';
 import { createPin } from './create-pin.js';
 import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import type { ModeHandler } from './types.js';
 
 /** One line per mode: a new mode is a new file and a new line here. */
-export const MODE_HANDLERS: Record<Mode, ModeHandler> = {
+export const MODE_HANDLERS = {
     'list-boards': listBoards,
-    'get-user-pins': getUserPins,
     'create-pin': createPin,
-};
+    'get-user-pins': getUserPins,
+} satisfies Record<string, ModeHandler>;
+
+export type Mode = keyof typeof MODE_HANDLERS;
+export const MODES = Object.keys(MODE_HANDLERS) as Mode[];
+
+/** Every input field of every mode, as one flat schema: what the Console form (input_schema.json) shows. */
+export const allInputFields = z.object({
+    ...(Object.assign({}, ...Object.values(MODE_HANDLERS).map((handler) => handler.input.shape)) as z.ZodRawShape),
+    mode: z.preprocess(blankToUndefined, z.enum(MODES, { error: `mode must be one of: ${MODES.join(', ')}` }).default(DEFAULT_MODE as Mode)),
+});
+
+/** The input, validated against its mode's schema. */
+export function parseActorInput(raw: unknown): CommonInput & Record<string, unknown> & { mode: Mode } {
+    return parseInput(raw, MODE_HANDLERS) as CommonInput & Record<string, unknown> & { mode: Mode };
+}
 
 export type { ModeContext, ModeHandler, ModeResult } from './types.js';

@@ -1,9 +1,11 @@
+import { FIELDS, modeInputSchema } from '../input.js';
 import { toBoardItem } from '../items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import { budgetNote, deliverList, plural } from './deliver.js';
-import type { ModeHandler } from './types.js';
+import { defineMode } from './types.js';
 
-export const listBoards: ModeHandler = {
+export const listBoards = defineMode({
+    input: modeInputSchema('list-boards', { maxItems: FIELDS.maxItems, boardPrivacy: FIELDS.boardPrivacy }),
     operations: [OPERATIONS.listBoards],
     writes: false,
 
@@ -16,6 +18,6 @@ export const listBoards: ModeHandler = {
             toItem: toBoardItem,
         });
         const filter = privacy ? ` (privacy ${privacy})` : '';
-        return { summary: `Fetched ${plural(delivery.delivered, 'board')}${filter}${budgetNote(delivery)}.` };
+        return { summary: `Fetched ${plural(delivery.delivered, 'board')}${filter}${budgetNote(delivery)}.`, counts: { fetched: delivery.delivered } };
     },
-};
+});

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { PIN_LIMITS } from './limits.js';
+
 /**
  * Shapes of what crosses the wire, after Pinterest's OpenAPI description v5.23.0. Responses are parsed
  * leniently (unknown fields kept, optional fields nullable) because Pinterest adds fields over time; requests
@@ -69,19 +71,27 @@ export const pinSchema = z.looseObject({
 });
 export type Pin = z.infer<typeof pinSchema>;
 
+export const boardSectionSchema = z.looseObject({ id: z.string(), name: z.string() });
+export type BoardSection = z.infer<typeof boardSectionSchema>;
+
 export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), bookmark: nullableString });
 
 /** `POST /pins` body (PinCreate). Strict: an unknown field is a bug on our side, not something to send. */
 export const pinCreateSchema = z.strictObject({
     board_id: z.string().regex(/^\d+$/),
     board_section_id: z.string().regex(/^\d+$/).optional(),
-    title: z.string().max(100).optional(),
-    description: z.string().max(800).optional(),
-    link: z.string().max(2048).optional(),
-    alt_text: z.string().max(500).optional(),
+    title: z.string().max(PIN_LIMITS.title).optional(),
+    description: z.string().max(PIN_LIMITS.description).optional(),
+    link: z.string().max(PIN_LIMITS.link).optional(),
+    alt_text: z.string().max(PIN_LIMITS.altText).optional(),
     dominant_color: z.string().optional(),
     media_source: z.discriminatedUnion('source_type', [
         z.strictObject({ source_type: z.literal('image_url'), url: z.string().min(1) }),
+        z.strictObject({
+            source_type: z.literal('video_id'),
+            media_id: z.string().regex(/^\d+$/),
+            cover_image_url: z.string().min(1),
+        }),
         z.strictObject({
             source_type: z.literal('multiple_image_urls'),
             items: z
@@ -93,12 +103,37 @@ export const pinCreateSchema = z.strictObject({
                         link: z.string().optional(),
                     }),
                 )
-                .min(2)
-                .max(5),
+                .min(PIN_LIMITS.carouselMin)
+                .max(PIN_LIMITS.carouselMax),
         }),
     ]),
 });
 export type PinCreate = z.infer<typeof pinCreateSchema>;
+
+/** `POST /boards` body (BoardCreate). */
+export const boardCreateSchema = z.strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    privacy: z.enum(['PUBLIC', 'PROTECTED', 'SECRET']).optional(),
+});
+export type BoardCreate = z.infer<typeof boardCreateSchema>;
+
+/** `POST /media` answer: where to upload a video and with which form fields. */
+export const mediaUploadSchema = z.looseObject({
+    media_id: z.string(),
+    media_type: nullableString,
+    upload_url: z.string(),
+    upload_parameters: z.record(z.string(), z.string().nullish()).nullish(),
+});
+export type MediaUpload = z.infer<typeof mediaUploadSchema>;
+
+/** `GET /media/{media_id}` answer. */
+export const mediaStatusSchema = z.looseObject({
+    media_id: nullableString,
+    media_type: nullableString,
+    status: z.string(),
+});
+export type MediaStatus = z.infer<typeof mediaStatusSchema>;
 
 /** `POST /oauth/token` answer; the refresh fields come with the refresh and code grants. */
 export const tokenResponseSchema = z.looseObject({

@@ -30,7 +30,7 @@ describe('invalid input', () => {
         });
         expect(run.exitCode).toBe(1);
         expect(run.statusMessage).toBe(
-            'Invalid input: pinTitle must be at most 100 characters; pinDescription must be at most 800 characters; imageUrl must be a full http(s) URL, for example https://example.com/image.jpg; maxItems must be at most 10000',
+            'Invalid input: pinTitle must be at most 100 characters; pinDescription must be at most 800 characters; imageUrl must be a full http(s) URL, for example https://example.com/image.jpg',
         );
         expect(emulator.requests).toHaveLength(0);
         expect(run.items).toEqual([]);

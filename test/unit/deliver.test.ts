@@ -35,9 +35,13 @@ function memoryOutput(budget = Number.POSITIVE_INFINITY): RunOutput & { stored: 
             left -= allowed.length;
             return { delivered: allowed.length, budgetExhausted: left <= 0 };
         },
-        async pushCreatedPin() {
+        async pushRows() {
             throw new Error('not used');
         },
+        async saveRecord() {
+            throw new Error('not used');
+        },
+        chargedEvents: () => ({}),
     };
 }
 

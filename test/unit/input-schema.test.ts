@@ -14,10 +14,8 @@ import {
     DEFAULT_CREDENTIALS_STORE,
     ENVIRONMENTS,
     LIMITS,
-    MODES,
-    inputSchema,
-    parseInput,
 } from '../../src/input.js';
+import { allInputFields as inputSchema, MODES, parseActorInput as parseInput } from '../../src/modes/index.js';
 
 interface JsonField {
     type: 'string' | 'integer' | 'boolean' | 'array' | 'object' | 'number';

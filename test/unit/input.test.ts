@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseInput, UserInputError } from '../../src/input.js';
+import { UserInputError } from '../../src/input.js';
+import { parseActorInput as parseInput } from '../../src/modes/index.js';
 
 const problemsOf = (raw: unknown): string[] => {
     try {
@@ -21,7 +22,6 @@ describe('parseInput', () => {
             environment: 'production',
             skipPreflight: false,
             maxItems: 25,
-            includeMetrics: false,
         });
     });
 
@@ -55,7 +55,6 @@ describe('parseInput', () => {
             imageUrl: 'not a url',
             linkUrl: `https://example.com/${'x'.repeat(2048)}`,
             altText: 'x'.repeat(501),
-            maxItems: 10_001,
         });
         expect(problems).toEqual([
             'boardId must contain digits only, for example "549755885175"',
@@ -64,15 +63,14 @@ describe('parseInput', () => {
             'imageUrl must be a full http(s) URL, for example https://example.com/image.jpg',
             'linkUrl must be at most 2048 characters',
             'altText must be at most 500 characters',
-            'maxItems must be at most 10000',
         ]);
     });
 
     it('requires the create-pin fields only in that mode', () => {
         expect(problemsOf({ mode: 'create-pin', accessToken: 'pina_token' })).toEqual([
-            'boardId is required for mode create-pin',
+            'boardId or boardName is required for mode create-pin',
+            'imageUrl, imageUrls (a carousel) or videoUrl is required for mode create-pin',
             'pinTitle is required for mode create-pin',
-            'imageUrl is required for mode create-pin',
         ]);
         expect(() => parseInput({ mode: 'get-user-pins', accessToken: 'pina_token' })).not.toThrow();
     });
@@ -98,9 +96,8 @@ describe('parseInput', () => {
     });
 
     it('is forgiving where intent is clear: numeric board ids and lower-case privacy', () => {
-        const input = parseInput({ accessToken: 't', boardId: 549755885175, boardPrivacy: 'secret' });
-        expect(input.boardId).toBe('549755885175');
-        expect(input.boardPrivacy).toBe('SECRET');
+        expect(parseInput({ mode: 'get-user-pins', accessToken: 't', boardId: 549755885175 }).boardId).toBe('549755885175');
+        expect(parseInput({ accessToken: 't', boardPrivacy: 'secret' }).boardPrivacy).toBe('SECRET');
     });
 
     it('rejects input that is not an object', () => {
@@ -111,7 +108,7 @@ describe('parseInput', () => {
 describe('parseInput with nulls', () => {
     it('treats null as not given, as AI agents often send it', () => {
         const input = parseInput({ accessToken: null, refreshToken: 'pinr_x', appId: '1234', appSecret: 'secret', boardId: null, maxItems: null, includeMetrics: null, mode: null, boardPrivacy: null });
-        expect(input).toMatchObject({ mode: 'list-boards', maxItems: 25, includeMetrics: false });
+        expect(input).toMatchObject({ mode: 'list-boards', maxItems: 25 });
         expect(input.accessToken).toBeUndefined();
     });
 });
