@@ -91,3 +91,82 @@ export class RateLimitTracker {
         return Math.max(0, resetAt - this.now());
     }
 }
+
+/**
+ * Spaces requests of one category ahead of time, from the quotas Pinterest announces, so that a burst of writes
+ * (or analytics reads) runs at the account's limit instead of bouncing off 429s. Until the first answer of a
+ * category tells the quota, one request goes alone and the rest wait for it.
+ */
+export class RequestPacer {
+    private readonly nextSlot = new Map<RateLimitCategory, number>();
+    private readonly probes = new Map<RateLimitCategory, Promise<void>>();
+    private readonly sentSinceSnapshot = new Map<RateLimitCategory, { observedAt: number; sent: number }>();
+
+    constructor(
+        private readonly tracker: RateLimitTracker,
+        private readonly now: () => number = Date.now,
+        private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        /** Called with the wait before it starts, when it is long enough to mention. */
+        private readonly onWait?: (category: RateLimitCategory, waitMs: number, reason: string) => void,
+    ) {}
+
+    /**
+     * Resolves when the next request of `category` may leave. `settled` must be called once that request has an
+     * answer (or failed), which is what lets the first request's quota reach the others.
+     */
+    async waitTurn(category: RateLimitCategory): Promise<void> {
+        while (!this.tracker.snapshot(category)) {
+            const probe = this.probes.get(category);
+            if (!probe) {
+                let release = () => {};
+                this.probes.set(category, new Promise<void>((resolve) => (release = resolve)).finally(() => this.probes.delete(category)));
+                this.releaseProbe.set(category, release);
+                return;
+            }
+            await probe;
+        }
+        const interval = this.intervalMs(category);
+        const now = this.now();
+        const slot = Math.max(now, this.nextSlot.get(category) ?? now);
+        this.nextSlot.set(category, slot + interval);
+        this.countSent(category);
+        const wait = slot - now;
+        if (wait > 0) {
+            if (wait >= 1000) this.onWait?.(category, wait, `pacing ${category} requests to the rate limit`);
+            await this.sleep(wait);
+        }
+    }
+
+    /** The answer (or failure) of a request of `category` arrived. */
+    settled(category: RateLimitCategory): void {
+        this.releaseProbe.get(category)?.();
+        this.releaseProbe.delete(category);
+    }
+
+    private readonly releaseProbe = new Map<RateLimitCategory, () => void>();
+
+    private countSent(category: RateLimitCategory): void {
+        const snapshot = this.tracker.snapshot(category);
+        if (!snapshot) return;
+        const counter = this.sentSinceSnapshot.get(category);
+        if (!counter || counter.observedAt !== snapshot.observedAt) this.sentSinceSnapshot.set(category, { observedAt: snapshot.observedAt, sent: 1 });
+        else counter.sent += 1;
+    }
+
+    /** The gap between two requests: even spacing within every announced window, and what is left of the current one. */
+    intervalMs(category: RateLimitCategory): number {
+        const snapshot = this.tracker.snapshot(category);
+        if (!snapshot) return 0;
+        let interval = 0;
+        for (const quota of snapshot.quotas) {
+            if (quota.windowSeconds && quota.limit > 0) interval = Math.max(interval, (quota.windowSeconds * 1000) / quota.limit);
+        }
+        if (snapshot.remaining !== undefined && snapshot.resetSeconds !== undefined) {
+            const untilReset = snapshot.observedAt + snapshot.resetSeconds * 1000 - this.now();
+            const counter = this.sentSinceSnapshot.get(category);
+            const left = snapshot.remaining - (counter?.observedAt === snapshot.observedAt ? counter.sent : 0);
+            if (untilReset > 0) interval = Math.max(interval, left > 0 ? untilReset / left : untilReset);
+        }
+        return interval;
+    }
+}

@@ -2,8 +2,8 @@ import got, { type Got, HTTPError, type NormalizedOptions, type Options, Request
 import { z } from 'zod';
 
 import { PinterestError, type PinterestErrorKind } from './errors.js';
-import { expandPath, type Operation } from './operations.js';
-import { RateLimitTracker, readRateLimitHeaders } from './rate-limit.js';
+import { expandPath, type Operation, type RateLimitCategory } from './operations.js';
+import { RateLimitTracker, readRateLimitHeaders, RequestPacer } from './rate-limit.js';
 import { redactSecrets } from './redact.js';
 import { errorBodySchema } from './schemas.js';
 
@@ -47,7 +47,12 @@ export interface TransportOptions {
     random?: () => number;
     sleep?: (ms: number) => Promise<void>;
     onRetry?: (notice: RetryNotice) => void;
+    /** Told before a deliberate wait (pacing to a rate limit), so long runs can say why they pause. */
+    onWait?: (notice: { category: RateLimitCategory; waitMs: number; reason: string }) => void;
 }
+
+/** Categories whose requests are spaced ahead of time; reads are cheap and plentiful, so they are not paced. */
+const PACED_CATEGORIES = new Set<RateLimitCategory>(['org_write', 'org_analytics']);
 
 export interface AppCredentials {
     appId: string;
@@ -91,6 +96,7 @@ export class PinterestTransport {
     /** Attempts sent to the API, retries included; the benchmark and tests read it. */
     requestCount = 0;
     readonly rateLimits: RateLimitTracker;
+    readonly pacer: RequestPacer;
     readonly http: Got;
     private readonly policy: RetryPolicy;
     private readonly random: () => number;
@@ -101,6 +107,7 @@ export class PinterestTransport {
         this.random = options.random ?? Math.random;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.rateLimits = new RateLimitTracker(options.now);
+        this.pacer = new RequestPacer(this.rateLimits, options.now, this.sleep, (category, waitMs, reason) => options.onWait?.({ category, waitMs, reason }));
         this.http = got.extend({
             prefixUrl: options.baseUrl,
             responseType: 'json',
@@ -117,6 +124,18 @@ export class PinterestTransport {
             hooks: {
                 beforeRequest: [async (requestOptions) => this.prepareAttempt(requestOptions)],
                 afterResponse: [async (response, retryWithMergedOptions) => this.afterResponse(response, retryWithMergedOptions)],
+                beforeError: [
+                    (error) => {
+                        // A failed attempt without an answer still ends the pacer's wait for the category's first answer.
+                        if (!error.response && error.options?.context?.pinterest) this.pacer.settled(contextOf(error.options).operation.category);
+                        return error;
+                    },
+                ],
+                beforeRetry: [
+                    (error) => {
+                        if (!error.response && error.options?.context?.pinterest) this.pacer.settled(contextOf(error.options).operation.category);
+                    },
+                ],
             },
         });
     }
@@ -179,6 +198,7 @@ export class PinterestTransport {
             throw new PinterestError({ kind: 'rate-limited', operation: context.operation, resetSeconds: wait / 1000 });
         }
         if (wait > 0) await this.sleep(wait);
+        if (PACED_CATEGORIES.has(context.operation.category)) await this.pacer.waitTurn(context.operation.category);
         requestOptions.headers.authorization = context.app
             ? `Basic ${Buffer.from(`${context.app.appId}:${context.app.appSecret}`).toString('base64')}`
             : `Bearer ${await this.userToken()}`;
@@ -193,6 +213,7 @@ export class PinterestTransport {
     private async afterResponse(response: Response, retryWithMergedOptions: (options: Record<string, unknown>) => never): Promise<Response> {
         const context = contextOf(response.request.options);
         this.rateLimits.record(context.operation.category, response.headers);
+        this.pacer.settled(context.operation.category);
 
         const refresh = this.options.tokens?.refreshAccessToken?.bind(this.options.tokens);
         if (response.statusCode === 401 && errorCode(response) === 2 && refresh && !context.app && !context.refreshedToken) {
