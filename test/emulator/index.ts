@@ -167,6 +167,7 @@ interface Reply {
 
 /** Where `POST /media` tells clients to upload: a stand-in for Pinterest's presigned S3 POST. */
 const UPLOAD_PATH = /^\/media-uploads\/([^/]+)$/;
+const UPLOAD_FAULT_KINDS = new Set<FaultKind>(['drop', 'server-error']);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>'
     + '<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n';
@@ -197,6 +198,16 @@ interface ParsedUpload {
     fileParts: number;
 }
 
+/** Why an upload body could not be read: not multipart at all, or broken multipart. */
+class UploadParseError extends Error {
+    constructor(
+        readonly notMultipart: boolean,
+        cause: unknown,
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+    }
+}
+
 /** Streams a multipart/form-data body: fields are kept, the file is only counted and hashed. */
 function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
     return new Promise((resolve, reject) => {
@@ -204,7 +215,7 @@ function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
         try {
             parser = busboy({ headers: req.headers, limits: { fields: 100, fieldSize: 256 * 1024 } });
         } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
+            reject(new UploadParseError(true, error));
             return;
         }
         const parsed: ParsedUpload = { fields: new Map(), fileParts: 0 };
@@ -240,7 +251,7 @@ function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
                 });
             }));
         });
-        parser.on('error', (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))));
+        parser.on('error', (error: unknown) => reject(new UploadParseError(false, error)));
         parser.on('close', () => {
             Promise.all(files).then(() => resolve(parsed), reject);
         });
@@ -335,13 +346,13 @@ class Emulator implements PinterestEmulator {
 
     // ------------------------------------------------------------ pipeline
 
-    /** `explicitPathOnly`: only faults whose `match.path` names this path (used for the non-API upload endpoint). */
-    private takeFault(method: string, path: string, explicitPathOnly = false): FaultSpec | undefined {
+    /** `forUpload`: only `drop` and `server-error` faults whose `match.path` names this path (the non-API upload URL). */
+    private takeFault(method: string, path: string, forUpload = false): FaultSpec | undefined {
         for (const pending of this.faults) {
             const match = pending.spec.match ?? {};
             if (match.method && match.method.toUpperCase() !== method) continue;
             if (match.path !== undefined && !pathMatches(match.path, path)) continue;
-            if (explicitPathOnly && match.path === undefined) continue;
+            if (forUpload && (match.path === undefined || !UPLOAD_FAULT_KINDS.has(pending.spec.kind))) continue;
             if (pending.skip > 0) {
                 pending.skip -= 1;
                 continue;
@@ -558,9 +569,12 @@ class Emulator implements PinterestEmulator {
         try {
             parsed = await parseUpload(req);
         } catch (error) {
+            if (!(error instanceof UploadParseError)) throw error;
+            req.unpipe();
             await drain().catch(() => undefined);
-            const reason = error instanceof Error ? error.message : String(error);
-            finish(s3Error(412, 'PreconditionFailed', `Bucket POST must be of the enclosure-type multipart/form-data (${reason}).`, record.rid));
+            finish(error.notMultipart
+                ? s3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data.', record.rid)
+                : s3Error(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data (${error.message}).`, record.rid));
             return;
         }
         record.body = {
@@ -573,9 +587,9 @@ class Emulator implements PinterestEmulator {
             return;
         }
         const media = this.state.mediaRecord(mediaId);
-        const problem = media ? this.uploadPolicyProblem(media, parsed) : 'Invalid according to Policy: no upload was registered for this URL.';
+        const problem = media ? this.uploadPolicyProblem(media, parsed) : { code: 'AccessDenied', message: 'Invalid according to Policy: no upload was registered for this URL.' };
         if (problem) {
-            finish(s3Error(403, 'AccessDenied', problem, record.rid));
+            finish(s3Error(403, problem.code, problem.message, record.rid));
             return;
         }
         if (!parsed.file || !media) {
@@ -587,21 +601,22 @@ class Emulator implements PinterestEmulator {
     }
 
     /** What S3 would object to in the form fields, or undefined when they match the upload's policy exactly. */
-    private uploadPolicyProblem(media: MediaRecord, parsed: ParsedUpload): string | undefined {
-        if (this.state.now() > media.uploadExpiresAt) return 'Invalid according to Policy: Policy expired.';
+    private uploadPolicyProblem(media: MediaRecord, parsed: ParsedUpload): { code: string; message: string } | undefined {
+        const denied = (message: string) => ({ code: 'AccessDenied', message });
+        if (this.state.now() > media.uploadExpiresAt) return denied('Invalid according to Policy: Policy expired.');
         const sent = new Map([...parsed.fields].map(([name, value]) => [name.toLowerCase(), value]));
         for (const [name, expected] of Object.entries(media.uploadParameters)) {
             const value = sent.get(name.toLowerCase());
-            if (value === undefined) return `Invalid according to Policy: Policy Condition failed: field '${name}' is missing.`;
+            if (value === undefined) return denied(`Invalid according to Policy: Policy Condition failed: field '${name}' is missing.`);
             if (value !== expected) {
                 return name === 'x-amz-signature' || name === 'policy'
-                    ? 'The request signature we calculated does not match the signature you provided.'
-                    : `Invalid according to Policy: Policy Condition failed: ["eq", "$${name}", …] (field '${name}' has another value).`;
+                    ? { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' }
+                    : denied(`Invalid according to Policy: Policy Condition failed: ["eq", "$${name}", …] (field '${name}' has another value).`);
             }
         }
         const expectedNames = new Set(Object.keys(media.uploadParameters).map((n) => n.toLowerCase()));
         const extra = [...sent.keys()].filter((name) => !expectedNames.has(name) && !name.startsWith('x-ignore-'));
-        if (extra.length > 0) return `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`;
+        if (extra.length > 0) return denied(`Invalid according to Policy: Extra input fields: ${extra.join(', ')}`);
         return undefined;
     }
 
