@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 
 import type { OperationInfo } from './spec.js';
-import type { AccessTokenRecord, ApiImageMetadata, ApiPinMedia, BoardRecord, EmulatorApp, EmulatorState, PinRecord } from './state.js';
+import type {
+    AccessTokenRecord, ApiImageMetadata, ApiPinMedia, ApiVideoMedia, BoardPrivacy, BoardRecord, EmulatorApp, EmulatorState, PinRecord,
+} from './state.js';
 import { pinImages, zeroMetrics } from './state.js';
 
 /** An error answered with Pinterest's `{code, message}` body. */
@@ -30,6 +32,8 @@ export interface HandlerContext {
     /** Set on `POST /oauth/token` (HTTP Basic). */
     app?: EmulatorApp;
     now: () => number;
+    /** `http://127.0.0.1:<port>`: where the media upload endpoint lives. */
+    origin: string;
 }
 
 export interface HandlerResult {
@@ -42,6 +46,9 @@ export const MESSAGES = {
     boardNotFound: 'Board not found.',
     pinNotFound: 'Pin not found.',
     sectionNotFound: 'Board section not found.',
+    mediaNotFound: 'Media upload not found.',
+    /** Pinterest refuses a second board with the same name (code 58; the status, 409, is the emulator's choice). */
+    duplicateBoard: 'You already have a board with this name.',
     trialNoPins: 'Apps with Trial access may not create Pins in production. Please use API Sandbox (https://api-sandbox.pinterest.com/v5) or apply for Standard access.',
     rateLimited: 'This request exceeded a rate limit. This can happen if the client sends too many requests in a short period of time. Please wait and retry.',
     spam: 'Your request was blocked because it looks like spam. If you believe this is a mistake, contact Pinterest support.',
@@ -83,10 +90,16 @@ export function encodeBookmark(listKey: string, lastSeq: number): string {
 }
 
 /**
- * Cursor pagination over a newest-first list. The bookmark names the list (a hash of its identity: endpoint, user,
- * board, filters) and the last item returned, so it stays valid when pins are created between pages.
+ * Cursor pagination over a newest-first list (or, with `order: 'asc'`, an oldest-first one). The bookmark names the
+ * list (a hash of its identity: endpoint, user, board, filters) and the last item returned, so it stays valid when
+ * items are created between pages.
  */
-function paginate<T extends { seq: number }>(items: T[], listKey: string, query: Record<string, unknown>): { page: T[]; bookmark: string | null } {
+function paginate<T extends { seq: number }>(
+    items: T[],
+    listKey: string,
+    query: Record<string, unknown>,
+    order: 'desc' | 'asc' = 'desc',
+): { page: T[]; bookmark: string | null } {
     const pageSize = typeof query.page_size === 'number' ? query.page_size : 25;
     let start = 0;
     if (typeof query.bookmark === 'string') {
@@ -99,12 +112,13 @@ function paginate<T extends { seq: number }>(items: T[], listKey: string, query:
             throw new ApiError(400, 1, "Invalid query parameter 'bookmark': the bookmark belongs to a different list or different filters.");
         }
         const after = Number(match[2]);
-        // Items are in descending seq order: find the first one older than the cursor.
+        // Binary search for the first item past the cursor in the list's order.
+        const past = (seq: number): boolean => (order === 'desc' ? seq < after : seq > after);
         let lo = 0;
         let hi = items.length;
         while (lo < hi) {
             const mid = (lo + hi) >>> 1;
-            if ((items[mid]?.seq ?? 0) < after) hi = mid;
+            if (past(items[mid]?.seq ?? 0)) hi = mid;
             else lo = mid + 1;
         }
         start = lo;
@@ -161,7 +175,8 @@ function listBoardPins(ctx: HandlerContext): HandlerResult {
     const token = tokenOf(ctx);
     const board = visibleBoard(ctx);
     if (board.privacy === 'SECRET' && !has(token, 'pins:read_secret')) throw missingScopesError(['pins:read_secret']);
-    const pins = [...board.pins].reverse().filter(creativeTypeFilter(ctx.query));
+    const byType = creativeTypeFilter(ctx.query);
+    const pins = [...board.pins].reverse().filter((pin) => byType(pin) && ctx.state.shownInList(pin));
     const types = Array.isArray(ctx.query.creative_types) ? [...ctx.query.creative_types].map(String).sort().join(',') : '';
     const { page, bookmark } = paginate(pins, `board-pins|${token.userId}|${board.id}|${types}`, ctx.query);
     const withMetrics = ctx.query.pin_metrics === true;
@@ -182,7 +197,7 @@ function listPins(ctx: HandlerContext): HandlerResult {
         if (query.pin_filter === 'exclude_native' && pin.parentPinId === null) return false;
         if (query.pin_filter === 'exclude_repins' && pin.parentPinId !== null) return false;
         if (query.pin_filter === 'has_been_promoted' && !pin.hasBeenPromoted) return false;
-        return byType(pin);
+        return byType(pin) && state.shownInList(pin);
     });
     const types = Array.isArray(query.creative_types) ? [...query.creative_types].map(String).sort().join(',') : '';
     const listKey = [
@@ -243,7 +258,12 @@ function createPin(ctx: HandlerContext): HandlerResult {
     const board = state.boardRecord(body.board_id);
     if (!board || !canSeeBoard(token, board)) throw new ApiError(404, 40, MESSAGES.boardNotFound);
     if (board.privacy === 'SECRET' && !has(token, 'pins:write_secret')) throw missingScopesError(['pins:write_secret']);
-    if (typeof body.board_section_id === 'string') throw new ApiError(404, 2031, MESSAGES.sectionNotFound);
+    let sectionId: string | null = null;
+    if (typeof body.board_section_id === 'string') {
+        const section = state.sectionRecord(body.board_section_id);
+        if (!section || section.boardId !== board.id) throw new ApiError(404, 2031, MESSAGES.sectionNotFound);
+        sectionId = section.id;
+    }
 
     const source = body.media_source as Record<string, unknown>;
     let media: ApiPinMedia;
@@ -269,7 +289,9 @@ function createPin(ctx: HandlerContext): HandlerResult {
         }
         case 'video_id':
             if (token.environment === 'sandbox') throw new ApiError(400, 1, 'Video Pins cannot be created in API Sandbox.');
-            throw new ApiError(400, 1, `Invalid media_source.media_id: no uploaded video with id ${String(source.media_id)} (the emulator does not model POST /media).`);
+            media = videoMedia(ctx, token, source);
+            creativeType = 'VIDEO';
+            break;
         default:
             throw new ApiError(403, 29, `media_source.source_type ${String(source.source_type)} is only available to apps in a closed beta.`);
     }
@@ -282,15 +304,130 @@ function createPin(ctx: HandlerContext): HandlerResult {
         link: str(body.link),
         altText: str(body.alt_text),
         dominantColor: str(body.dominant_color) ?? `#${createHash('md5').update(JSON.stringify(source)).digest('hex').slice(0, 6)}`,
-        boardSectionId: null,
+        boardSectionId: sectionId,
         parentPinId: str(body.parent_pin_id),
         isStandard: source.is_standard !== false,
         hasBeenPromoted: false,
         creativeType,
         media,
         metrics: zeroMetrics(),
+        createdViaApi: true,
     });
+    state.startListingLag(record);
     return { status: 201, body: state.renderPin(record, token.userId, false) };
+}
+
+/** `media_source` of type `video_id`: the media must be this user's, uploaded and processed; a cover is required. */
+function videoMedia(ctx: HandlerContext, token: AccessTokenRecord, source: Record<string, unknown>): ApiVideoMedia {
+    const mediaId = String(source.media_id);
+    const record = ctx.state.mediaRecord(mediaId);
+    if (!record || record.ownerId !== token.userId) {
+        throw new ApiError(400, 1, `Invalid media_source.media_id: no media upload ${mediaId} was registered by this user (POST /v5/media).`);
+    }
+    const status = ctx.state.mediaStatus(record);
+    if (status !== 'succeeded') {
+        throw new ApiError(400, 1, `Invalid media_source.media_id: media upload ${mediaId} is ${status}, not succeeded (poll GET /v5/media/${mediaId} until it is).`);
+    }
+    if (source.cover_image_content_type !== undefined && source.cover_image_data === undefined) {
+        throw new ApiError(400, 1, 'Invalid media_source: cover_image_content_type is only valid with cover_image_data.');
+    }
+    let coverSeed: string;
+    if (source.cover_image_url !== undefined) {
+        coverSeed = checkFetchable(source.cover_image_url, 'media_source.cover_image_url');
+    } else if (source.cover_image_data !== undefined) {
+        if (source.cover_image_content_type === undefined) {
+            throw new ApiError(400, 1, "Invalid media_source: cover_image_data needs 'cover_image_content_type' (image/jpeg or image/png).");
+        }
+        coverSeed = `b64:${checkBase64(source.cover_image_data, 'media_source.cover_image_data')}`;
+    } else if (source.cover_image_key_frame_time !== undefined) {
+        coverSeed = `frame:${mediaId}:${String(source.cover_image_key_frame_time)}`;
+    } else {
+        throw new ApiError(400, 1, 'Invalid media_source: a video Pin needs a cover image: cover_image_url, cover_image_data with cover_image_content_type, or cover_image_key_frame_time.');
+    }
+    const images = pinImages(coverSeed, 16 / 9);
+    const hash = createHash('md5').update(coverSeed).digest('hex');
+    return {
+        media_type: 'video',
+        cover_image_url: `https://i.pinimg.com/videos/thumbnails/originals/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash.slice(4, 6)}/${hash}.0000000.jpg`,
+        duration: null,
+        height: null,
+        width: null,
+        images,
+        video_url: null,
+    };
+}
+
+function createBoard(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const { state } = ctx;
+    const body = ctx.body as Record<string, unknown>;
+    let name = String(body.name);
+    let privacy = (typeof body.privacy === 'string' ? body.privacy : 'PUBLIC') as BoardPrivacy;
+    // The spec: an ad-only board is always named "Ad-only Pins" and PROTECTED.
+    if (body.is_ads_only === true) {
+        name = 'Ad-only Pins';
+        privacy = 'PROTECTED';
+    }
+    if (name.trim() === '') throw new ApiError(400, 1, "Invalid request body: 'name' must not be empty.");
+    if (privacy === 'SECRET' && !has(token, 'boards:write_secret')) throw missingScopesError(['boards:write_secret']);
+    const normalized = name.trim().toLowerCase();
+    if (state.boardRecordsOf(token.userId).some((b) => b.name.trim().toLowerCase() === normalized)) {
+        throw new ApiError(409, 58, MESSAGES.duplicateBoard);
+    }
+    const description = typeof body.description === 'string' ? body.description : null;
+    const board = state.createBoard(token.userId, { name, description, privacy });
+    return { status: 201, body: board };
+}
+
+/** The board of a sections operation; sections of SECRET boards also need the `*_secret` scope of the operation. */
+function sectionBoard(ctx: HandlerContext, secretScope: string): BoardRecord {
+    const board = visibleBoard(ctx);
+    if (board.privacy === 'SECRET' && !has(tokenOf(ctx), secretScope)) throw missingScopesError([secretScope]);
+    return board;
+}
+
+function listBoardSections(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const board = sectionBoard(ctx, 'boards:read_secret');
+    const { page, bookmark } = paginate(board.sections, `board-sections|${token.userId}|${board.id}`, ctx.query, 'asc');
+    return { status: 200, body: { items: page.map((s) => ({ id: s.id, name: s.name })), bookmark } };
+}
+
+function createBoardSection(ctx: HandlerContext): HandlerResult {
+    const board = sectionBoard(ctx, 'boards:write_secret');
+    const name = String((ctx.body as Record<string, unknown>).name);
+    const normalized = name.trim().toLowerCase();
+    if (normalized === '') throw new ApiError(400, 1, "Invalid board section parameters: 'name' must not be blank.");
+    if (board.sections.some((s) => s.name.trim().toLowerCase() === normalized)) {
+        throw new ApiError(400, 1, `Invalid board section parameters: the board already has a section named '${name}'.`);
+    }
+    return { status: 201, body: ctx.state.createBoardSection(board.id, name) };
+}
+
+function registerMedia(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const { record, uploadUrl } = ctx.state.registerMedia(token.userId, ctx.origin);
+    return {
+        status: 201,
+        body: { media_id: record.id, media_type: record.mediaType, upload_url: uploadUrl, upload_parameters: { ...record.uploadParameters } },
+    };
+}
+
+function getMedia(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const record = ctx.state.mediaRecord(ctx.pathParams.media_id ?? '');
+    if (!record || record.ownerId !== token.userId) throw new ApiError(404, 404, MESSAGES.mediaNotFound);
+    const body = ctx.state.renderMedia(record);
+    // Processing advances with each poll after the upload.
+    if (record.upload) record.polls += 1;
+    return { status: 200, body };
+}
+
+function listMedia(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const records = ctx.state.mediaRecordsOf(token.userId);
+    const { page, bookmark } = paginate(records, `media|${token.userId}`, ctx.query);
+    return { status: 200, body: { items: page.map((r) => ctx.state.renderMedia(r)), bookmark } };
 }
 
 function oauthToken(ctx: HandlerContext): HandlerResult {
@@ -330,6 +467,12 @@ export const HANDLERS: Record<string, (ctx: HandlerContext) => HandlerResult> = 
     'boards/list': listBoards,
     'boards/get': getBoard,
     'boards/list_pins': listBoardPins,
+    'boards/create': createBoard,
+    'board_sections/list': listBoardSections,
+    'board_sections/create': createBoardSection,
+    'media/create': registerMedia,
+    'media/get': getMedia,
+    'media/list': listMedia,
     'pins/list': listPins,
     'pins/get': getPin,
     'pins/create': createPin,

@@ -7,10 +7,12 @@
  * authentication (`{code: 2}`), scopes read from the spec's `security` (`{code: 3}`), per-category rate limits
  * (`{code: 8}`), and finally the operation itself against in-memory state. See README.md in this folder.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import busboy from 'busboy';
 
 import { ApiError, HANDLERS, MESSAGES, missingScopesError } from './handlers.js';
 import type { HandlerContext, HandlerResult } from './handlers.js';
@@ -19,18 +21,20 @@ import type { RateLimitHeaders, RateLimitPolicies, RateLimitWindow } from './rat
 import { coerceScalar, describeAjvErrors, findPropertySchema, isObject, loadSpec, matchRoute, validateResponse } from './spec.js';
 import type { LoadedSpec, OperationInfo, RouteMatch } from './spec.js';
 import { EmulatorState } from './state.js';
-import type { AccessTokenRecord, EmulatorApp } from './state.js';
+import type { AccessTokenRecord, EmulatorApp, ListingLag, MediaRecord } from './state.js';
 
-export { EmulatorState } from './state.js';
+export { DEFAULT_MEDIA_PROCESSING_POLLS, EmulatorState } from './state.js';
 export type {
-    AccountType, ApiAccount, ApiBoard, ApiPin, ApiPinMedia, BoardPrivacy, EmulatorApp, EmulatorUser, Environment,
-    IssuedTokens, IssueTokensOptions, PinMetrics, PinSeed,
+    AccountType, ApiAccount, ApiBoard, ApiBoardSection, ApiMedia, ApiPin, ApiPinMedia, ApiVideoMedia, BoardPrivacy, EmulatorApp, EmulatorUser,
+    Environment, IssuedTokens, IssueTokensOptions, ListingLag, MediaInfo, MediaStatus, MediaUploadReceipt, PinMetrics, PinSeed,
 } from './state.js';
 export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 export type { RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
 export { validateResponse } from './spec.js';
 
-export type FaultKind = 'rate-limit' | 'spam' | 'server-error' | 'slow' | 'drop' | 'drop-after-commit' | 'expire-token';
+export type FaultKind =
+    | 'rate-limit' | 'spam' | 'server-error' | 'slow' | 'drop' | 'drop-after-commit' | 'expire-token'
+    | 'server-error-after-commit' | 'redirect' | 'retry-after' | 'html';
 
 export interface FaultSpec {
     /** Which requests the fault applies to. `path` strings match the request path with or without the `/v5` prefix. */
@@ -40,12 +44,23 @@ export interface FaultSpec {
     /** How many matching requests get the fault (default 1). */
     times?: number;
     kind: FaultKind;
-    /** For `server-error`: 500 (default), 502 or 503. */
+    /**
+     * `server-error` and `server-error-after-commit`: 500 (default), 502 or 503. `redirect`: 302 (default), 301, 303,
+     * 307 or 308. `retry-after`: 429 (default) or 503. `html`: 200 (default) or any status.
+     */
     status?: number;
     /** For `rate-limit`: the `X-RateLimit-Reset` value (default 0). */
     resetSeconds?: number;
     /** For `slow`: how long to hold the (already processed) response. */
     delayMs?: number;
+    /** For `redirect` (required): the absolute URL sent as `Location`. */
+    location?: string;
+    /** For `retry-after`: the `Retry-After` value in seconds (default 1); a 429 also gets it as `X-RateLimit-Reset`. */
+    retryAfterSeconds?: number;
+    /** For `retry-after` with 429: leave `X-RateLimit-Reset` out (only `Retry-After` tells when to come back). */
+    omitRateLimitReset?: boolean;
+    /** For `html`: the page to send (default: a small "502 Bad Gateway"-style proxy page). */
+    html?: string;
 }
 
 export interface RecordedRequest {
@@ -65,6 +80,8 @@ export interface RecordedRequest {
     rid: string;
     /** The injected fault that hit this request, if any. */
     fault?: FaultKind;
+    /** Whether the request carried an `Authorization` header of any kind. */
+    authorization: boolean;
 }
 
 export interface StartEmulatorOptions {
@@ -79,11 +96,17 @@ export interface StartEmulatorOptions {
      * violations in `message`) if it does not match. Default true: the emulator must never say what the API can't.
      */
     validateResponses?: boolean;
+    /** `GET /media/{media_id}` answers that say `processing` after an upload, before `succeeded`/`failed` (default 2). */
+    mediaProcessingPolls?: number;
+    /** Keep pins created through `POST /pins` out of list answers for a while (default: no lag). */
+    listingLag?: ListingLag;
 }
 
 export interface PinterestEmulator {
     /** e.g. `http://127.0.0.1:41234/v5` */
     readonly baseUrl: string;
+    /** e.g. `http://127.0.0.1:41234`; media upload URLs are `${origin}/media-uploads/<media_id>`. */
+    readonly origin: string;
     readonly state: EmulatorState;
     readonly requests: RecordedRequest[];
     /** The version of the OpenAPI description the emulator validates against. */
@@ -135,6 +158,105 @@ interface Reply {
     body?: unknown;
     headers?: Record<string, string>;
     delayMs?: number;
+    /** A non-JSON body, sent as is with {@link contentType}; never checked against the spec. */
+    rawBody?: string;
+    contentType?: string;
+    /** Fault answers outside the spec (redirects) are not checked against it. */
+    skipValidation?: boolean;
+}
+
+/** Where `POST /media` tells clients to upload: a stand-in for Pinterest's presigned S3 POST. */
+const UPLOAD_PATH = /^\/media-uploads\/([^/]+)$/;
+const UPLOAD_FAULT_KINDS = new Set<FaultKind>(['drop', 'server-error']);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const DEFAULT_HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>'
+    + '<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n';
+
+function serverErrorMessage(status: number): string {
+    if (status === 503) return 'Service Unavailable. Please try again later.';
+    if (status === 502) return 'Bad Gateway.';
+    return 'Internal Server Error. Please try again later.';
+}
+
+function xmlEscape(text: string): string {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** An error the way S3 answers a browser-based POST upload. */
+function s3Error(status: number, code: string, message: string, rid: string): Reply {
+    return {
+        status,
+        contentType: 'application/xml',
+        rawBody: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>${rid}</RequestId></Error>`,
+    };
+}
+
+interface ParsedUpload {
+    /** Fields before the `file` part (S3 ignores everything after it). */
+    fields: Map<string, string>;
+    file?: { bytes: number; sha256: string; filename: string; contentType: string };
+    fileParts: number;
+}
+
+/** Why an upload body could not be read: not multipart at all, or broken multipart. */
+class UploadParseError extends Error {
+    constructor(
+        readonly notMultipart: boolean,
+        cause: unknown,
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+    }
+}
+
+/** Streams a multipart/form-data body: fields are kept, the file is only counted and hashed. */
+function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
+    return new Promise((resolve, reject) => {
+        let parser: busboy.Busboy;
+        try {
+            parser = busboy({ headers: req.headers, limits: { fields: 100, fieldSize: 256 * 1024 } });
+        } catch (error) {
+            reject(new UploadParseError(true, error));
+            return;
+        }
+        const parsed: ParsedUpload = { fields: new Map(), fileParts: 0 };
+        const files: Promise<void>[] = [];
+        parser.on('field', (name, value) => {
+            if (parsed.fileParts > 0) return;
+            if (name === 'file') {
+                // S3 also takes the content as a plain form field.
+                parsed.fileParts = 1;
+                const bytes = Buffer.from(value, 'utf8');
+                parsed.file = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), filename: '', contentType: 'text/plain' };
+                return;
+            }
+            parsed.fields.set(name, value);
+        });
+        parser.on('file', (name, stream, info) => {
+            parsed.fileParts += 1;
+            if (name !== 'file' || parsed.fileParts > 1) {
+                if (parsed.fileParts === 1) parsed.fields.set(name, info.filename ?? '');
+                stream.resume();
+                return;
+            }
+            const hash = createHash('sha256');
+            let bytes = 0;
+            stream.on('data', (chunk: Buffer) => {
+                bytes += chunk.length;
+                hash.update(chunk);
+            });
+            files.push(new Promise((done) => {
+                stream.on('end', () => {
+                    parsed.file = { bytes, sha256: hash.digest('hex'), filename: info.filename ?? '', contentType: info.mimeType };
+                    done();
+                });
+            }));
+        });
+        parser.on('error', (error: unknown) => reject(new UploadParseError(false, error)));
+        parser.on('close', () => {
+            Promise.all(files).then(() => resolve(parsed), reject);
+        });
+        req.pipe(parser);
+    });
 }
 
 class Emulator implements PinterestEmulator {
@@ -142,6 +264,7 @@ class Emulator implements PinterestEmulator {
     readonly requests: RecordedRequest[] = [];
     readonly specVersion: string;
     baseUrl = '';
+    origin = '';
     private readonly spec: LoadedSpec;
     private readonly limiter: RateLimiter;
     private faults: PendingFault[] = [];
@@ -155,6 +278,8 @@ class Emulator implements PinterestEmulator {
         this.spec = loadSpec();
         this.specVersion = this.spec.version;
         this.state = new EmulatorState(now);
+        if (options.mediaProcessingPolls !== undefined) this.state.mediaProcessingPolls = options.mediaProcessingPolls;
+        if (options.listingLag) this.state.setListingLag(options.listingLag);
         this.limiter = new RateLimiter(now, {
             standard: { ...DEFAULT_RATE_LIMITS.standard, ...options.rateLimits?.standard },
             trial: options.rateLimits?.trial ?? DEFAULT_RATE_LIMITS.trial,
@@ -176,10 +301,18 @@ class Emulator implements PinterestEmulator {
             this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
         });
         const { port } = this.server.address() as AddressInfo;
-        this.baseUrl = `http://127.0.0.1:${port}/v5`;
+        this.origin = `http://127.0.0.1:${port}`;
+        this.baseUrl = `${this.origin}/v5`;
     }
 
     injectFault(fault: FaultSpec): void {
+        if (fault.kind === 'redirect') {
+            if (!fault.location || !URL.canParse(fault.location)) throw new Error('A redirect fault needs an absolute `location` URL.');
+            if (fault.status !== undefined && !REDIRECT_STATUSES.has(fault.status)) throw new Error(`A redirect fault's status must be one of ${[...REDIRECT_STATUSES].join(', ')}.`);
+        }
+        if (fault.kind === 'retry-after' && fault.status !== undefined && fault.status !== 429 && fault.status !== 503) {
+            throw new Error("A retry-after fault's status must be 429 or 503.");
+        }
         this.faults.push({ spec: fault, skip: fault.skip ?? 0, times: fault.times ?? 1 });
     }
 
@@ -213,11 +346,13 @@ class Emulator implements PinterestEmulator {
 
     // ------------------------------------------------------------ pipeline
 
-    private takeFault(method: string, path: string): FaultSpec | undefined {
+    /** `forUpload`: only `drop` and `server-error` faults whose `match.path` names this path (the non-API upload URL). */
+    private takeFault(method: string, path: string, forUpload = false): FaultSpec | undefined {
         for (const pending of this.faults) {
             const match = pending.spec.match ?? {};
             if (match.method && match.method.toUpperCase() !== method) continue;
             if (match.path !== undefined && !pathMatches(match.path, path)) continue;
+            if (forUpload && (match.path === undefined || !UPLOAD_FAULT_KINDS.has(pending.spec.kind))) continue;
             if (pending.skip > 0) {
                 pending.skip -= 1;
                 continue;
@@ -259,7 +394,19 @@ class Emulator implements PinterestEmulator {
             category: null,
             rid: nextRid(),
             ...(bearer ? { tokenSuffix: suffix(bearer) } : {}),
+            authorization: req.headers.authorization !== undefined,
         };
+        const upload = UPLOAD_PATH.exec(url.pathname);
+        if (upload) {
+            this.requests.push(record);
+            try {
+                await this.handleUpload(req, res, record, upload[1] ?? '');
+            } catch (error) {
+                record.status = 500;
+                throw error;
+            }
+            return;
+        }
         let raw: Buffer;
         try {
             raw = await this.readBody(req);
@@ -319,11 +466,26 @@ class Emulator implements PinterestEmulator {
                     return withLimits({ status: 429, body: { code: 8, message: MESSAGES.spam } });
                 case 'server-error': {
                     const status = fault.status ?? 500;
-                    const message = status === 503
-                        ? 'Service Unavailable. Please try again later.'
-                        : status === 502 ? 'Bad Gateway.' : 'Internal Server Error. Please try again later.';
-                    return withLimits({ status, body: { code: status, message } });
+                    return withLimits({ status, body: { code: status, message: serverErrorMessage(status) } });
                 }
+                case 'redirect':
+                    return withLimits({ status: fault.status ?? 302, headers: { Location: fault.location ?? '' }, skipValidation: true });
+                case 'retry-after': {
+                    const status = fault.status ?? 429;
+                    const seconds = String(fault.retryAfterSeconds ?? 1);
+                    if (status !== 429) return withLimits({ status, body: { code: status, message: serverErrorMessage(status) }, headers: { 'Retry-After': seconds } });
+                    const headers: Record<string, string> = {
+                        ...this.limiter.peek(identity.key, identity.windows),
+                        'X-RateLimit-Remaining': '0',
+                        'X-RateLimit-Reset': seconds,
+                        'Retry-After': seconds,
+                    };
+                    if (fault.omitRateLimitReset) delete headers['X-RateLimit-Reset'];
+                    return { status: 429, body: { code: 8, message: MESSAGES.rateLimited }, headers };
+                }
+                case 'html':
+                    // A page from something in front of the API (proxy, captive portal): no rate-limit headers.
+                    return { status: fault.status ?? 200, rawBody: fault.html ?? DEFAULT_HTML_PAGE, contentType: 'text/html; charset=utf-8' };
                 case 'drop':
                     return { status: 'dropped' };
                 case 'expire-token':
@@ -331,6 +493,7 @@ class Emulator implements PinterestEmulator {
                     return withLimits({ status: 401, body: { code: 2, message: MESSAGES.authFailed } });
                 case 'slow':
                 case 'drop-after-commit':
+                case 'server-error-after-commit':
                     break;
             }
         }
@@ -348,6 +511,7 @@ class Emulator implements PinterestEmulator {
                     query: validated.query,
                     body: validated.body,
                     now: this.state.now,
+                    origin: this.origin,
                     ...(token ? { token } : {}),
                     ...(app ? { app } : {}),
                 };
@@ -365,6 +529,95 @@ class Emulator implements PinterestEmulator {
         };
         if (fault) return { commit, fault };
         return commit();
+    }
+
+    /**
+     * The media upload endpoint (`upload_url` of `POST /media`), modelled on an S3 browser-based POST: a
+     * multipart/form-data body holding exactly the `upload_parameters` as fields, then a `file` part. It needs no
+     * Authorization header (whether one came is recorded) and answers 204; errors are S3-style XML.
+     */
+    private async handleUpload(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, mediaId: string): Promise<void> {
+        const fault = this.takeFault(record.method, record.path, true);
+        if (fault) record.fault = fault.kind;
+        if (fault?.kind === 'drop') {
+            record.status = 'dropped';
+            req.socket.destroy();
+            return;
+        }
+        const finish = (reply: Reply): void => {
+            const payload = reply.rawBody ?? '';
+            record.status = reply.status;
+            if (res.destroyed) return;
+            res.writeHead(reply.status as number, {
+                ...(payload ? { 'Content-Type': reply.contentType ?? 'application/xml' } : {}),
+                'Content-Length': String(Buffer.byteLength(payload)),
+                'x-amz-request-id': record.rid,
+            });
+            res.end(payload);
+        };
+        const drain = async (): Promise<void> => {
+            for await (const _chunk of req) {
+                // discard
+            }
+        };
+        if (record.method !== 'POST') {
+            await drain();
+            finish(s3Error(405, 'MethodNotAllowed', `The specified method is not allowed against this resource: ${record.method}.`, record.rid));
+            return;
+        }
+        let parsed: ParsedUpload;
+        try {
+            parsed = await parseUpload(req);
+        } catch (error) {
+            if (!(error instanceof UploadParseError)) throw error;
+            req.unpipe();
+            await drain().catch(() => undefined);
+            finish(error.notMultipart
+                ? s3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data.', record.rid)
+                : s3Error(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data (${error.message}).`, record.rid));
+            return;
+        }
+        record.body = {
+            fields: Object.fromEntries([...parsed.fields].map(([k, v]) => [k, k.toLowerCase().includes('token') || k.toLowerCase().includes('signature') ? `…${suffix(v)}` : v])),
+            ...(parsed.file ? { file: { filename: parsed.file.filename, bytes: parsed.file.bytes, contentType: parsed.file.contentType } } : {}),
+        };
+        if (fault?.kind === 'server-error') {
+            const status = fault.status ?? 500;
+            finish(s3Error(status, status === 503 ? 'SlowDown' : 'InternalError', status === 503 ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.', record.rid));
+            return;
+        }
+        const media = this.state.mediaRecord(mediaId);
+        const problem = media ? this.uploadPolicyProblem(media, parsed) : { code: 'AccessDenied', message: 'Invalid according to Policy: no upload was registered for this URL.' };
+        if (problem) {
+            finish(s3Error(403, problem.code, problem.message, record.rid));
+            return;
+        }
+        if (!parsed.file || !media) {
+            finish(s3Error(400, 'InvalidArgument', "POST requires exactly one file upload per request (a part named 'file', after the other fields).", record.rid));
+            return;
+        }
+        this.state.recordUpload(media, { ...parsed.file, authorizationHeader: record.authorization, receivedAt: this.state.now() });
+        finish({ status: 204 });
+    }
+
+    /** What S3 would object to in the form fields, or undefined when they match the upload's policy exactly. */
+    private uploadPolicyProblem(media: MediaRecord, parsed: ParsedUpload): { code: string; message: string } | undefined {
+        const denied = (message: string) => ({ code: 'AccessDenied', message });
+        if (this.state.now() > media.uploadExpiresAt) return denied('Invalid according to Policy: Policy expired.');
+        const sent = new Map([...parsed.fields].map(([name, value]) => [name.toLowerCase(), value]));
+        for (const [name, expected] of Object.entries(media.uploadParameters)) {
+            const value = sent.get(name.toLowerCase());
+            if (value === undefined) return denied(`Invalid according to Policy: Policy Condition failed: field '${name}' is missing.`);
+            if (value !== expected) {
+                return name === 'x-amz-signature' || name === 'policy'
+                    ? { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' }
+                    : denied(`Invalid according to Policy: Policy Condition failed: ["eq", "$${name}", …] (field '${name}' has another value).`);
+            }
+        }
+        const expectedNames = new Set(Object.keys(media.uploadParameters).map((n) => n.toLowerCase()));
+        const extra = [...sent.keys()].filter((name) => !expectedNames.has(name) && !name.startsWith('x-ignore-'));
+        if (extra.length > 0) return denied(`Invalid according to Policy: Extra input fields: ${extra.join(', ')}`);
+        return undefined;
     }
 
     private unrouted(route: Exclude<RouteMatch, { kind: 'operation' }>, record: RecordedRequest, url: URL, raw: Buffer): Reply {
@@ -511,6 +764,11 @@ class Emulator implements PinterestEmulator {
             reply = outcome.commit();
             if (outcome.fault.kind === 'drop-after-commit') dropAfter = true;
             if (outcome.fault.kind === 'slow') delayMs = outcome.fault.delayMs ?? 0;
+            if (outcome.fault.kind === 'server-error-after-commit') {
+                // The operation ran (whatever its outcome); the client only sees a 5xx.
+                const status = outcome.fault.status ?? 500;
+                reply = { status, body: { code: status, message: serverErrorMessage(status) }, ...(reply.headers ? { headers: reply.headers } : {}) };
+            }
         } else {
             reply = outcome;
         }
@@ -521,7 +779,7 @@ class Emulator implements PinterestEmulator {
         }
         let status = reply.status;
         let body = reply.body;
-        if (this.validateResponses && record.operationId && body !== undefined) {
+        if (this.validateResponses && record.operationId && body !== undefined && reply.rawBody === undefined && !reply.skipValidation) {
             const problems = validateResponse(record.operationId, status, body);
             if (problems.length > 0) {
                 status = 500;
@@ -539,10 +797,10 @@ class Emulator implements PinterestEmulator {
             });
         }
         if (res.destroyed) return;
-        const payload = body === undefined ? '' : JSON.stringify(body);
+        const payload = reply.rawBody ?? (body === undefined ? '' : JSON.stringify(body));
         res.writeHead(status, {
             ...reply.headers,
-            'Content-Type': 'application/json',
+            'Content-Type': reply.contentType ?? 'application/json',
             'Content-Length': String(Buffer.byteLength(payload)),
             'x-pinterest-rid': record.rid,
         });

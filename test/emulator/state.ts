@@ -4,7 +4,7 @@
  * Public methods (seeding and inspecting) take and return plain objects; pins and boards come back exactly in the
  * API's shape. Methods marked "server" are used by the HTTP layer and are not meant for tests.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import { isObject, loadSpec } from './spec.js';
 
@@ -22,9 +22,61 @@ export interface ApiImageMetadata {
     link: string | null;
     images: ApiImageSizes;
 }
+/** A video Pin's media (`PinMediaWithVideo`): size and duration stay null, as right after creation on Pinterest. */
+export interface ApiVideoMedia {
+    media_type: 'video';
+    cover_image_url: string;
+    duration: number | null;
+    height: number | null;
+    width: number | null;
+    images: ApiImageSizes;
+    video_url: string | null;
+}
 export type ApiPinMedia =
     | { media_type: 'image'; images: ApiImageSizes }
-    | { media_type: 'multiple_images'; items: ApiImageMetadata[] };
+    | { media_type: 'multiple_images'; items: ApiImageMetadata[] }
+    | ApiVideoMedia;
+
+export interface ApiBoardSection { id: string; name: string }
+
+export type MediaStatus = 'registered' | 'processing' | 'succeeded' | 'failed';
+
+/** `GET /media/{media_id}` shape. */
+export interface ApiMedia { media_id: string; media_type: 'video'; status: MediaStatus }
+
+/** What the upload endpoint received for a media upload. */
+export interface MediaUploadReceipt {
+    /** Size of the `file` part. */
+    bytes: number;
+    /** SHA-256 (hex) of the `file` part. */
+    sha256: string;
+    filename: string;
+    /** The `file` part's own Content-Type. */
+    contentType: string;
+    /** Whether the upload request carried an `Authorization` header (it should not: the upload URL is presigned). */
+    authorizationHeader: boolean;
+    /** Emulator clock, epoch ms. */
+    receivedAt: number;
+}
+
+/** A media upload as tests see it. */
+export interface MediaInfo extends ApiMedia {
+    ownerId: string;
+    /** The form fields the upload must carry, exactly. */
+    uploadParameters: Record<string, string>;
+    /** The last successful upload, or null while nothing was uploaded. */
+    upload: MediaUploadReceipt | null;
+    /** `GET /media/{media_id}` answers served since the upload. */
+    pollsSinceUpload: number;
+}
+
+/** Newly created pins stay out of list answers for a while (Pinterest's listing lag). */
+export interface ListingLag {
+    /** A new pin is left out of the next N list requests that would have shown it (default 0). */
+    lists?: number;
+    /** A new pin is left out of lists for this many ms of the emulator clock (default 0). */
+    ms?: number;
+}
 
 /** Shape of `pin_metrics` when `pin_metrics=true` (keys as in the spec's example). */
 export interface PinMetrics {
@@ -183,6 +235,31 @@ export interface PinRecord {
     creativeType: string | null;
     media: ApiPinMedia;
     metrics: PinMetrics;
+    /** True for pins created through `POST /pins` (false for seeded ones). */
+    createdViaApi?: boolean;
+    /** Set while the pin is kept out of list answers (see {@link ListingLag}). */
+    lag?: { lists: number; untilMs: number };
+}
+
+export interface SectionRecord {
+    seq: number;
+    id: string;
+    boardId: string;
+    name: string;
+}
+
+export interface MediaRecord {
+    seq: number;
+    id: string;
+    ownerId: string;
+    mediaType: 'video';
+    uploadParameters: Record<string, string>;
+    /** Epoch ms after which the upload policy has expired. */
+    uploadExpiresAt: number;
+    upload: MediaUploadReceipt | null;
+    polls: number;
+    /** Processing ends in `failed` (set by a test) even for a non-empty file. */
+    forceFail: boolean;
 }
 
 export interface BoardRecord {
@@ -198,6 +275,8 @@ export interface BoardRecord {
     collaboratorCount: number;
     /** Ascending creation order. */
     pins: PinRecord[];
+    /** Ascending creation order. */
+    sections: SectionRecord[];
 }
 
 interface UserRecord extends EmulatorUser {
@@ -212,6 +291,9 @@ export type TokenExchangeResult =
 export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 2_592_000;
 export const DEFAULT_REFRESH_TOKEN_TTL_SEC = 5_184_000;
 const AUTHORIZATION_CODE_TTL_MS = 10 * 60 * 1000;
+/** How long an upload URL's policy stays valid (Pinterest's presigned S3 POSTs are short-lived). */
+const MEDIA_UPLOAD_TTL_MS = 60 * 60 * 1000;
+export const DEFAULT_MEDIA_PROCESSING_POLLS = 2;
 
 /** Formats a timestamp the way Pinterest does in `created_at`: ISO 8601 in UTC, seconds precision, no zone suffix. */
 export function formatPinterestTime(ms: number): string {
@@ -290,6 +372,13 @@ export class EmulatorState {
     private readonly accessTokens = new Map<string, AccessTokenRecord>();
     private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
     private readonly authCodes = new Map<string, AuthCodeRecord>();
+    private readonly sections = new Map<string, SectionRecord>();
+    private readonly media = new Map<string, MediaRecord>();
+    private readonly uploadSigningKey = randomBytes(32);
+    private listingLag: Required<ListingLag> = { lists: 0, ms: 0 };
+    private failNextMediaCount = 0;
+    /** `GET /media/{media_id}` answers that say `processing` after an upload, before the final status. */
+    mediaProcessingPolls = DEFAULT_MEDIA_PROCESSING_POLLS;
 
     constructor(readonly now: () => number = Date.now) {}
 
@@ -526,6 +615,7 @@ export class EmulatorState {
             followerCount: options.followerCount ?? 0,
             collaboratorCount: 0,
             pins: [],
+            sections: [],
         };
         this.boards.set(board.id, board);
         user.boards.push(board);
@@ -577,6 +667,174 @@ export class EmulatorState {
         board.pinsModifiedAt = Math.max(board.pinsModifiedAt, this.now());
         this.users.get(board.ownerId)?.pins.push(record);
         return record;
+    }
+
+    /** Boards of the user, newest first (the API's order). */
+    boardsOf(userId: string): ApiBoard[] {
+        return this.listBoardsOfUser(userId);
+    }
+
+    createBoardSection(boardId: string, name: string): ApiBoardSection {
+        const board = this.boards.get(boardId);
+        if (!board) throw new Error(`Unknown board ${boardId}`);
+        const seq = this.nextSeq();
+        const section: SectionRecord = { seq, id: this.makeId('549', seq), boardId, name };
+        this.sections.set(section.id, section);
+        board.sections.push(section);
+        return { id: section.id, name };
+    }
+
+    /** Sections of a board in creation order (the API's order). */
+    sectionsOf(boardId: string): ApiBoardSection[] {
+        return (this.boards.get(boardId)?.sections ?? []).map((s) => ({ id: s.id, name: s.name }));
+    }
+
+    /** server */
+    sectionRecord(sectionId: string): SectionRecord | undefined {
+        return this.sections.get(sectionId);
+    }
+
+    /** Pins created through `POST /pins`, in creation order (seeded pins are not counted). */
+    createdPins(): ApiPin[] {
+        return [...this.pins.values()].filter((p) => p.createdViaApi).map((p) => this.renderPin(p, p.ownerId, false));
+    }
+
+    createdPinCount(): number {
+        return [...this.pins.values()].filter((p) => p.createdViaApi).length;
+    }
+
+    /** Applies to pins created through `POST /pins` from now on. `{}` switches the lag off. */
+    setListingLag(lag: ListingLag): void {
+        const lists = lag.lists ?? 0;
+        const ms = lag.ms ?? 0;
+        if (!Number.isInteger(lists) || lists < 0 || !Number.isFinite(ms) || ms < 0) throw new Error('listingLag: lists must be a non-negative integer, ms a non-negative number');
+        this.listingLag = { lists, ms };
+    }
+
+    /** server: starts the listing lag of a pin just created through the API. */
+    startListingLag(pin: PinRecord): void {
+        if (this.listingLag.lists > 0 || this.listingLag.ms > 0) pin.lag = { lists: this.listingLag.lists, untilMs: pin.createdAt + this.listingLag.ms };
+    }
+
+    /**
+     * server: whether a list request may show the pin. Call once per list request and pin (after the other filters):
+     * each call while the pin lags uses up one of its lagging list requests.
+     */
+    shownInList(pin: PinRecord): boolean {
+        const lag = pin.lag;
+        if (!lag) return true;
+        const hidden = lag.lists > 0 || this.now() < lag.untilMs;
+        if (lag.lists > 0) lag.lists -= 1;
+        if (!hidden) delete pin.lag;
+        return !hidden;
+    }
+
+    // ---------------------------------------------------------------- media uploads
+
+    /** server: `POST /media`. `origin` is the emulator's `http://127.0.0.1:<port>`. */
+    registerMedia(userId: string, origin: string): { record: MediaRecord; uploadUrl: string } {
+        if (!this.users.has(userId)) throw new Error(`Unknown user ${userId}`);
+        const seq = this.nextSeq();
+        const id = this.makeId('895', seq);
+        const now = this.now();
+        const expiresAt = now + MEDIA_UPLOAD_TTL_MS;
+        const hash = md5(`media:${id}`);
+        const key = `uploads/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash.slice(4, 6)}/${userId}:video:${id}`;
+        const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+        const credential = `ASIAEMULATOR${hash.slice(0, 8).toUpperCase()}/${stamp.slice(0, 8)}/us-east-1/s3/aws4_request`;
+        const policy = Buffer.from(JSON.stringify({
+            expiration: new Date(expiresAt).toISOString(),
+            conditions: [{ bucket: 'pinterest-media-upload' }, { key }, { 'Content-Type': 'multipart/form-data' }, { 'x-amz-credential': credential }],
+        })).toString('base64');
+        const uploadParameters: Record<string, string> = {
+            'x-amz-date': stamp,
+            'x-amz-signature': createHmac('sha256', this.uploadSigningKey).update(policy).digest('hex'),
+            'x-amz-security-token': randomBytes(48).toString('base64'),
+            'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+            key,
+            policy,
+            'x-amz-credential': credential,
+            'Content-Type': 'multipart/form-data',
+        };
+        const forceFail = this.failNextMediaCount > 0;
+        if (forceFail) this.failNextMediaCount -= 1;
+        const record: MediaRecord = { seq, id, ownerId: userId, mediaType: 'video', uploadParameters, uploadExpiresAt: expiresAt, upload: null, polls: 0, forceFail };
+        this.media.set(id, record);
+        return { record, uploadUrl: `${origin}/media-uploads/${id}` };
+    }
+
+    /** Registers a video for the user as if it had been uploaded and processed (default status `succeeded`). */
+    createVideoMedia(userId: string, options: { status?: MediaStatus; bytes?: number } = {}): MediaInfo {
+        const { record } = this.registerMedia(userId, 'http://127.0.0.1');
+        const status = options.status ?? 'succeeded';
+        if (status !== 'registered') {
+            const bytes = options.bytes ?? 1024;
+            record.upload = {
+                bytes, sha256: createHash('sha256').update(`seeded:${record.id}`).digest('hex'), filename: 'video.mp4', contentType: 'video/mp4',
+                authorizationHeader: false, receivedAt: this.now(),
+            };
+            record.polls = status === 'processing' ? 0 : this.mediaProcessingPolls;
+            record.forceFail = status === 'failed';
+        }
+        return this.mediaInfo(record);
+    }
+
+    /** The next `count` media registered through `POST /media` end up `failed` after processing. */
+    failNextMedia(count = 1): void {
+        this.failNextMediaCount += count;
+    }
+
+    /** Makes a registered media end up `failed` after processing (or now, if it already finished). */
+    failMedia(mediaId: string): void {
+        const record = this.media.get(mediaId);
+        if (!record) throw new Error(`Unknown media ${mediaId}`);
+        record.forceFail = true;
+    }
+
+    getMedia(mediaId: string): MediaInfo | undefined {
+        const record = this.media.get(mediaId);
+        return record ? this.mediaInfo(record) : undefined;
+    }
+
+    /** Media of the user, newest first. */
+    mediaOf(userId: string): MediaInfo[] {
+        return this.mediaRecordsOf(userId).map((r) => this.mediaInfo(r));
+    }
+
+    /** server */
+    mediaRecord(mediaId: string): MediaRecord | undefined {
+        return this.media.get(mediaId);
+    }
+
+    /** server: newest first. */
+    mediaRecordsOf(userId: string): MediaRecord[] {
+        return [...this.media.values()].filter((r) => r.ownerId === userId).reverse();
+    }
+
+    /** server: a completed upload (a new upload of the same media replaces the old one and restarts processing). */
+    recordUpload(record: MediaRecord, receipt: MediaUploadReceipt): void {
+        record.upload = receipt;
+        record.polls = 0;
+    }
+
+    mediaStatus(record: MediaRecord): MediaStatus {
+        if (!record.upload) return 'registered';
+        if (record.polls < this.mediaProcessingPolls) return 'processing';
+        return record.forceFail || record.upload.bytes === 0 ? 'failed' : 'succeeded';
+    }
+
+    renderMedia(record: MediaRecord): ApiMedia {
+        return { media_id: record.id, media_type: record.mediaType, status: this.mediaStatus(record) };
+    }
+
+    private mediaInfo(record: MediaRecord): MediaInfo {
+        return {
+            ...this.renderMedia(record),
+            ownerId: record.ownerId,
+            uploadParameters: { ...record.uploadParameters },
+            upload: record.upload ? { ...record.upload } : null,
+            pollsSinceUpload: record.polls,
+        };
     }
 
     getBoard(boardId: string): ApiBoard | undefined {
@@ -642,7 +900,7 @@ export class EmulatorState {
     renderBoard(board: BoardRecord): ApiBoard {
         const latest = board.pins.slice(-5).reverse();
         const firstImages = (pin: PinRecord): ApiImageSizes | undefined =>
-            pin.media.media_type === 'image' ? pin.media.images : pin.media.items[0]?.images;
+            pin.media.media_type === 'multiple_images' ? pin.media.items[0]?.images : pin.media.images;
         return {
             id: board.id,
             created_at: formatPinterestTime(board.createdAt),

@@ -17,10 +17,16 @@ export const SUBSET_OPERATIONS: ReadonlyArray<readonly [string, string]> = [
     ['get', '/user_account'],
     ['get', '/boards'],
     ['get', '/boards/{board_id}'],
+    ['post', '/boards'],
     ['get', '/boards/{board_id}/pins'],
+    ['get', '/boards/{board_id}/sections'],
+    ['post', '/boards/{board_id}/sections'],
     ['get', '/pins'],
     ['post', '/pins'],
     ['get', '/pins/{pin_id}'],
+    ['get', '/media'],
+    ['post', '/media'],
+    ['get', '/media/{media_id}'],
     ['post', '/oauth/token'],
 ];
 
