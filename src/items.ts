@@ -47,18 +47,46 @@ export const pinItemSchema = z.object({
 });
 export type PinItem = z.infer<typeof pinItemSchema>;
 
+/** What became of one pin the user asked to publish (create-pin, publish-scheduled). */
+export const PIN_RESULT_STATUSES = ['created', 'failed', 'skipped-duplicate', 'unconfirmed', 'not-attempted', 'would-create', 'scheduled', 'would-schedule'] as const;
+export type PinResultStatus = (typeof PIN_RESULT_STATUSES)[number];
+
+export const pinErrorSchema = z.object({
+    /** One sentence: what went wrong and what to do. */
+    message: z.string(),
+    httpStatus: z.number().int().nullable(),
+    pinterestCode: z.number().int().nullable(),
+    requestId: z.string().nullable(),
+});
+export type PinError = z.infer<typeof pinErrorSchema>;
+
 export const createdPinItemSchema = z.object({
-    type: z.literal('createdPin'),
-    status: z.literal('created'),
-    id: z.string(),
-    url: z.string(),
-    boardId: z.string(),
+    type: z.literal('pinResult'),
+    status: z.enum(PIN_RESULT_STATUSES),
+    /** 1-based position of the pin in this run's batch, in input order. */
+    position: z.number().int(),
+    /** Where the pin came from: `pinTitle` fields, `pins[2]`, `CSV row 7` or `queue`. */
+    source: z.string(),
+    /** The pin on Pinterest: the one created, or the existing one a duplicate was skipped for. */
+    id: text,
+    url: text,
+    boardId: text,
+    boardName: text,
     title: text,
     description: text,
     link: text,
     altText: text,
     imageUrl: text,
+    mediaType: text,
     createdAt: text,
+    key: text,
+    scheduleId: text,
+    publishAt: text,
+    /** publish-scheduled: how many minutes after its publishAt the pin went out. */
+    lateByMinutes: z.number().int().nullable(),
+    error: pinErrorSchema.nullable(),
+    /** not-attempted and skipped-duplicate: why, in one sentence. */
+    reason: text,
 });
 export type CreatedPinItem = z.infer<typeof createdPinItemSchema>;
 
@@ -128,10 +156,34 @@ export function toPinItem(pin: Pin): PinItem {
     return item;
 }
 
-export function toCreatedPinItem(pin: Pin, requested: { boardId: string }): CreatedPinItem {
+/** A pin result row with every field present (null where it does not apply). */
+export function pinResultItem(fields: Partial<CreatedPinItem> & Pick<CreatedPinItem, 'status' | 'position' | 'source'>): CreatedPinItem {
     return {
-        type: 'createdPin',
-        status: 'created',
+        type: 'pinResult',
+        id: null,
+        url: null,
+        boardId: null,
+        boardName: null,
+        title: null,
+        description: null,
+        link: null,
+        altText: null,
+        imageUrl: null,
+        mediaType: null,
+        createdAt: null,
+        key: null,
+        scheduleId: null,
+        publishAt: null,
+        lateByMinutes: null,
+        error: null,
+        reason: null,
+        ...fields,
+    };
+}
+
+/** What Pinterest said about a pin it created, in row fields. */
+export function createdPinFields(pin: Pin, requested: { boardId: string }): Partial<CreatedPinItem> {
+    return {
         id: pin.id,
         url: pinUrl(pin.id),
         boardId: pin.board_id ?? requested.boardId,
@@ -140,6 +192,7 @@ export function toCreatedPinItem(pin: Pin, requested: { boardId: string }): Crea
         link: pin.link ?? null,
         altText: pin.alt_text ?? null,
         imageUrl: largestImageUrl(pin),
+        mediaType: pin.media?.media_type ?? null,
         createdAt: utcTimestamp(pin.created_at),
     };
 }

@@ -38,6 +38,8 @@ export interface RunOutput {
      * Without it, the rows are free (failed, skipped or scheduled pins).
      */
     pushRows(rows: object[], event?: ChargeEvent): Promise<DeliveryResult>;
+    /** How many rows the run's dataset holds at offsets `offset` to `offset + limit - 1` (read, not counted from metadata). */
+    rowsStoredFrom(offset: number, limit: number): Promise<number>;
     /** Saves a record in the run's default key-value store (a report, a picture). */
     saveRecord(key: string, value: unknown, contentType?: string): Promise<void>;
     /** Events charged by this process, by name. */
@@ -72,6 +74,11 @@ export function createActorOutput(): RunOutput {
             const result = await Actor.pushData(rows, event);
             charged[event] = (charged[event] ?? 0) + allowed;
             return { delivered: allowed, budgetExhausted: result.eventChargeLimitReached };
+        },
+
+        async rowsStoredFrom(offset, limit) {
+            const page = await (await Actor.openDataset()).getData({ offset, limit });
+            return page.items.length;
         },
 
         async saveRecord(key, value, contentType) {

@@ -16,6 +16,8 @@ export interface Log {
 export interface RunStorage {
     /** A named store: it outlives runs and can be shared by several of them (ledger, queue). */
     openNamedStore(name: string): Promise<NamedStore>;
+    /** The run's default store: it survives a restart of the run (a migration), not the next run. */
+    openRunStore(): Promise<KeyValueBackend>;
 }
 
 export interface NamedStore extends KeyValueBackend {

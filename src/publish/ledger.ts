@@ -26,8 +26,9 @@ export const ledgerEntrySchema = z.object({
     link: z.string().nullable(),
     mediaUrls: z.array(z.string()),
     status: z.enum(['sending', 'created', 'failed', 'unconfirmed']),
-    /** The run that last acted on the entry. */
+    /** The run that last acted on the entry, and the row position the pin had in it. */
     runId: z.string(),
+    position: z.number().int().optional(),
     attempts: z.number().int().min(0),
     /** When the latest POST began (ms): a pin found by reconciliation must be newer than this. */
     attemptStartedAt: z.number(),

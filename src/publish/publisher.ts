@@ -1,0 +1,281 @@
+import { type CreatedPinItem, createdPinFields, type PinError, pinResultItem, type PinResultStatus } from '../items.js';
+import type { Log } from '../modes/types.js';
+import { EVENTS, type RunOutput } from '../output.js';
+import type { PinterestClient } from '../pinterest/client.js';
+import { PinterestError } from '../pinterest/errors.js';
+import type { Pin } from '../pinterest/schemas.js';
+import type { BoardDirectory } from './boards.js';
+import { type PinDraft, toPinCreate } from './draft.js';
+import { type LedgerEntry, ledgerKey, type PinContent, type PinLedger, pinIdentity } from './ledger.js';
+import { reconcilePin } from './reconcile.js';
+
+/** One pin to publish, as the batch sees it. */
+export interface PinJob {
+    /** 1-based position in the run's rows. */
+    position: number;
+    /** Where it came from, for rows and messages: `pins[2]`, `CSV row 7`, `queue`. */
+    source: string;
+    draft: PinDraft;
+    scheduleId?: string;
+    publishAt?: string;
+}
+
+export interface PublishOptions {
+    client: PinterestClient;
+    ledger: PinLedger;
+    boards: BoardDirectory;
+    output: RunOutput;
+    log: Log;
+    environment: string;
+    runId: string;
+    dryRun: boolean;
+    allowDuplicates: boolean;
+    /** Uploads a video and returns its media id (loaded only when a batch has videos). */
+    uploadVideo: (videoUrl: string) => Promise<string>;
+    sleep?: (ms: number) => Promise<void>;
+    /** Pins in flight at once; the transport's pacer keeps writes within the rate limit whatever this is. */
+    concurrency?: number;
+}
+
+/** A pin's outcome: its row, and whether the row is charged as `pin-created`. */
+export interface PinOutcome {
+    row: CreatedPinItem;
+    charged: boolean;
+}
+
+/** Kinds of failure after which no further pin can succeed in this run: stop the batch. */
+const BATCH_STOPPERS = new Set(['spam-blocked', 'invalid-token', 'missing-scope', 'trial-production', 'refresh-rejected', 'app-credentials-rejected']);
+
+/** Why the rest of a batch was not attempted, once something stopped it. */
+export class BatchStop {
+    constructor(
+        readonly reason: string,
+        readonly error?: PinterestError,
+    ) {}
+}
+
+/**
+ * Publishes pins exactly once. Each pin is looked up in the ledger first (a pin published by an earlier run is
+ * skipped; one left unresolved is reconciled with the board before anything is posted), recorded as `sending`
+ * before its POST and as `created` after it, so no run, restart or overlap posts it twice. A POST whose answer
+ * was lost is reconciled with the board instead of being repeated blindly.
+ */
+export class PinPublisher {
+    private inFlightCharges = 0;
+    /** Pins of this batch by ledger key: the same pin twice in one input is published once. */
+    private readonly byKey = new Map<string, { position: number; outcome: Promise<PinOutcome> }>();
+    stop?: BatchStop;
+
+    constructor(private readonly options: PublishOptions) {}
+
+    /**
+     * Runs every job, `concurrency` at a time, and hands each outcome to `onOutcome` as soon as it is known
+     * (callers put them back in input order).
+     */
+    async publishAll(jobs: PinJob[], onOutcome: (job: PinJob, outcome: PinOutcome) => Promise<void>): Promise<void> {
+        let next = 0;
+        const worker = async () => {
+            while (next < jobs.length) {
+                const job = jobs[next++]!;
+                await onOutcome(job, await this.publish(job));
+            }
+        };
+        const workers = Math.max(1, Math.min(this.options.concurrency ?? 4, jobs.length));
+        await Promise.all(Array.from({ length: workers }, worker));
+    }
+
+    async publish(job: PinJob): Promise<PinOutcome> {
+        const base = this.baseRow(job);
+        if (this.stop) return this.free(base, 'not-attempted', { reason: this.stop.reason });
+
+        let boardId = job.draft.boardId;
+        if (!boardId) {
+            const lookup = await this.options.boards.resolve(job.draft.boardName ?? '').catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
+            if (!lookup.ok) return this.failed(base, { message: `${job.source}: ${lookup.problem}.` });
+            boardId = lookup.boardId;
+        }
+        const row = { ...base, boardId };
+        const content = this.contentOf(job.draft, boardId);
+        // allowDuplicates: the entry still guards this one input row against restarts, but not against other runs.
+        const key = ledgerKey(content, this.options.allowDuplicates ? `${this.options.runId}#${job.position}` : undefined);
+        const earlier = this.byKey.get(key);
+        if (earlier) {
+            const first = (await earlier.outcome).row;
+            return this.free(row, 'skipped-duplicate', {
+                id: first.id,
+                url: first.url,
+                reason: `The same pin is at position ${earlier.position} of this batch, so it was published at most once.`,
+            });
+        }
+        const outcome = this.publishOnce(job, row, content, key);
+        this.byKey.set(key, { position: job.position, outcome });
+        return outcome;
+    }
+
+    private async publishOnce(job: PinJob, row: CreatedPinItem, content: PinContent, key: string): Promise<PinOutcome> {
+        const record = this.options.ledger.entry(key);
+        const entry = await record.read();
+
+        if (entry?.status === 'created') {
+            const fields = { id: entry.pinId ?? null, url: entry.pinUrl ?? null };
+            // This very row of this very run created it before a restart: it is this run's result, stored and charged once.
+            const mine = entry.runId === this.options.runId && entry.position === job.position;
+            if (mine && !this.options.dryRun) return this.charged({ ...row, ...fields, status: 'created' });
+            const when = entry.createdAt ? ` on ${new Date(entry.createdAt).toISOString().slice(0, 10)}` : '';
+            return this.free(row, 'skipped-duplicate', { ...fields, reason: `The same pin was already published${when} (pin ${entry.pinId}): it was not posted again. Set allowDuplicates to true to post it anyway.` });
+        }
+        if (this.options.dryRun) {
+            const note = entry ? ` The ledger holds an unfinished attempt (${entry.status}); a real run first checks the board for it.` : '';
+            return this.free(row, 'would-create', { reason: `Checked and ready to publish.${note}` });
+        }
+
+        if (entry && (entry.status === 'sending' || entry.status === 'unconfirmed')) {
+            const settled = await this.reconcile(entry, row, record);
+            if (settled) return settled;
+        }
+        return this.post(job, row, content, record, entry);
+    }
+
+    private async post(job: PinJob, row: CreatedPinItem, content: PinContent, record: LedgerRecord, previous: LedgerEntry | undefined): Promise<PinOutcome> {
+        // Reserve the charge first: a pin must never exist on Pinterest without being paid for and reported.
+        if (this.options.output.budgetFor(EVENTS.pinCreated) - this.inFlightCharges < 1) {
+            return this.free(row, 'not-attempted', { reason: 'The maximum charge you set for this run cannot pay for another pin-created event: raise it to publish the rest.' });
+        }
+        this.inFlightCharges += 1;
+        try {
+            let videoId: string | undefined;
+            if (job.draft.videoUrl) {
+                try {
+                    videoId = await this.options.uploadVideo(job.draft.videoUrl);
+                } catch (error) {
+                    return this.failed(row, errorOf(error, job.source));
+                }
+            }
+            const body = toPinCreate(job.draft, row.boardId!, videoId);
+            for (let attempt = 1; ; attempt += 1) {
+                const sending: LedgerEntry = {
+                    ...this.entryBase(content, job),
+                    status: 'sending',
+                    attempts: (previous?.attempts ?? 0) + attempt,
+                    attemptStartedAt: Date.now(),
+                };
+                await record.write(sending);
+                let pin: Pin;
+                try {
+                    pin = await this.options.client.createPin(body);
+                } catch (error) {
+                    if (error instanceof PinterestError && error.outcomeUnknown) {
+                        this.options.log.warning(`${job.source}: ${error.message} Checking the board for it.`);
+                        const settled = await this.reconcile(sending, row, record);
+                        // Provably not created: post again, but never loop on a flaky API.
+                        if (!settled && attempt < 3) continue;
+                        if (settled) return settled;
+                    }
+                    await record.write({ ...sending, status: 'failed', error: messageOf(error) });
+                    if (error instanceof PinterestError && BATCH_STOPPERS.has(error.kind)) this.stop = new BatchStop(`Not attempted: an earlier pin stopped the batch. ${error.message}`, error);
+                    return this.failed(row, errorOf(error, job.source));
+                }
+                return this.confirmed(pin, row, record, sending);
+            }
+        } finally {
+            this.inFlightCharges -= 1;
+        }
+    }
+
+    /** Looks for a pin whose POST may have gone through; undefined when it is provably absent (post it again). */
+    private async reconcile(entry: LedgerEntry, row: CreatedPinItem, record: LedgerRecord): Promise<PinOutcome | undefined> {
+        const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+        const verdict = await reconcilePin(this.options.client, entry, { now: Date.now, sleep });
+        if (verdict.outcome === 'found') {
+            this.options.log.info(`Found pin ${verdict.pin.id} on board ${entry.boardId}: the unanswered request had created it.`);
+            return this.confirmed(verdict.pin, row, record, entry);
+        }
+        if (verdict.outcome === 'absent') return undefined;
+        await record.write({ ...entry, status: 'unconfirmed', runId: this.options.runId, position: row.position });
+        return this.free(row, 'unconfirmed', {
+            reason: `Pinterest did not confirm this pin and it is not on board ${entry.boardId} yet (the board's listing can lag): it was not charged, and the next run checks again before posting it.`,
+        });
+    }
+
+    private async confirmed(pin: Pin, row: CreatedPinItem, record: LedgerRecord, entry: LedgerEntry): Promise<PinOutcome> {
+        const fields = createdPinFields(pin, { boardId: entry.boardId });
+        const createdAt = Date.now();
+        await record.write({ ...entry, status: 'created', runId: this.options.runId, position: row.position, pinId: pin.id, pinUrl: fields.url ?? undefined, createdAt, error: undefined });
+        if (entry.link) await this.options.ledger.recordLinkPublished(entry.link, createdAt);
+        return this.charged({ ...row, ...fields, status: 'created', boardName: row.boardName });
+    }
+
+    private contentOf(draft: PinDraft, boardId: string): PinContent {
+        return {
+            environment: this.options.environment,
+            boardId,
+            title: draft.pinTitle,
+            description: draft.pinDescription,
+            link: draft.linkUrl,
+            mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''],
+            key: draft.key,
+        };
+    }
+
+    private entryBase(content: PinContent, job: PinJob): Omit<LedgerEntry, 'status' | 'attempts' | 'attemptStartedAt'> {
+        return {
+            version: 1,
+            identity: pinIdentity(content),
+            environment: content.environment,
+            boardId: content.boardId,
+            title: content.title ?? null,
+            description: content.description ?? null,
+            link: content.link ?? null,
+            mediaUrls: content.mediaUrls,
+            runId: this.options.runId,
+            position: job.position,
+            scheduleId: job.scheduleId,
+        };
+    }
+
+    private baseRow(job: PinJob): CreatedPinItem {
+        const { draft } = job;
+        return pinResultItem({
+            status: 'failed',
+            position: job.position,
+            source: job.source,
+            boardId: draft.boardId ?? null,
+            boardName: draft.boardName ?? null,
+            title: draft.pinTitle ?? null,
+            description: draft.pinDescription ?? null,
+            link: draft.linkUrl ?? null,
+            altText: draft.altText ?? null,
+            imageUrl: draft.imageUrl ?? draft.imageUrls?.[0] ?? draft.coverImageUrl ?? null,
+            mediaType: draft.videoUrl ? 'video' : draft.imageUrls ? 'multiple_images' : 'image',
+            key: draft.key ?? null,
+            scheduleId: job.scheduleId ?? null,
+            publishAt: job.publishAt ?? null,
+        });
+    }
+
+    private charged(row: CreatedPinItem): PinOutcome {
+        return { row, charged: true };
+    }
+
+    private free(row: CreatedPinItem, status: PinResultStatus, fields: Partial<CreatedPinItem> = {}): PinOutcome {
+        return { row: { ...row, ...fields, status }, charged: false };
+    }
+
+    private failed(row: CreatedPinItem, error: PinError | { message: string }): PinOutcome {
+        return this.free(row, 'failed', { error: { httpStatus: null, pinterestCode: null, requestId: null, ...error } });
+    }
+}
+
+type LedgerRecord = ReturnType<PinLedger['entry']>;
+
+function messageOf(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}
+
+/** The row's error object: Pinterest's details when it answered, our sentence in any case. */
+function errorOf(error: unknown, source: string): PinError {
+    if (error instanceof PinterestError) {
+        return { message: `${source}: ${error.message}`, httpStatus: error.status ?? null, pinterestCode: error.code ?? null, requestId: error.requestId ?? null };
+    }
+    return { message: `${source}: ${messageOf(error)}`, httpStatus: null, pinterestCode: null, requestId: null };
+}
