@@ -193,7 +193,9 @@ export function assignPublishTimes(pins: readonly SpacingPin[], options: Spacing
         takenMinutes.add(minuteOf(at));
         linkRule.add(links[index], at);
         if (pin.explicitPublishAt > now) results[index] = { publishAt: pin.explicitPublishAt };
-        else if (pin.explicitPublishAt < now) results[index] = { note: `publishAt ${formatInZone(pin.explicitPublishAt, timeZone)} is in the past: the pin posts now` };
+        else if (pin.explicitPublishAt < now) {
+            results[index] = { note: `publishAt ${formatInZone(pin.explicitPublishAt, timeZone)} is in the past: the pin posts now` };
+        }
     });
 
     const spaced: number[] = [];
@@ -305,9 +307,11 @@ function applyJitter(
         const at = nominal(index);
         // Order is kept by staying strictly within the midpoints to the unjittered neighbours: the windows of two
         // spaced pins never overlap, whatever their random draws. Pins posting now count at `now`.
-        const others = results.flatMap((other, otherIndex) =>
-            otherIndex === index ? [] : [{ at: other.publishAt ?? now, unjittered: isSpaced.has(otherIndex) ? nominal(otherIndex) : (other.publishAt ?? now), link: links[otherIndex] }],
-        );
+        const others = results.flatMap((other, otherIndex) => {
+            if (otherIndex === index) return [];
+            const at = other.publishAt ?? now;
+            return [{ at, unjittered: isSpaced.has(otherIndex) ? nominal(otherIndex) : at, link: links[otherIndex] }];
+        });
         const orderPoints = [...queued.map((item) => item.at), ...others.map((other) => other.unjittered)];
         const before = Math.max(...orderPoints.filter((point) => point <= at));
         const after = Math.min(...orderPoints.filter((point) => point >= at));
@@ -424,7 +428,8 @@ function optionProblems(spacing: Omit<SpacingInput, 'startAt'>, field: string): 
             for (const text of timeSlots) {
                 const slot = parseTimeOfDay(text);
                 if (!slot) {
-                    problems.push(`${field}.timeSlots entry "${String(text).slice(0, 20)}" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30`);
+                    const shown = String(text).slice(0, 20);
+                    problems.push(`${field}.timeSlots entry "${shown}" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30`);
                     continue;
                 }
                 const minute = slot.hour * 60 + slot.minute;

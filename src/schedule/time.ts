@@ -59,7 +59,8 @@ export function resolveLocalTime(local: LocalDateTime, zone: string): ResolvedLo
     const placed = DateTime.fromObject(wanted, { zone });
     if (!placed.isValid) return undefined;
     // In a gap luxon has already moved the time forward by the gap's length, so the wall clock reads differently.
-    const moved = placed.year !== wanted.year || placed.month !== wanted.month || placed.day !== wanted.day || placed.hour !== wanted.hour || placed.minute !== wanted.minute;
+    const fields = ['year', 'month', 'day', 'hour', 'minute'] as const;
+    const moved = fields.some((unit) => placed[unit] !== wanted[unit]);
     if (moved) return { epochMs: placed.toMillis(), kind: 'gap' };
     const instants = placed.getPossibleOffsets().map((candidate) => candidate.toMillis());
     if (instants.length > 1) return { epochMs: Math.min(...instants), kind: 'overlap' };

@@ -129,6 +129,11 @@ describe('timeSlots', () => {
         expect(times(results)).toEqual(['2026-03-29T01:30:00Z', '2026-03-30T00:30:00Z', '2026-03-30T01:30:00Z']);
     });
 
+    it('starts from now when startAt is in the past', () => {
+        const results = schedule(plainPins(1), { timeZone: 'Europe/Berlin', now: utc('2026-01-10T09:00:00Z'), startAt: utc('2026-01-01T00:00:00Z'), timeSlots: ['09:00'] });
+        expect(times(results)).toEqual(['2026-01-11T08:00:00Z']);
+    });
+
     it('takes the next slot strictly after now', () => {
         const results = schedule(plainPins(2), { timeZone: 'Europe/Berlin', now: utc('2026-01-10T08:00:00Z'), timeSlots: ['09:00'] });
         expect(times(results)).toEqual(['2026-01-11T08:00:00Z', '2026-01-12T08:00:00Z']);
@@ -210,6 +215,12 @@ describe('jitterMinutes', () => {
         expect(results).toEqual([{ publishAt: explicit }, {}]);
     });
 
+    it('jitters around slots that move in UTC across the spring-forward night, keeping slotAt on the slot', () => {
+        const results = schedule(plainPins(3), { timeZone: 'Europe/Berlin', now: utc('2026-03-27T12:00:00Z'), timeSlots: ['09:00'], jitterMinutes: 20, random: () => 0 });
+        expect(results.map((result) => formatUtc(result.slotAt ?? 0))).toEqual(['2026-03-28T08:00:00Z', '2026-03-29T07:00:00Z', '2026-03-30T07:00:00Z']);
+        expect(times(results)).toEqual(['2026-03-28T07:40:00Z', '2026-03-29T06:40:00Z', '2026-03-30T06:40:00Z']);
+    });
+
     it('never brings two pins with the same link closer than minDaysBetweenSameLink', () => {
         const pins: SpacingPin[] = [{ link: 'https://example.com/a' }, { link: 'https://example.com/a' }];
         const results = schedule(pins, { now, timeSlots: ['12:00'], jitterMinutes: 30, minDaysBetweenSameLink: 1, random: sequence(0.9999999, 0) });
@@ -272,6 +283,19 @@ describe('minDaysBetweenSameLink', () => {
         expect(results[0]?.movedForLink).toBe(true);
         expect(results[0]?.note).toContain('moved to 2026-03-29 09:00 Europe/Berlin (UTC+02:00)');
         expect(results[1]?.movedForLink).toBeUndefined();
+    });
+
+    it('with time slots, counts a pin of the same link already queued for a later day', () => {
+        const timeZone = 'America/New_York';
+        const existing: ExistingSchedule[] = [{ publishAt: utc('2026-11-01T14:00:00Z'), slotAt: utc('2026-11-01T14:00:00Z'), link }]; // Sun 09:00 EST
+        const pins: SpacingPin[] = [{ link }, {}];
+        const results = schedule(pins, { timeZone, now: utc('2026-10-30T14:00:00Z'), existing, timeSlots: ['09:00'], minDaysBetweenSameLink: 3 });
+        // Fri 30 Oct 09:00 EDT is past; Sat 31 Oct is within 3 days of Sun 1 Nov, so the pin goes to Wed 4 Nov 09:00 EST.
+        expect(times(results)).toEqual(['2026-11-04T14:00:00Z', '2026-10-31T13:00:00Z']);
+        expect(results[0]?.note).toBe(
+            'https://example.com/recipe is already scheduled or published at 2026-11-01 09:00 America/New_York (UTC-05:00): ' +
+                'moved to 2026-11-04 09:00 America/New_York (UTC-05:00) to keep spacing.minDaysBetweenSameLink (3 days)',
+        );
     });
 
     it('with an interval, moves the pin to the first grid point N days on and lets the rest keep the rhythm', () => {
