@@ -102,7 +102,13 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
     });
     let parseError: unknown;
     parser.on('error', (error) => (parseError ??= error));
-    const write = (chunk: unknown) => new Promise<void>((resolve) => parser.write(chunk, (error) => resolve(void (parseError ??= error ?? undefined))));
+    const write = (chunk: unknown) =>
+        new Promise<void>((resolve) =>
+            parser.write(chunk, (error) => {
+                parseError ??= error ?? undefined;
+                resolve();
+            }),
+        );
     const end = () =>
         new Promise<void>((resolve) => {
             parser.once('finish', resolve);
@@ -138,7 +144,7 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
 
     try {
         // Iterating the source gives backpressure for free: the next chunk is read once this one's rows are taken.
-        for await (const chunk of typeof source === 'string' ? [source] : source) {
+        for await (const chunk of typeof source === 'string' ? slices(source) : source) {
             await write(chunk);
             yield* drain();
             if (parseError) break;
@@ -165,6 +171,18 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
     }
 }
 
+/** Text in pieces, so a large `pinsCsv` is parsed row by row as the caller consumes it, not all at once. */
+function* slices(text: string, size = 64 * 1024): Generator<string> {
+    for (let start = 0; start < text.length; ) {
+        let end = Math.min(start + size, text.length);
+        // Never cut between the two halves of a surrogate pair (an emoji): each half alone is not valid UTF-16.
+        const last = text.charCodeAt(end - 1);
+        if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+        yield text.slice(start, end);
+        start = end;
+    }
+}
+
 function readHeader(record: string[], fieldName: string, onWarning: (message: string) => void): (Column | undefined)[] {
     const columns = record.map((header) => COLUMN_BY_HEADER.get(normaliseHeader(header)));
     const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
@@ -180,7 +198,8 @@ function readHeader(record: string[], fieldName: string, onWarning: (message: st
     }
     const ignored = record.filter((header, index) => columns[index] === undefined && header.trim() !== '').map((header) => `"${header.trim()}"`);
     if (ignored.length > 0) {
-        onWarning(`${fieldName}: the column${ignored.length === 1 ? '' : 's'} ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not among Pinterest's bulk-create columns (${COLUMNS.join(', ')}) and ${ignored.length === 1 ? 'was' : 'were'} ignored.`);
+        const [s, isAre, wasWere] = ignored.length === 1 ? ['', 'is', 'was'] : ['s', 'are', 'were'];
+        onWarning(`${fieldName}: the column${s} ${ignored.join(', ')} ${isAre} not among Pinterest's bulk-create columns (${COLUMNS.join(', ')}) and ${wasWere} ignored.`);
     }
     return columns;
 }

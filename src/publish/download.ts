@@ -118,7 +118,8 @@ export async function downloadToTempFile(url: string, options: DownloadOptions):
                 return { path, bytes, remove };
             } catch (caught) {
                 // got wraps an error passed to destroy() in a RequestError; the original is its cause.
-                const error = caught instanceof RequestError && (caught.cause instanceof TooLarge || caught.cause instanceof HtmlPage) ? caught.cause : caught;
+                const ours = caught instanceof RequestError && (caught.cause instanceof TooLarge || caught.cause instanceof HtmlPage);
+                const error = ours ? caught.cause : caught;
                 if (attempt >= attempts || !isRetryable(error)) throw translate(error, fieldName, what, shown, options);
                 await sleep(1000 * 2 ** (attempt - 1));
             }

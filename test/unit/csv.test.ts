@@ -197,6 +197,19 @@ describe('readPinsCsv', () => {
         ]);
     });
 
+    it('parses long text piece by piece without breaking characters at the cuts', async () => {
+        // An emoji is two UTF-16 units; place one so that the 64 KB cut falls between them.
+        const head = 'Title,Media URL,Pinterest board\nShort,https://x.test/a.jpg,B\n"';
+        const title = `${'a'.repeat(64 * 1024 - 1 - head.length)}🍮, end`;
+        const text = `${head}${title}",https://x.test/b.jpg,B\n`;
+        expect(text.charCodeAt(64 * 1024 - 1)).toBe('🍮'.charCodeAt(0));
+        const { rows } = await read(text);
+        expect(rows).toEqual([
+            { rowNumber: 2, draft: { pinTitle: 'Short', imageUrl: 'https://x.test/a.jpg', boardName: 'B' } },
+            { rowNumber: 3, draft: { pinTitle: title, imageUrl: 'https://x.test/b.jpg', boardName: 'B' } },
+        ]);
+    });
+
     it('streams any number of rows, numbering them as a spreadsheet does', async () => {
         const count = 20_000;
         async function* lines() {
