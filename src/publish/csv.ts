@@ -38,7 +38,7 @@ export interface ReadPinsCsvOptions {
     fieldName?: string;
 }
 
-/** Columns of Pinterest's template, in its order, with the draft field each becomes (Media URL is split by kind). */
+/** Columns of Pinterest's bulk-create template, in its order. */
 const COLUMNS = ['Title', 'Media URL', 'Pinterest board', 'Thumbnail', 'Description', 'Link', 'Publish date', 'Keywords'] as const;
 type Column = (typeof COLUMNS)[number];
 

@@ -43,6 +43,11 @@ export interface VideoUploadOptions extends MediaWaitOptions {
     downloadTimeoutMs?: number;
     /** Whole upload to Pinterest's storage. Default 20 minutes. */
     uploadTimeoutMs?: number;
+    /**
+     * Called once the file is uploaded, before waiting for processing: a caller that records the id can, after a
+     * restart, resume with `waitForMedia` instead of downloading and uploading again.
+     */
+    onUploaded?: (mediaId: string) => void | Promise<void>;
 }
 
 /** The video could not be made into a Pinterest media. `mediaId` is set once the media was registered. */
@@ -100,15 +105,18 @@ export async function uploadVideo(videoUrl: string, options: VideoUploadOptions)
         await file.remove();
     }
     progress(`Uploaded the video from ${shown} as media ${mediaId}; waiting for Pinterest to process it.`);
-    await waitForMedia(mediaId, options, shown);
+    await options.onUploaded?.(mediaId);
+    await waitForMedia(mediaId, { ...options, videoUrl });
     return mediaId;
 }
 
 /**
  * Polls `GET /media/{id}` with exponential backoff (1 s doubling to 15 s) until it succeeded, failed or `maxWaitMs`
- * passed. Exported so a later run can resume waiting on a media id it recorded instead of uploading again.
+ * passed. Exported so a later run can resume waiting on a media id it recorded instead of uploading again;
+ * `videoUrl` only names the video in messages.
  */
-export async function waitForMedia(mediaId: string, options: MediaWaitOptions, shownUrl = 'the video'): Promise<void> {
+export async function waitForMedia(mediaId: string, options: MediaWaitOptions & { videoUrl?: string }): Promise<void> {
+    const subject = options.videoUrl ? `the video from ${describeUrl(options.videoUrl)}` : 'the video';
     const sleep = options.sleep ?? ((ms: number) => delay(ms));
     const now = options.now ?? Date.now;
     const maxWaitMs = options.maxWaitMs ?? 10 * 60_000;
@@ -119,7 +127,7 @@ export async function waitForMedia(mediaId: string, options: MediaWaitOptions, s
         const remaining = deadline - now();
         if (remaining <= 0) {
             throw new MediaError(
-                `Pinterest was still processing ${describeSubject(shownUrl)} (media ${mediaId}, status ${lastStatus}) after ${formatDuration(maxWaitMs)}; no pin was created, try again later.`,
+                `Pinterest was still processing ${subject} (media ${mediaId}, status ${lastStatus}) after ${formatDuration(maxWaitMs)}; no pin was created, try again later.`,
                 { mediaId },
             );
         }
@@ -130,7 +138,7 @@ export async function waitForMedia(mediaId: string, options: MediaWaitOptions, s
         if (lastStatus === 'succeeded') return;
         if (lastStatus === 'failed') {
             throw new MediaError(
-                `Pinterest could not process ${describeSubject(shownUrl)} (media ${mediaId}); use an MP4, MOV or M4V video of at most 2 GB, between 4 seconds and 15 minutes long.`,
+                `Pinterest could not process ${subject} (media ${mediaId}); use an MP4, MOV or M4V video of at most 2 GB, between 4 seconds and 15 minutes long.`,
                 { mediaId },
             );
         }
@@ -207,10 +215,6 @@ function uploadAdvice(status: number | undefined, body: string): string {
     if (/EntityTooLarge/.test(body)) return 'the video is larger than Pinterest accepts, use a smaller file';
     if (status === 403) return 'the upload authorisation was refused or expired, run again';
     return 'try again later';
-}
-
-function describeSubject(shownUrl: string): string {
-    return shownUrl === 'the video' ? shownUrl : `the video from ${shownUrl}`;
 }
 
 function formatDuration(ms: number): string {
