@@ -60,7 +60,7 @@ export const pinErrorSchema = z.object({
 });
 export type PinError = z.infer<typeof pinErrorSchema>;
 
-export const createdPinItemSchema = z.object({
+export const pinResultItemSchema = z.object({
     type: z.literal('pinResult'),
     status: z.enum(PIN_RESULT_STATUSES),
     /** 1-based position of the pin in this run's batch, in input order. */
@@ -88,9 +88,9 @@ export const createdPinItemSchema = z.object({
     /** not-attempted and skipped-duplicate: why, in one sentence. */
     reason: text,
 });
-export type CreatedPinItem = z.infer<typeof createdPinItemSchema>;
+export type PinResultItem = z.infer<typeof pinResultItemSchema>;
 
-export type DatasetItem = BoardItem | PinItem | CreatedPinItem;
+export type DatasetItem = BoardItem | PinItem | PinResultItem;
 
 export const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
 
@@ -157,7 +157,7 @@ export function toPinItem(pin: Pin): PinItem {
 }
 
 /** A pin result row with every field present (null where it does not apply). */
-export function pinResultItem(fields: Partial<CreatedPinItem> & Pick<CreatedPinItem, 'status' | 'position' | 'source'>): CreatedPinItem {
+export function pinResultItem(fields: Partial<PinResultItem> & Pick<PinResultItem, 'status' | 'position' | 'source'>): PinResultItem {
     return {
         type: 'pinResult',
         id: null,
@@ -182,7 +182,7 @@ export function pinResultItem(fields: Partial<CreatedPinItem> & Pick<CreatedPinI
 }
 
 /** What Pinterest said about a pin it created, in row fields. */
-export function createdPinFields(pin: Pin, requested: { boardId: string }): Partial<CreatedPinItem> {
+export function createdPinFields(pin: Pin, requested: { boardId: string }): Partial<PinResultItem> {
     return {
         id: pin.id,
         url: pinUrl(pin.id),
@@ -219,3 +219,28 @@ function toMetrics(raw: NonNullable<Pin['pin_metrics']>): NonNullable<PinItem['m
     if (lifetime) metrics.lifetime = lifetime;
     return metrics;
 }
+
+/** A pin in the scheduling queue (list-scheduled, cancel-scheduled). */
+export const scheduledPinItemSchema = z.object({
+    type: z.literal('scheduledPin'),
+    scheduleId: z.string(),
+    status: z.enum(['scheduled', 'publishing', 'published', 'failed', 'cancelled']),
+    /** When it goes (or went) live, ISO 8601 in UTC. */
+    publishAt: z.string(),
+    boardId: text,
+    title: text,
+    description: text,
+    link: text,
+    imageUrl: text,
+    mediaType: text,
+    key: text,
+    attempts: z.number().int(),
+    lastError: text,
+    /** After a failure: the earliest time the next run tries again. */
+    nextAttemptAt: text,
+    /** Once published: the pin on Pinterest. */
+    id: text,
+    url: text,
+    publishedAt: text,
+});
+export type ScheduledPinItem = z.infer<typeof scheduledPinItemSchema>;

@@ -28,7 +28,7 @@ try {
     const { client, credentials } = await connect(input, log);
     if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });
 
-    const runId = Actor.getEnv().actorRunId ?? `local-${randomUUID()}`;
+    const runId = await currentRunId();
     const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), runId };
     const result = await mode.run(context);
     const warning = credentials.expiryWarning();
@@ -49,6 +49,20 @@ try {
     const message = failureMessage(error);
     await output.saveRecord('OUTPUT', { status: 'failed', error: message, eventsCharged: output.chargedEvents() }).catch(() => undefined);
     await Actor.fail(message);
+}
+
+/**
+ * The platform's run id; locally a made-up one, kept in the run's store so that a restarted local run (storage
+ * not purged) is recognised as the same run, as a migrated platform run is.
+ */
+async function currentRunId(): Promise<string> {
+    const platform = Actor.getEnv().actorRunId;
+    if (platform) return platform;
+    const saved = await Actor.getValue<string>('RUN-ID');
+    if (typeof saved === 'string' && saved) return saved;
+    const made = `local-${randomUUID()}`;
+    await Actor.setValue('RUN-ID', made);
+    return made;
 }
 
 /** One sentence saying what is wrong and how to fix it. Only our own errors' messages are shown as they are. */

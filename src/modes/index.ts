@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
 import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput } from '../input.js';
+import { cancelScheduled } from './cancel-scheduled.js';
 import { createPin } from './create-pin.js';
 import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
+import { listScheduled } from './list-scheduled.js';
+import { publishScheduled } from './publish-scheduled.js';
 import type { ModeHandler } from './types.js';
 
 /** One line per mode: a new mode is a new file and a new line here. */
@@ -11,6 +14,9 @@ export const MODE_HANDLERS = {
     'list-boards': listBoards,
     'create-pin': createPin,
     'get-user-pins': getUserPins,
+    'publish-scheduled': publishScheduled,
+    'list-scheduled': listScheduled,
+    'cancel-scheduled': cancelScheduled,
 } satisfies Record<string, ModeHandler>;
 
 export type Mode = keyof typeof MODE_HANDLERS;

@@ -38,6 +38,7 @@ export type PinterestClientOptions = TransportOptions;
  */
 export class PinterestClient {
     readonly transport: PinterestTransport;
+    private account?: Promise<{ account: Account; rateLimit?: ReturnType<RateLimitTracker['snapshot']> }>;
 
     constructor(options: PinterestClientOptions) {
         this.transport = new PinterestTransport(options);
@@ -52,10 +53,12 @@ export class PinterestClient {
         return this.transport.rateLimits;
     }
 
+    /** The token's account; asked once per client (preflight and the queue both need it). */
     async getUserAccount(): Promise<{ account: Account; rateLimit?: ReturnType<RateLimitTracker['snapshot']> }> {
         const operation = OPERATIONS.getUserAccount;
-        const account = await this.transport.request(operation, {}, accountSchema);
-        return { account, rateLimit: this.rateLimits.snapshot(operation.category) };
+        this.account ??= this.transport.request(operation, {}, accountSchema).then((account) => ({ account, rateLimit: this.rateLimits.snapshot(operation.category) }));
+        this.account.catch(() => (this.account = undefined));
+        return this.account;
     }
 
     listBoards(options: ListOptions & { privacy?: string }): AsyncGenerator<ListPage<Board>> {

@@ -9,6 +9,9 @@ import type { PinCreate } from '../pinterest/schemas.js';
  * all read with this one schema, so a limit or a message is the same wherever the pin came from.
  */
 export const pinDraftShape = {
+    boardId: pinterestId('boardId'),
+    boardName: optionalText(trimmed().max(180, 'boardName must be at most 180 characters')),
+    boardSectionId: pinterestId('boardSectionId'),
     pinTitle: optionalText(trimmed().max(LIMITS.pinTitle, `pinTitle must be at most ${LIMITS.pinTitle} characters`)),
     pinDescription: optionalText(trimmed().max(LIMITS.pinDescription, `pinDescription must be at most ${LIMITS.pinDescription} characters`)),
     imageUrl: optionalText(httpUrl('imageUrl', LIMITS.imageUrl)),
@@ -24,9 +27,6 @@ export const pinDraftShape = {
     coverImageUrl: optionalText(httpUrl('coverImageUrl', PIN_LIMITS.mediaUrl)),
     linkUrl: optionalText(httpUrl('linkUrl', LIMITS.linkUrl).refine((url) => url.length > 0, 'linkUrl must not be empty')),
     altText: optionalText(trimmed().max(LIMITS.altText, `altText must be at most ${LIMITS.altText} characters`)),
-    boardId: pinterestId('boardId'),
-    boardName: optionalText(trimmed().max(180, 'boardName must be at most 180 characters')),
-    boardSectionId: pinterestId('boardSectionId'),
     publishAt: optionalText(trimmed().max(64, 'publishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z')),
     key: optionalText(trimmed().max(200, 'key must be at most 200 characters')),
 };

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import type { NamedStore } from '../modes/types.js';
+import { normalizeLink } from '../schedule/spacing.js';
 import { TypedRecord } from '../storage/records.js';
 
 export const DEFAULT_LEDGER_STORE = 'pinterest-pin-ledger';
@@ -95,17 +96,9 @@ export class PinLedger {
     }
 
     private linkRecord(link: string) {
-        const digest = createHash('sha256').update(normalizeLink(link)).digest('hex').slice(0, 40);
+        const digest = createHash('sha256').update(normalizeLink(link) ?? link).digest('hex').slice(0, 40);
         return new TypedRecord(this.store, `link-${digest}`, linkRecordSchema, `link record for ${link} in key-value store "${this.store.name}"`);
     }
 }
 
 const linkRecordSchema = z.object({ link: z.string(), publishedAt: z.array(z.number()) });
-
-/** Links compare without surrounding space, with a lower-case scheme and host, and without a trailing slash. */
-export function normalizeLink(link: string): string {
-    const text = link.trim();
-    if (!URL.canParse(text)) return text;
-    const url = new URL(text);
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
-}

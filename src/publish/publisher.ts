@@ -1,4 +1,4 @@
-import { type CreatedPinItem, createdPinFields, type PinError, pinResultItem, type PinResultStatus } from '../items.js';
+import { type PinResultItem, createdPinFields, type PinError, pinResultItem, type PinResultStatus } from '../items.js';
 import type { Log } from '../modes/types.js';
 import { EVENTS, type RunOutput } from '../output.js';
 import type { PinterestClient } from '../pinterest/client.js';
@@ -18,6 +18,10 @@ export interface PinJob {
     draft: PinDraft;
     scheduleId?: string;
     publishAt?: string;
+    /** Set when duplicates are allowed: makes the pin's ledger key its own, so only this job can match it. */
+    ledgerSuffix?: string;
+    /** publish-scheduled: minutes after publishAt. */
+    lateByMinutes?: number;
 }
 
 export interface PublishOptions {
@@ -29,7 +33,8 @@ export interface PublishOptions {
     environment: string;
     runId: string;
     dryRun: boolean;
-    allowDuplicates: boolean;
+    /** How long to look for a pin whose POST went unanswered before calling it unconfirmed. */
+    reconcileWaitMs?: number;
     /** Uploads a video and returns its media id (loaded only when a batch has videos). */
     uploadVideo: (videoUrl: string) => Promise<string>;
     sleep?: (ms: number) => Promise<void>;
@@ -39,7 +44,7 @@ export interface PublishOptions {
 
 /** A pin's outcome: its row, and whether the row is charged as `pin-created`. */
 export interface PinOutcome {
-    row: CreatedPinItem;
+    row: PinResultItem;
     charged: boolean;
 }
 
@@ -97,7 +102,7 @@ export class PinPublisher {
         const row = { ...base, boardId };
         const content = this.contentOf(job.draft, boardId);
         // allowDuplicates: the entry still guards this one input row against restarts, but not against other runs.
-        const key = ledgerKey(content, this.options.allowDuplicates ? `${this.options.runId}#${job.position}` : undefined);
+        const key = ledgerKey(content, job.ledgerSuffix);
         const earlier = this.byKey.get(key);
         if (earlier) {
             const first = (await earlier.outcome).row;
@@ -112,7 +117,7 @@ export class PinPublisher {
         return outcome;
     }
 
-    private async publishOnce(job: PinJob, row: CreatedPinItem, content: PinContent, key: string): Promise<PinOutcome> {
+    private async publishOnce(job: PinJob, row: PinResultItem, content: PinContent, key: string): Promise<PinOutcome> {
         const record = this.options.ledger.entry(key);
         const entry = await record.read();
 
@@ -136,7 +141,7 @@ export class PinPublisher {
         return this.post(job, row, content, record, entry);
     }
 
-    private async post(job: PinJob, row: CreatedPinItem, content: PinContent, record: LedgerRecord, previous: LedgerEntry | undefined): Promise<PinOutcome> {
+    private async post(job: PinJob, row: PinResultItem, content: PinContent, record: LedgerRecord, previous: LedgerEntry | undefined): Promise<PinOutcome> {
         // Reserve the charge first: a pin must never exist on Pinterest without being paid for and reported.
         if (this.options.output.budgetFor(EVENTS.pinCreated) - this.inFlightCharges < 1) {
             return this.free(row, 'not-attempted', { reason: 'The maximum charge you set for this run cannot pay for another pin-created event: raise it to publish the rest.' });
@@ -183,9 +188,9 @@ export class PinPublisher {
     }
 
     /** Looks for a pin whose POST may have gone through; undefined when it is provably absent (post it again). */
-    private async reconcile(entry: LedgerEntry, row: CreatedPinItem, record: LedgerRecord): Promise<PinOutcome | undefined> {
+    private async reconcile(entry: LedgerEntry, row: PinResultItem, record: LedgerRecord): Promise<PinOutcome | undefined> {
         const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-        const verdict = await reconcilePin(this.options.client, entry, { now: Date.now, sleep });
+        const verdict = await reconcilePin(this.options.client, entry, { now: Date.now, sleep, maxWaitMs: this.options.reconcileWaitMs });
         if (verdict.outcome === 'found') {
             this.options.log.info(`Found pin ${verdict.pin.id} on board ${entry.boardId}: the unanswered request had created it.`);
             return this.confirmed(verdict.pin, row, record, entry);
@@ -197,7 +202,7 @@ export class PinPublisher {
         });
     }
 
-    private async confirmed(pin: Pin, row: CreatedPinItem, record: LedgerRecord, entry: LedgerEntry): Promise<PinOutcome> {
+    private async confirmed(pin: Pin, row: PinResultItem, record: LedgerRecord, entry: LedgerEntry): Promise<PinOutcome> {
         const fields = createdPinFields(pin, { boardId: entry.boardId });
         const createdAt = Date.now();
         await record.write({ ...entry, status: 'created', runId: this.options.runId, position: row.position, pinId: pin.id, pinUrl: fields.url ?? undefined, createdAt, error: undefined });
@@ -233,7 +238,7 @@ export class PinPublisher {
         };
     }
 
-    private baseRow(job: PinJob): CreatedPinItem {
+    private baseRow(job: PinJob): PinResultItem {
         const { draft } = job;
         return pinResultItem({
             status: 'failed',
@@ -250,18 +255,19 @@ export class PinPublisher {
             key: draft.key ?? null,
             scheduleId: job.scheduleId ?? null,
             publishAt: job.publishAt ?? null,
+            lateByMinutes: job.lateByMinutes ?? null,
         });
     }
 
-    private charged(row: CreatedPinItem): PinOutcome {
+    private charged(row: PinResultItem): PinOutcome {
         return { row, charged: true };
     }
 
-    private free(row: CreatedPinItem, status: PinResultStatus, fields: Partial<CreatedPinItem> = {}): PinOutcome {
+    private free(row: PinResultItem, status: PinResultStatus, fields: Partial<PinResultItem> = {}): PinOutcome {
         return { row: { ...row, ...fields, status }, charged: false };
     }
 
-    private failed(row: CreatedPinItem, error: PinError | { message: string }): PinOutcome {
+    private failed(row: PinResultItem, error: PinError | { message: string }): PinOutcome {
         return this.free(row, 'failed', { error: { httpStatus: null, pinterestCode: null, requestId: null, ...error } });
     }
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-import { boardItemSchema, createdPinItemSchema, pinItemSchema, toBoardItem, toCreatedPinItem, toPinItem } from '../../src/items.js';
+import { boardItemSchema, pinResultItemSchema, pinItemSchema, toBoardItem, createdPinFields, pinResultItem, toPinItem } from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 interface View {
@@ -15,7 +15,7 @@ const dataset = readJson('../../.actor/dataset_schema.json') as { fields: { prop
 const output = readJson('../../.actor/output_schema.json') as { properties: Record<string, { template: string }> };
 
 /** Each view shows one kind of item, as `src/items.ts` defines it. */
-const VIEW_ITEMS = { boards: boardItemSchema, pins: pinItemSchema, createdPins: createdPinItemSchema };
+const VIEW_ITEMS = { boards: boardItemSchema, pins: pinItemSchema, pinResults: pinResultItemSchema };
 
 const samplePin = pinSchema.parse({
     id: '813744226420795884',
@@ -28,7 +28,7 @@ const samplePin = pinSchema.parse({
 const samples = [
     toBoardItem({ id: '549755885175', name: 'Summer', owner: { username: 'jane' }, pin_count: 3, created_at: '2024-03-11T08:21:40' }),
     toPinItem(samplePin),
-    toCreatedPinItem(samplePin, { boardId: '549755885175' }),
+    pinResultItem({ status: 'created', position: 1, source: 'input', ...createdPinFields(samplePin, { boardId: '549755885175' }) }),
 ];
 
 describe('.actor/dataset_schema.json', () => {

@@ -42,6 +42,7 @@ function memoryOutput(budget = Number.POSITIVE_INFINITY): RunOutput & { stored: 
             throw new Error('not used');
         },
         chargedEvents: () => ({}),
+        rowsStoredFrom: async () => 0,
     };
 }
 

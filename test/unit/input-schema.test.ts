@@ -72,7 +72,7 @@ const platformAccepts = (field: string, value: unknown): boolean => platformAcce
 
 /** A value of exactly `length` characters that is otherwise valid for the field. */
 function valueOfLength(field: string, length: number): string {
-    if (field === 'imageUrl' || field === 'linkUrl') {
+    if (/Url$/.test(field)) {
         const prefix = 'https://example.com/';
         return prefix + 'a'.repeat(length - prefix.length);
     }

@@ -68,9 +68,11 @@ describe('parseInput', () => {
 
     it('requires the create-pin fields only in that mode', () => {
         expect(problemsOf({ mode: 'create-pin', accessToken: 'pina_token' })).toEqual([
+            'create-pin needs a pin: boardId, pinTitle and imageUrl for one pin, or pins, pinsCsv or pinsCsvUrl for many',
+        ]);
+        expect(problemsOf({ mode: 'create-pin', accessToken: 'pina_token', pinTitle: 'Hello' })).toEqual([
             'boardId or boardName is required for mode create-pin',
             'imageUrl, imageUrls (a carousel) or videoUrl is required for mode create-pin',
-            'pinTitle is required for mode create-pin',
         ]);
         expect(() => parseInput({ mode: 'get-user-pins', accessToken: 'pina_token' })).not.toThrow();
     });
@@ -87,7 +89,7 @@ describe('parseInput', () => {
 
     it('rejects unknown enum values and wrong types with the allowed values', () => {
         expect(problemsOf({ accessToken: 't', mode: 'delete-everything', environment: 'staging', maxItems: 2.5, includeMetrics: 'yes' })).toEqual([
-            'mode must be one of: list-boards, create-pin, get-user-pins',
+            'mode must be one of: list-boards, create-pin, get-user-pins, publish-scheduled, list-scheduled, cancel-scheduled',
             'environment must be one of: production, sandbox',
             'maxItems must be a whole number from 1 to 10000',
             'includeMetrics must be true or false',

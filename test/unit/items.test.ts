@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { boardItemSchema, boardUrl, largestImageUrl, pinItemSchema, toBoardItem, toCreatedPinItem, toPinItem, utcTimestamp } from '../../src/items.js';
+import { boardItemSchema, boardUrl, largestImageUrl, pinItemSchema, toBoardItem, createdPinFields, pinResultItem, pinResultItemSchema, toPinItem, utcTimestamp } from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 const apiPin = pinSchema.parse({
@@ -88,8 +88,10 @@ describe('utcTimestamp', () => {
     });
 });
 
-describe('toCreatedPinItem', () => {
-    it('marks the pin as created', () => {
-        expect(toCreatedPinItem(apiPin, { boardId: '549755885175' })).toMatchObject({ type: 'createdPin', status: 'created', id: apiPin.id, boardId: '549755885175' });
+describe('pin result rows', () => {
+    it('carry what Pinterest said about the created pin, and null for what does not apply', () => {
+        const row = pinResultItem({ status: 'created', position: 2, source: 'pins[1]', ...createdPinFields(apiPin, { boardId: '549755885175' }) });
+        expect(row).toMatchObject({ type: 'pinResult', status: 'created', position: 2, id: apiPin.id, boardId: '549755885175', error: null, reason: null });
+        expect(pinResultItemSchema.parse(row)).toEqual(row);
     });
 });

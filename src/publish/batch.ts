@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+import { blankToUndefined } from '../input.js';
+import type { PinResultItem } from '../items.js';
+import { pinResultItem } from '../items.js';
+import type { Log, ModeContext } from '../modes/types.js';
+import type { PinterestClient } from '../pinterest/client.js';
+import { BoardDirectory } from './boards.js';
+import { OrderedDelivery } from './delivery.js';
+import { PinLedger } from './ledger.js';
+import { type PinJob, type PinOutcome, PinPublisher } from './publisher.js';
+
+export const RECONCILE_LIMITS = { min: 0, max: 300, default: 30 } as const;
+
+/** How long a run looks for a pin whose creation Pinterest did not confirm (the board's listing can lag). */
+export const RECONCILE_WAIT_FIELD = z.preprocess(
+    blankToUndefined,
+    z
+        .number({ error: `reconcileWaitSeconds must be a whole number from ${RECONCILE_LIMITS.min} to ${RECONCILE_LIMITS.max}` })
+        .int(`reconcileWaitSeconds must be a whole number from ${RECONCILE_LIMITS.min} to ${RECONCILE_LIMITS.max}`)
+        .min(RECONCILE_LIMITS.min, `reconcileWaitSeconds must be at least ${RECONCILE_LIMITS.min}`)
+        .max(RECONCILE_LIMITS.max, `reconcileWaitSeconds must be at most ${RECONCILE_LIMITS.max}`)
+        .default(RECONCILE_LIMITS.default),
+);
+
+export interface PublishingSetup {
+    ledgerStoreName: string;
+    createMissingBoards: boolean;
+    dryRun: boolean;
+    environment: string;
+    reconcileWaitSeconds: number;
+}
+
+/** What create-pin and publish-scheduled share: the ledger, the boards, ordered delivery and the publisher. */
+export interface PublishingKit {
+    ledger: PinLedger;
+    boards: BoardDirectory;
+    delivery: OrderedDelivery;
+    publisher: PinPublisher;
+}
+
+export async function openPublishing(context: ModeContext<unknown>, setup: PublishingSetup): Promise<PublishingKit> {
+    const { client, output, storage, log, runId } = context;
+    const ledger = new PinLedger(await storage.openNamedStore(setup.ledgerStoreName));
+    const boards = new BoardDirectory(client, { createMissing: setup.createMissingBoards, dryRun: setup.dryRun });
+    const delivery = await OrderedDelivery.open(output, await storage.openRunStore());
+    const publisher = new PinPublisher({
+        client,
+        ledger,
+        boards,
+        output,
+        log,
+        environment: setup.environment,
+        runId,
+        dryRun: setup.dryRun,
+        reconcileWaitMs: setup.reconcileWaitSeconds * 1000,
+        uploadVideo: (videoUrl) => uploadVideoThrough(client, videoUrl, log),
+    });
+    return { ledger, boards, delivery, publisher };
+}
+
+/** The video flow lives in its own module, loaded only by batches that have a video. */
+async function uploadVideoThrough(client: PinterestClient, videoUrl: string, log: Log): Promise<string> {
+    const { uploadVideo } = await import('./media.js');
+    return uploadVideo(videoUrl, {
+        api: {
+            async registerVideo() {
+                const upload = await client.registerVideoUpload();
+                const parameters = Object.fromEntries(Object.entries(upload.upload_parameters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+                return { mediaId: upload.media_id, uploadUrl: upload.upload_url, uploadParameters: parameters };
+            },
+            async getMediaStatus(mediaId) {
+                const status = (await client.getMedia(mediaId)).status;
+                return status === 'succeeded' || status === 'failed' || status === 'processing' ? status : 'registered';
+            },
+        },
+        onProgress: (message) => log.info(message),
+    });
+}
+
+/** A row for a pin that never reached the publisher (its fields or its time were wrong). */
+export function invalidPinOutcome(position: number, source: string, problems: string[], fields: Partial<PinResultItem> = {}): PinOutcome {
+    return {
+        row: pinResultItem({
+            ...fields,
+            status: 'failed',
+            position,
+            source,
+            error: { message: `${source}: ${problems.join('; ')}.`, httpStatus: null, pinterestCode: null, requestId: null },
+        }),
+        charged: false,
+    };
+}
+
+export type { PinJob, PinOutcome };
+
+const plural = (count: number, noun: string, many = `${noun}s`) => `${count} ${count === 1 ? noun : many}`;
+
+/** "Created 3 pins, scheduled 2, 1 failed (see the dataset's error column)." */
+export function describeCounts(counts: Record<string, number>): string {
+    const parts: string[] = [];
+    const add = (status: string, text: (n: number) => string) => {
+        if (counts[status]) parts.push(text(counts[status]));
+    };
+    add('created', (n) => `created ${plural(n, 'pin')}`);
+    add('would-create', (n) => `${plural(n, 'pin')} would be created`);
+    add('scheduled', (n) => `scheduled ${plural(n, 'pin')}`);
+    add('would-schedule', (n) => `${plural(n, 'pin')} would be scheduled`);
+    add('skipped-duplicate', (n) => `skipped ${plural(n, 'duplicate')}`);
+    add('unconfirmed', (n) => `${n} unconfirmed (not charged; the next run checks again)`);
+    add('not-attempted', (n) => `${n} not attempted`);
+    add('failed', (n) => `${n} failed (see each row's error)`);
+    const text = parts.length > 0 ? parts.join(', ') : 'nothing to do';
+    return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+}
