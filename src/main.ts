@@ -28,6 +28,10 @@ try {
     const { client, credentials } = await connect(input, log);
     if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });
 
+    // A run restarted after it had finished (a migration at the very end) has nothing left to do: say so again.
+    const finished = await Actor.getValue<{ status?: string; summary?: string }>('OUTPUT');
+    if (finished?.status === 'succeeded' && typeof finished.summary === 'string') await Actor.exit(finished.summary);
+
     const runId = await currentRunId();
     const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), runId };
     const result = await mode.run(context);

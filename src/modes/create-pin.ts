@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 import { ActorError } from '../errors.js';
 import { blankToUndefined, flag, FIELDS, httpUrl, modeInputSchema, optionalText, trimmed, UserInputError } from '../input.js';
-import { pinResultItem } from '../items.js';
+import { type PinResultItem, pinResultItem } from '../items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { describeCounts, invalidPinOutcome, openPublishing, type PinJob, type PublishingKit, RECONCILE_WAIT_FIELD } from '../publish/batch.js';
+import { describeCounts, invalidPinOutcome, openPublishing, type PinJob, type PinOutcome, type PublishingKit, RECONCILE_WAIT_FIELD } from '../publish/batch.js';
 import { checkDraft, draftProblems, type PinDraft, pinDraftShape } from '../publish/draft.js';
 import { DEFAULT_LEDGER_STORE, ledgerKey } from '../publish/ledger.js';
 import { DEFAULT_QUEUE_STORE, PinQueue, type QueueEntry } from '../schedule/queue.js';
@@ -93,8 +93,12 @@ export const createPin = defineMode({
         for await (const candidate of pinCandidates(input, log)) {
             total = candidate.position;
             // Rows stored before a restart of this run are done: their pins are in the ledger or the queue already.
-            if (candidate.position <= delivery.storedThrough) continue;
+            if (candidate.position <= delivery.storedThrough) {
+                if (!('problems' in candidate)) valid += 1;
+                continue;
+            }
             if ('problems' in candidate) {
+                if (candidate.source === 'input') throw new UserInputError(candidate.problems);
                 await delivery.add(candidate.position, invalidPinOutcome(candidate.position, candidate.source, candidate.problems));
                 continue;
             }
@@ -125,13 +129,26 @@ export const createPin = defineMode({
             else publishNow.push(job);
         });
 
-        for (const item of future) await delivery.add(item.job.position, await enqueue(item, queue!, kit, context));
-        await kit.publisher.publishAll(publishNow, (job, outcome) => delivery.add(job.position, outcome));
+        let lastRow: PinResultItem | undefined;
+        const deliver = async (position: number, outcome: PinOutcome) => {
+            lastRow = outcome.row;
+            await delivery.add(position, outcome);
+        };
+        for (const item of future) await deliver(item.job.position, await enqueue(item, queue!, kit, context));
+        await kit.publisher.publishAll(publishNow, (job, outcome) => deliver(job.position, outcome));
+
+        // A run of one pin that did not go out has failed, and says why in the pin's own words.
+        if (total === 1 && lastRow && ['failed', 'not-attempted', 'unconfirmed'].includes(lastRow.status)) {
+            throw new ActorError(lastRow.error?.message ?? lastRow.reason ?? `The pin was ${lastRow.status}.`);
+        }
 
         const counts = delivery.counts;
         const stop = kit.publisher.stop;
         if (valid === 0 && !input.dryRun) throw new ActorError(`None of the ${total} pins could be published: ${describeCounts(counts)} Fix the rows the dataset lists and run again.`);
         if (stop?.error && !counts.created && !counts['skipped-duplicate'] && !counts.scheduled) throw stop.error;
+        if (total === 1 && lastRow?.status === 'created') {
+            return { summary: `Created pin ${lastRow.id} on board ${lastRow.boardId}: ${lastRow.url}`, counts: delivery.counts };
+        }
         const nextDue = future.length > 0 ? Math.min(...future.map((item) => item.publishAt)) : undefined;
         return {
             summary: `${describeCounts(counts)}${nextDue !== undefined ? ` Next scheduled pin: ${formatUtc(nextDue)}.` : ''}`,

@@ -87,9 +87,9 @@ export class PinterestClient {
      * Creates a pin. Never retried once the request may have reached Pinterest (there is no idempotency key):
      * a timeout, dropped connection or 5xx after sending throws a PinterestError whose `outcomeUnknown` is true.
      */
-    async createPin(pin: PinCreate): Promise<Pin> {
+    async createPin(pin: PinCreate, options: { withdrawReason?: () => string | undefined } = {}): Promise<Pin> {
         const body = pinCreateSchema.parse(pin);
-        return this.transport.request(OPERATIONS.createPin, { json: body, subject: `board ${body.board_id}` }, pinSchema);
+        return this.transport.request(OPERATIONS.createPin, { json: body, subject: `board ${body.board_id}`, withdrawReason: options.withdrawReason }, pinSchema);
     }
 
     /** Registers a video upload (`POST /media`): where to upload the file and with which form fields. */

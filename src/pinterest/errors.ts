@@ -18,7 +18,8 @@ export type PinterestErrorKind =
     | 'outcome-unknown'
     | 'unexpected-response'
     | 'refresh-rejected'
-    | 'app-credentials-rejected';
+    | 'app-credentials-rejected'
+    | 'not-sent';
 
 export interface PinterestErrorDetails {
     kind: PinterestErrorKind;
@@ -121,6 +122,9 @@ function describe(details: PinterestErrorDetails): string {
             break;
         case 'refresh-rejected':
             sentence = `Pinterest refused to refresh the access token: the refresh token is revoked, expired or already replaced. Authorise the app again (npm run auth) and put the new refreshToken in the input.${said}`;
+            break;
+        case 'not-sent':
+            sentence = `The request (${operation.id}) was not sent: ${apiMessage ?? 'the caller withdrew it'}.`;
             break;
         case 'app-credentials-rejected':
             sentence = `Pinterest rejected the app credentials while refreshing the token: check appId and appSecret at developers.pinterest.com.${said}`;

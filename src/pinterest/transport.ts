@@ -71,6 +71,11 @@ export interface ApiCall {
     grantType?: string;
     /** What the request is about, for error messages ("board 123"). */
     subject?: string;
+    /**
+     * Asked right before each attempt leaves (after any pacing wait): a reason not to send it after all, or
+     * undefined to go ahead. A batch that stopped meanwhile withdraws the writes still waiting for their turn.
+     */
+    withdrawReason?: () => string | undefined;
 }
 
 interface RequestContext {
@@ -78,6 +83,7 @@ interface RequestContext {
     app?: AppCredentials;
     grantType?: string;
     subject?: string;
+    withdrawReason?: () => string | undefined;
     refreshedToken?: boolean;
 }
 
@@ -199,6 +205,11 @@ export class PinterestTransport {
         }
         if (wait > 0) await this.sleep(wait);
         if (PACED_CATEGORIES.has(context.operation.category)) await this.pacer.waitTurn(context.operation.category);
+        const withdrawn = context.withdrawReason?.();
+        if (withdrawn) {
+            this.pacer.settled(context.operation.category);
+            throw new PinterestError({ kind: 'not-sent', operation: context.operation, apiMessage: withdrawn, subject: context.subject });
+        }
         requestOptions.headers.authorization = context.app
             ? `Basic ${Buffer.from(`${context.app.appId}:${context.app.appSecret}`).toString('base64')}`
             : `Bearer ${await this.userToken()}`;
@@ -289,7 +300,7 @@ export class PinterestTransport {
 }
 
 function contextFor(operation: Operation, call: ApiCall): RequestContext {
-    return { operation, app: call.app, grantType: call.grantType, subject: call.subject };
+    return { operation, app: call.app, grantType: call.grantType, subject: call.subject, withdrawReason: call.withdrawReason };
 }
 
 function definedOnly(query: ApiCall['query']): Record<string, string | number | boolean> | undefined {

@@ -8,6 +8,7 @@ import type { PinterestClient } from '../pinterest/client.js';
 import { BoardDirectory } from './boards.js';
 import { OrderedDelivery } from './delivery.js';
 import { PinLedger } from './ledger.js';
+import { sourcePrefix } from './draft.js';
 import { type PinJob, type PinOutcome, PinPublisher } from './publisher.js';
 
 export const RECONCILE_LIMITS = { min: 0, max: 300, default: 30 } as const;
@@ -86,7 +87,7 @@ export function invalidPinOutcome(position: number, source: string, problems: st
             status: 'failed',
             position,
             source,
-            error: { message: `${source}: ${problems.join('; ')}.`, httpStatus: null, pinterestCode: null, requestId: null },
+            error: { message: `${sourcePrefix(source)}${problems.join('; ')}.`, httpStatus: null, pinterestCode: null, requestId: null },
         }),
         charged: false,
     };

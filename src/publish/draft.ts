@@ -79,3 +79,6 @@ export function toPinCreate(draft: PinDraft, boardId: string, videoMediaId?: str
     }
     return { ...common, media_source: { source_type: 'image_url', url: draft.imageUrl ?? '' } };
 }
+
+/** Messages name where a pin came from (`pins[2]: …`, `CSV row 7: …`), except for the one pin of the single-pin fields. */
+export const sourcePrefix = (source: string) => (source === 'input' ? '' : `${source}: `);

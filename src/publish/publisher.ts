@@ -5,7 +5,7 @@ import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
 import type { Pin } from '../pinterest/schemas.js';
 import type { BoardDirectory } from './boards.js';
-import { type PinDraft, toPinCreate } from './draft.js';
+import { type PinDraft, sourcePrefix, toPinCreate } from './draft.js';
 import { type LedgerEntry, ledgerKey, type PinContent, type PinLedger, pinIdentity } from './ledger.js';
 import { reconcilePin } from './reconcile.js';
 
@@ -96,7 +96,7 @@ export class PinPublisher {
         let boardId = job.draft.boardId;
         if (!boardId) {
             const lookup = await this.options.boards.resolve(job.draft.boardName ?? '').catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
-            if (!lookup.ok) return this.failed(base, { message: `${job.source}: ${lookup.problem}.` });
+            if (!lookup.ok) return this.failed(base, { message: `${sourcePrefix(job.source)}${lookup.problem}.` });
             boardId = lookup.boardId;
         }
         const row = { ...base, boardId };
@@ -144,7 +144,7 @@ export class PinPublisher {
     private async post(job: PinJob, row: PinResultItem, content: PinContent, record: LedgerRecord, previous: LedgerEntry | undefined): Promise<PinOutcome> {
         // Reserve the charge first: a pin must never exist on Pinterest without being paid for and reported.
         if (this.options.output.budgetFor(EVENTS.pinCreated) - this.inFlightCharges < 1) {
-            return this.free(row, 'not-attempted', { reason: 'The maximum charge you set for this run cannot pay for another pin-created event: raise it to publish the rest.' });
+            return this.free(row, 'not-attempted', { reason: 'The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.' });
         }
         this.inFlightCharges += 1;
         try {
@@ -167,10 +167,15 @@ export class PinPublisher {
                 await record.write(sending);
                 let pin: Pin;
                 try {
-                    pin = await this.options.client.createPin(body);
+                    pin = await this.options.client.createPin(body, { withdrawReason: () => this.stop?.reason });
                 } catch (error) {
+                    if (error instanceof PinterestError && error.kind === 'not-sent') {
+                        // Never sent, so nothing happened: the ledger forgets the attempt and a later run posts it.
+                        await record.write({ ...sending, status: 'failed', attempts: sending.attempts - 1, error: 'not sent: the batch stopped' });
+                        return this.free(row, 'not-attempted', { reason: this.stop?.reason ?? error.message });
+                    }
                     if (error instanceof PinterestError && error.outcomeUnknown) {
-                        this.options.log.warning(`${job.source}: ${error.message} Checking the board for it.`);
+                        this.options.log.warning(`${sourcePrefix(job.source)}${error.message} Checking the board for it.`);
                         const settled = await this.reconcile(sending, row, record);
                         // Provably not created: post again, but never loop on a flaky API.
                         if (!settled && attempt < 3) continue;
@@ -281,7 +286,7 @@ function messageOf(error: unknown): string {
 /** The row's error object: Pinterest's details when it answered, our sentence in any case. */
 function errorOf(error: unknown, source: string): PinError {
     if (error instanceof PinterestError) {
-        return { message: `${source}: ${error.message}`, httpStatus: error.status ?? null, pinterestCode: error.code ?? null, requestId: error.requestId ?? null };
+        return { message: `${sourcePrefix(source)}${error.message}`, httpStatus: error.status ?? null, pinterestCode: error.code ?? null, requestId: error.requestId ?? null };
     }
-    return { message: `${source}: ${messageOf(error)}`, httpStatus: null, pinterestCode: null, requestId: null };
+    return { message: `${sourcePrefix(source)}${messageOf(error)}`, httpStatus: null, pinterestCode: null, requestId: null };
 }

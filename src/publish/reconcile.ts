@@ -21,7 +21,7 @@ export interface ReconcileOptions {
 }
 
 /** Pinterest's clock and ours may differ a little: a match may be this much older than our attempt. */
-const CLOCK_SKEW_MS = 2 * 60_000;
+const CLOCK_SKEW_MS = 60_000;
 /** After this long, a pin that is not listed was not created: listing lag is seconds, not minutes. */
 const LISTING_LAG_BOUND_MS = 10 * 60_000;
 /** The newest pins of the board that are compared: one request. */

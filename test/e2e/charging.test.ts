@@ -70,7 +70,7 @@ describe('pay per event', () => {
             input: { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Too expensive', imageUrl: 'https://example.com/a.jpg', skipPreflight: true },
         });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toBe('The maximum charge you set for this run cannot pay for one pin-created event, so no pin was created: raise it and run again.');
+        expect(run.statusMessage).toBe('The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.');
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(0);
         expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before);
         expect(run.charges).toEqual([]);

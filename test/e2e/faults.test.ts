@@ -70,24 +70,25 @@ describe('create-pin never posts twice', () => {
         expect(sumCharges(run.charges, 'pin-created')).toBe(1);
     });
 
-    it('reports "outcome unknown" when the connection drops after Pinterest created the pin, without retrying or charging', async () => {
+    it('finds the pin on the board when the connection drops after Pinterest created it: created once, charged once', async () => {
         const before = emulator.state.listPinsOfBoard(boardId).length;
         emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/v5/pins' } });
         const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: createPinInput() });
-        expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^Pinterest did not confirm whether the pin was created on board \d+ \(\w+\) and the Actor did not retry, to avoid creating it twice/);
+        expect(run.exitCode).toBe(0);
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
         expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
-        expect(run.items).toEqual([]);
-        expect(run.charges).toEqual([]);
+        expect(run.items).toHaveLength(1);
+        expect(run.items[0]).toMatchObject({ status: 'created', id: emulator.state.listPinsOfBoard(boardId)[0]?.id });
+        expect(sumCharges(run.charges, 'pin-created')).toBe(1);
     });
 
-    it('does not retry a POST answered with a 5xx: the pin may exist', async () => {
+    it('does not repeat a POST answered with a 5xx: a pin it cannot find is unconfirmed, not charged, and the run says so', async () => {
         emulator.injectFault({ kind: 'server-error', status: 500, match: { method: 'POST', path: '/v5/pins' } });
-        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: createPinInput() });
+        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { ...createPinInput(), pinTitle: 'Never created', reconcileWaitSeconds: 1 } });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^Pinterest did not confirm whether the pin was created on board \d+ \(HTTP 500\)/);
+        expect(run.statusMessage).toMatch(/^Pinterest did not confirm this pin and it is not on board \d+ yet \(the board's listing can lag\): it was not charged, and the next run checks again before posting it\.$/);
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(run.items).toMatchObject([{ status: 'unconfirmed' }]);
         expect(run.charges).toEqual([]);
     });
 });

@@ -167,7 +167,7 @@ describe('create-pin', () => {
         });
         expect(run.items).toHaveLength(1);
         const [created] = run.items;
-        expect(created).toMatchObject({ type: 'createdPin', status: 'created', boardId: recipesBoardId, title: 'Lemon tart' });
+        expect(created).toMatchObject({ type: 'pinResult', status: 'created', position: 1, source: 'input', boardId: recipesBoardId, title: 'Lemon tart', error: null });
         expect(emulator.state.getPin(String(created?.id))).toBeDefined();
         expect(created?.url).toBe(`https://www.pinterest.com/pin/${String(created?.id)}/`);
         expect(run.statusMessage).toBe(`Created pin ${String(created?.id)} on board ${recipesBoardId}: ${String(created?.url)}`);

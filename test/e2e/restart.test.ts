@@ -52,7 +52,7 @@ describe('a restarted run carries on without repeating anything', () => {
         expect(resumedPages.at(-1)?.query.page_size).toBe('100');
     }, 40_000);
 
-    it('does not post a pin again when the run died while Pinterest was creating it', async () => {
+    it('does not post a pin again when the run died while Pinterest was creating it: it finds it, stores and charges it once', async () => {
         const storageDir = newStorageDir();
         const input = { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Only once', imageUrl: 'https://example.com/once.jpg', skipPreflight: true };
         const before = emulator.state.listPinsOfBoard(boardId).length;
@@ -63,13 +63,13 @@ describe('a restarted run carries on without repeating anything', () => {
 
         emulator.clearFaults();
         const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: RESUME });
-        expect(resumed.exitCode).toBe(1);
-        expect(resumed.statusMessage).toBe(
-            `The run restarted while Pinterest was creating the pin on board ${boardId}, so the Actor cannot tell whether it exists and did not post it again: check the board before running again.`,
-        );
+        // The ledger said "sending": the resumed run found the pin on the board instead of posting it again.
+        expect(resumed.exitCode).toBe(0);
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
         expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
-        expect(resumed.charges).toEqual([]);
+        expect(resumed.items).toHaveLength(1);
+        expect(resumed.items[0]).toMatchObject({ status: 'created', id: emulator.state.listPinsOfBoard(boardId)[0]?.id });
+        expect(sumCharges(resumed.charges, 'pin-created')).toBe(1);
     }, 40_000);
 
     it('finishes a run that restarts after the pin was confirmed without posting again', async () => {
