@@ -56,6 +56,7 @@ export async function openPublishing(context: ModeContext<unknown>, setup: Publi
         dryRun: setup.dryRun,
         reconcileWaitMs: setup.reconcileWaitSeconds * 1000,
         uploadVideo: (videoUrl) => uploadVideoThrough(client, videoUrl, log),
+        now: context.now,
     });
     return { ledger, boards, delivery, publisher };
 }

@@ -38,6 +38,8 @@ export interface PublishOptions {
     /** Uploads a video and returns its media id (loaded only when a batch has videos). */
     uploadVideo: (videoUrl: string) => Promise<string>;
     sleep?: (ms: number) => Promise<void>;
+    /** The run's clock: ledger times and reconciliation use it, so tests can move time. */
+    now: () => number;
     /** Pins in flight at once; the transport's pacer keeps writes within the rate limit whatever this is. */
     concurrency?: number;
 }
@@ -47,6 +49,9 @@ export interface PinOutcome {
     row: PinResultItem;
     charged: boolean;
 }
+
+/** An attempt of another run younger than this may still be under way; older ones belong to a run that died. */
+const OTHER_RUN_GRACE_MS = 15 * 60_000;
 
 /** Kinds of failure after which no further pin can succeed in this run: stop the batch. */
 const BATCH_STOPPERS = new Set(['spam-blocked', 'invalid-token', 'missing-scope', 'trial-production', 'refresh-rejected', 'app-credentials-rejected']);
@@ -134,6 +139,10 @@ export class PinPublisher {
             return this.free(row, 'would-create', { reason: `Checked and ready to publish.${note}` });
         }
 
+        // Another run is posting this very pin right now (an overlapping scheduled run): leave it to that run.
+        if (entry?.status === 'sending' && entry.runId !== this.options.runId && this.options.now() - entry.attemptStartedAt < OTHER_RUN_GRACE_MS) {
+            return this.free(row, 'not-attempted', { reason: 'Another run is publishing this pin right now, so this run left it alone.' });
+        }
         if (entry && (entry.status === 'sending' || entry.status === 'unconfirmed')) {
             const settled = await this.reconcile(entry, row, record);
             if (settled) return settled;
@@ -162,7 +171,7 @@ export class PinPublisher {
                     ...this.entryBase(content, job),
                     status: 'sending',
                     attempts: (previous?.attempts ?? 0) + attempt,
-                    attemptStartedAt: Date.now(),
+                    attemptStartedAt: this.options.now(),
                 };
                 await record.write(sending);
                 let pin: Pin;
@@ -195,7 +204,7 @@ export class PinPublisher {
     /** Looks for a pin whose POST may have gone through; undefined when it is provably absent (post it again). */
     private async reconcile(entry: LedgerEntry, row: PinResultItem, record: LedgerRecord): Promise<PinOutcome | undefined> {
         const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-        const verdict = await reconcilePin(this.options.client, entry, { now: Date.now, sleep, maxWaitMs: this.options.reconcileWaitMs });
+        const verdict = await reconcilePin(this.options.client, entry, { now: this.options.now, sleep, maxWaitMs: this.options.reconcileWaitMs });
         if (verdict.outcome === 'found') {
             this.options.log.info(`Found pin ${verdict.pin.id} on board ${entry.boardId}: the unanswered request had created it.`);
             return this.confirmed(verdict.pin, row, record, entry);
@@ -209,7 +218,7 @@ export class PinPublisher {
 
     private async confirmed(pin: Pin, row: PinResultItem, record: LedgerRecord, entry: LedgerEntry): Promise<PinOutcome> {
         const fields = createdPinFields(pin, { boardId: entry.boardId });
-        const createdAt = Date.now();
+        const createdAt = this.options.now();
         await record.write({ ...entry, status: 'created', runId: this.options.runId, position: row.position, pinId: pin.id, pinUrl: fields.url ?? undefined, createdAt, error: undefined });
         if (entry.link) await this.options.ledger.recordLinkPublished(entry.link, createdAt);
         return this.charged({ ...row, ...fields, status: 'created', boardName: row.boardName });
