@@ -33,7 +33,7 @@ type PublishScheduledInput = z.infer<typeof input>;
  */
 export const publishScheduled = defineMode({
     input,
-    operations: [OPERATIONS.createPin, OPERATIONS.listBoardPins, OPERATIONS.registerMedia, OPERATIONS.getMedia],
+    operations: [OPERATIONS.getUserAccount, OPERATIONS.createPin, OPERATIONS.listBoardPins, OPERATIONS.registerMedia, OPERATIONS.getMedia],
     writes: true,
 
     async run(context) {
