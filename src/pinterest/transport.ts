@@ -72,10 +72,11 @@ export interface ApiCall {
     /** What the request is about, for error messages ("board 123"). */
     subject?: string;
     /**
-     * Asked right before each attempt leaves (after any pacing wait): a reason not to send it after all, or
-     * undefined to go ahead. A batch that stopped meanwhile withdraws the writes still waiting for their turn.
+     * Called right before each attempt leaves, after any pacing wait: the place to record that a write is about to
+     * happen. Resolves to a reason not to send it after all (a batch that stopped meanwhile withdraws the writes
+     * still waiting for their turn), or undefined to go ahead.
      */
-    withdrawReason?: () => string | undefined;
+    beforeSend?: () => Promise<string | undefined>;
 }
 
 interface RequestContext {
@@ -83,7 +84,7 @@ interface RequestContext {
     app?: AppCredentials;
     grantType?: string;
     subject?: string;
-    withdrawReason?: () => string | undefined;
+    beforeSend?: () => Promise<string | undefined>;
     refreshedToken?: boolean;
 }
 
@@ -205,7 +206,7 @@ export class PinterestTransport {
         }
         if (wait > 0) await this.sleep(wait);
         if (PACED_CATEGORIES.has(context.operation.category)) await this.pacer.waitTurn(context.operation.category);
-        const withdrawn = context.withdrawReason?.();
+        const withdrawn = await context.beforeSend?.();
         if (withdrawn) {
             this.pacer.settled(context.operation.category);
             throw new PinterestError({ kind: 'not-sent', operation: context.operation, apiMessage: withdrawn, subject: context.subject });
@@ -300,7 +301,7 @@ export class PinterestTransport {
 }
 
 function contextFor(operation: Operation, call: ApiCall): RequestContext {
-    return { operation, app: call.app, grantType: call.grantType, subject: call.subject, withdrawReason: call.withdrawReason };
+    return { operation, app: call.app, grantType: call.grantType, subject: call.subject, beforeSend: call.beforeSend };
 }
 
 function definedOnly(query: ApiCall['query']): Record<string, string | number | boolean> | undefined {

@@ -87,11 +87,19 @@ export class PinPublisher {
         const worker = async () => {
             while (next < jobs.length) {
                 const job = jobs[next++]!;
-                await onOutcome(job, await this.publish(job));
+                try {
+                    await onOutcome(job, await this.publish(job));
+                } catch (error) {
+                    // Storage failed under us: start no further pin; the ledger already holds what was posted.
+                    this.stop ??= new BatchStop(`Not attempted: the run stopped on an error (${messageOf(error)}).`);
+                    throw error;
+                }
             }
         };
         const workers = Math.max(1, Math.min(this.options.concurrency ?? 4, jobs.length));
-        await Promise.all(Array.from({ length: workers }, worker));
+        const results = await Promise.allSettled(Array.from({ length: workers }, worker));
+        const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failure) throw failure.reason;
     }
 
     async publish(job: PinJob): Promise<PinOutcome> {
@@ -167,21 +175,22 @@ export class PinPublisher {
             }
             const body = toPinCreate(job.draft, row.boardId!, videoId);
             for (let attempt = 1; ; attempt += 1) {
-                const sending: LedgerEntry = {
-                    ...this.entryBase(content, job),
-                    status: 'sending',
-                    attempts: (previous?.attempts ?? 0) + attempt,
-                    attemptStartedAt: this.options.now(),
+                let sending: LedgerEntry | undefined;
+                // The entry is written when the request is about to leave (after waiting its turn under the rate
+                // limit), so a run that dies while pins wait leaves no "sending" entries for pins never sent.
+                const beforeSend = async () => {
+                    if (this.stop) return this.stop.reason;
+                    sending = { ...this.entryBase(content, job), status: 'sending', attempts: (previous?.attempts ?? 0) + attempt, attemptStartedAt: this.options.now() };
+                    await record.write(sending);
+                    return undefined;
                 };
-                await record.write(sending);
                 let pin: Pin;
                 try {
-                    pin = await this.options.client.createPin(body, { withdrawReason: () => this.stop?.reason });
+                    pin = await this.options.client.createPin(body, { beforeSend });
                 } catch (error) {
-                    if (error instanceof PinterestError && error.kind === 'not-sent') {
-                        // Never sent, so nothing happened: the ledger forgets the attempt and a later run posts it.
-                        await record.write({ ...sending, status: 'failed', attempts: sending.attempts - 1, error: 'not sent: the batch stopped' });
-                        return this.free(row, 'not-attempted', { reason: this.stop?.reason ?? error.message });
+                    if (!sending || (error instanceof PinterestError && error.kind === 'not-sent')) {
+                        // Never sent: nothing happened, and a later run posts it.
+                        return this.free(row, 'not-attempted', { reason: this.stop?.reason ?? messageOf(error) });
                     }
                     if (error instanceof PinterestError && error.outcomeUnknown) {
                         this.options.log.warning(`${sourcePrefix(job.source)}${error.message} Checking the board for it.`);
@@ -194,7 +203,7 @@ export class PinPublisher {
                     if (error instanceof PinterestError && BATCH_STOPPERS.has(error.kind)) this.stop = new BatchStop(`Not attempted: an earlier pin stopped the batch. ${error.message}`, error);
                     return this.failed(row, errorOf(error, job.source));
                 }
-                return this.confirmed(pin, row, record, sending);
+                return this.confirmed(pin, row, record, sending!);
             }
         } finally {
             this.inFlightCharges -= 1;

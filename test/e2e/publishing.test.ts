@@ -230,6 +230,27 @@ describe('exactly once', () => {
     });
 });
 
+describe('restarts', () => {
+    it('resumes a batch killed right after a POST: every pin once on the board, one row and one charge each', async () => {
+        const storageDir = newStorageDir();
+        const titles = ['Restart 1', 'Restart 2', 'Restart 3', 'Restart 4'];
+        const input = { ...base, accessToken: token, pins: titles.map((title) => pin(title)) };
+        const onBoard = () => emulator.state.listPinsOfBoard(boardId).filter((item) => titles.includes(String(item.title)));
+        // Hold the answer to the second POST: the pin exists on Pinterest, and the process dies before it hears so.
+        emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
+        const killed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, killWhen: () => onBoard().length >= 2 });
+        expect(killed.exitCode).toBeNull();
+
+        emulator.clearFaults();
+        const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: { CRAWLEE_PURGE_ON_START: 'false' } });
+        expect(resumed.exitCode).toBe(0);
+        expect(onBoard().map((item) => item.title).sort()).toEqual(titles);
+        expect(resumed.items.map((item) => [item.title, item.status])).toEqual(titles.map((title) => [title, 'created']));
+        expect(new Set(resumed.items.map((item) => item.id)).size).toBe(4);
+        expect(sumCharges(resumed.charges, 'pin-created')).toBe(4);
+    });
+});
+
 describe('dry run, budget and spam', () => {
     it('dry run checks everything and posts, queues and charges nothing', async () => {
         const run = await runActor({
