@@ -195,3 +195,34 @@ describe('errors say what happened', () => {
         await expect(api.getUserAccount()).rejects.toBe(damaged);
     });
 });
+
+async function withCannedAnswer(status: number, body: unknown, test: (baseUrl: string) => Promise<void>): Promise<void> {
+    const server: Server = createServer((_request, response) => {
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+        await test(`http://127.0.0.1:${(server.address() as { port: number }).port}/v5`);
+    } finally {
+        await new Promise((resolve) => server.close(resolve));
+    }
+}
+
+describe('answers that carry what matters are kept', () => {
+    it('a 201 to POST /pins with an id is a created pin, whatever shape the rest has', async () => {
+        const odd = { id: '987654321', title: 42, board_id: { id: 'x' }, media: 'image', pin_metrics: [1, 2], created_at: false, unknown_new_field: { a: 1 } };
+        await withCannedAnswer(201, odd, async (baseUrl) => {
+            const pin = await client({ baseUrl }).api.createPin({ board_id: '1', title: 't', media_source: { source_type: 'image_url', url: 'https://example.com/a.jpg' } });
+            expect(pin.id).toBe('987654321');
+            expect(pin.title).toBeUndefined();
+            expect(pin.media).toBeUndefined();
+        });
+    });
+
+    it('a token answer with the new pair but no scope, expiry or type is returned, not thrown away', async () => {
+        await withCannedAnswer(200, { access_token: 'pina_new_access', refresh_token: 'pinr_new_refresh' }, async (baseUrl) => {
+            const tokens = await client({ baseUrl }).api.refreshAccessToken(app, 'pinr_old_refresh');
+            expect(tokens).toMatchObject({ access_token: 'pina_new_access', refresh_token: 'pinr_new_refresh' });
+        });
+    });
+});
