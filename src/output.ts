@@ -29,8 +29,11 @@ export interface DeliveryResult {
 export interface RunOutput {
     /** How many more `event`s the user's budget allows this run (Infinity when not charging per event). */
     budgetFor(event: ChargeEvent): number;
-    /** Items already in the run's dataset (after a restart, some may predate this process). */
-    storedItemCount(): Promise<number>;
+    /**
+     * Items of the run's dataset from position `offset` (0-based), at most `limit`: after a restart, which items of
+     * a page being stored made it. (The dataset's `itemCount` lags behind pushes, so it is not asked.)
+     */
+    readStoredItems(offset: number, limit: number): Promise<Array<Record<string, unknown>>>;
     /** Stores fetched boards, pins or analytics rows, charging `item-fetched` for each one stored. */
     pushFetched(items: DatasetItem[]): Promise<DeliveryResult>;
     /**
@@ -42,6 +45,8 @@ export interface RunOutput {
     saveRecord(key: string, value: unknown, contentType?: string): Promise<void>;
     /** Events charged by this process, by name. */
     chargedEvents(): Record<string, number>;
+    /** Tells how a long run is getting on: logged, and shown as the run's status message in the Console. */
+    progress?(message: string): Promise<void>;
 }
 
 export function createActorOutput(): RunOutput {
@@ -52,9 +57,10 @@ export function createActorOutput(): RunOutput {
             return Actor.getChargingManager().calculateMaxEventChargeCountWithinLimit(event);
         },
 
-        async storedItemCount() {
-            const info = await (await Actor.openDataset()).getInfo();
-            return info?.itemCount ?? 0;
+        async readStoredItems(offset, limit) {
+            if (limit <= 0) return [];
+            const page = await (await Actor.openDataset()).getData({ offset, limit });
+            return page.items as Array<Record<string, unknown>>;
         },
 
         async pushFetched(items) {
@@ -80,6 +86,11 @@ export function createActorOutput(): RunOutput {
 
         chargedEvents() {
             return { ...charged };
+        },
+
+        async progress(message) {
+            // The SDK logs the status message too, so this is the one line per step.
+            await Actor.setStatusMessage(message);
         },
     };
     return output;
