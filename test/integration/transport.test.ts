@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { CredentialManager } from '../../src/credentials/manager.js';
+import { credentialRecordStore } from '../../src/credentials/store.js';
 import { PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { redactSecrets } from '../../src/pinterest/redact.js';
@@ -224,5 +226,37 @@ describe('answers that carry what matters are kept', () => {
             const tokens = await client({ baseUrl }).api.refreshAccessToken(app, 'pinr_old_refresh');
             expect(tokens).toMatchObject({ access_token: 'pina_new_access', refresh_token: 'pinr_new_refresh' });
         });
+    });
+});
+
+describe('a credentials store that cannot be written', () => {
+    it('does not stop the request that needed the refresh, and is not called a network problem', async () => {
+        const user = emulator.state.createUser({ username: 'unsaved' });
+        const issued = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ['user_accounts:read'] });
+        emulator.state.expireAccessToken(issued.accessToken);
+        let writes = 0;
+        const backend = {
+            getValue: async () => undefined,
+            setValue: async () => {
+                writes += 1;
+                throw new Error('the store is read-only');
+            },
+        };
+        const oauth = new PinterestClient({ baseUrl: emulator.baseUrl });
+        const credentials = await CredentialManager.open({
+            accessToken: issued.accessToken,
+            refresh: {
+                app,
+                refreshToken: issued.refreshToken,
+                environment: 'production',
+                store: credentialRecordStore(backend, 'pinterest-credentials', 'k', { attempts: 3, baseDelayMs: 1, sleep: async () => undefined }),
+                refresh: async (appCredentials, refreshToken) => oauth.refreshAccessToken(appCredentials, refreshToken),
+            },
+        });
+        const api = new PinterestClient({ baseUrl: emulator.baseUrl, tokens: credentials });
+        const { account } = await api.getUserAccount();
+        expect(account.username).toBe('unsaved');
+        expect(writes).toBe(3);
+        expect(await credentials.saveUnsaved()).toMatch(/^Warning: the refreshed Pinterest tokens could not be saved in key-value store "pinterest-credentials" \(record k\)/);
     });
 });
