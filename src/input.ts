@@ -77,7 +77,7 @@ const secret = (field: string) =>
     optionalText(
         trimmed()
             .min(1, `${field} must not be empty`)
-            .max(MAX_SECRET_LENGTH, `${field} must be at most ${MAX_SECRET_LENGTH} characters, as Pinterest tokens are: copy it again`)
+            .max(MAX_SECRET_LENGTH, `${field} must be at most ${MAX_SECRET_LENGTH} characters (Pinterest tokens are far shorter): copy it again`)
             .regex(/^[\x21-\x7e]*$/, `${field} must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again`),
     );
 

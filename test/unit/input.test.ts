@@ -124,7 +124,7 @@ describe('impossible credentials and ids are input errors', () => {
     });
 
     it('rejects absurdly long tokens', () => {
-        expect(problemsOf({ accessToken: `pina_${'x'.repeat(2000)}` })).toEqual(['accessToken must be at most 2000 characters, as Pinterest tokens are: copy it again']);
+        expect(problemsOf({ accessToken: `pina_${'x'.repeat(2000)}` })).toEqual(['accessToken must be at most 2000 characters (Pinterest tokens are far shorter): copy it again']);
         expect(parseInput({ accessToken: `pina_${'x'.repeat(1990)}` }).accessToken).toHaveLength(1995);
     });
 
