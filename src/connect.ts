@@ -3,6 +3,7 @@ import { credentialsRecordKey, openCredentialStore } from './credentials/store.j
 import { ActorError } from './errors.js';
 import type { CommonInput } from './input.js';
 import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL } from './pinterest/client.js';
+import type { RateLimitWaitNotice } from './pinterest/transport.js';
 
 export interface Log {
     info(message: string): void;
@@ -19,17 +20,27 @@ export function apiBaseUrl(environment: CommonInput['environment'], env: NodeJS.
     return override.replace(/\/+$/, '');
 }
 
+/** Where requests go, for messages: "production", "the sandbox", or the override, which is neither. */
+export function describeApiLocation(environment: CommonInput['environment'], env: NodeJS.ProcessEnv = process.env): string {
+    if (env.PINTEREST_API_BASE_URL?.trim()) return `${apiBaseUrl(environment, env)} (PINTEREST_API_BASE_URL, with ${environment} settings)`;
+    return environment === 'sandbox' ? 'the sandbox' : 'production';
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 /** The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. */
 export async function connect(input: CommonInput, log: Log): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
     const baseUrl = apiBaseUrl(input.environment);
-    const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) =>
-        log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${(delayMs / 1000).toFixed(1)} s.`);
+    const environment = input.environment;
+    const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) => log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${seconds(delayMs)}.`);
+    const onRateLimitWait = ({ operation, category, delayMs, reason }: RateLimitWaitNotice) =>
+        log.warning(`Waiting ${seconds(delayMs)} before ${operation ? `Pinterest ${operation.id}` : `the next ${category} request`}: ${reason}.`);
 
     const { refreshToken, appId, appSecret } = input;
     let refresh: RefreshSetup | undefined;
     if (refreshToken && appId && appSecret) {
         // Token requests authenticate the app, not the user, so they get a client of their own.
-        const oauthClient = new PinterestClient({ baseUrl, onRetry });
+        const oauthClient = new PinterestClient({ baseUrl, environment, onRetry, onRateLimitWait });
         refresh = {
             app: { appId, appSecret },
             refreshToken,
@@ -39,5 +50,5 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
         };
     }
     const credentials = await CredentialManager.open({ accessToken: input.accessToken, refresh, log });
-    return { client: new PinterestClient({ baseUrl, tokens: credentials, onRetry }), credentials };
+    return { client: new PinterestClient({ baseUrl, environment, tokens: credentials, onRetry, onRateLimitWait }), credentials };
 }

@@ -41,10 +41,17 @@ export const blankToUndefined = (value: unknown) => (value === null || (typeof v
 export const optionalText = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 export const trimmed = (params?: { error: string }) => z.string(params).trim();
 
-export const httpUrl = (field: string, max: number) =>
+/** An example that fits the field: a destination link is a page, not an image. */
+function exampleUrl(field: string): string {
+    if (/video/i.test(field)) return 'https://example.com/video.mp4';
+    if (/image|cover/i.test(field)) return 'https://example.com/image.jpg';
+    return 'https://example.com/page';
+}
+
+export const httpUrl = (field: string, max: number, example = exampleUrl(field)) =>
     trimmed()
         .max(max, `${field} must be at most ${max} characters`)
-        .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), `${field} must be a full http(s) URL, for example https://example.com/image.jpg`);
+        .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), `${field} must be a full http(s) URL, for example ${example}`);
 
 export const flag = (field: string, fallback = false) =>
     z.preprocess(blankToUndefined, z.boolean({ error: `${field} must be true or false` }).default(fallback));
@@ -59,7 +66,20 @@ export const pinterestId = (field: string, example = '549755885175') =>
             .optional(),
     );
 
-const secret = (field: string) => optionalText(trimmed().min(1, `${field} must not be empty`));
+/** Pinterest tokens are about 100 characters; anything this long is a paste gone wrong, not a token. */
+export const MAX_SECRET_LENGTH = 2000;
+
+/**
+ * A token or app secret. It goes into an HTTP header, where a line break would be refused (or, worse, start a new
+ * header), so only printable ASCII without spaces is accepted, checked before any request. Messages never echo it.
+ */
+const secret = (field: string) =>
+    optionalText(
+        trimmed()
+            .min(1, `${field} must not be empty`)
+            .max(MAX_SECRET_LENGTH, `${field} must be at most ${MAX_SECRET_LENGTH} characters (Pinterest tokens are far shorter): copy it again`)
+            .regex(/^[\x21-\x7e]*$/, `${field} must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again`),
+    );
 
 const storeName = (field: string, fallback: string) =>
     z.preprocess(
@@ -93,7 +113,11 @@ export const FIELDS = {
 export const commonInputShape = {
     accessToken: secret('accessToken'),
     refreshToken: secret('refreshToken'),
-    appId: optionalText(trimmed().regex(/^\d+$/, 'appId must be the numeric App ID from developers.pinterest.com')),
+    appId: optionalText(
+        trimmed()
+            .regex(/^\d+$/, 'appId must be the numeric App ID from developers.pinterest.com')
+            .max(PIN_LIMITS.idDigits, `appId must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest App IDs are`),
+    ),
     appSecret: secret('appSecret'),
     credentialsStoreName: storeName('credentialsStoreName', DEFAULT_CREDENTIALS_STORE),
     environment: z.preprocess(blankToUndefined, z.enum(ENVIRONMENTS, { error: `environment must be one of: ${ENVIRONMENTS.join(', ')}` }).default('production')),
@@ -131,12 +155,68 @@ function credentialProblems(raw: Record<string, unknown>): string[] {
     return [];
 }
 
+export interface ParseInputOptions {
+    /** Told once about fields no mode knows (and that are not a near miss of one): they are ignored. */
+    warn?: (message: string) => void;
+}
+
+/** Edit distance with adjacent swaps (optimal string alignment), enough to catch typos in field names. */
+function editDistance(a: string, b: string): number {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i += 1) {
+        for (let j = 1; j <= b.length; j += 1) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+            rows[i]![j] = best;
+        }
+    }
+    return rows[a.length]![b.length]!;
+}
+
+/** The known field an unknown one was probably meant to be: same letters in another case, or one or two off. */
+export function nearMiss(field: string, known: readonly string[]): string | undefined {
+    const lower = field.toLowerCase();
+    const sameLetters = known.find((name) => name.toLowerCase() === lower);
+    if (sameLetters) return sameLetters;
+    // Two edits would turn many short names into each other; they are allowed only for longer names.
+    const allowed = (name: string) => (Math.min(name.length, field.length) <= 4 ? 1 : 2);
+    let best: { name: string; distance: number } | undefined;
+    for (const name of known) {
+        const distance = editDistance(lower, name.toLowerCase());
+        if (distance <= allowed(name) && (!best || distance < best.distance)) best = { name, distance };
+    }
+    return best?.name;
+}
+
+/**
+ * Fields the input has that no mode knows. The Console form sends every field of every mode, so a field known to
+ * any mode is fine. A near miss of a known one is an error: ignoring `boardID` would fetch (and charge for) the
+ * whole account instead of one board. Anything else is ignored with one warning.
+ */
+function unknownFieldProblems(fields: Record<string, unknown>, modes: Record<string, ModeInputDefinition>, options: ParseInputOptions): string[] {
+    const known = [...new Set(Object.values(modes).flatMap((definition) => Object.keys(definition.input.shape)))];
+    const unknown = Object.keys(fields).filter((field) => !known.includes(field));
+    const problems: string[] = [];
+    const ignored: string[] = [];
+    for (const field of unknown) {
+        const meant = nearMiss(field, known);
+        if (meant) problems.push(`unknown field ${field}: did you mean ${meant}?`);
+        else ignored.push(field);
+    }
+    if (ignored.length > 0) {
+        options.warn?.(`The input has field${ignored.length === 1 ? '' : 's'} no mode uses, ignored: ${ignored.join(', ')}.`);
+    }
+    return problems;
+}
+
 /** Validates raw input against its mode's schema, collecting every problem so the user can fix them all in one go. */
-export function parseInput<T extends Record<string, ModeInputDefinition>>(raw: unknown, modes: T): CommonInput & Record<string, unknown> {
+export function parseInput<T extends Record<string, ModeInputDefinition>>(raw: unknown, modes: T, options: ParseInputOptions = {}): CommonInput & Record<string, unknown> {
     if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
         throw new UserInputError(['The input must be a JSON object, for example {"mode": "list-boards", "accessToken": "pina_..."}']);
     }
     const fields = { ...((raw ?? {}) as Record<string, unknown>) };
+    const misspelt = unknownFieldProblems(fields, modes, options);
     const names = Object.keys(modes);
     const modeValue = blankToUndefined(fields.mode) ?? DEFAULT_MODE;
     const mode = typeof modeValue === 'string' ? modes[modeValue] : undefined;
@@ -145,12 +225,17 @@ export function parseInput<T extends Record<string, ModeInputDefinition>>(raw: u
         const everyField = z.object(Object.assign({}, ...Object.values(modes).map((definition) => definition.input.shape)) as z.ZodRawShape).omit({ mode: true });
         const result = everyField.safeParse(fields);
         const others = result.success ? [] : result.error.issues.map(describeIssue);
-        throw new UserInputError([`mode must be one of: ${names.join(', ')}`, ...new Set([...others, ...credentialProblems(fields)])]);
+        throw new UserInputError([`mode must be one of: ${names.join(', ')}`, ...new Set([...misspelt, ...others, ...credentialProblems(fields)])]);
     }
     fields.mode = modeValue;
 
     const result = mode.input.safeParse(fields);
-    const problems = [...(result.success ? [] : result.error.issues.map(describeIssue)), ...credentialProblems(fields), ...(mode.inputProblems?.(fields) ?? [])];
+    const problems = [
+        ...misspelt,
+        ...(result.success ? [] : result.error.issues.map(describeIssue)),
+        ...credentialProblems(fields),
+        ...(mode.inputProblems?.(fields) ?? []),
+    ];
     if (problems.length > 0) throw new UserInputError([...new Set(problems)]);
     return result.data as CommonInput & Record<string, unknown>;
 }

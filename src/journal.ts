@@ -1,4 +1,7 @@
 import { Actor } from 'apify';
+import { z } from 'zod';
+
+import { DEFAULT_WRITE_POLICY, type KeyValueBackend, type RecordWritePolicy, TypedRecord } from './storage/records.js';
 
 /**
  * What a run has done so far that must not be done twice. On the platform a migration restarts the Actor from
@@ -11,13 +14,29 @@ export interface RunJournal {
     write(entry: unknown): Promise<void>;
 }
 
-const JOURNAL_KEY = 'RUN-PROGRESS';
+export const JOURNAL_KEY = 'RUN-PROGRESS';
+export const JOURNAL_DESCRIPTION = `run progress (record ${JOURNAL_KEY} in the run's default key-value store)`;
 
-export const actorJournal: RunJournal = {
-    async read() {
-        return Actor.getValue(JOURNAL_KEY);
-    },
-    async write(entry) {
-        await Actor.setValue(JOURNAL_KEY, entry);
-    },
-};
+/**
+ * The journal in a key-value store. Writes are retried with backoff: the entry usually records something that
+ * already happened (items charged, a pin posted), and losing it would repeat it after a restart.
+ */
+export function createRunJournal(backend: KeyValueBackend, policy: RecordWritePolicy = DEFAULT_WRITE_POLICY): RunJournal {
+    const record = new TypedRecord(backend, JOURNAL_KEY, z.unknown(), JOURNAL_DESCRIPTION, policy);
+    return { read: async () => record.read(), write: async (entry) => record.write(entry) };
+}
+
+export const actorJournal: RunJournal = createRunJournal({
+    getValue: async (key) => Actor.getValue(key),
+    setValue: async (key, value) => Actor.setValue(key, value),
+});
+
+/**
+ * The journal's entry read with a mode's schema: undefined when there is none, and a RecordCorruptError naming the
+ * record when it does not parse. Starting afresh instead would repeat (and charge) what was already done.
+ */
+export async function readProgress<S extends z.ZodType>(journal: RunJournal, schema: S): Promise<z.infer<S> | undefined> {
+    const entry = await journal.read();
+    const backend: KeyValueBackend = { getValue: async () => entry, setValue: async () => undefined };
+    return new TypedRecord(backend, JOURNAL_KEY, schema, JOURNAL_DESCRIPTION).read();
+}

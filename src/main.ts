@@ -4,6 +4,7 @@ import { Actor, log } from 'apify';
 
 import { runClock } from './clock.js';
 import { connect } from './connect.js';
+import type { CredentialManager } from './credentials/manager.js';
 import { ActorError } from './errors.js';
 import { actorJournal } from './journal.js';
 import { MODE_HANDLERS, type ModeHandler, parseActorInput } from './modes/index.js';
@@ -15,6 +16,9 @@ import { actorStorage } from './storage/stores.js';
 
 await Actor.init();
 const output = createActorOutput();
+const warnings: string[] = [];
+let mode: string | undefined;
+let credentials: CredentialManager | undefined;
 
 try {
     const rawInput = await Actor.getInput<Record<string, unknown>>();
@@ -22,11 +26,20 @@ try {
         const value = rawInput?.[field];
         if (typeof value === 'string') registerSecret(value.trim());
     }
-    const input = parseActorInput(rawInput);
-    const mode: ModeHandler = MODE_HANDLERS[input.mode];
+    const input = parseActorInput(rawInput, {
+        warn: (message) => {
+            // Said now, while the run is going on; the OUTPUT record keeps it too.
+            log.warning(message);
+            warnings.push(message);
+        },
+    });
+    mode = input.mode;
+    const handler: ModeHandler = MODE_HANDLERS[input.mode];
 
-    const { client, credentials } = await connect(input, log);
-    if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });
+    const connection = await connect(input, log);
+    credentials = connection.credentials;
+    const { client } = connection;
+    if (!input.skipPreflight) await preflight({ input, mode: handler, client, scopes: () => connection.credentials.scopes, log });
 
     // A run restarted after it had finished (a migration at the very end) has nothing left to do: say so again.
     const finished = await Actor.getValue<{ status?: string; summary?: string }>('OUTPUT');
@@ -34,13 +47,15 @@ try {
 
     const runId = await currentRunId();
     const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), runId };
-    const result = await mode.run(context);
-    const warning = credentials.expiryWarning();
-    const warnings = [...(result.warnings ?? []), ...(warning ? [warning] : [])];
-    if (warning) log.warning(warning);
+    const result = await handler.run(context);
+    // These go into the final status message, which the SDK logs: they are not logged separately.
+    const closing = [credentials.expiryWarning(), await credentials.saveUnsaved()].filter((warning): warning is string => Boolean(warning));
+    warnings.push(...(result.warnings ?? []), ...closing);
+    const statusMessage = [result.summary, ...closing].join(' ');
     await output.saveRecord('OUTPUT', {
         mode: input.mode,
         status: 'succeeded',
+        statusMessage,
         summary: result.summary,
         counts: result.counts ?? {},
         eventsCharged: output.chargedEvents(),
@@ -48,11 +63,16 @@ try {
         warnings,
         ...result.details,
     });
-    await Actor.exit([result.summary, warning].filter(Boolean).join(' '));
+    await Actor.exit(statusMessage);
 } catch (error) {
-    const message = failureMessage(error);
-    await output.saveRecord('OUTPUT', { status: 'failed', error: message, eventsCharged: output.chargedEvents() }).catch(() => undefined);
-    await Actor.fail(message);
+    const unsaved = await credentials?.saveUnsaved().catch(() => undefined);
+    if (unsaved) warnings.push(unsaved);
+    // One sentence, printed once: Actor.fail logs it as the status message.
+    const statusMessage = [failureMessage(error), unsaved].filter(Boolean).join(' ');
+    await output
+        .saveRecord('OUTPUT', { mode, status: 'failed', statusMessage, error: failureMessage(error), eventsCharged: output.chargedEvents(), warnings })
+        .catch(() => undefined);
+    await Actor.fail(statusMessage);
 }
 
 /**

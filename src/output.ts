@@ -29,8 +29,11 @@ export interface DeliveryResult {
 export interface RunOutput {
     /** How many more `event`s the user's budget allows this run (Infinity when not charging per event). */
     budgetFor(event: ChargeEvent): number;
-    /** Items already in the run's dataset (after a restart, some may predate this process). */
-    storedItemCount(): Promise<number>;
+    /**
+     * Items of the run's dataset from position `offset` (0-based), at most `limit`: after a restart, which items of
+     * a page being stored made it. (The dataset's `itemCount` lags behind pushes, so it is not asked.)
+     */
+    readStoredItems(offset: number, limit: number): Promise<Array<Record<string, unknown>>>;
     /** Stores fetched boards, pins or analytics rows, charging `item-fetched` for each one stored. */
     pushFetched(items: DatasetItem[]): Promise<DeliveryResult>;
     /**
@@ -38,12 +41,12 @@ export interface RunOutput {
      * Without it, the rows are free (failed, skipped or scheduled pins).
      */
     pushRows(rows: object[], event?: ChargeEvent): Promise<DeliveryResult>;
-    /** How many rows the run's dataset holds at offsets `offset` to `offset + limit - 1` (read, not counted from metadata). */
-    rowsStoredFrom(offset: number, limit: number): Promise<number>;
     /** Saves a record in the run's default key-value store (a report, a picture). */
     saveRecord(key: string, value: unknown, contentType?: string): Promise<void>;
     /** Events charged by this process, by name. */
     chargedEvents(): Record<string, number>;
+    /** Tells how a long run is getting on: logged, and shown as the run's status message in the Console. */
+    progress?(message: string): Promise<void>;
 }
 
 export function createActorOutput(): RunOutput {
@@ -54,9 +57,10 @@ export function createActorOutput(): RunOutput {
             return Actor.getChargingManager().calculateMaxEventChargeCountWithinLimit(event);
         },
 
-        async storedItemCount() {
-            const info = await (await Actor.openDataset()).getInfo();
-            return info?.itemCount ?? 0;
+        async readStoredItems(offset, limit) {
+            if (limit <= 0) return [];
+            const page = await (await Actor.openDataset()).getData({ offset, limit });
+            return page.items as Array<Record<string, unknown>>;
         },
 
         async pushFetched(items) {
@@ -76,17 +80,17 @@ export function createActorOutput(): RunOutput {
             return { delivered: allowed, budgetExhausted: result.eventChargeLimitReached };
         },
 
-        async rowsStoredFrom(offset, limit) {
-            const page = await (await Actor.openDataset()).getData({ offset, limit });
-            return page.items.length;
-        },
-
         async saveRecord(key, value, contentType) {
             await Actor.setValue(key, value, contentType ? { contentType } : undefined);
         },
 
         chargedEvents() {
             return { ...charged };
+        },
+
+        async progress(message) {
+            // The SDK logs the status message too, so this is the one line per step.
+            await Actor.setStatusMessage(message);
         },
     };
     return output;

@@ -1,3 +1,4 @@
+import { describeApiLocation } from './connect.js';
 import { ActorError } from './errors.js';
 import type { CommonInput } from './input.js';
 import type { ModeHandler } from './modes/types.js';
@@ -37,7 +38,8 @@ export async function preflight({ input, mode, client, scopes, log }: PreflightC
         const { account, rateLimit } = await client.getUserAccount();
         report = { username: account.username ?? undefined, accountType: account.account_type ?? undefined, trialAccess: looksLikeTrialQuota(rateLimit) };
         const type = report.accountType ? ` (${report.accountType.toLowerCase()} account)` : '';
-        log.info(`Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${input.environment}${report.trialAccess ? ', app with Trial access' : ''}.`);
+        const where = describeApiLocation(input.environment);
+        log.info(`Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${where}${report.trialAccess ? ', app with Trial access' : ''}.`);
     } catch (error) {
         // The check itself needs user_accounts:read, which the mode may not: a token without it can still do the job.
         if (!(error instanceof PinterestError && error.kind === 'missing-scope')) throw error;

@@ -10,6 +10,16 @@ const DAY_MS = 86_400_000;
 const ACCESS_TOKEN_SKEW_MS = 5 * 60_000;
 /** Continuous refresh tokens live 60 days from their last use; renew early and warn when that fails. */
 export const REFRESH_TOKEN_WARNING_MS = 14 * DAY_MS;
+/** Pinterest's access tokens live 30 days; assumed when an answer does not say (a 401 triggers a refresh anyway). */
+const DEFAULT_ACCESS_TOKEN_TTL_MS = 30 * DAY_MS;
+
+/** How long to look for a pair another run saved, when Pinterest rejects the refresh token this run holds. */
+export interface RotationPoll {
+    /** Reads of the store in all. */
+    attempts: number;
+    intervalMs: number;
+}
+export const DEFAULT_ROTATION_POLL: RotationPoll = { attempts: 6, intervalMs: 500 };
 
 /** What the credentials store keeps per Pinterest account (one key-value store record). */
 export const storedCredentialsSchema = z.object({
@@ -28,7 +38,9 @@ export type StoredCredentials = z.infer<typeof storedCredentialsSchema>;
 export interface CredentialRecordStore {
     /** Where the record lives, for messages ("key-value store pinterest-credentials, key …"). */
     readonly description: string;
+    /** The stored pair, or undefined; a damaged record throws, as falling back to the input could use a dead token. */
     read(): Promise<StoredCredentials | undefined>;
+    /** Saves the pair, retrying; throws once retries are spent. */
     write(record: StoredCredentials): Promise<void>;
 }
 
@@ -46,6 +58,8 @@ export interface CredentialManagerOptions {
     accessToken?: string;
     refresh?: RefreshSetup;
     now?: () => number;
+    sleep?: (ms: number) => Promise<void>;
+    rotationPoll?: RotationPoll;
     log?: { info(message: string): void; warning(message: string): void };
 }
 
@@ -61,10 +75,14 @@ export class CredentialManager implements AccessTokenSource {
     private refreshTokenExpiresAt?: number;
     private knownScopes?: string[];
     private refreshing?: Promise<string>;
+    /** A rotated pair the store would not take: in use in memory, saved again at the end of the run if possible. */
+    private unsaved?: { record: StoredCredentials; reason: string };
     private readonly now: () => number;
+    private readonly sleep: (ms: number) => Promise<void>;
 
     private constructor(private readonly options: CredentialManagerOptions) {
         this.now = options.now ?? Date.now;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.accessToken = options.accessToken;
         this.refreshToken = options.refresh?.refreshToken;
         registerSecret(options.accessToken);
@@ -121,6 +139,23 @@ export class CredentialManager implements AccessTokenSource {
         return `Warning: the Pinterest refresh token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}) and Pinterest did not extend it: authorise the app again (npm run auth) and put the new refreshToken in the input.`;
     }
 
+    /**
+     * Tries once more to save a rotated pair the store refused earlier (call at the end of the run). Returns a
+     * warning sentence for the run's status when the pair is still unsaved, else undefined.
+     */
+    async saveUnsaved(): Promise<string | undefined> {
+        const setup = this.options.refresh;
+        if (!this.unsaved || !setup) return undefined;
+        try {
+            await setup.store.write(this.unsaved.record);
+            this.unsaved = undefined;
+            return undefined;
+        } catch (error) {
+            const reason = error instanceof Error ? redactSecrets(error.message) : 'unknown error';
+            return `Warning: the refreshed Pinterest tokens could not be saved in ${setup.store.description} (${reason.replace(/\.$/, '')}), and Pinterest has already retired the refresh token the next run would start from: make sure the key-value store can be written, then authorise the app again (npm run auth) and put the new refreshToken in the input.`;
+        }
+    }
+
     private refreshTokenExpiresWithin(ms: number): boolean {
         return this.canRefresh && this.refreshTokenExpiresAt !== undefined && this.refreshTokenExpiresAt - this.now() < ms;
     }
@@ -141,9 +176,10 @@ export class CredentialManager implements AccessTokenSource {
             response = await setup.refresh(setup.app, this.refreshToken);
         } catch (error) {
             // Another run sharing these credentials may have rotated the token a moment ago: take its result.
-            const latest = error instanceof PinterestError && error.kind === 'refresh-rejected' ? await setup.store.read() : undefined;
-            if (!latest || latest.refreshToken === this.refreshToken) throw error;
+            const latest = error instanceof PinterestError && error.kind === 'refresh-rejected' ? await this.newerStoredPair(setup, this.refreshToken) : undefined;
+            if (!latest) throw error;
             this.adopt(latest);
+            this.options.log?.info(`Another run renewed the Pinterest tokens meanwhile: using the pair it saved in ${setup.store.description}.`);
             if (latest.accessTokenExpiresAt - ACCESS_TOKEN_SKEW_MS > this.now()) return latest.accessToken;
             response = await setup.refresh(setup.app, latest.refreshToken);
         }
@@ -152,10 +188,31 @@ export class CredentialManager implements AccessTokenSource {
         registerSecret(record.accessToken);
         registerSecret(record.refreshToken);
         // Persist before use: if the run dies right after, the next run still holds the live refresh token.
-        await setup.store.write(record);
+        // If the store refuses even after retries, the pair is still the only live one: use it, and say so at the end.
+        try {
+            await setup.store.write(record);
+            this.unsaved = undefined;
+            this.options.log?.info(`Renewed the Pinterest access token and saved the rotated tokens in ${setup.store.description}.`);
+        } catch (error) {
+            this.unsaved = { record, reason: error instanceof Error ? error.message : String(error) };
+            this.options.log?.warning(`Renewed the Pinterest access token but could not save the rotated tokens in ${setup.store.description}; carrying on with them in memory.`);
+        }
         this.adopt(record);
-        this.options.log?.info(`Renewed the Pinterest access token and saved the rotated tokens in ${setup.store.description}.`);
         return record.accessToken;
+    }
+
+    /**
+     * A pair saved by another run after `rejected` was rotated away. That run writes only after Pinterest answers
+     * it, so the store is polled briefly rather than read once.
+     */
+    private async newerStoredPair(setup: RefreshSetup, rejected: string): Promise<StoredCredentials | undefined> {
+        const poll = this.options.rotationPoll ?? DEFAULT_ROTATION_POLL;
+        for (let attempt = 1; attempt <= poll.attempts; attempt += 1) {
+            const latest = await setup.store.read();
+            if (latest && latest.refreshToken !== rejected) return latest;
+            if (attempt < poll.attempts) await this.sleep(poll.intervalMs);
+        }
+        return undefined;
     }
 
     private recordFrom(response: TokenResponse, setup: RefreshSetup): StoredCredentials {
@@ -170,11 +227,11 @@ export class CredentialManager implements AccessTokenSource {
             appId: setup.app.appId,
             environment: setup.environment,
             accessToken: response.access_token,
-            accessTokenExpiresAt: now + response.expires_in * 1000,
+            accessTokenExpiresAt: now + (response.expires_in !== undefined ? response.expires_in * 1000 : DEFAULT_ACCESS_TOKEN_TTL_MS),
             // Pinterest always rotates today; keep the old token if an answer ever comes without one.
             refreshToken: response.refresh_token ?? this.refreshToken ?? setup.refreshToken,
             refreshTokenExpiresAt,
-            scopes: parseScopes(response.scope),
+            scopes: parseScopes(response.scope ?? ''),
             updatedAt: new Date(now).toISOString(),
         };
     }

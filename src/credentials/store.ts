@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { Actor } from 'apify';
 
-import { type CredentialRecordStore, type StoredCredentials, storedCredentialsSchema } from './manager.js';
+import { DEFAULT_WRITE_POLICY, type KeyValueBackend, type RecordWritePolicy, TypedRecord } from '../storage/records.js';
+import { type CredentialRecordStore, storedCredentialsSchema } from './manager.js';
 
 /**
  * The record key for one credential chain. It is derived from the refresh token the user put in the input (the
@@ -14,19 +15,31 @@ export function credentialsRecordKey(environment: string, appId: string, inputRe
     return `pinterest-${environment}-${appId}-${digest}`;
 }
 
+/**
+ * The credentials record of one chain in a key-value store. A damaged record stops the run: falling back to the
+ * refresh token in the input would most likely use one Pinterest has already retired, and the next successful
+ * refresh would overwrite what could still be repaired. Writes are retried with backoff.
+ */
+export function credentialRecordStore(
+    backend: KeyValueBackend,
+    storeName: string,
+    key: string,
+    policy: RecordWritePolicy = DEFAULT_WRITE_POLICY,
+): CredentialRecordStore {
+    const description = `key-value store "${storeName}" (record ${key})`;
+    const record = new TypedRecord(
+        backend,
+        key,
+        storedCredentialsSchema,
+        `Pinterest credentials in ${description}`,
+        policy,
+        'rather than fall back to the refresh token in the input, which Pinterest may already have replaced: delete that record to start again from the input (authorise the app again with npm run auth if Pinterest then rejects the refresh token)',
+    );
+    return { description, read: async () => record.read(), write: async (value) => record.write(value) };
+}
+
 /** The named key-value store that holds rotated tokens. Named stores outlive runs, which is the point. */
 export async function openCredentialStore(storeName: string, key: string): Promise<CredentialRecordStore> {
     const store = await Actor.openKeyValueStore(storeName);
-    return {
-        description: `key-value store "${storeName}" (record ${key})`,
-        async read(): Promise<StoredCredentials | undefined> {
-            const value = await store.getValue(key);
-            const parsed = storedCredentialsSchema.safeParse(value);
-            // A damaged or foreign record is ignored rather than trusted; the next refresh overwrites it.
-            return parsed.success ? parsed.data : undefined;
-        },
-        async write(record: StoredCredentials): Promise<void> {
-            await store.setValue(key, record);
-        },
-    };
+    return credentialRecordStore({ getValue: async (name) => store.getValue(name), setValue: async (name, value) => store.setValue(name, value) }, storeName, key);
 }

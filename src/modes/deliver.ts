@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { DatasetItem } from '../items.js';
-import type { RunJournal } from '../journal.js';
+import { readProgress, type RunJournal } from '../journal.js';
 import { EVENTS, type RunOutput } from '../output.js';
 import type { ListOptions, ListPage } from '../pinterest/client.js';
 
@@ -9,15 +9,33 @@ export interface ListDelivery {
     delivered: number;
     /** The run's maximum charge, not the list's end or maxItems, cut the list short. */
     stoppedByBudget: boolean;
+    /** The list has items beyond those delivered (maxItems or the budget stopped it, not the list's end). */
+    hasMore: boolean;
 }
 
-/** Progress of a list, journaled after each stored page so a restarted run resumes where it stopped. */
+/**
+ * Progress of a list, journaled around each stored page so a restarted run resumes where it stopped. `pending` is
+ * written before a page is pushed and cleared after: it says where in the dataset that page's items start, so a
+ * restart can read what made it instead of trusting the dataset's item count, which lags behind pushes.
+ */
 const listProgressSchema = z.object({
     delivered: z.number().int().min(0),
     /** Bookmark of the next page to fetch; null for the first page. */
     cursor: z.string().nullable(),
     stoppedByBudget: z.boolean(),
     done: z.boolean(),
+    hasMore: z.boolean().default(false),
+    pending: z
+        .object({
+            /** Dataset position of the page's first item. */
+            offset: z.number().int().min(0),
+            /** Items being pushed. */
+            count: z.number().int().min(0),
+            /** Bookmark the page was fetched with (null: the first page). */
+            bookmark: z.string().nullable(),
+        })
+        .nullable()
+        .default(null),
 });
 type ListProgress = z.infer<typeof listProgressSchema>;
 
@@ -26,7 +44,11 @@ export interface DeliverListOptions<T> {
     output: RunOutput;
     journal: RunJournal;
     toItem: (value: T) => DatasetItem;
+    /** What the list holds, singular ("pin"), for progress messages. */
+    noun?: string;
 }
+
+const formatCount = (count: number) => count.toLocaleString('en-US');
 
 /**
  * Stores a paginated list page by page. Each page is stored and charged before the next one is requested, so a
@@ -35,42 +57,74 @@ export interface DeliverListOptions<T> {
  */
 export async function deliverList<T>(
     list: (options: ListOptions) => AsyncIterable<ListPage<T>>,
-    { maxItems, output, journal, toItem }: DeliverListOptions<T>,
+    { maxItems, output, journal, toItem, noun = 'item' }: DeliverListOptions<T>,
 ): Promise<ListDelivery> {
-    const saved = listProgressSchema.safeParse(await journal.read());
-    let progress: ListProgress = saved.success ? saved.data : { delivered: 0, cursor: null, stoppedByBudget: false, done: false };
-    const summary = (): ListDelivery => ({ delivered: progress.delivered, stoppedByBudget: progress.stoppedByBudget && progress.delivered < maxItems });
+    let progress: ListProgress = (await readProgress(journal, listProgressSchema)) ?? {
+        delivered: 0,
+        cursor: null,
+        stoppedByBudget: false,
+        done: false,
+        hasMore: false,
+        pending: null,
+    };
+    const summary = (): ListDelivery => ({
+        delivered: progress.delivered,
+        stoppedByBudget: progress.stoppedByBudget && progress.delivered < maxItems,
+        hasMore: progress.hasMore,
+    });
     if (progress.done) return summary();
 
-    // A restart between storing a page and journaling it leaves stored items the journal does not count yet:
-    // they are the first ones of the page at the cursor, so fetch that page again and skip them.
-    let storedUncounted = Math.max(0, (await output.storedItemCount()) - progress.delivered);
-    const remaining = maxItems - progress.delivered - storedUncounted;
+    // A restart while a page was being stored: the items of it that made it are at the journaled offset. They are
+    // the page at the journaled bookmark (fetched again below), recognised by id.
+    let alreadyStored = new Set<string>();
+    if (progress.pending) {
+        const { offset, count, bookmark } = progress.pending;
+        const stored = await output.readStoredItems(offset, count);
+        alreadyStored = new Set(stored.map((item) => String(item.id)));
+        progress = { ...progress, delivered: offset, cursor: bookmark, pending: null };
+    }
+    const remaining = maxItems - progress.delivered - alreadyStored.size;
     const affordable = Math.max(0, Math.min(remaining, output.budgetFor(EVENTS.itemFetched)));
     const stoppedByBudget = affordable < remaining;
 
     let listEnded = false;
-    for await (const page of list({ maxItems: storedUncounted + affordable, bookmark: progress.cursor ?? undefined })) {
+    for await (const page of list({ maxItems: alreadyStored.size + affordable, bookmark: progress.cursor ?? undefined })) {
         listEnded = page.nextBookmark === null;
-        const skipped = Math.min(storedUncounted, page.items.length);
-        storedUncounted -= skipped;
-        const fresh = page.items.slice(skipped);
-        const result = await output.pushFetched(fresh.map(toItem));
+        const items = page.items.map(toItem);
+        const fresh = items.filter((item) => !alreadyStored.has(String(item.id)));
+        const skipped = items.length - fresh.length;
+        alreadyStored = new Set();
+
+        const offset = progress.delivered + skipped;
+        await journal.write({ ...progress, pending: { offset, count: fresh.length, bookmark: progress.cursor } } satisfies ListProgress);
+        const result = await output.pushFetched(fresh);
         const moreLeft = page.nextBookmark !== null || result.delivered < fresh.length;
         progress = {
-            delivered: progress.delivered + skipped + result.delivered,
+            delivered: offset + result.delivered,
             cursor: page.nextBookmark,
             // The budget only "stopped" the list if the list had more to give.
             stoppedByBudget: (stoppedByBudget || result.budgetExhausted) && moreLeft,
             done: result.budgetExhausted || !page.nextBookmark,
+            hasMore: moreLeft,
+            pending: null,
         };
         await journal.write(progress);
+        await output.progress?.(`Fetched ${formatCount(progress.delivered)} of up to ${formatCount(maxItems)} ${noun}s.`);
         if (result.budgetExhausted) break;
     }
-    if (!progress.done) await journal.write((progress = { ...progress, stoppedByBudget: stoppedByBudget && !listEnded, done: true }));
+    if (!progress.done) {
+        progress = { ...progress, stoppedByBudget: stoppedByBudget && !listEnded, hasMore: progress.hasMore && !listEnded, done: true };
+        await journal.write(progress);
+    }
     return summary();
 }
 
-export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+export const plural = (count: number, noun: string) => `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 
-export const budgetNote = (delivery: ListDelivery) => (delivery.stoppedByBudget ? ' (stopped at the maximum charge you set for this run)' : '');
+/** Why a list stopped before its end, for the status message: the budget, or maxItems (`whose`: "the board"). */
+export const stopNote = (delivery: ListDelivery, whose: string) => {
+    if (delivery.stoppedByBudget) return budgetNote(delivery);
+    return delivery.hasMore ? `; ${whose} has more: raise maxItems` : '';
+};
+
+export const budgetNote = (delivery: Pick<ListDelivery, 'stoppedByBudget'>) => (delivery.stoppedByBudget ? ' (stopped at the maximum charge you set for this run)' : '');

@@ -2,7 +2,7 @@ import { FIELDS, modeInputSchema } from '../input.js';
 import { toPinItem } from '../items.js';
 import type { ListOptions } from '../pinterest/client.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { budgetNote, deliverList, plural } from './deliver.js';
+import { deliverList, plural, stopNote } from './deliver.js';
 import { defineMode } from './types.js';
 
 export const getUserPins = defineMode({
@@ -14,9 +14,14 @@ export const getUserPins = defineMode({
         const { boardId, includeMetrics: pinMetrics } = input;
         const list = (options: ListOptions) =>
             boardId ? client.listBoardPins(boardId, { ...options, pinMetrics }) : client.listPins({ ...options, pinMetrics });
-        const delivery = await deliverList(list, { maxItems: input.maxItems, output, journal, toItem: toPinItem });
+        const delivery = await deliverList(list, { maxItems: input.maxItems, output, journal, toItem: toPinItem, noun: 'pin' });
         const source = boardId ? `from board ${boardId}` : 'from your account';
         const metrics = pinMetrics ? ' with metrics' : '';
-        return { summary: `Fetched ${plural(delivery.delivered, 'pin')} ${source}${metrics}${budgetNote(delivery)}.`, counts: { fetched: delivery.delivered } };
+        const whose = boardId ? 'the board' : 'the account';
+        return {
+            summary: `Fetched ${plural(delivery.delivered, 'pin')} ${source}${metrics}${stopNote(delivery, whose)}.`,
+            counts: { fetched: delivery.delivered },
+            hasMore: delivery.hasMore,
+        };
     },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput } from '../input.js';
+import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput, type ParseInputOptions } from '../input.js';
 import { cancelScheduled } from './cancel-scheduled.js';
 import { createPin } from './create-pin.js';
 import { getUserPins } from './get-user-pins.js';
@@ -29,8 +29,8 @@ export const allInputFields = z.object({
 });
 
 /** The input, validated against its mode's schema. */
-export function parseActorInput(raw: unknown): CommonInput & Record<string, unknown> & { mode: Mode } {
-    return parseInput(raw, MODE_HANDLERS) as CommonInput & Record<string, unknown> & { mode: Mode };
+export function parseActorInput(raw: unknown, options: ParseInputOptions = {}): CommonInput & Record<string, unknown> & { mode: Mode } {
+    return parseInput(raw, MODE_HANDLERS, options) as CommonInput & Record<string, unknown> & { mode: Mode };
 }
 
 export type { ModeContext, ModeHandler, ModeResult } from './types.js';

@@ -1,7 +1,7 @@
 import { FIELDS, modeInputSchema } from '../input.js';
 import { toBoardItem } from '../items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { budgetNote, deliverList, plural } from './deliver.js';
+import { deliverList, plural, stopNote } from './deliver.js';
 import { defineMode } from './types.js';
 
 export const listBoards = defineMode({
@@ -16,8 +16,13 @@ export const listBoards = defineMode({
             output,
             journal,
             toItem: toBoardItem,
+            noun: 'board',
         });
         const filter = privacy ? ` (privacy ${privacy})` : '';
-        return { summary: `Fetched ${plural(delivery.delivered, 'board')}${filter}${budgetNote(delivery)}.`, counts: { fetched: delivery.delivered } };
+        return {
+            summary: `Fetched ${plural(delivery.delivered, 'board')}${filter}${stopNote(delivery, 'the account')}.`,
+            counts: { fetched: delivery.delivered },
+            hasMore: delivery.hasMore,
+        };
     },
 });

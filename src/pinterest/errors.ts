@@ -17,6 +17,9 @@ export type PinterestErrorKind =
     | 'network'
     | 'outcome-unknown'
     | 'unexpected-response'
+    | 'not-json'
+    | 'redirected'
+    | 'unsendable-credentials'
     | 'refresh-rejected'
     | 'app-credentials-rejected'
     | 'not-sent';
@@ -38,8 +41,14 @@ export interface PinterestErrorDetails {
     subject?: string;
     /** Attempts made, retries included. */
     attempts?: number;
-    /** Seconds until the rate limit resets, when known. */
+    /** Seconds until the rate limit resets (or a 503's Retry-After), when known. */
     resetSeconds?: number;
+    /** For `redirected`: the host the answer pointed to (never its path or query). */
+    redirectHost?: string;
+    /** For `not-json`: the media type the answer declared. */
+    contentType?: string;
+    /** The Pinterest environment the request was for, when the caller said. */
+    environment?: 'production' | 'sandbox';
 }
 
 /** The one error type the client throws. `message` is a single actionable sentence, safe to show anywhere. */
@@ -71,7 +80,7 @@ export class PinterestError extends Error {
 }
 
 function describe(details: PinterestErrorDetails): string {
-    const { kind, operation, status, apiMessage, subject, attempts, resetSeconds, networkCode } = details;
+    const { kind, operation, status, apiMessage, subject, attempts, resetSeconds, networkCode, environment } = details;
     const said = apiMessage ? ` Pinterest said: "${apiMessage}".` : '';
     const scopes = operation.scopes.join(', ');
     const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -86,7 +95,9 @@ function describe(details: PinterestErrorDetails): string {
             break;
         case 'trial-production':
             sentence =
-                'Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox" and use a sandbox token, or apply for Standard access at developers.pinterest.com.';
+                environment === 'sandbox'
+                    ? `Pinterest refused the write (${operation.id}) as not allowed for a Trial app although environment is "sandbox": check that the token was issued for the sandbox (api-sandbox.pinterest.com), or apply for Standard access at developers.pinterest.com.${said}`
+                    : 'Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox" and use a sandbox token, or apply for Standard access at developers.pinterest.com.';
             break;
         case 'not-found':
             sentence = subject
@@ -105,7 +116,9 @@ function describe(details: PinterestErrorDetails): string {
             sentence = `Pinterest blocked the request as suspected spam, so the Actor did not retry it: wait before posting again and avoid repeating the same content or links.${said}`;
             break;
         case 'server-error':
-            sentence = `Pinterest answered with a server error (HTTP ${status})${tries}: this is on Pinterest's side, try again in a few minutes.`;
+            sentence = `Pinterest answered with a server error (HTTP ${status})${tries}: this is on Pinterest's side, try again ${
+                resetSeconds !== undefined ? `in about ${formatSeconds(resetSeconds)}, as Pinterest asked` : 'in a few minutes'
+            }.`;
             break;
         case 'network':
             sentence = `Could not reach the Pinterest API (${networkCode ?? 'network error'})${tries}: check your network, or PINTEREST_API_BASE_URL if you set it.`;
@@ -119,6 +132,20 @@ function describe(details: PinterestErrorDetails): string {
             break;
         case 'unexpected-response':
             sentence = `Pinterest answered ${operation.id} with data the Actor does not understand${status ? ` (HTTP ${status})` : ''}: please report this with the request id.${said}`;
+            break;
+        case 'not-json':
+            sentence = `Pinterest answered ${operation.id} with something that is not the API's JSON (HTTP ${status ?? '?'}${
+                details.contentType ? `, ${details.contentType}` : ''
+            }): a proxy or captive portal may be in the way, or PINTEREST_API_BASE_URL points somewhere else; try again later.`;
+            break;
+        case 'redirected':
+            sentence = `Pinterest answered ${operation.id} with a redirect${status ? ` (HTTP ${status})` : ''} to ${
+                details.redirectHost ?? 'another address'
+            }, which the API never does, so the Actor did not follow it or send your credentials there: check PINTEREST_API_BASE_URL and any proxy in between.`;
+            break;
+        case 'unsendable-credentials':
+            sentence =
+                'The Pinterest token contains a line break or another character that cannot be sent in an HTTP header: copy the token again without extra characters.';
             break;
         case 'refresh-rejected':
             sentence = `Pinterest refused to refresh the access token: the refresh token is revoked, expired or already replaced. Authorise the app again (npm run auth) and put the new refreshToken in the input.${said}`;

@@ -44,6 +44,19 @@ export function parseRateLimitLimit(value: HeaderValue): RateLimitQuota[] {
     return quotas;
 }
 
+/**
+ * `Retry-After` in milliseconds from `now`: either delay-seconds or an HTTP date (RFC 9110). Undefined when absent or
+ * unreadable; a date in the past means "now" (0).
+ */
+export function readRetryAfter(headers: Record<string, HeaderValue>, now: number): number | undefined {
+    const text = firstValue(headers['retry-after'])?.trim();
+    if (!text) return undefined;
+    const seconds = parseNonNegative(text);
+    if (seconds !== undefined) return seconds * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
 export function readRateLimitHeaders(headers: Record<string, HeaderValue>, observedAt: number): RateLimitSnapshot {
     return {
         quotas: parseRateLimitLimit(headers['x-ratelimit-limit']),

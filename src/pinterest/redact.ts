@@ -13,7 +13,10 @@ const AUTH_HEADER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
 export function registerSecret(value: string | undefined): void {
     // Very short values would mask ordinary words; real tokens and app secrets are long.
-    if (value && value.length >= 8) knownSecrets.add(value);
+    if (!value || value.length < 8) return;
+    knownSecrets.add(value);
+    // As it travels in a form body or a query string (an app secret may hold characters that get escaped).
+    knownSecrets.add(encodeURIComponent(value));
 }
 
 export function redactSecrets(text: string): string {

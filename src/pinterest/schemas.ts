@@ -48,26 +48,32 @@ const imageDetailsSchema = z.looseObject({ url: z.string(), width: nullableCount
 export type ImageDetails = z.infer<typeof imageDetailsSchema>;
 const imagesSchema = z.record(z.string(), imageDetailsSchema).nullish();
 
+/**
+ * A pin as answers carry it. Only `id` is required and every other field is read leniently: a 201 to `POST /pins`
+ * with an id is a pin that exists, and an odd shape elsewhere in it must not hide that (the pin would go unreported
+ * and uncharged, and a re-run would post it again).
+ */
 export const pinSchema = z.looseObject({
     id: z.string(),
-    title: nullableString,
-    description: nullableString,
-    link: nullableString,
-    alt_text: nullableString,
-    board_id: nullableString,
-    board_section_id: nullableString,
-    created_at: nullableString,
-    dominant_color: nullableString,
-    creative_type: nullableString,
+    title: nullableString.catch(undefined),
+    description: nullableString.catch(undefined),
+    link: nullableString.catch(undefined),
+    alt_text: nullableString.catch(undefined),
+    board_id: nullableString.catch(undefined),
+    board_section_id: nullableString.catch(undefined),
+    created_at: nullableString.catch(undefined),
+    dominant_color: nullableString.catch(undefined),
+    creative_type: nullableString.catch(undefined),
     media: z
         .looseObject({
-            media_type: nullableString,
-            images: imagesSchema,
-            cover_image_url: nullableString,
-            items: z.array(z.looseObject({ images: imagesSchema, cover_image_url: nullableString })).nullish(),
+            media_type: nullableString.catch(undefined),
+            images: imagesSchema.catch(undefined),
+            cover_image_url: nullableString.catch(undefined),
+            items: z.array(z.looseObject({ images: imagesSchema, cover_image_url: nullableString })).nullish().catch(undefined),
         })
-        .nullish(),
-    pin_metrics: z.record(z.string(), z.record(z.string(), z.number().nullish()).nullish()).nullish(),
+        .nullish()
+        .catch(undefined),
+    pin_metrics: z.record(z.string(), z.record(z.string(), z.number().nullish()).nullish()).nullish().catch(undefined),
 });
 export type Pin = z.infer<typeof pinSchema>;
 
@@ -135,14 +141,21 @@ export const mediaStatusSchema = z.looseObject({
 });
 export type MediaStatus = z.infer<typeof mediaStatusSchema>;
 
-/** `POST /oauth/token` answer; the refresh fields come with the refresh and code grants. */
+/** An optional field read leniently: a value of an unexpected shape counts as absent instead of failing the whole answer. */
+const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/**
+ * `POST /oauth/token` answer; the refresh fields come with the refresh and code grants. Only the tokens are
+ * required: once Pinterest has answered a refresh, the old refresh token is dead, so an answer that carries the
+ * new pair must be kept whatever else it lacks (a missing `scope` must not throw the new refresh token away).
+ */
 export const tokenResponseSchema = z.looseObject({
     access_token: z.string().min(1),
-    token_type: z.string(),
-    expires_in: z.number(),
-    scope: z.string(),
-    refresh_token: z.string().min(1).optional(),
-    refresh_token_expires_in: z.number().optional(),
-    refresh_token_expires_at: z.number().optional(),
+    token_type: lenient(z.string()),
+    expires_in: lenient(z.number().positive()),
+    scope: lenient(z.string()),
+    refresh_token: lenient(z.string().min(1)),
+    refresh_token_expires_in: lenient(z.number()),
+    refresh_token_expires_at: lenient(z.number()),
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;

@@ -1,10 +1,10 @@
-import got, { type Got, HTTPError, type NormalizedOptions, type Options, RequestError, type Response } from 'got';
+import got, { type Got, HTTPError, type NormalizedOptions, type Options, ParseError, RequestError, type Response } from 'got';
 import { z } from 'zod';
 
 import { PinterestError, type PinterestErrorKind } from './errors.js';
 import { expandPath, type Operation, type RateLimitCategory } from './operations.js';
-import { RateLimitTracker, readRateLimitHeaders, RequestPacer } from './rate-limit.js';
-import { redactSecrets } from './redact.js';
+import { RateLimitTracker, readRateLimitHeaders, readRetryAfter, RequestPacer } from './rate-limit.js';
+import { redactSecrets, registerSecret } from './redact.js';
 import { errorBodySchema } from './schemas.js';
 
 /** Where the bearer token comes from. The transport never stores it; it asks before every attempt. */
@@ -36,8 +36,19 @@ export interface RetryNotice {
     reason: string;
 }
 
+/** A wait before a request because the quota of its category is known to be spent (no request was sent). */
+export interface RateLimitWaitNotice {
+    /** The request that waits; absent when the pacer spaces a category's requests ahead of time. */
+    operation?: Operation;
+    category: RateLimitCategory;
+    delayMs: number;
+    reason: string;
+}
+
 export interface TransportOptions {
     baseUrl: string;
+    /** Which Pinterest environment the token belongs to, for messages (a Trial app is told what fits it). */
+    environment?: 'production' | 'sandbox';
     /** The user's token; a transport without one can only make app-authenticated token requests. */
     tokens?: AccessTokenSource;
     /** Whole-request timeout per attempt. */
@@ -47,8 +58,7 @@ export interface TransportOptions {
     random?: () => number;
     sleep?: (ms: number) => Promise<void>;
     onRetry?: (notice: RetryNotice) => void;
-    /** Told before a deliberate wait (pacing to a rate limit), so long runs can say why they pause. */
-    onWait?: (notice: { category: RateLimitCategory; waitMs: number; reason: string }) => void;
+    onRateLimitWait?: (notice: RateLimitWaitNotice) => void;
 }
 
 /** Categories whose requests are spaced ahead of time; reads are cheap and plentiful, so they are not paced. */
@@ -96,6 +106,32 @@ const RETRIED_STATUS_CODES = [429, 500, 502, 503, 504];
 const contextOf = (options: Options | NormalizedOptions): RequestContext => options.context.pinterest as RequestContext;
 
 /**
+ * A failure of the token source (a refresh Pinterest rejected, a damaged credentials record) inside one of got's
+ * hooks. got would wrap it like a network error; marking it lets `request` rethrow the original, which already
+ * says what is wrong.
+ */
+class TokenSourceFailure extends Error {
+    constructor(readonly original: unknown) {
+        super(original instanceof Error ? original.message : String(original));
+    }
+}
+
+async function fromTokenSource<T>(call: () => Promise<T>): Promise<T> {
+    try {
+        return await call();
+    } catch (error) {
+        throw new TokenSourceFailure(error);
+    }
+}
+
+/** The `Authorization` value for the app's own requests; its base64 form is a secret too, so it is registered. */
+function basicAuthorization(app: AppCredentials): string {
+    const encoded = Buffer.from(`${app.appId}:${app.appSecret}`).toString('base64');
+    registerSecret(encoded);
+    return `Basic ${encoded}`;
+}
+
+/**
  * How every request reaches Pinterest: got with hooks for authentication, token refresh, rate limits,
  * retries and error translation. Endpoint functions describe calls; this is the only place that sends them.
  */
@@ -108,16 +144,26 @@ export class PinterestTransport {
     private readonly policy: RetryPolicy;
     private readonly random: () => number;
     private readonly sleep: (ms: number) => Promise<void>;
+    private readonly now: () => number;
+    /** Credentials are only ever sent here: Pinterest's API origin (or the override), never where a redirect points. */
+    private readonly origin: string;
 
     constructor(private readonly options: TransportOptions) {
         this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
         this.random = options.random ?? Math.random;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.rateLimits = new RateLimitTracker(options.now);
-        this.pacer = new RequestPacer(this.rateLimits, options.now, this.sleep, (category, waitMs, reason) => options.onWait?.({ category, waitMs, reason }));
+        this.now = options.now ?? Date.now;
+        this.rateLimits = new RateLimitTracker(this.now);
+        this.pacer = new RequestPacer(this.rateLimits, this.now, this.sleep, (category, waitMs, reason) =>
+            options.onRateLimitWait?.({ operation: undefined, category, delayMs: Math.round(waitMs), reason }),
+        );
+        this.origin = new URL(options.baseUrl).origin;
         this.http = got.extend({
             prefixUrl: options.baseUrl,
             responseType: 'json',
+            // The API never redirects. Following one would carry the Authorization header (re-added by the hook
+            // below for every attempt) and the token form to whatever host the Location names.
+            followRedirect: false,
             timeout: { request: options.timeoutMs ?? 30_000 },
             headers: { accept: 'application/json', 'user-agent': 'pinterest-publisher-analytics (Apify Actor)' },
             retry: {
@@ -126,7 +172,14 @@ export class PinterestTransport {
                 statusCodes: RETRIED_STATUS_CODES,
                 errorCodes: RETRIED_NETWORK_CODES,
                 enforceRetryRules: true,
-                calculateDelay: ({ attemptCount, error }) => this.retryDelay(attemptCount, error),
+                // got drops retries whose Retry-After exceeds this (default: the request timeout); retryDelay decides.
+                maxRetryAfter: Number.POSITIVE_INFINITY,
+                // got awaits this: the wait happens here, on the injectable clock, and got then retries at once.
+                calculateDelay: async ({ attemptCount, error }) => {
+                    const delay = this.retryDelay(attemptCount, error);
+                    if (delay > 1) await this.sleep(delay);
+                    return delay === 0 ? 0 : 1;
+                },
             },
             hooks: {
                 beforeRequest: [async (requestOptions) => this.prepareAttempt(requestOptions)],
@@ -149,6 +202,7 @@ export class PinterestTransport {
 
     /** Sends one call and parses its answer with `schema`; any failure becomes a PinterestError. */
     async request<T extends z.ZodType>(operation: Operation, call: ApiCall, schema: T): Promise<z.infer<T>> {
+        // Any other error (a damaged credentials record, a refresh Pinterest refused) passes through as it is.
         const context = contextFor(operation, call);
         let response: Response<unknown>;
         try {
@@ -200,20 +254,27 @@ export class PinterestTransport {
 
     private async prepareAttempt(requestOptions: NormalizedOptions): Promise<void> {
         const context = contextOf(requestOptions);
-        const wait = this.rateLimits.waitBeforeNext(context.operation.category);
+        const url = requestOptions.url instanceof URL ? requestOptions.url : new URL(String(requestOptions.url));
+        if (url.origin !== this.origin) {
+            // Unreachable while redirects are off; kept so that no future option can send credentials elsewhere.
+            throw new PinterestError({ kind: 'redirected', operation: context.operation, redirectHost: url.host });
+        }
+        const { category } = context.operation;
+        const wait = this.rateLimits.waitBeforeNext(category);
         if (wait > this.policy.maxRateLimitWaitMs) {
             throw new PinterestError({ kind: 'rate-limited', operation: context.operation, resetSeconds: wait / 1000 });
         }
-        if (wait > 0) await this.sleep(wait);
-        if (PACED_CATEGORIES.has(context.operation.category)) await this.pacer.waitTurn(context.operation.category);
+        if (wait > 0) {
+            this.options.onRateLimitWait?.({ operation: context.operation, category, delayMs: Math.round(wait), reason: `the ${category} quota is spent until it resets` });
+            await this.sleep(wait);
+        }
+        if (PACED_CATEGORIES.has(category)) await this.pacer.waitTurn(category);
         const withdrawn = await context.beforeSend?.();
         if (withdrawn) {
-            this.pacer.settled(context.operation.category);
+            this.pacer.settled(category);
             throw new PinterestError({ kind: 'not-sent', operation: context.operation, apiMessage: withdrawn, subject: context.subject });
         }
-        requestOptions.headers.authorization = context.app
-            ? `Basic ${Buffer.from(`${context.app.appId}:${context.app.appSecret}`).toString('base64')}`
-            : `Bearer ${await this.userToken()}`;
+        requestOptions.headers.authorization = context.app ? basicAuthorization(context.app) : `Bearer ${await fromTokenSource(async () => this.userToken())}`;
         this.requestCount += 1;
     }
 
@@ -226,11 +287,12 @@ export class PinterestTransport {
         const context = contextOf(response.request.options);
         this.rateLimits.record(context.operation.category, response.headers);
         this.pacer.settled(context.operation.category);
+        if (isRedirect(response)) throw redirectError(response, context);
 
         const refresh = this.options.tokens?.refreshAccessToken?.bind(this.options.tokens);
         if (response.statusCode === 401 && errorCode(response) === 2 && refresh && !context.app && !context.refreshedToken) {
             const rejected = String(response.request.options.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-            const fresh = await refresh(rejected);
+            const fresh = await fromTokenSource(async () => refresh(rejected));
             // A 401 means Pinterest did nothing, so retrying is safe for writes too; the new token is set in beforeRequest.
             // Keep this hook for the retry (preserveHooks) so its rate limits are recorded; the flag stops a second refresh.
             if (fresh) return retryWithMergedOptions({ context: { pinterest: { ...context, refreshedToken: true } }, preserveHooks: true });
@@ -249,9 +311,8 @@ export class PinterestTransport {
 
         if (response?.statusCode === 429) {
             if (isSpamBlock(response)) return 0;
-            const reset = readRateLimitHeaders(response.headers, 0).resetSeconds;
-            if (reset !== undefined) {
-                const untilReset = reset * 1000;
+            const untilReset = waitAsked(response, this.now());
+            if (untilReset !== undefined) {
                 if (untilReset > this.policy.maxRateLimitWaitMs) return 0;
                 // Land just after the reset; a little jitter keeps parallel runs from arriving together.
                 delay = untilReset + this.random() * Math.min(1000, this.policy.baseDelayMs);
@@ -259,22 +320,47 @@ export class PinterestTransport {
             reason = 'rate limited (429)';
         } else if (context.operation.method === 'POST' && !neverReachedServer(error)) {
             return 0;
+        } else if (response?.statusCode === 503) {
+            // A 503 may say when to come back; the same limit applies as for rate limits.
+            const retryAfter = readRetryAfter(response.headers, this.now());
+            if (retryAfter !== undefined) {
+                if (retryAfter > this.policy.maxRateLimitWaitMs) return 0;
+                delay = Math.max(delay, retryAfter);
+                reason = 'HTTP 503 with Retry-After';
+            }
         }
 
         this.options.onRetry?.({ operation: context.operation, retry: attemptCount, delayMs: Math.round(delay), reason });
         return Math.max(1, delay);
     }
 
-    private translateError(error: unknown, context: RequestContext): PinterestError {
+    private translateError(error: unknown, context: RequestContext): unknown {
         if (error instanceof PinterestError) return error;
+        if (error instanceof TokenSourceFailure) return error.original;
         const { operation, subject } = context;
         if (!(error instanceof RequestError)) {
             const detail = error instanceof z.ZodError ? 'response did not match the expected shape' : String(error);
             return new PinterestError({ kind: 'unexpected-response', operation, apiMessage: redactSecrets(detail) });
         }
-        // A beforeRequest hook's own PinterestError arrives wrapped by got.
+        // A hook's own error arrives wrapped by got.
         if (error.cause instanceof PinterestError) return error.cause;
+        if (error.cause instanceof TokenSourceFailure) return error.cause.original;
         const attempts = (error.request?.retryCount ?? 0) + 1;
+        if (error.response && isRedirect(error.response)) return redirectError(error.response, context);
+        if (error instanceof ParseError) {
+            const { response } = error;
+            return new PinterestError({
+                kind: 'not-json',
+                operation,
+                status: response.statusCode,
+                contentType: headerValue(response.headers['content-type'])?.split(';')[0]?.trim(),
+                requestId: headerValue(response.headers['x-pinterest-rid']),
+            });
+        }
+        // Node refuses header values with line breaks or other control characters before anything is sent.
+        if (error.code === 'ERR_INVALID_CHAR' || error.code === 'ERR_HTTP_INVALID_HEADER_VALUE') {
+            return new PinterestError({ kind: 'unsendable-credentials', operation });
+        }
 
         if (error instanceof HTTPError) {
             const { response } = error;
@@ -291,7 +377,8 @@ export class PinterestTransport {
                 requestId: headerValue(response.headers['x-pinterest-rid']),
                 subject,
                 attempts,
-                resetSeconds: readRateLimitHeaders(response.headers, 0).resetSeconds,
+                resetSeconds: resetSecondsOf(response, this.now()),
+                environment: this.options.environment,
             });
         }
 
@@ -335,6 +422,39 @@ function parseBody<T extends z.ZodType>(schema: T, response: Response, context: 
         apiMessage: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : undefined,
         requestId: headerValue(response.headers['x-pinterest-rid']),
     });
+}
+
+function isRedirect(response: Response): boolean {
+    return response.statusCode >= 300 && response.statusCode < 400;
+}
+
+/** Names only the host a redirect points to: its path or query may carry anything. */
+function redirectError(response: Response, context: RequestContext): PinterestError {
+    const location = headerValue(response.headers.location);
+    let host: string | undefined;
+    try {
+        host = location ? new URL(location, response.url).host : undefined;
+    } catch {
+        host = undefined;
+    }
+    return new PinterestError({
+        kind: 'redirected',
+        operation: context.operation,
+        status: response.statusCode,
+        redirectHost: host,
+        requestId: headerValue(response.headers['x-pinterest-rid']),
+    });
+}
+
+/** Milliseconds a 429 asks to wait: `X-RateLimit-Reset` (Pinterest's own header), else `Retry-After`. */
+function waitAsked(response: Response, now: number): number | undefined {
+    const reset = readRateLimitHeaders(response.headers, now).resetSeconds;
+    return reset !== undefined ? reset * 1000 : readRetryAfter(response.headers, now);
+}
+
+function resetSecondsOf(response: Response, now: number): number | undefined {
+    const wait = response.statusCode === 429 ? waitAsked(response, now) : readRetryAfter(response.headers, now);
+    return wait === undefined ? undefined : wait / 1000;
 }
 
 function errorCode(response: Response): number | undefined {

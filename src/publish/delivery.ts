@@ -39,7 +39,7 @@ export class OrderedDelivery {
         let pushed = progress.pushed;
         if (progress.pushing) {
             // The run stopped during a push: the rows that made it into the dataset are the ones to count.
-            pushed = progress.pushing.from + (await output.rowsStoredFrom(progress.pushing.from, progress.pushing.count));
+            pushed = progress.pushing.from + (await output.readStoredItems(progress.pushing.from, progress.pushing.count)).length;
             await record.write({ pushed });
         }
         return new OrderedDelivery(output, record, pushed);

@@ -45,6 +45,8 @@ export class TypedRecord<S extends z.ZodType> {
         /** Where the record lives, for messages: `record RUN-PROGRESS in the run's key-value store`. */
         readonly description: string,
         private readonly policy: RecordWritePolicy = DEFAULT_WRITE_POLICY,
+        /** What a damaged record means for this kind of record and what to do, after "so the Actor stopped". */
+        private readonly damagedAdvice = 'instead of guessing what was already done: delete or fix that record and run again',
     ) {}
 
     /** The record, or undefined when there is none. A record that does not parse throws RecordCorruptError. */
@@ -56,7 +58,7 @@ export class TypedRecord<S extends z.ZodType> {
         const issue = parsed.error.issues[0];
         const where = issue ? ` (${issue.path.join('.') || 'value'}: ${issue.message})` : '';
         throw new RecordCorruptError(
-            `The ${this.description} is damaged${where}, so the Actor stopped instead of guessing what was already done: delete or fix that record and run again.`,
+            `The ${this.description} is damaged${where}, so the Actor stopped ${this.damagedAdvice}.`,
         );
     }
 

@@ -101,6 +101,8 @@ describe('refresh flow', () => {
         expect(run.statusMessage).toMatch(
             /^Fetched 1 board\. Warning: the Pinterest refresh token expires on \d{4}-\d{2}-\d{2} \(in (9|10) days\) and Pinterest did not extend it: authorise the app again \(npm run auth\)/,
         );
+        // Said once: in the status message, which the log shows.
+        expect(run.log.split('Warning: the Pinterest refresh token expires').length - 1).toBe(1);
     });
 
     it('does not warn while the refresh token has longer to live', async () => {

@@ -33,6 +33,7 @@ export interface RunActorOptions {
     payPerEvent?: boolean;
     maxTotalChargeUsd?: number;
     env?: Record<string, string>;
+    /** Only catches a hung process: generous, so that a loaded machine never fails a test. */
     timeoutMs?: number;
     /** Polled every few milliseconds; when it returns true the process is killed (SIGKILL), like a crashed or migrated run. */
     killWhen?: () => boolean;
@@ -67,12 +68,17 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const killer = options.killWhen && setInterval(() => options.killWhen?.() && child.kill('SIGKILL'), 5);
+    let killed = false;
+    const killer =
+        options.killWhen &&
+        setInterval(() => {
+            if (!killed && options.killWhen?.()) killed = child.kill('SIGKILL');
+        }, 5);
     const exitCode = await new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill('SIGKILL');
             reject(new Error(`Actor run timed out; log so far:\n${log}`));
-        }, options.timeoutMs ?? 25_000);
+        }, options.timeoutMs ?? 180_000);
         child.on('close', (code) => {
             clearTimeout(timer);
             if (killer) clearInterval(killer);
@@ -85,19 +91,26 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         exitCode,
         log,
         statusMessage: statusLines.at(-1)?.[1]?.trim(),
-        items: readDataset(storageDir, 'default'),
-        charges: readDataset(storageDir, 'charging_log') as unknown as ChargeRecord[],
+        // A killed process may have left a file half-written: read only the complete ones.
+        items: readDataset(storageDir, 'default', { completeOnly: killed }),
+        charges: readDataset(storageDir, 'charging_log', { completeOnly: killed }) as unknown as ChargeRecord[],
         storageDir,
     };
 }
 
-export function readDataset(storageDir: string, name: string): Array<Record<string, unknown>> {
+export function readDataset(storageDir: string, name: string, { completeOnly = false } = {}): Array<Record<string, unknown>> {
     const dir = join(storageDir, 'datasets', name);
     if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-        .filter((file) => /^\d+\.json$/.test(file))
-        .sort()
-        .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>);
+    const items: Array<Record<string, unknown>> = [];
+    for (const file of readdirSync(dir).filter((entry) => /^\d+\.json$/.test(entry)).sort()) {
+        const text = readFileSync(join(dir, file), 'utf8');
+        try {
+            items.push(JSON.parse(text) as Record<string, unknown>);
+        } catch (error) {
+            if (!completeOnly) throw error;
+        }
+    }
+    return items;
 }
 
 /** How many items a dataset holds, without reading them (safe while the Actor is still writing). */

@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import { CredentialManager, type CredentialRecordStore, parseScopes, type StoredCredentials } from '../../src/credentials/manager.js';
-import { credentialsRecordKey } from '../../src/credentials/store.js';
+import { credentialRecordStore, credentialsRecordKey } from '../../src/credentials/store.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { OPERATIONS } from '../../src/pinterest/operations.js';
-import type { TokenResponse } from '../../src/pinterest/schemas.js';
+import { type TokenResponse, tokenResponseSchema } from '../../src/pinterest/schemas.js';
+import { RecordCorruptError } from '../../src/storage/records.js';
 
 const DAY = 86_400_000;
 const app = { appId: '1234567', appSecret: 'app-secret-value' };
@@ -111,7 +112,7 @@ describe('CredentialManager', () => {
         const refresh = vi.fn(async () => {
             throw new PinterestError({ kind: 'refresh-rejected', operation: OPERATIONS.oauthToken, status: 400, apiMessage: 'Invalid refresh token' });
         });
-        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_revoked', environment: 'production', store: memoryStore(), refresh }, now });
+        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_revoked', environment: 'production', store: memoryStore(), refresh }, now, sleep: async () => undefined });
         await expect(credentials.getAccessToken()).rejects.toThrow(/refresh token is revoked, expired or already replaced.*npm run auth/);
     });
 
@@ -151,6 +152,140 @@ describe('CredentialManager', () => {
         expect(await credentials.getAccessToken()).toBe('pina_only');
         expect(await credentials.refreshAccessToken('pina_only')).toBeUndefined();
         expect(credentials.expiryWarning()).toBeUndefined();
+    });
+});
+
+describe('a refresh answer with the new pair is kept whatever else it lacks', () => {
+    it('parses an answer with only the two tokens, and one with odd other fields', () => {
+        expect(tokenResponseSchema.parse({ access_token: 'pina_a', refresh_token: 'pinr_b' })).toMatchObject({ access_token: 'pina_a', refresh_token: 'pinr_b' });
+        const odd = tokenResponseSchema.parse({ access_token: 'pina_a', refresh_token: 'pinr_b', scope: ['pins:read'], expires_in: 'soon', token_type: 1 });
+        expect(odd).toMatchObject({ access_token: 'pina_a', refresh_token: 'pinr_b', scope: undefined, expires_in: undefined });
+    });
+
+    it('saves the rotated pair from an answer without scope or expiry before using it', async () => {
+        const now = () => 1_800_000_000_000;
+        const store = memoryStore();
+        const refresh = vi.fn(async () => tokenResponseSchema.parse({ access_token: 'pina_bare', refresh_token: 'pinr_bare' }));
+        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh }, now });
+        expect(await credentials.getAccessToken()).toBe('pina_bare');
+        expect(store.record).toMatchObject({ accessToken: 'pina_bare', refreshToken: 'pinr_bare', scopes: [], accessTokenExpiresAt: now() + 30 * DAY });
+        expect(credentials.scopes).toBeUndefined();
+    });
+});
+
+describe('the credentials store', () => {
+    const failingBackend = () => {
+        const backend = {
+            writes: 0,
+            async getValue() {
+                return undefined;
+            },
+            async setValue() {
+                backend.writes += 1;
+                throw new Error('store unavailable (HTTP 503)');
+            },
+        };
+        return backend;
+    };
+
+    it('retries a failed write with backoff, keeps the new tokens in memory and says in one sentence what to do', async () => {
+        const now = () => 1_800_000_000_000;
+        const backend = failingBackend();
+        const sleeps: number[] = [];
+        const store = credentialRecordStore(backend, 'pinterest-credentials', 'k1', { attempts: 4, baseDelayMs: 500, sleep: async (ms) => void sleeps.push(ms) });
+        const pinterest = rotatingPinterest(now, 'pinr_original');
+        const warnings: string[] = [];
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh },
+            now,
+            log: { info: () => undefined, warning: (message) => warnings.push(message) },
+        });
+        expect(await credentials.getAccessToken()).toBe('pina_access_1');
+        expect(await credentials.getAccessToken()).toBe('pina_access_1');
+        expect(pinterest.refresh).toHaveBeenCalledTimes(1);
+        expect(backend.writes).toBe(4);
+        expect(sleeps).toEqual([500, 1000, 2000]);
+        expect(warnings).toEqual([expect.stringMatching(/^Renewed the Pinterest access token but could not save the rotated tokens/)]);
+
+        const warning = await credentials.saveUnsaved();
+        expect(backend.writes).toBe(8);
+        expect(warning).toBe(
+            'Warning: the refreshed Pinterest tokens could not be saved in key-value store "pinterest-credentials" (record k1) (Could not save the Pinterest credentials in key-value store "pinterest-credentials" (record k1) after 4 attempts (store unavailable (HTTP 503))), and Pinterest has already retired the refresh token the next run would start from: make sure the key-value store can be written, then authorise the app again (npm run auth) and put the new refreshToken in the input.',
+        );
+        expect(warning).not.toContain('network');
+    });
+
+    it('saves the pair at the end of the run when the store has recovered', async () => {
+        const now = () => 1_800_000_000_000;
+        let failing = true;
+        const saved = new Map<string, unknown>();
+        const backend = {
+            getValue: async (key: string) => saved.get(key),
+            setValue: async (key: string, value: unknown) => {
+                if (failing) throw new Error('unavailable');
+                saved.set(key, value);
+            },
+        };
+        const store = credentialRecordStore(backend, 'creds', 'k2', { attempts: 2, baseDelayMs: 1, sleep: async () => undefined });
+        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: rotatingPinterest(now, 'pinr_original').refresh }, now });
+        await credentials.getAccessToken();
+        failing = false;
+        expect(await credentials.saveUnsaved()).toBeUndefined();
+        expect(saved.get('k2')).toMatchObject({ refreshToken: 'pinr_rotated_1' });
+    });
+
+    it('stops with a sentence naming a damaged record instead of falling back to the input', async () => {
+        const backend = { getValue: async () => ({ version: 1, accessToken: 'pina_x' }), setValue: async () => undefined };
+        const store = credentialRecordStore(backend, 'pinterest-credentials', 'k3');
+        const refresh = vi.fn();
+        const opening = CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh } });
+        await expect(opening).rejects.toThrow(RecordCorruptError);
+        await expect(opening).rejects.toThrow(
+            /^The Pinterest credentials in key-value store "pinterest-credentials" \(record k3\) is damaged \(appId: .*\), so the Actor stopped rather than fall back to the refresh token in the input/,
+        );
+        expect(refresh).not.toHaveBeenCalled();
+    });
+});
+
+describe('two runs refreshing at once', () => {
+    it('waits briefly for the pair the other run is saving instead of telling the user to re-authorise', async () => {
+        const now = () => 1_800_000_000_000;
+        const pinterest = rotatingPinterest(now, 'pinr_original');
+        const store = memoryStore();
+        const sleeps: number[] = [];
+        // The other run has rotated the token at Pinterest but saves its pair only after a moment.
+        await pinterest.refresh(app, 'pinr_original');
+        let reads = 0;
+        const slowToSave: CredentialRecordStore = {
+            description: 'memory store',
+            read: async () => {
+                reads += 1;
+                return reads < 3 ? undefined : storedRecord(now(), { accessToken: 'pina_access_1', refreshToken: 'pinr_rotated_1' });
+            },
+            write: async (record) => store.write(record),
+        };
+        const credentials = await CredentialManager.open({
+            accessToken: 'pina_input',
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store: slowToSave, refresh: pinterest.refresh },
+            now,
+            sleep: async (ms) => void sleeps.push(ms),
+        });
+        expect(await credentials.refreshAccessToken('pina_input')).toBe('pina_access_1');
+        expect(sleeps).toEqual([500]);
+    });
+
+    it('gives up after polling when no newer pair appears', async () => {
+        const sleeps: number[] = [];
+        const refresh = vi.fn(async (): Promise<TokenResponse> => {
+            throw new PinterestError({ kind: 'refresh-rejected', operation: OPERATIONS.oauthToken, status: 400 });
+        });
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_dead', environment: 'production', store: memoryStore(), refresh },
+            sleep: async (ms) => void sleeps.push(ms),
+            rotationPoll: { attempts: 3, intervalMs: 200 },
+        });
+        await expect(credentials.getAccessToken()).rejects.toThrow(/refresh token is revoked, expired or already replaced/);
+        expect(sleeps).toEqual([200, 200]);
     });
 });
 

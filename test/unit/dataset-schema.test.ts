@@ -67,4 +67,8 @@ describe('.actor/output_schema.json', () => {
             if (view) expect(Object.keys(dataset.views)).toContain(view);
         }
     });
+
+    it('links the OUTPUT record with the run summary', () => {
+        expect(Object.values(output.properties).map(({ template }) => template)).toContain('{{links.apiDefaultKeyValueStoreUrl}}/records/OUTPUT');
+    });
 });

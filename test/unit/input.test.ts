@@ -114,3 +114,58 @@ describe('parseInput with nulls', () => {
         expect(input.accessToken).toBeUndefined();
     });
 });
+
+describe('impossible credentials and ids are input errors', () => {
+    it('rejects tokens with line breaks or control characters, without echoing them', () => {
+        const problems = problemsOf({ accessToken: 'pina_abc\r\nX-Evil: 1', appSecret: 'sec\u0000ret', refreshToken: 'pinr_ok', appId: '1234' });
+        expect(problems).toEqual([
+            'accessToken must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again',
+            'appSecret must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again',
+        ]);
+        expect(problems.join(' ')).not.toContain('pina_abc');
+    });
+
+    it('rejects absurdly long tokens', () => {
+        expect(problemsOf({ accessToken: `pina_${'x'.repeat(2000)}` })).toEqual(['accessToken must be at most 2000 characters (Pinterest tokens are far shorter): copy it again']);
+        expect(parseInput({ accessToken: `pina_${'x'.repeat(1990)}` }).accessToken).toHaveLength(1995);
+    });
+
+    it('rejects ids longer than Pinterest ids, wherever an id is taken', () => {
+        const long = '1'.repeat(100_000);
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardId: long })).toEqual(['boardId must be at most 20 digits, as Pinterest ids are']);
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', boardId: long, pinTitle: 'x', imageUrl: 'https://example.com/a.jpg' })).toContain(
+            'boardId must be at most 20 digits, as Pinterest ids are',
+        );
+        expect(problemsOf({ refreshToken: 'pinr_x', appId: '9'.repeat(21), appSecret: 'secret' })).toEqual(['appId must be at most 20 digits, as Pinterest App IDs are']);
+        expect(parseInput({ mode: 'get-user-pins', accessToken: 't', boardId: '9'.repeat(20) }).boardId).toHaveLength(20);
+    });
+
+    it('gives an example that fits the field: a link is a page, not an image', () => {
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', boardId: '1', pinTitle: 'x', imageUrl: 'https://example.com/a.jpg', linkUrl: 'example' })).toEqual([
+            'linkUrl must be a full http(s) URL, for example https://example.com/page',
+        ]);
+    });
+});
+
+describe('unknown input fields', () => {
+    it('fails on a near miss of a known field, naming the field meant, before anything else', () => {
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardID: '549755885175' })).toEqual(['unknown field boardID: did you mean boardId?']);
+        expect(problemsOf({ accessToken: 't', maxitems: 5 })).toEqual(['unknown field maxitems: did you mean maxItems?']);
+        expect(problemsOf({ accessToken: 't', maxItem: 5 })).toEqual(['unknown field maxItem: did you mean maxItems?']);
+        expect(problemsOf({ accessToken: 't', acessTokn: 'x' })).toEqual(['unknown field acessTokn: did you mean accessToken?']);
+        expect(problemsOf({ accessToken: 't', mdoe: 'list-boards' })).toEqual(['unknown field mdoe: did you mean mode?']);
+    });
+
+    it('accepts fields of other modes, as the Console form sends every field', () => {
+        const warnings: string[] = [];
+        const input = parseInput({ mode: 'list-boards', accessToken: 't', boardId: '', pinTitle: 'Check this out!', includeMetrics: false }, { warn: (message) => warnings.push(message) });
+        expect(input.mode).toBe('list-boards');
+        expect(warnings).toEqual([]);
+    });
+
+    it('warns once, naming them, about other unknown fields', () => {
+        const warnings: string[] = [];
+        parseInput({ accessToken: 't', colour: 'red', proxyConfiguration: { useApifyProxy: true } }, { warn: (message) => warnings.push(message) });
+        expect(warnings).toEqual(['The input has fields no mode uses, ignored: colour, proxyConfiguration.']);
+    });
+});

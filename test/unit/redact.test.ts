@@ -15,6 +15,11 @@ describe('redactSecrets', () => {
         expect(redactSecrets('Authorization: Basic dXNlcjpwYXNz')).toBe('Authorization: Basic [redacted]');
     });
 
+    it('masks a registered secret in its URL-encoded form too', () => {
+        registerSecret('s3cret/with+odd=chars');
+        expect(redactSecrets('client_secret=s3cret%2Fwith%2Bodd%3Dchars&x=1')).toBe('client_secret=[redacted]&x=1');
+    });
+
     it('leaves ordinary text alone and ignores very short registrations', () => {
         registerSecret('abc');
         expect(redactSecrets('abc pinning tips')).toBe('abc pinning tips');
