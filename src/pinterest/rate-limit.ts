@@ -105,6 +105,8 @@ export class RateLimitTracker {
     }
 }
 
+const PACING_MARGIN = 1.04;
+
 /**
  * Spaces requests of one category ahead of time, from the quotas Pinterest announces, so that a burst of writes
  * (or analytics reads) runs at the account's limit instead of bouncing off 429s. Until the first answer of a
@@ -172,7 +174,8 @@ export class RequestPacer {
         if (!snapshot) return 0;
         let interval = 0;
         for (const quota of snapshot.quotas) {
-            if (quota.windowSeconds && quota.limit > 0) interval = Math.max(interval, (quota.windowSeconds * 1000) / quota.limit);
+            // A few percent under the limit: requests that leave evenly spaced can still arrive a little bunched.
+            if (quota.windowSeconds && quota.limit > 0) interval = Math.max(interval, (PACING_MARGIN * quota.windowSeconds * 1000) / quota.limit);
         }
         if (snapshot.remaining !== undefined && snapshot.resetSeconds !== undefined) {
             const untilReset = snapshot.observedAt + snapshot.resetSeconds * 1000 - this.now();

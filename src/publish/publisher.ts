@@ -50,6 +50,12 @@ export interface PinOutcome {
     charged: boolean;
 }
 
+/**
+ * Pins prepared at once (board, ledger, video upload). The pacer, not this number, sets the pace of the writes:
+ * it only has to be large enough that a write is always ready when its turn comes.
+ */
+const DEFAULT_CONCURRENCY = 8;
+
 /** An attempt of another run younger than this may still be under way; older ones belong to a run that died. */
 const OTHER_RUN_GRACE_MS = 15 * 60_000;
 
@@ -96,7 +102,7 @@ export class PinPublisher {
                 }
             }
         };
-        const workers = Math.max(1, Math.min(this.options.concurrency ?? 4, jobs.length));
+        const workers = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, jobs.length));
         const results = await Promise.allSettled(Array.from({ length: workers }, worker));
         const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
         if (failure) throw failure.reason;
