@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { PinterestError, type PinterestErrorKind } from './errors.js';
 import { expandPath, type Operation } from './operations.js';
+import { Pacer, type PacingOptions } from './pacing.js';
 import { RateLimitTracker, readRateLimitHeaders } from './rate-limit.js';
 import { redactSecrets } from './redact.js';
 import { errorBodySchema } from './schemas.js';
@@ -47,6 +48,8 @@ export interface TransportOptions {
     random?: () => number;
     sleep?: (ms: number) => Promise<void>;
     onRetry?: (notice: RetryNotice) => void;
+    /** Which rate-limit categories are spaced ahead of time, and how (see pacing.ts). */
+    pacing?: Partial<PacingOptions>;
 }
 
 export interface AppCredentials {
@@ -95,12 +98,14 @@ export class PinterestTransport {
     private readonly policy: RetryPolicy;
     private readonly random: () => number;
     private readonly sleep: (ms: number) => Promise<void>;
+    private readonly pacer: Pacer;
 
     constructor(private readonly options: TransportOptions) {
         this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
         this.random = options.random ?? Math.random;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         this.rateLimits = new RateLimitTracker(options.now);
+        this.pacer = new Pacer((category) => this.rateLimits.snapshot(category), options.now ?? Date.now, this.sleep, options.pacing);
         this.http = got.extend({
             prefixUrl: options.baseUrl,
             responseType: 'json',
@@ -179,6 +184,7 @@ export class PinterestTransport {
             throw new PinterestError({ kind: 'rate-limited', operation: context.operation, resetSeconds: wait / 1000 });
         }
         if (wait > 0) await this.sleep(wait);
+        else await this.pacer.beforeRequest(context.operation.category);
         requestOptions.headers.authorization = context.app
             ? `Basic ${Buffer.from(`${context.app.appId}:${context.app.appSecret}`).toString('base64')}`
             : `Bearer ${await this.userToken()}`;
