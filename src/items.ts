@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { AccountAnalyticsItem, PinAnalyticsItem } from './analytics/items.js';
 import type { Board, ImageDetails, Pin } from './pinterest/schemas.js';
 
 /**
@@ -62,7 +63,7 @@ export const createdPinItemSchema = z.object({
 });
 export type CreatedPinItem = z.infer<typeof createdPinItemSchema>;
 
-export type DatasetItem = BoardItem | PinItem | CreatedPinItem;
+export type DatasetItem = BoardItem | PinItem | CreatedPinItem | PinAnalyticsItem | AccountAnalyticsItem;
 
 export const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
 

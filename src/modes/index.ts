@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput } from '../input.js';
 import { createPin } from './create-pin.js';
+import { getAccountAnalytics } from './get-account-analytics.js';
+import { getPinAnalytics } from './get-pin-analytics.js';
 import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import type { ModeHandler } from './types.js';
@@ -11,6 +13,8 @@ export const MODE_HANDLERS = {
     'list-boards': listBoards,
     'create-pin': createPin,
     'get-user-pins': getUserPins,
+    'get-pin-analytics': getPinAnalytics,
+    'get-account-analytics': getAccountAnalytics,
 } satisfies Record<string, ModeHandler>;
 
 export type Mode = keyof typeof MODE_HANDLERS;

@@ -77,6 +77,11 @@ export class PinterestClient {
         return listPages(this.transport, OPERATIONS.listPins, pinSchema, options, { query: { pin_metrics: options.pinMetrics || undefined } });
     }
 
+    async getPin(pinId: string, options: { pinMetrics?: boolean } = {}): Promise<Pin> {
+        const call = { pathParams: { pin_id: pinId }, query: { pin_metrics: options.pinMetrics || undefined }, subject: `pin ${pinId}` };
+        return this.transport.request(OPERATIONS.getPin, call, pinSchema);
+    }
+
     async createBoard(board: BoardCreate): Promise<Board> {
         return this.transport.request(OPERATIONS.createBoard, { json: boardCreateSchema.parse(board), subject: `board "${board.name}"` }, boardSchema);
     }

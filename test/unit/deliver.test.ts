@@ -58,7 +58,7 @@ function memoryJournal(initial?: unknown): RunJournal & { entry: unknown } {
 }
 
 const toItem = (value: number) => ({ type: 'pin', id: String(value) }) as unknown as DatasetItem;
-const ids = (items: DatasetItem[]) => items.map((item) => Number(item.id));
+const ids = (items: DatasetItem[]) => items.map((item) => Number('id' in item ? item.id : NaN));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
 
 describe('deliverList', () => {
