@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { ANALYTICS_HANDLERS } from './analytics.js';
 import { ApiError, HANDLERS, MESSAGES, missingScopesError } from './handlers.js';
 import type { HandlerContext, HandlerResult } from './handlers.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limit.js';
@@ -29,6 +30,7 @@ export type {
 export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 export type { RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
 export { validateResponse } from './spec.js';
+export { analyticsSettings } from './analytics.js';
 
 export type FaultKind = 'rate-limit' | 'spam' | 'server-error' | 'slow' | 'drop' | 'drop-after-commit' | 'expire-token';
 
@@ -354,7 +356,7 @@ class Emulator implements PinterestEmulator {
                 if (validated.query.ad_account_id !== undefined) {
                     throw new ApiError(403, 29, `Not authorized to act for ad account ${String(validated.query.ad_account_id)} (Business Access is not modelled by the emulator).`);
                 }
-                const handler = HANDLERS[operation.operationId];
+                const handler = HANDLERS[operation.operationId] ?? ANALYTICS_HANDLERS[operation.operationId];
                 if (!handler) throw new ApiError(501, 1, `Operation ${operation.operationId} is not implemented by the emulator.`);
                 const result: HandlerResult = handler(ctx);
                 return withLimits({ status: result.status, body: result.body }, decision.headers);

@@ -22,6 +22,10 @@ export const SUBSET_OPERATIONS: ReadonlyArray<readonly [string, string]> = [
     ['post', '/pins'],
     ['get', '/pins/{pin_id}'],
     ['post', '/oauth/token'],
+    ['get', '/pins/{pin_id}/analytics'],
+    ['get', '/pins/analytics'],
+    ['get', '/user_account/analytics'],
+    ['get', '/user_account/analytics/top_pins'],
 ];
 
 type JsonObject = { [key: string]: unknown };
