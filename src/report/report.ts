@@ -184,8 +184,10 @@ h2 { font-size: 1.2rem; margin: 28px 0 10px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
-th { color: var(--muted); font-weight: 600; white-space: nowrap; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { color: var(--muted); font-weight: 600; font-size: .85rem; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+td.title { min-width: 9rem; }
 td.title a { color: var(--ink); text-decoration: none; } td.title a:hover { text-decoration: underline; }
 td.thumb img, .placeholder { width: 56px; height: 56px; border-radius: 8px; object-fit: cover; display: block; }
 .placeholder { background: var(--soft); color: var(--muted); display: flex; align-items: center; justify-content: center; font-weight: 600; }
