@@ -55,11 +55,21 @@ export class DateRangeError extends Error {
 export function resolveDateRange(requested: Partial<DateRange>, nowMs: number, clamp: boolean): ResolvedRange {
     const todayDay = today(nowMs);
     const earliest = todayDay - MAX_DAYS_BACK;
-    let end = requested.endDate ? (toDay(requested.endDate) ?? todayDay - 1) : undefined;
-    let start = requested.startDate ? (toDay(requested.startDate) ?? todayDay - 1) : undefined;
-    if (end === undefined) end = start !== undefined ? Math.min(todayDay - 1, start + DEFAULT_RANGE_DAYS - 1) : todayDay - 1;
-    if (start === undefined) start = Math.max(earliest, end - DEFAULT_RANGE_DAYS + 1);
     const warnings: string[] = [];
+    let start = requested.startDate ? toDay(requested.startDate) : undefined;
+    let end = requested.endDate ? toDay(requested.endDate) : undefined;
+    const tooOld = (day: number) =>
+        new DateRangeError(
+            `startDate (${fromDay(day)}) must be within the last 90 days, on or after ${fromDay(earliest)}: Pinterest keeps analytics for 90 days; set clampDateRange to true to start there instead`,
+        );
+    // A start given alone decides the default end, so it is clamped first.
+    if (start !== undefined && start < earliest && end === undefined) {
+        if (!clamp) throw tooOld(start);
+        warnings.push(`startDate ${fromDay(start)} is older than the 90 days Pinterest keeps: the range starts on ${fromDay(earliest)} instead.`);
+        start = earliest;
+    }
+    end ??= start !== undefined ? Math.min(todayDay - 1, start + DEFAULT_RANGE_DAYS - 1) : todayDay - 1;
+    start ??= Math.max(earliest, end - DEFAULT_RANGE_DAYS + 1);
 
     if (end < start) throw new DateRangeError(`endDate (${fromDay(end)}) must not be before startDate (${fromDay(start)})`);
     if (end > todayDay) {
@@ -68,11 +78,7 @@ export function resolveDateRange(requested: Partial<DateRange>, nowMs: number, c
         end = todayDay;
     }
     if (start < earliest) {
-        if (!clamp) {
-            throw new DateRangeError(
-                `startDate (${fromDay(start)}) must be within the last 90 days, on or after ${fromDay(earliest)}: Pinterest keeps analytics for 90 days; set clampDateRange to true to start there instead`,
-            );
-        }
+        if (!clamp) throw tooOld(start);
         warnings.push(`startDate ${fromDay(start)} is older than the 90 days Pinterest keeps: the range starts on ${fromDay(earliest)} instead.`);
         start = earliest;
     }

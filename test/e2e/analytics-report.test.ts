@@ -106,7 +106,7 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
             await expect(tableRow.locator('td[data-metric="saveRate"]').textContent()).resolves.toBe(`${(row.saveRate * 100).toFixed(2)}%`);
             await expect(tableRow.locator('td.title a').textContent()).resolves.toBe(row.title);
         }
-        const thumbnails = await page.locator('td.thumb img').evaluateAll((nodes) => nodes.map((node) => ({ src: (node as HTMLImageElement).src.slice(0, 22), loaded: (node as HTMLImageElement).naturalWidth })));
+        const thumbnails = await page.locator('td.thumb img').evaluateAll((nodes) => nodes.map((node) => ({ src: (node.getAttribute('src') ?? '').slice(0, 22), loaded: (node as unknown as { naturalWidth: number }).naturalWidth })));
         expect(thumbnails).toHaveLength(12);
         for (const thumbnail of thumbnails) expect(thumbnail).toEqual({ src: 'data:image/png;base64,', loaded: 8 });
 
@@ -118,7 +118,7 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
 
         // A phone: nothing wider than the screen except the table, which scrolls in its own box.
         await page.setViewportSize({ width: 390, height: 844 });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
         expect(overflow).toBeLessThanOrEqual(0);
         const chartWidth = (await page.locator('figure.chart svg').first().boundingBox())?.width ?? 0;
         expect(chartWidth).toBeLessThanOrEqual(390);
@@ -126,7 +126,7 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
 
         // Printable: the print stylesheet applies and a PDF comes out.
         await page.emulateMedia({ media: 'print' });
-        await expect(page.evaluate(() => getComputedStyle(document.querySelector('.table-wrap') as Element).overflowX)).resolves.toBe('visible');
+        await expect(page.evaluate<string>("getComputedStyle(document.querySelector('.table-wrap')).overflowX")).resolves.toBe('visible');
         const pdf = await page.pdf({ format: 'A4' });
         expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 

@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
+import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from '../../src/analytics/items.js';
+import { mergeBlock } from '../../src/analytics/metrics.js';
+import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
 import { boardItemSchema, createdPinItemSchema, pinItemSchema, toBoardItem, toCreatedPinItem, toPinItem } from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
@@ -15,7 +18,13 @@ const dataset = readJson('../../.actor/dataset_schema.json') as { fields: { prop
 const output = readJson('../../.actor/output_schema.json') as { properties: Record<string, { template: string }> };
 
 /** Each view shows one kind of item, as `src/items.ts` defines it. */
-const VIEW_ITEMS = { boards: boardItemSchema, pins: pinItemSchema, createdPins: createdPinItemSchema };
+const VIEW_ITEMS = {
+    boards: boardItemSchema,
+    pins: pinItemSchema,
+    createdPins: createdPinItemSchema,
+    pinAnalytics: pinAnalyticsItemSchema,
+    accountAnalytics: accountAnalyticsItemSchema,
+};
 
 const samplePin = pinSchema.parse({
     id: '813744226420795884',
@@ -29,6 +38,17 @@ const samples = [
     toBoardItem({ id: '549755885175', name: 'Summer', owner: { username: 'jane' }, pin_count: 3, created_at: '2024-03-11T08:21:40' }),
     toPinItem(samplePin),
     toCreatedPinItem(samplePin, { boardId: '549755885175' }),
+    toPinAnalyticsItem(
+        { id: '813744226420795884', title: 'Lemon tart', imageUrl: null, mediaType: 'image' },
+        { startDate: '2025-06-01', endDate: '2025-06-01' },
+        'multiPin',
+        mergeBlock({
+            daily_metrics: [{ date: '2025-06-01', data_status: 'READY', metrics: { IMPRESSION: 10, SAVE: 1 } }],
+            summary_metrics: { IMPRESSION: 10, SAVE: 1 },
+            lifetime_metrics: { TOTAL_COMMENTS: 2 },
+        }),
+    ),
+    accountAnalyticsItemSchema.parse({ type: 'accountAnalytics', date: '2025-06-01', dataStatus: 'READY', split: 'all', metrics: { impression: 10 } }),
 ];
 
 describe('.actor/dataset_schema.json', () => {
