@@ -79,15 +79,14 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${cha
 const PROVISIONAL_STATUSES = new Set(['PROCESSING', 'ESTIMATE']);
 
 export async function buildReport(data: ReportData, fetchImage?: ImageFetcher): Promise<string> {
-    const charts = await Promise.all(
-        data.metrics.map(async (key, index) => {
-            const points = data.days.map((day) => ({ date: day.date, value: day.metrics[key] ?? null, dataStatus: day.dataStatus }));
-            const svg = await dailyChartSvg(points, { label: metricLabel(key), color: COLORS[index % COLORS.length] as string, format: (value) => formatMetric(key, value) });
-            return `<figure class="chart" data-metric="${escapeHtml(key)}" data-total="${data.totals[key] ?? ''}">
+    const charts: string[] = [];
+    for (const [index, key] of data.metrics.entries()) {
+        const points = data.days.map((day) => ({ date: day.date, value: day.metrics[key] ?? null, dataStatus: day.dataStatus }));
+        const svg = dailyChartSvg(points, { label: metricLabel(key), color: COLORS[index % COLORS.length] as string, format: (value) => formatMetric(key, value) });
+        charts.push(`<figure class="chart" data-metric="${escapeHtml(key)}" data-total="${data.totals[key] ?? ''}">
 <figcaption><span>${escapeHtml(metricLabel(key))}</span><strong>${formatMetric(key, data.totals[key])}</strong></figcaption>
-${svg}</figure>`;
-        }),
-    );
+${svg}</figure>`);
+    }
     const images = await inlineImages(data.pins.map((pin) => pin.imageUrl), fetchImage);
     const provisional = data.days.filter((day) => day.dataStatus !== null && PROVISIONAL_STATUSES.has(day.dataStatus));
     const days = data.days.length;
@@ -153,7 +152,7 @@ ${charts.join('\n')}
 ${data.pins.length > 0 ? `<div class="table-wrap"><table><thead><tr><th class="num" scope="col">#</th><th scope="col"><span class="sr">Image</span></th><th scope="col">Pin</th>${headers}</tr></thead><tbody>\n${rows}\n</tbody></table></div>` : '<p>No pins to show.</p>'}
 </section>
 </main>
-<footer>Generated ${escapeHtml(data.generatedAt)} from the Pinterest API v5 · charts drawn with Vega-Lite</footer>
+<footer>Generated ${escapeHtml(data.generatedAt)} from the Pinterest API v5 · charts drawn with d3</footer>
 </body>
 </html>
 `;
