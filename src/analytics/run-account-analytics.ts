@@ -1,4 +1,5 @@
 import { previousPeriod, type ResolvedRange } from './dates.js';
+import { resumeProgress } from './progress.js';
 import type { AccountAnalyticsItem, TopPin } from './items.js';
 import { mergeBlock, type Metrics, metricKey, toMetrics } from './metrics.js';
 import { accountReportData } from './report-data.js';
@@ -41,8 +42,10 @@ function summaryOf(answer: ApiSplitMetrics): Metrics {
  * get-account-analytics: the account's days as rows (charged), its top pins as a record (free, with titles and
  * images looked up so the report can show them), and the report comparing the range with the period before.
  */
-export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsInput>, range: ResolvedRange): Promise<ModeResult> {
-    const { input, client, output, log, now } = context;
+export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsInput>, requested: ResolvedRange): Promise<ModeResult> {
+    const { input, client, output, log, now, journal } = context;
+    const progress = await resumeProgress(journal, output, requested);
+    const range = progress.range;
     const warnings = [...range.warnings];
     for (const warning of range.warnings) log.warning(warning);
     const split = input.splitField === 'NO_SPLIT' ? undefined : input.splitField;
@@ -50,8 +53,12 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
 
     const answer = await client.getAccountAnalytics(query);
     const rows = toAccountRows(answer);
+    // After a restart, the days stored before it are not stored or charged again.
     const budget = output.budgetFor(EVENTS.itemFetched);
-    const delivery = await output.pushFetched(rows.slice(0, Math.max(0, budget)));
+    const fresh = rows.slice(progress.stored, progress.stored + Math.max(0, budget));
+    const pushed = await output.pushFetched(fresh);
+    const delivery = { delivered: Math.min(rows.length, progress.stored) + pushed.delivered };
+    if (pushed.delivered > 0) await progress.save(delivery.delivered);
     const stoppedByBudget = delivery.delivered < rows.length;
 
     const top = await client.getTopPins({ startDate: range.startDate, endDate: range.endDate, appTypes: input.appTypes, metricTypes: input.accountMetricTypes, sortBy: input.sortBy, numOfPins: input.topPinsCount });

@@ -1,5 +1,6 @@
 import type { PinAnalyticsItem } from './items.js';
 import { type DateRange, previousPeriod, type ResolvedRange } from './dates.js';
+import { resumeProgress } from './progress.js';
 import type { PinMetricType } from './metrics.js';
 import { type AnalyticsPin, fetchPinAnalytics, type MultiPinAccess, multiPinTotals, quickPinAnalyticsItem, toAnalyticsPin } from './pin-analytics.js';
 import { pinReportData } from './report-data.js';
@@ -44,22 +45,33 @@ async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput
  * get-pin-analytics: rows are stored (and charged) batch by batch as they arrive, so a failure later keeps what
  * was fetched and a spent budget stops the requests; the report is written at the end from the stored rows.
  */
-export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>, range: ResolvedRange): Promise<ModeResult> {
-    const { input, client, output, log, now } = context;
+export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>, requested: ResolvedRange): Promise<ModeResult> {
+    const { input, client, output, log, now, journal } = context;
+    const progress = await resumeProgress(journal, output, requested);
+    const range = progress.range;
     const warnings = [...range.warnings];
     for (const warning of range.warnings) log.warning(warning);
     const wanted = input.pinIds && input.pinIds.length > 0 ? input.pinIds.length : input.maxItems;
     const budget = output.budgetFor(EVENTS.itemFetched);
-    const limit = Math.max(0, Math.min(wanted, budget));
+    const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
     const pins = limit > 0 ? await collectPins(context, limit, warnings) : [];
-    const stoppedByBudget = budget < wanted;
+    const stoppedByBudget = progress.stored + budget < wanted;
 
+    // After a restart, the pins stored before it come first again: their numbers are fetched for the report,
+    // but neither stored nor charged a second time.
     const rows: PinAnalyticsItem[] = [];
+    let seen = 0;
     let budgetExhausted = false;
     const store = async (batch: PinAnalyticsItem[]) => {
-        const result = await output.pushFetched(batch);
-        rows.push(...batch.slice(0, result.delivered));
+        const replayed = batch.slice(0, Math.max(0, progress.stored - seen));
+        const fresh = batch.slice(replayed.length);
+        seen += batch.length;
+        rows.push(...replayed);
+        if (fresh.length === 0) return;
+        const result = await output.pushFetched(fresh);
+        rows.push(...fresh.slice(0, result.delivered));
         budgetExhausted = result.budgetExhausted;
+        await progress.save(rows.length);
     };
 
     const access: MultiPinAccess = { closed: false };

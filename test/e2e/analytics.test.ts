@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSettings, type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { pinDailyMetrics, pinLifetimeMetrics } from '../emulator/analytics.js';
 import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
-import { runActor, sumCharges } from './harness.js';
+import { countDatasetItems, newStorageDir, runActor, sumCharges } from './harness.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- dataset rows, probed field by field
 
@@ -73,6 +73,34 @@ describe('get-pin-analytics', () => {
             expect(run.items.every((item) => item.source === 'perPin')).toBe(true);
             expect(run.log).toContain('no access to multi-pin analytics');
             expect(run.statusMessage).toContain('one request per pin');
+        } finally {
+            analyticsSettings(emulator.state).multiPinDeniedApps.clear();
+        }
+    });
+
+    it('carries on after a restart without storing or charging a pin twice, and still reports on every pin', async () => {
+        emulator.resetRequests();
+        emulator.resetRateLimits();
+        analyticsSettings(emulator.state).multiPinDeniedApps.add(few.appId);
+        try {
+            const storageDir = newStorageDir();
+            const input = { mode: 'get-pin-analytics', accessToken: few.token, boardId: few.boardId, maxItems: 10, skipPreflight: true };
+            // The fourth pin's answer is held back, so the kill lands while the run waits, after three stored pins
+            // (locally, storage is written to disk in the background: a kill mid-write is not what is tested here).
+            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: PER_PIN }, skip: 3 });
+            const killed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, killWhen: () => countDatasetItems(storageDir, 'charging_log') >= 3, timeoutMs: 60_000 });
+            emulator.clearFaults();
+            expect(killed.exitCode).toBeNull();
+            expect(killed.items).toHaveLength(3);
+
+            const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: { CRAWLEE_PURGE_ON_START: 'false' }, timeoutMs: 60_000 });
+            expect(resumed.exitCode, resumed.log).toBe(0);
+            const ids = resumed.items.map((item) => item.pinId);
+            expect(ids).toHaveLength(10);
+            expect(new Set(ids).size).toBe(10);
+            expect(sumCharges(resumed.charges, 'item-fetched')).toBe(10);
+            expect(readRecord(resumed.storageDir, 'report.html')).toContain('10 pins of board');
+            expect(emulator.requests.filter((request) => request.status === 429)).toHaveLength(0);
         } finally {
             analyticsSettings(emulator.state).multiPinDeniedApps.clear();
         }
