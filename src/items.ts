@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { AccountAnalyticsItem, PinAnalyticsItem } from './analytics/items.js';
 import type { Board, ImageDetails, Pin } from './pinterest/schemas.js';
 
 /**
@@ -90,7 +91,7 @@ export const pinResultItemSchema = z.object({
 });
 export type PinResultItem = z.infer<typeof pinResultItemSchema>;
 
-export type DatasetItem = BoardItem | PinItem | PinResultItem;
+export type DatasetItem = BoardItem | PinItem | PinResultItem | ScheduledPinItem | PinAnalyticsItem | AccountAnalyticsItem;
 
 export const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
 

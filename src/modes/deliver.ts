@@ -91,7 +91,7 @@ export async function deliverList<T>(
     for await (const page of list({ maxItems: alreadyStored.size + affordable, bookmark: progress.cursor ?? undefined })) {
         listEnded = page.nextBookmark === null;
         const items = page.items.map(toItem);
-        const fresh = items.filter((item) => !alreadyStored.has(String(item.id)));
+        const fresh = items.filter((item) => !alreadyStored.has(String((item as { id?: unknown }).id)));
         const skipped = items.length - fresh.length;
         alreadyStored = new Set();
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput, type ParseInputOptions } from '../input.js';
 import { cancelScheduled } from './cancel-scheduled.js';
 import { createPin } from './create-pin.js';
+import { getAccountAnalytics } from './get-account-analytics.js';
+import { getPinAnalytics } from './get-pin-analytics.js';
 import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
@@ -17,6 +19,8 @@ export const MODE_HANDLERS = {
     'publish-scheduled': publishScheduled,
     'list-scheduled': listScheduled,
     'cancel-scheduled': cancelScheduled,
+    'get-pin-analytics': getPinAnalytics,
+    'get-account-analytics': getAccountAnalytics,
 } satisfies Record<string, ModeHandler>;
 
 export type Mode = keyof typeof MODE_HANDLERS;

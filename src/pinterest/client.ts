@@ -1,3 +1,4 @@
+import { type ApiSplitMetrics, type ApiTopPins, multiPinAnalyticsSchema, splitMetricsSchema, topPinsSchema } from './analytics-schemas.js';
 import { OPERATIONS } from './operations.js';
 import { type ListOptions, type ListPage, listPages } from './pagination.js';
 import type { RateLimitTracker } from './rate-limit.js';
@@ -79,6 +80,11 @@ export class PinterestClient {
         return listPages(this.transport, OPERATIONS.listPins, pinSchema, options, { query: { pin_metrics: options.pinMetrics || undefined } });
     }
 
+    async getPin(pinId: string, options: { pinMetrics?: boolean } = {}): Promise<Pin> {
+        const call = { pathParams: { pin_id: pinId }, query: { pin_metrics: options.pinMetrics || undefined }, subject: `pin ${pinId}` };
+        return this.transport.request(OPERATIONS.getPin, call, pinSchema);
+    }
+
     async createBoard(board: BoardCreate): Promise<Board> {
         return this.transport.request(OPERATIONS.createBoard, { json: boardCreateSchema.parse(board), subject: `board "${board.name}"` }, boardSchema);
     }
@@ -102,6 +108,28 @@ export class PinterestClient {
         return this.transport.request(OPERATIONS.getMedia, { pathParams: { media_id: mediaId }, subject: `media ${mediaId}` }, mediaStatusSchema);
     }
 
+    /** `GET /pins/{pin_id}/analytics`: the pin's numbers, keyed by split value (`all` without a split). */
+    async getPinAnalytics(pinId: string, query: PinAnalyticsQuery): Promise<ApiSplitMetrics> {
+        return this.transport.request(OPERATIONS.getPinAnalytics, { pathParams: { pin_id: pinId }, query: analyticsQuery(query), subject: `pin ${pinId}` }, splitMetricsSchema);
+    }
+
+    /** `GET /pins/analytics` for up to 100 pins: keyed by pin id (pins without data left out), then by split value. */
+    async getMultiPinAnalytics(pinIds: readonly string[], query: Omit<PinAnalyticsQuery, 'splitField'>): Promise<Record<string, ApiSplitMetrics>> {
+        const call = { query: { pin_ids: pinIds.join(','), ...analyticsQuery(query) }, subject: `${pinIds.length} pins` };
+        return this.transport.request(OPERATIONS.getMultiPinAnalytics, call, multiPinAnalyticsSchema);
+    }
+
+    /** `GET /user_account/analytics`: the account's numbers per day, keyed by split value. */
+    async getAccountAnalytics(query: AccountAnalyticsQuery): Promise<ApiSplitMetrics> {
+        return this.transport.request(OPERATIONS.getAccountAnalytics, { query: analyticsQuery(query) }, splitMetricsSchema);
+    }
+
+    /** `GET /user_account/analytics/top_pins`: the account's best pins over the range by one metric. */
+    async getTopPins(query: AccountAnalyticsQuery & { sortBy: string; numOfPins?: number }): Promise<ApiTopPins> {
+        const { sortBy, numOfPins, splitField: _ignored, ...rest } = query;
+        return this.transport.request(OPERATIONS.getTopPins, { query: { ...analyticsQuery(rest), sort_by: sortBy, num_of_pins: numOfPins } }, topPinsSchema);
+    }
+
     /**
      * `POST /oauth/token` for the refresh-token grant. Like pin creation it is never retried once it may have
      * reached Pinterest: a refresh that went through rotates the refresh token even if its answer is lost.
@@ -120,4 +148,26 @@ export class PinterestClient {
         const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' };
         return this.transport.request(OPERATIONS.oauthToken, { app, grantType: form.grant_type, form }, tokenResponseSchema);
     }
+}
+
+export interface PinAnalyticsQuery {
+    /** `YYYY-MM-DD`, UTC. */
+    startDate: string;
+    endDate: string;
+    /** Pinterest's metric names (`IMPRESSION`, `SAVE`, ...). */
+    metricTypes: readonly string[];
+    appTypes?: string;
+    splitField?: string;
+}
+
+export type AccountAnalyticsQuery = Omit<PinAnalyticsQuery, 'metricTypes'> & { metricTypes?: readonly string[] };
+
+function analyticsQuery(query: Partial<PinAnalyticsQuery>): Record<string, string | undefined> {
+    return {
+        start_date: query.startDate,
+        end_date: query.endDate,
+        metric_types: query.metricTypes?.length ? query.metricTypes.join(',') : undefined,
+        app_types: query.appTypes,
+        split_field: query.splitField,
+    };
 }

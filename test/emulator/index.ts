@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 
 import busboy from 'busboy';
 
+import { ANALYTICS_HANDLERS } from './analytics.js';
 import { ApiError, HANDLERS, MESSAGES, missingScopesError } from './handlers.js';
 import type { HandlerContext, HandlerResult } from './handlers.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limit.js';
@@ -31,6 +32,7 @@ export type {
 export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 export type { RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
 export { validateResponse } from './spec.js';
+export { analyticsSettings } from './analytics.js';
 
 export type FaultKind =
     | 'rate-limit' | 'spam' | 'server-error' | 'slow' | 'drop' | 'drop-after-commit' | 'expire-token'
@@ -518,7 +520,7 @@ class Emulator implements PinterestEmulator {
                 if (validated.query.ad_account_id !== undefined) {
                     throw new ApiError(403, 29, `Not authorized to act for ad account ${String(validated.query.ad_account_id)} (Business Access is not modelled by the emulator).`);
                 }
-                const handler = HANDLERS[operation.operationId];
+                const handler = HANDLERS[operation.operationId] ?? ANALYTICS_HANDLERS[operation.operationId];
                 if (!handler) throw new ApiError(501, 1, `Operation ${operation.operationId} is not implemented by the emulator.`);
                 const result: HandlerResult = handler(ctx);
                 return withLimits({ status: result.status, body: result.body }, decision.headers);

@@ -181,7 +181,9 @@ class SchemaConverter {
                 case 'anyOf':
                 case 'oneOf':
                     if (!Array.isArray(value)) throw new Error(`${key} must be an array`);
-                    out[key] = value.map((member) => this.convert(member, false));
+                    // Overlapping enums under oneOf (pin analytics' standard and video metric lists both hold
+                    // IMPRESSION) would reject every shared value; Pinterest accepts them, so they mean anyOf.
+                    out[key === 'oneOf' && value.every((member) => isObject(member) && Array.isArray(member.enum)) ? 'anyOf' : key] = value.map((member) => this.convert(member, false));
                     break;
                 case 'not':
                     out.not = this.convert(value, false);
@@ -412,7 +414,9 @@ export type RouteMatch =
 
 export function matchRoute(spec: LoadedSpec, method: string, pathname: string): RouteMatch {
     const allowed: string[] = [];
-    for (const operation of spec.operations) {
+    // Literal segments win over parameters: `/pins/analytics` is not the pin with the id "analytics".
+    const bySpecificity = [...spec.operations].sort((a, b) => a.pathParamNames.length - b.pathParamNames.length);
+    for (const operation of bySpecificity) {
         const match = operation.regex.exec(pathname);
         if (!match) continue;
         if (operation.method !== method.toUpperCase()) {

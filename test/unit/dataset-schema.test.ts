@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-import { boardItemSchema, pinResultItemSchema, pinItemSchema, toBoardItem, createdPinFields, pinResultItem, toPinItem } from '../../src/items.js';
+import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from '../../src/analytics/items.js';
+import { mergeBlock } from '../../src/analytics/metrics.js';
+import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
+import { boardItemSchema, createdPinFields, pinItemSchema, pinResultItem, pinResultItemSchema, scheduledPinItemSchema, toBoardItem, toPinItem } from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 interface View {
@@ -15,7 +18,14 @@ const dataset = readJson('../../.actor/dataset_schema.json') as { fields: { prop
 const output = readJson('../../.actor/output_schema.json') as { properties: Record<string, { template: string }> };
 
 /** Each view shows one kind of item, as `src/items.ts` defines it. */
-const VIEW_ITEMS = { boards: boardItemSchema, pins: pinItemSchema, pinResults: pinResultItemSchema };
+const VIEW_ITEMS = {
+    boards: boardItemSchema,
+    pins: pinItemSchema,
+    pinResults: pinResultItemSchema,
+    scheduledPins: scheduledPinItemSchema,
+    pinAnalytics: pinAnalyticsItemSchema,
+    accountAnalytics: accountAnalyticsItemSchema,
+};
 
 const samplePin = pinSchema.parse({
     id: '813744226420795884',
@@ -29,6 +39,36 @@ const samples = [
     toBoardItem({ id: '549755885175', name: 'Summer', owner: { username: 'jane' }, pin_count: 3, created_at: '2024-03-11T08:21:40' }),
     toPinItem(samplePin),
     pinResultItem({ status: 'created', position: 1, source: 'input', ...createdPinFields(samplePin, { boardId: '549755885175' }) }),
+    toPinAnalyticsItem(
+        { id: '813744226420795884', title: 'Lemon tart', imageUrl: null, mediaType: 'image' },
+        { startDate: '2025-06-01', endDate: '2025-06-01' },
+        'multiPin',
+        mergeBlock({
+            daily_metrics: [{ date: '2025-06-01', data_status: 'READY', metrics: { IMPRESSION: 10, SAVE: 1 } }],
+            summary_metrics: { IMPRESSION: 10, SAVE: 1 },
+            lifetime_metrics: { TOTAL_COMMENTS: 2 },
+        }),
+    ),
+    scheduledPinItemSchema.parse({
+        type: 'scheduledPin',
+        scheduleId: '3f9a0c2e71b84d5e9a10',
+        status: 'failed',
+        publishAt: '2026-12-01T08:00:00Z',
+        boardId: '549755885175',
+        title: 'Lemon tart',
+        description: null,
+        link: 'https://example.com/tart',
+        imageUrl: 'https://example.com/tart.jpg',
+        mediaType: 'image',
+        key: null,
+        attempts: 3,
+        lastError: 'Pinterest answered with a server error (HTTP 503).',
+        nextAttemptAt: null,
+        id: null,
+        url: null,
+        publishedAt: null,
+    }),
+    accountAnalyticsItemSchema.parse({ type: 'accountAnalytics', date: '2025-06-01', dataStatus: 'READY', split: 'all', metrics: { impression: 10 } }),
 ];
 
 describe('.actor/dataset_schema.json', () => {

@@ -68,7 +68,7 @@ function memoryJournal(initial?: unknown): RunJournal & { entry: unknown; histor
 }
 
 const toItem = (value: number) => ({ type: 'pin', id: String(value) }) as unknown as DatasetItem;
-const ids = (items: DatasetItem[]) => items.map((item) => Number(item.id));
+const ids = (items: DatasetItem[]) => items.map((item) => Number('id' in item ? item.id : NaN));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
 
 const inProgress = (fields: Record<string, unknown>) => ({ stoppedByBudget: false, done: false, hasMore: false, pending: null, ...fields });

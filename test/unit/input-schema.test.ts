@@ -259,6 +259,8 @@ describe('input_schema.json agrees with src/input.ts', () => {
                 ok: ['https://example.com/a.jpg', 'HTTP://EXAMPLE.COM/A.JPG', ' https://example.com/x ', ''],
                 bad: ['example.com/a.jpg', 'ftp://example.com/a.jpg', 'https://exa mple.com/a.jpg', 'https:// x', 'https://'],
             },
+            startDate: { ok: ['2025-06-01', ' 2025-06-01 ', ''], bad: ['2025-6-1', '06/01/2025', '2025-06-01T00:00', 'yesterday'] },
+            endDate: { ok: ['2025-06-30', ''], bad: ['20250630', '2025-06-30Z'] },
             linkUrl: {
                 ok: ['https://example.com/recipe?utm_source=pinterest', 'http://example.com', ''],
                 bad: ['www.example.com', 'mailto:me@example.com', 'javascript:alert(1)'],

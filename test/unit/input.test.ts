@@ -89,7 +89,7 @@ describe('parseInput', () => {
 
     it('rejects unknown enum values and wrong types with the allowed values', () => {
         expect(problemsOf({ accessToken: 't', mode: 'delete-everything', environment: 'staging', maxItems: 2.5, includeMetrics: 'yes' })).toEqual([
-            'mode must be one of: list-boards, create-pin, get-user-pins, publish-scheduled, list-scheduled, cancel-scheduled',
+            'mode must be one of: list-boards, create-pin, get-user-pins, publish-scheduled, list-scheduled, cancel-scheduled, get-pin-analytics, get-account-analytics',
             'environment must be one of: production, sandbox',
             'maxItems must be a whole number from 1 to 10000',
             'includeMetrics must be true or false',

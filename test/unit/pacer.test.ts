@@ -19,7 +19,40 @@ function fakeTime() {
 
 const headers = (limit: string, remaining: number, reset: number) => ({ 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(reset) });
 
+/** A fake clock, and a server-side fixed window that answers with Pinterest's headers and counts refusals. */
+function fixedWindowServer(limit: number, windowSeconds: number) {
+    const time = fakeTime();
+    const tracker = new RateLimitTracker(time.now);
+    const pacer = new RequestPacer(tracker, time.now, time.sleep);
+    const windowMs = windowSeconds * 1000;
+    const used = new Map<number, number>();
+    let rejected = 0;
+    const request = async () => {
+        await pacer.waitTurn('org_analytics');
+        const start = Math.floor(time.now() / windowMs) * windowMs;
+        const count = (used.get(start) ?? 0) + 1;
+        used.set(start, count);
+        if (count > limit) rejected += 1;
+        const reset = Math.max(1, Math.ceil((start + windowMs - time.now()) / 1000));
+        tracker.record('org_analytics', headers(`${limit}, ${limit};w=${windowSeconds}`, Math.max(0, limit - count), reset));
+        pacer.settled('org_analytics');
+        time.advance(40);
+    };
+    return { request, now: time.now, rejected: () => rejected };
+}
+
 describe('RequestPacer', () => {
+    it('sends 500 requests against 60 a minute without one refusal, at over 90 % of the quota', async () => {
+        const server = fixedWindowServer(60, 60);
+        const start = server.now();
+        for (let i = 0; i < 500; i += 1) await server.request();
+        expect(server.rejected()).toBe(0);
+        const minutes = (server.now() - start) / 60_000;
+        // 500 requests at 60 a minute need a little over 8 minutes; 90 % of the quota allows 9.26.
+        expect(minutes).toBeGreaterThan(8);
+        expect(minutes).toBeLessThan(500 / 60 / 0.9);
+    });
+
     it('lets the first request of a category go alone, and the rest wait for its answer', async () => {
         const time = fakeTime();
         const tracker = new RateLimitTracker(time.now);

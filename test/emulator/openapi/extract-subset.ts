@@ -28,6 +28,10 @@ export const SUBSET_OPERATIONS: ReadonlyArray<readonly [string, string]> = [
     ['post', '/media'],
     ['get', '/media/{media_id}'],
     ['post', '/oauth/token'],
+    ['get', '/pins/{pin_id}/analytics'],
+    ['get', '/pins/analytics'],
+    ['get', '/user_account/analytics'],
+    ['get', '/user_account/analytics/top_pins'],
 ];
 
 type JsonObject = { [key: string]: unknown };

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+import { runClock } from '../clock.js';
+import { blankToUndefined, flag, optionalText, trimmed } from '../input.js';
+import { PIN_LIMITS } from '../pinterest/limits.js';
+import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
+import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
+
+/** Input fields of the analytics modes; `.actor/input_schema.json` mirrors them in its Analytics section. */
+
+export const ANALYTICS_LIMITS = {
+    pinIds: 1_000,
+    topPinsCount: { min: 1, max: 50, default: 25 },
+} as const;
+
+const date = (field: string) =>
+    optionalText(
+        trimmed()
+            .regex(DATE_PATTERN, `${field} must be a date written YYYY-MM-DD (UTC), for example 2025-06-01`)
+            .refine(isValidDate, `${field} must be a date that exists, for example 2025-06-30`),
+    );
+
+const enumField = <T extends readonly [string, ...string[]]>(field: string, values: T, fallback: T[number]) =>
+    z.preprocess(
+        (value) => blankToUndefined(typeof value === 'string' ? value.trim().toUpperCase() : value),
+        z.enum(values, { error: `${field} must be one of: ${values.join(', ')}` }).default(fallback),
+    );
+
+const enumList = <T extends readonly [string, ...string[]]>(field: string, values: T) =>
+    z.preprocess(
+        (value) => (Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim().toUpperCase() : item)).filter((item) => item !== '') : blankToUndefined(value)),
+        z
+            .array(z.enum(values, { error: `${field} may contain only: ${values.join(', ')}` }), { error: `${field} must be a list of metric names, for example ["IMPRESSION", "SAVE"]` })
+            .optional(),
+    );
+
+export const ANALYTICS_FIELDS = {
+    pinIds: z.preprocess(
+        (value) =>
+            Array.isArray(value)
+                ? value.map((item) => (typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '')
+                : blankToUndefined(value),
+        z
+            .array(
+                z
+                    .string({ error: 'pinIds must contain pin ids as strings of digits (in quotes: long numbers lose digits in JSON)' })
+                    .regex(/^\d+$/, 'pinIds must contain digits only, for example ["813744226420795884"]')
+                    .max(PIN_LIMITS.idDigits, `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`),
+                { error: 'pinIds must be a list of pin ids, for example ["813744226420795884"]' },
+            )
+            .max(ANALYTICS_LIMITS.pinIds, `pinIds may list at most ${ANALYTICS_LIMITS.pinIds} pins`)
+            .optional(),
+    ),
+    startDate: date('startDate'),
+    endDate: date('endDate'),
+    clampDateRange: flag('clampDateRange'),
+    metricTypes: enumList('metricTypes', PIN_METRIC_TYPES),
+    accountMetricTypes: enumList('accountMetricTypes', ACCOUNT_METRIC_TYPES),
+    appTypes: enumField('appTypes', APP_TYPES, 'ALL'),
+    splitField: enumField('splitField', ACCOUNT_SPLIT_FIELDS, 'NO_SPLIT'),
+    sortBy: enumField('sortBy', TOP_PINS_SORT, 'IMPRESSION'),
+    topPinsCount: z.preprocess(
+        blankToUndefined,
+        z
+            .number({ error: `topPinsCount must be a whole number from 1 to ${ANALYTICS_LIMITS.topPinsCount.max}` })
+            .int(`topPinsCount must be a whole number from 1 to ${ANALYTICS_LIMITS.topPinsCount.max}`)
+            .min(ANALYTICS_LIMITS.topPinsCount.min, 'topPinsCount must be at least 1')
+            .max(ANALYTICS_LIMITS.topPinsCount.max, `topPinsCount must be at most ${ANALYTICS_LIMITS.topPinsCount.max} (Pinterest's limit)`)
+            .default(ANALYTICS_LIMITS.topPinsCount.default),
+    ),
+    quick: flag('quick'),
+};
+
+/**
+ * The date-range rules, checked when the input is read (before any request), against the run's clock. Format
+ * errors are the fields' own; this only judges a range made of valid dates.
+ */
+export function dateRangeProblems(raw: Record<string, unknown>, now: () => number = runClock()): string[] {
+    const text = (value: unknown) => (typeof value === 'string' && isValidDate(value.trim()) ? value.trim() : undefined);
+    const startDate = text(raw.startDate);
+    const endDate = text(raw.endDate);
+    if ((raw.startDate && !startDate) || (raw.endDate && !endDate) || raw.quick === true) return [];
+    try {
+        resolveDateRange({ startDate, endDate }, now(), raw.clampDateRange === true);
+        return [];
+    } catch (error) {
+        if (error instanceof DateRangeError) return [error.message];
+        throw error;
+    }
+}

@@ -1,0 +1,115 @@
+import type { PinAnalyticsItem } from './items.js';
+import { type DateRange, previousPeriod, type ResolvedRange } from './dates.js';
+import { resumeProgress } from './progress.js';
+import type { PinMetricType } from './metrics.js';
+import { type AnalyticsPin, fetchPinAnalytics, type MultiPinAccess, multiPinTotals, quickPinAnalyticsItem, toAnalyticsPin } from './pin-analytics.js';
+import { pinReportData } from './report-data.js';
+import { saveReport } from './save-report.js';
+import type { ModeContext, ModeResult } from '../modes/types.js';
+import { budgetNote, plural } from '../modes/deliver.js';
+import { EVENTS } from '../output.js';
+import { PinterestError } from '../pinterest/errors.js';
+import type { Pin } from '../pinterest/schemas.js';
+
+export interface PinAnalyticsInput {
+    pinIds?: string[];
+    boardId?: string;
+    maxItems: number;
+    metricTypes?: PinMetricType[];
+    appTypes: string;
+    quick: boolean;
+}
+
+/** Which pins: the listed ones (fetched one by one for title and image), a board's, or the account's. */
+async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput>, limit: number, warnings: string[]): Promise<Pin[]> {
+    const pinMetrics = input.quick;
+    const pins: Pin[] = [];
+    if (input.pinIds && input.pinIds.length > 0) {
+        for (const pinId of [...new Set(input.pinIds)].slice(0, limit)) {
+            try {
+                pins.push(await client.getPin(pinId, { pinMetrics }));
+            } catch (error) {
+                if (!(error instanceof PinterestError && error.kind === 'not-found')) throw error;
+                warnings.push(`Pin ${pinId} was not found (deleted, or not visible to this token): skipped.`);
+            }
+        }
+        return pins;
+    }
+    const list = input.boardId ? client.listBoardPins(input.boardId, { maxItems: limit, pinMetrics }) : client.listPins({ maxItems: limit, pinMetrics });
+    for await (const page of list) pins.push(...page.items);
+    log.info(`Found ${plural(pins.length, 'pin')} ${input.boardId ? `on board ${input.boardId}` : 'in the account'}.`);
+    return pins;
+}
+
+/**
+ * get-pin-analytics: rows are stored (and charged) batch by batch as they arrive, so a failure later keeps what
+ * was fetched and a spent budget stops the requests; the report is written at the end from the stored rows.
+ */
+export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>, requested: ResolvedRange): Promise<ModeResult> {
+    const { input, client, output, log, now, journal } = context;
+    const progress = await resumeProgress(journal, output, requested);
+    const range = progress.range;
+    const warnings = [...range.warnings];
+    for (const warning of range.warnings) log.warning(warning);
+    const wanted = input.pinIds && input.pinIds.length > 0 ? input.pinIds.length : input.maxItems;
+    const budget = output.budgetFor(EVENTS.itemFetched);
+    const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
+    const pins = limit > 0 ? await collectPins(context, limit, warnings) : [];
+    const stoppedByBudget = progress.stored + budget < wanted;
+
+    // After a restart, the pins stored before it come first again: their numbers are fetched for the report,
+    // but neither stored nor charged a second time.
+    const rows: PinAnalyticsItem[] = [];
+    let seen = 0;
+    let budgetExhausted = false;
+    const store = async (batch: PinAnalyticsItem[]) => {
+        const replayed = batch.slice(0, Math.max(0, progress.stored - seen));
+        const fresh = batch.slice(replayed.length);
+        seen += batch.length;
+        rows.push(...replayed);
+        if (fresh.length === 0) return;
+        const result = await output.pushFetched(fresh);
+        rows.push(...fresh.slice(0, result.delivered));
+        budgetExhausted = result.budgetExhausted;
+        await progress.save(rows.length);
+    };
+
+    const access: MultiPinAccess = { closed: false };
+    const analyticsPins: AnalyticsPin[] = pins.map(toAnalyticsPin);
+    if (input.quick) {
+        await store(pins.map((pin) => quickPinAnalyticsItem(pin, range)));
+    } else {
+        const request = { range, metricTypes: input.metricTypes ?? [], appTypes: input.appTypes };
+        for await (const batch of fetchPinAnalytics(client, analyticsPins, request, access, log)) {
+            await store(batch);
+            if (budgetExhausted) break;
+            if (rows.length % 100 === 0 || rows.length === analyticsPins.length) log.info(`Analytics fetched for ${rows.length} of ${analyticsPins.length} pins.`);
+        }
+    }
+
+    const subject = input.pinIds?.length ? plural(rows.length, 'selected pin') : input.boardId ? `${plural(rows.length, 'pin')} of board ${input.boardId}` : `${plural(rows.length, 'pin')} of your account`;
+    let previous: { range: DateRange; totals: Record<string, number | null> } | undefined;
+    let previousNote: string | undefined;
+    const earlier = input.quick ? undefined : previousPeriod(range, now());
+    if (input.quick) previousNote = 'Quick mode: the 90-day counters of the pin lists, without daily numbers.';
+    else if (!earlier) previousNote = 'No comparison with the period before: Pinterest keeps only 90 days of analytics.';
+    else if (access.closed) previousNote = 'No comparison with the period before: without multi-pin access it would cost one more request per pin.';
+    else {
+        const shown = new Set(rows.map((row) => row.pinId));
+        const totals = await multiPinTotals(client, analyticsPins.filter((pin) => shown.has(pin.id)), { range: earlier, metricTypes: input.metricTypes ?? [], appTypes: input.appTypes }, access);
+        if (totals) previous = { range: earlier, totals };
+    }
+
+    const report = await saveReport(context, () => pinReportData({ rows, range, subject, generatedAt: new Date(now()).toISOString(), previous, previousNote }));
+    if (report.warning) warnings.push(report.warning);
+
+    const how = input.quick ? 'from the pin lists (quick)' : access.closed ? 'one request per pin (no multi-pin access)' : 'with the multi-pin endpoint';
+    const cut = budgetNote({ stoppedByBudget: stoppedByBudget || budgetExhausted });
+    return {
+        summary: `Fetched analytics for ${plural(rows.length, 'pin')}, ${range.startDate} to ${range.endDate}, ${how}${cut}.${report.saved ? ' Report: report.html.' : ''}`,
+        counts: { fetched: rows.length },
+        hasMore: stoppedByBudget || budgetExhausted,
+        warnings,
+        details: { startDate: range.startDate, endDate: range.endDate, multiPinAccess: input.quick ? null : !access.closed, ...(report.saved ? { report: 'report.html' } : {}) },
+    };
+}

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
+import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
+import { type ActorRun, runActor } from './harness.js';
+
+/**
+ * The report as people see it: opened in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
+ * with every network request recorded and refused. Under CI the browser must be there (.ci/run installs it);
+ * elsewhere the test is skipped without it.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium package (see .ci/run).`);
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- dataset rows, probed field by field
+
+let emulator: PinterestEmulator;
+let images: Awaited<ReturnType<typeof startImageServer>>;
+let account: AnalyticsAccount;
+let browser: Browser;
+
+beforeAll(async () => {
+    if (!haveBrowser) return;
+    emulator = await startEmulator();
+    images = await startImageServer();
+    account = seedAnalyticsAccount(emulator, images, { pins: 12, videoPins: 1, username: 'gardenreport' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => {
+    await browser?.close();
+    await emulator?.close();
+    await images?.close();
+});
+
+const number = new Intl.NumberFormat('en-US');
+
+/** Opens the run's report.html offline; returns the page and every URL it tried to load. */
+async function openReport(run: ActorRun, width: number) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const attempted: string[] = [];
+    await context.route('**/*', async (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:')) return route.continue();
+        attempted.push(url);
+        return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(`file://${join(run.storageDir, 'key_value_stores', 'default', 'report.html')}`);
+    await page.waitForLoadState('load');
+    return { page, attempted, context };
+}
+
+describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
+    it('get-pin-analytics: charts and table show the numbers of the dataset, offline, on a desktop and a phone', async () => {
+        const startDate = utcDate(-21);
+        const endDate = utcDate(-1);
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: account.token, boardId: account.boardId, startDate, endDate } });
+        expect(run.exitCode, run.log).toBe(0);
+        const rows = run.items as Row[];
+        const { page, attempted, context } = await openReport(run, 1280);
+
+        await expect(page.locator('.range').getAttribute('data-start')).resolves.toBe(startDate);
+        // One chart per metric, each with a point per day whose label carries the day's total over all pins.
+        const charts = page.locator('figure.chart');
+        await expect(charts.evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-metric')))).resolves.toEqual([
+            'impression', 'save', 'pinClick', 'outboundClick',
+            // The video pin adds its own metrics.
+            'videoMrcView', 'videoStart', 'video10sView', 'quartile95PercentView',
+        ]);
+        for (const metric of ['impression', 'outboundClick']) {
+            const points = await page.locator(`figure.chart[data-metric="${metric}"] svg [aria-roledescription="point"]`).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+            expect(points).toHaveLength(21);
+            const dayIndex = 6;
+            const date = rows[0]?.daily[dayIndex].date as string;
+            const total = rows.reduce((sum, row) => sum + row.daily[dayIndex].metrics[metric], 0);
+            expect(points[dayIndex]).toContain(`${date}: ${number.format(total)}`);
+            const chartTotal = rows.reduce((sum, row) => sum + row.summary[metric], 0);
+            await expect(page.locator(`figure.chart[data-metric="${metric}"] figcaption strong`).textContent()).resolves.toBe(number.format(chartTotal));
+            await expect(page.locator(`.total[data-metric="${metric}"] .value`).textContent()).resolves.toBe(number.format(chartTotal));
+        }
+        // Yesterday is still processing: named in the caveats and drawn hollow.
+        await expect(page.locator('.caveats').textContent()).resolves.toContain(`${endDate} (PROCESSING)`);
+        const lastPoint = page.locator('figure.chart[data-metric="impression"] svg [aria-roledescription="point"]').last();
+        await expect(lastPoint.getAttribute('aria-label')).resolves.toContain('(PROCESSING)');
+        await expect(lastPoint.getAttribute('fill')).resolves.toBe('#ffffff');
+        // The comparison with the 21 days before.
+        await expect(page.locator('.total[data-metric="impression"] .change').count()).resolves.toBe(1);
+
+        // The table ranks the pins by impressions, with inlined thumbnails and the row's numbers.
+        const ranked = [...rows].sort((a, b) => b.summary.impression - a.summary.impression);
+        const tableRows = page.locator('section.pins tbody tr');
+        await expect(tableRows.count()).resolves.toBe(12);
+        for (const [index, row] of ranked.slice(0, 3).entries()) {
+            const tableRow = tableRows.nth(index);
+            await expect(tableRow.getAttribute('data-pin-id')).resolves.toBe(row.pinId);
+            await expect(tableRow.locator('td[data-metric="impression"]').textContent()).resolves.toBe(number.format(row.summary.impression));
+            await expect(tableRow.locator('td[data-metric="save"]').textContent()).resolves.toBe(number.format(row.summary.save));
+            await expect(tableRow.locator('td[data-metric="saveRate"]').textContent()).resolves.toBe(`${(row.saveRate * 100).toFixed(2)}%`);
+            await expect(tableRow.locator('td.title a').textContent()).resolves.toBe(row.title);
+        }
+        const thumbnails = await page.locator('td.thumb img').evaluateAll((nodes) => nodes.map((node) => ({ src: (node.getAttribute('src') ?? '').slice(0, 22), loaded: (node as unknown as { naturalWidth: number }).naturalWidth })));
+        expect(thumbnails).toHaveLength(12);
+        for (const thumbnail of thumbnails) expect(thumbnail).toEqual({ src: 'data:image/png;base64,', loaded: 8 });
+
+        // Rendered, not just present: the first chart's drawing has a real size.
+        const box = await page.locator('figure.chart svg').first().boundingBox();
+        expect(box?.width ?? 0).toBeGreaterThan(300);
+        expect(box?.height ?? 0).toBeGreaterThan(100);
+        await page.screenshot({ path: join(ARTIFACTS, 'pin-analytics-report.png'), fullPage: true });
+
+        // A phone: nothing wider than the screen except the table, which scrolls in its own box.
+        await page.setViewportSize({ width: 390, height: 844 });
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow).toBeLessThanOrEqual(0);
+        const chartWidth = (await page.locator('figure.chart svg').first().boundingBox())?.width ?? 0;
+        expect(chartWidth).toBeLessThanOrEqual(390);
+        await page.screenshot({ path: join(ARTIFACTS, 'pin-analytics-report-phone.png'), fullPage: true });
+
+        // Printable: the print stylesheet applies and a PDF comes out.
+        await page.emulateMedia({ media: 'print' });
+        await expect(page.evaluate<string>("getComputedStyle(document.querySelector('.table-wrap')).overflowX")).resolves.toBe('visible');
+        const pdf = await page.pdf({ format: 'A4' });
+        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+
+        expect(attempted).toEqual([]);
+        expect(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'report.html'), 'utf8')).not.toMatch(/<script|https?:\/\/[^"]*\.(js|css)/);
+        await context.close();
+    });
+
+    it('get-account-analytics: daily charts from the rows and the top pins table', async () => {
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-account-analytics', accessToken: account.token, startDate: utcDate(-14), endDate: utcDate(-1), topPinsCount: 5 } });
+        expect(run.exitCode, run.log).toBe(0);
+        const rows = run.items as Row[];
+        const { page, attempted, context } = await openReport(run, 1280);
+        const points = await page.locator('figure.chart[data-metric="save"] svg [aria-roledescription="point"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+        expect(points).toHaveLength(14);
+        for (const [index, row] of rows.entries()) expect(points[index]).toContain(`${row.date}: ${number.format(row.metrics.save)} saves`);
+        const topPins = JSON.parse(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'top-pins.json'), 'utf8')) as Row[];
+        const cells = await page.locator('section.pins tbody td[data-metric="impression"]').allTextContents();
+        expect(cells).toEqual(topPins.map((pin) => number.format(pin.metrics.impression)));
+        await expect(page.locator('section.pins h2').textContent()).resolves.toBe('Top pins by impressions');
+        await page.screenshot({ path: join(ARTIFACTS, 'account-analytics-report.png'), fullPage: true });
+        expect(attempted).toEqual([]);
+        await context.close();
+    });
+});
