@@ -73,6 +73,18 @@ export const MAX_SECRET_LENGTH = 2000;
  * A token or app secret. It goes into an HTTP header, where a line break would be refused (or, worse, start a new
  * header), so only printable ASCII without spaces is accepted, checked before any request. Messages never echo it.
  */
+/** A whole number within limits, with a default; every message names the field and the range. */
+export const wholeNumber = (field: string, limits: { min: number; max: number; default: number }) =>
+    z.preprocess(
+        blankToUndefined,
+        z
+            .number({ error: `${field} must be a whole number from ${limits.min} to ${limits.max}` })
+            .int(`${field} must be a whole number from ${limits.min} to ${limits.max}`)
+            .min(limits.min, `${field} must be at least ${limits.min}`)
+            .max(limits.max, `${field} must be at most ${limits.max}`)
+            .default(limits.default),
+    );
+
 const secret = (field: string) =>
     optionalText(
         trimmed()
@@ -92,15 +104,7 @@ const storeName = (field: string, fallback: string) =>
 /** Fields several modes share, defined once. */
 export const FIELDS = {
     boardId: pinterestId('boardId'),
-    maxItems: z.preprocess(
-        blankToUndefined,
-        z
-            .number({ error: `maxItems must be a whole number from ${LIMITS.maxItems.min} to ${LIMITS.maxItems.max}` })
-            .int(`maxItems must be a whole number from ${LIMITS.maxItems.min} to ${LIMITS.maxItems.max}`)
-            .min(LIMITS.maxItems.min, `maxItems must be at least ${LIMITS.maxItems.min}`)
-            .max(LIMITS.maxItems.max, `maxItems must be at most ${LIMITS.maxItems.max}`)
-            .default(LIMITS.maxItems.default),
-    ),
+    maxItems: wholeNumber('maxItems', LIMITS.maxItems),
     includeMetrics: flag('includeMetrics'),
     boardPrivacy: z.preprocess(
         (value) => blankToUndefined(typeof value === 'string' ? value.toUpperCase() : value),

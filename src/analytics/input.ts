@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { runClock } from '../clock.js';
-import { blankToUndefined, flag, optionalText, trimmed } from '../input.js';
+import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
@@ -59,15 +59,7 @@ export const ANALYTICS_FIELDS = {
     appTypes: enumField('appTypes', APP_TYPES, 'ALL'),
     splitField: enumField('splitField', ACCOUNT_SPLIT_FIELDS, 'NO_SPLIT'),
     sortBy: enumField('sortBy', TOP_PINS_SORT, 'IMPRESSION'),
-    topPinsCount: z.preprocess(
-        blankToUndefined,
-        z
-            .number({ error: `topPinsCount must be a whole number from 1 to ${ANALYTICS_LIMITS.topPinsCount.max}` })
-            .int(`topPinsCount must be a whole number from 1 to ${ANALYTICS_LIMITS.topPinsCount.max}`)
-            .min(ANALYTICS_LIMITS.topPinsCount.min, 'topPinsCount must be at least 1')
-            .max(ANALYTICS_LIMITS.topPinsCount.max, `topPinsCount must be at most ${ANALYTICS_LIMITS.topPinsCount.max} (Pinterest's limit)`)
-            .default(ANALYTICS_LIMITS.topPinsCount.default),
-    ),
+    topPinsCount: wholeNumber('topPinsCount', ANALYTICS_LIMITS.topPinsCount),
     quick: flag('quick'),
 };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { blankToUndefined, FIELDS, modeInputSchema } from '../input.js';
+import { FIELDS, modeInputSchema, wholeNumber } from '../input.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import { describeCounts, openPublishing, type PinJob, type PinOutcome, RECONCILE_WAIT_FIELD } from '../publish/batch.js';
 import { DEFAULT_LEDGER_STORE } from '../publish/ledger.js';
@@ -13,15 +13,7 @@ export const MAX_ATTEMPTS_LIMITS = { min: 1, max: 10, default: 3 } as const;
 const input = modeInputSchema('publish-scheduled', {
     queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
     ledgerStoreName: FIELDS.storeName('ledgerStoreName', DEFAULT_LEDGER_STORE),
-    maxAttempts: z.preprocess(
-        blankToUndefined,
-        z
-            .number({ error: `maxAttempts must be a whole number from ${MAX_ATTEMPTS_LIMITS.min} to ${MAX_ATTEMPTS_LIMITS.max}` })
-            .int(`maxAttempts must be a whole number from ${MAX_ATTEMPTS_LIMITS.min} to ${MAX_ATTEMPTS_LIMITS.max}`)
-            .min(MAX_ATTEMPTS_LIMITS.min, `maxAttempts must be at least ${MAX_ATTEMPTS_LIMITS.min}`)
-            .max(MAX_ATTEMPTS_LIMITS.max, `maxAttempts must be at most ${MAX_ATTEMPTS_LIMITS.max}`)
-            .default(MAX_ATTEMPTS_LIMITS.default),
-    ),
+    maxAttempts: wholeNumber('maxAttempts', MAX_ATTEMPTS_LIMITS),
     reconcileWaitSeconds: RECONCILE_WAIT_FIELD,
 });
 type PublishScheduledInput = z.infer<typeof input>;

@@ -1,6 +1,4 @@
-import { z } from 'zod';
-
-import { blankToUndefined } from '../input.js';
+import { wholeNumber } from '../input.js';
 import type { PinResultItem } from '../items.js';
 import { pinResultItem } from '../items.js';
 import type { Log, ModeContext } from '../modes/types.js';
@@ -14,15 +12,7 @@ import { type PinJob, type PinOutcome, PinPublisher } from './publisher.js';
 export const RECONCILE_LIMITS = { min: 0, max: 300, default: 30 } as const;
 
 /** How long a run looks for a pin whose creation Pinterest did not confirm (the board's listing can lag). */
-export const RECONCILE_WAIT_FIELD = z.preprocess(
-    blankToUndefined,
-    z
-        .number({ error: `reconcileWaitSeconds must be a whole number from ${RECONCILE_LIMITS.min} to ${RECONCILE_LIMITS.max}` })
-        .int(`reconcileWaitSeconds must be a whole number from ${RECONCILE_LIMITS.min} to ${RECONCILE_LIMITS.max}`)
-        .min(RECONCILE_LIMITS.min, `reconcileWaitSeconds must be at least ${RECONCILE_LIMITS.min}`)
-        .max(RECONCILE_LIMITS.max, `reconcileWaitSeconds must be at most ${RECONCILE_LIMITS.max}`)
-        .default(RECONCILE_LIMITS.default),
-);
+export const RECONCILE_WAIT_FIELD = wholeNumber('reconcileWaitSeconds', RECONCILE_LIMITS);
 
 export interface PublishingSetup {
     ledgerStoreName: string;
