@@ -4,7 +4,7 @@ import { connect } from './connect.js';
 import { ActorError } from './errors.js';
 import { parseInput } from './input.js';
 import { actorJournal } from './journal.js';
-import { MODE_HANDLERS } from './modes/index.js';
+import { MODE_LOADERS } from './modes/index.js';
 import { actorOutput } from './output.js';
 import { PinterestError } from './pinterest/errors.js';
 import { redactSecrets, registerSecret } from './pinterest/redact.js';
@@ -19,7 +19,7 @@ try {
         if (typeof value === 'string') registerSecret(value.trim());
     }
     const input = parseInput(rawInput);
-    const mode = MODE_HANDLERS[input.mode];
+    const mode = await MODE_LOADERS[input.mode]();
 
     const { client, credentials } = await connect(input, log);
     if (!input.skipPreflight) await preflight({ input, mode, client, scopes: () => credentials.scopes, log });

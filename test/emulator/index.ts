@@ -79,6 +79,8 @@ export interface StartEmulatorOptions {
      * violations in `message`) if it does not match. Default true: the emulator must never say what the API can't.
      */
     validateResponses?: boolean;
+    /** Network latency to emulate: every answer is held this long (after processing) before it is sent. Default 0. */
+    latencyMs?: number;
 }
 
 export interface PinterestEmulator {
@@ -506,11 +508,11 @@ class Emulator implements PinterestEmulator {
     private async send(res: ServerResponse, record: RecordedRequest, outcome: Reply | { commit: () => Reply; fault: FaultSpec }): Promise<void> {
         let reply: Reply;
         let dropAfter = false;
-        let delayMs = 0;
+        let delayMs = this.options.latencyMs ?? 0;
         if ('commit' in outcome) {
             reply = outcome.commit();
             if (outcome.fault.kind === 'drop-after-commit') dropAfter = true;
-            if (outcome.fault.kind === 'slow') delayMs = outcome.fault.delayMs ?? 0;
+            if (outcome.fault.kind === 'slow') delayMs += outcome.fault.delayMs ?? 0;
         } else {
             reply = outcome;
         }

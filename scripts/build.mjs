@@ -1,0 +1,94 @@
+/**
+ * `npm run build`: bundles the Actor into dist/ with esbuild, the artefact the Docker image runs and the
+ * end-to-end tests and the benchmark spawn (`node dist/main.js`). No node_modules is needed next to it.
+ * Type-checking is `npm run typecheck` (tsc --noEmit); this only strips types.
+ *
+ * Why each option (see README, "Performance"):
+ * - ESM with code splitting: every `import()` (the modes table, and lazy imports inside dependencies such as
+ *   the proxy agent and got-scraping) becomes its own chunk, loaded only when that code runs.
+ * - keepNames: Crawlee's storage manager derives method names from class names (`KeyValueStore` ->
+ *   `keyValueStore`); renamed classes break local and platform storage.
+ * - the createRequire banner: the CommonJS parts of the SDK call `require` for Node built-ins.
+ * - LEFT_OUT: packages the SDK loads at start-up for features this Actor never uses (HTTP/2, HTML parsing).
+ *   Each is replaced by a module whose exports throw a clear error if ever called; test/unit/build.test.ts and
+ *   the end-to-end tests (which run this bundle) show nothing reaches them.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+
+/** Package -> the named exports its importers reference; each throws when called. */
+export const LEFT_OUT = {
+    // got loads it for `http2: true`, which the Pinterest client never sets; loading it builds a TLS context (~30 ms).
+    'http2-wrapper': { default: ['auto', 'globalAgent'] },
+    // Crawlee's HTML helpers (social handles, Open Graph, html-to-text) for its crawlers; with parse5, htmlparser2, css-select.
+    cheerio: { named: ['load'] },
+    // The public-suffix list (about 140 KB), for Crawlee's same-domain link filters and tough-cookie's cookie jar.
+    tldts: { named: ['getDomain'] },
+};
+
+/** The source of the module that stands in for a left-out package. */
+export function leftOutModule(name, { default: defaultKeys = [], named = [] }) {
+    const thrower = (what) =>
+        `() => { throw new Error(${JSON.stringify(`${what} is left out of this Actor's bundle (scripts/build.mjs), because the Actor never uses it.`)}); }`;
+    const lines = named.map((key) => `export const ${key} = ${thrower(`${name}.${key}`)};`);
+    if (defaultKeys.length) {
+        const getters = defaultKeys.map((key) => `get ${key}() { return (${thrower(`${name}.${key}`)})(); }`);
+        lines.push(`export default { ${getters.join(', ')} };`);
+    }
+    return lines.join('\n');
+}
+
+const exactNames = (names) => new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`);
+
+const substitutes = {
+    name: 'substitutes',
+    setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: exactNames(Object.keys(LEFT_OUT)) }, (args) => ({ path: args.path, namespace: 'left-out' }));
+        pluginBuild.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({ contents: leftOutModule(args.path, LEFT_OUT[args.path]), loader: 'js' }));
+
+        // zod's `z.locales` namespace holds its error messages in 40-odd languages (about 260 KB to compile at every
+        // start); the Actor uses zod's default English messages only, which zod imports on its own.
+        pluginBuild.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+            /[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), args.path), namespace: 'zod-locales' } : undefined,
+        );
+        pluginBuild.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+            contents: "export { default as en } from './en.js';",
+            loader: 'js',
+            resolveDir: dirname(args.path),
+        }));
+    },
+};
+
+export async function buildActor({ outDir = OUT_DIR, metafile = false, minify = true } = {}) {
+    await rm(outDir, { recursive: true, force: true });
+    const result = await build({
+        absWorkingDir: ROOT,
+        entryPoints: ['src/main.ts'],
+        outdir: outDir,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'esm',
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
+        minify,
+        keepNames: true,
+        legalComments: 'eof',
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+        plugins: [substitutes],
+        metafile,
+        logLevel: 'warning',
+    });
+    // dist/ runs on its own in the image (no package.json next to it there): mark its .js files as ES modules.
+    await writeFile(`${outDir}/package.json`, `${JSON.stringify({ type: 'module' })}\n`);
+    return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildActor({ metafile: process.argv.includes('--metafile') });
