@@ -13,7 +13,9 @@
  *   Each is replaced by a module whose exports throw a clear error if ever called; test/unit/build.test.ts and
  *   the end-to-end tests (which run this bundle) show nothing reaches them.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
@@ -66,6 +68,46 @@ const substitutes = {
     },
 };
 
+/**
+ * A dependency's `import('some-package')` becomes a chunk of its own, loaded when that code runs. When the package
+ * is CommonJS, esbuild's chunk exports only `default`, where Node (and the dependency) expect named exports too:
+ * the Apify API client's `const { ProxyAgent } = await import('proxy-agent')` got undefined, which broke every
+ * platform storage call. Such imports go through a module that re-exports the package's names (read by loading
+ * it here, at build time) next to `default`, as Node's own import of CommonJS does.
+ */
+const commonJsChunks = {
+    name: 'common-js-chunks',
+    setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+            if (args.kind !== 'dynamic-import' || args.namespace !== 'file' || !args.importer.includes('node_modules')) return undefined;
+            if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return undefined;
+            const resolved = await pluginBuild.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir });
+            if (resolved.errors.length || !(await isCommonJs(resolved.path))) return undefined;
+            return { path: resolved.path, namespace: 'common-js-chunk' };
+        });
+        pluginBuild.onLoad({ filter: /.*/, namespace: 'common-js-chunk' }, (args) => {
+            const names = Object.keys(createRequire(args.path)(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+            const target = JSON.stringify(args.path);
+            // require(), not import: the default export is module.exports itself, as in Node, whatever its __esModule says.
+            return {
+                contents: [`const commonJs = require(${target});`, 'export default commonJs;', ...names.map((name) => `export const ${name} = commonJs.${name};`)].join('\n'),
+                loader: 'js',
+                resolveDir: dirname(args.path),
+            };
+        });
+    },
+};
+
+async function isCommonJs(file) {
+    if (file.endsWith('.cjs')) return true;
+    if (file.endsWith('.mjs')) return false;
+    for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+        const manifest = join(dir, 'package.json');
+        if (existsSync(manifest)) return JSON.parse(await readFile(manifest, 'utf8')).type !== 'module';
+    }
+    return true;
+}
+
 export async function buildActor({ outDir = OUT_DIR, metafile = false, minify = true } = {}) {
     await rm(outDir, { recursive: true, force: true });
     const result = await build({
@@ -82,7 +124,7 @@ export async function buildActor({ outDir = OUT_DIR, metafile = false, minify = 
         keepNames: true,
         legalComments: 'eof',
         banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-        plugins: [substitutes],
+        plugins: [substitutes, commonJsChunks],
         metafile,
         logLevel: 'warning',
     });
