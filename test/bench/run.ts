@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the built Actor (dist/main.js, what the image runs) as a real process against the emulator
+ * `npm run bench`: the built Actor (a copy of dist/, what the image runs) as a real process against the emulator
  * with network latency, side by side with a plain script doing the same job the way Pinterest's quickstart
  * does (baseline.mjs), in the same run. Absolute times on a shared machine mean little; the ratios are the point.
  *
@@ -13,10 +13,11 @@
  * imageNodeArgs) and, on Node 22 or later, a compile cache warmed beforehand as the image build warms it.
  *
  * Environment: BENCH_LATENCY_MS (default 80), BENCH_ONLY (comma-separated scenario ids), BENCH_RUNS (overrides
- * every scenario's run count), BENCH_NODE (a node binary for the Actor and the baselines, e.g. Node 22).
+ * every scenario's run count), BENCH_NODE (a node binary for the Actor and the baselines, e.g. Node 22),
+ * BENCH_RESULTS_DIR (default bench/results).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ import { BIG_BOARD_PINS, BOARD_COUNT, type BaselinePlan, type BenchAccount, type
 
 const REPORT_USAGE = fileURLToPath(new URL('./report-usage.mjs', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+const RESULTS_DIR = process.env.BENCH_RESULTS_DIR || fileURLToPath(new URL('../../bench/results/', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 80);
 const NODE = process.env.BENCH_NODE || process.execPath;
 const STORAGE_MODES = { memory: { CRAWLEE_PERSIST_STORAGE: 'false' }, files: {} } as const;
@@ -84,6 +86,7 @@ async function runOurs(input: Record<string, unknown>, storage: StorageMode): Pr
         baseUrl: emulator.baseUrl,
         input: { accessToken: account.token, ...input },
         payPerEvent: true,
+        main: shippedMain,
         nodeArgs: ['--import', REPORT_USAGE],
         nodePath: NODE,
         env: { APIFY_LOG_LEVEL: 'INFO', ...STORAGE_MODES[storage], ...(compileCache ? { NODE_COMPILE_CACHE: compileCache } : {}) },
@@ -119,6 +122,12 @@ function summarise(runs: Measurement[]) {
 type Summary = ReturnType<typeof summarise>;
 const ratio = (ours: number | null, baseline: number | null) => (ours !== null && baseline ? round(ours / baseline, 2) : null);
 
+// The Actor runs from a copy of dist/, as in the image: no node_modules to fall back on, and a rebuild of dist/
+// (say, by `npm test` alongside) does not pull the files from under a run.
+const shippedDir = mkdtempSync(join(tmpdir(), 'bench-actor-'));
+cpSync(DIST, join(shippedDir, 'dist'), { recursive: true });
+const shippedMain = join(shippedDir, 'dist', 'main.js');
+
 // ---- The account: 300 boards, one of them with 10,000 pins.
 const emulator = await startEmulator({ latencyMs: LATENCY_MS });
 const app = emulator.state.createApp({});
@@ -138,7 +147,7 @@ const machine = { node: (await nodeVersion()).trim(), cpus: cpus().length, cpuMo
 // input check, and so does this.
 const compileCache = Number(/^v(\d+)/.exec(machine.node)?.[1]) >= 22 ? mkdtempSync(join(tmpdir(), 'bench-compile-cache-')) : undefined;
 if (compileCache) {
-    const warmUp = await runActor({ baseUrl: emulator.baseUrl, input: {}, nodePath: NODE, env: { NODE_COMPILE_CACHE: compileCache } });
+    const warmUp = await runActor({ baseUrl: emulator.baseUrl, input: {}, main: shippedMain, nodePath: NODE, env: { NODE_COMPILE_CACHE: compileCache } });
     rmSync(warmUp.storageDir, { recursive: true, force: true });
 }
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -204,11 +213,12 @@ for (const scenario of scenarios) {
 }
 await emulator.close();
 if (compileCache) rmSync(compileCache, { recursive: true, force: true });
+rmSync(shippedDir, { recursive: true, force: true });
 
 console.log(`\nActor (dist/main.js) vs plain sequential script, ${LATENCY_MS} ms per request, median of N; "a vs b" is ours vs baseline, × is ours / baseline.`);
 console.log(
     `${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel})${compileCache ? ', compile cache warmed' : ''}; Actor started with ${imageNodeArgs(DEFAULT_MEMORY_MBYTES).join(' ')}; ` +
-        `${Math.round((Date.now() - benchStarted) / 1000)} s; results in bench/results/.`,
+        `${Math.round((Date.now() - benchStarted) / 1000)} s; results in ${RESULTS_DIR}.`,
 );
 console.table(rows);
 console.log(missed.length ? `Targets missed:\n- ${missed.join('\n- ')}` : 'Every target met.');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { imageNodeArgs } from '../e2e/harness.js';
+import { DEFAULT_MEMORY_MBYTES, imageNodeArgs } from '../e2e/harness.js';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 const dockerfile = read('../../Dockerfile');
@@ -94,5 +94,13 @@ describe('Dockerfile', () => {
         const flags = /node (--max-semi-space-size=\S+ --max-old-space-size=\$\(\( memory \/ 2 \)\)) dist\/main\.js/.exec(warmUp ?? '')?.[1];
         expect(flags?.replace('$(( memory / 2 ))', '64')).toBe(imageNodeArgs(128).join(' '));
         expect(instructions(runtimeStage)).toContain('ENV NODE_COMPILE_CACHE=/home/myuser/.cache/node-compile-cache');
+    });
+});
+
+describe('.actor/actor.json', () => {
+    it('declares as default and minimum the memory the end-to-end tests and the benchmark run with', () => {
+        const actor = JSON.parse(read('../../.actor/actor.json')) as { defaultMemoryMbytes: number; minMemoryMbytes: number };
+        expect(actor.defaultMemoryMbytes).toBe(DEFAULT_MEMORY_MBYTES);
+        expect(actor.minMemoryMbytes).toBe(DEFAULT_MEMORY_MBYTES);
     });
 });
