@@ -9,9 +9,12 @@
  * - keepNames: Crawlee's storage manager derives method names from class names (`KeyValueStore` ->
  *   `keyValueStore`); renamed classes break local and platform storage.
  * - the createRequire banner: the CommonJS parts of the SDK call `require` for Node built-ins.
- * - LEFT_OUT: packages the SDK loads at start-up for features this Actor never uses (HTTP/2, HTML parsing).
- *   Each is replaced by a module whose exports throw a clear error if ever called; test/unit/build.test.ts and
- *   the end-to-end tests (which run this bundle) show nothing reaches them.
+ * - LEFT_OUT: packages the SDK loads at start-up for features this Actor never uses (HTTP/2, HTML parsing, the
+ *   public-suffix list). Each is replaced by a module whose exports throw a clear error if ever called;
+ *   test/unit/build.test.ts and the end-to-end tests (which run this bundle) show nothing reaches them.
+ * - Lazy barrels: Crawlee's index files load every module of the package; here a module loads when first used.
+ * - CommonJS chunks: lazily imported CommonJS packages keep their named exports (the platform's API client needs it).
+ * test/e2e/bundle.test.ts runs the result from a folder without node_modules, with local and platform storage.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -64,6 +67,11 @@ const substitutes = {
             return { contents: patched, loader: 'js' };
         });
 
+        // Barrels: the SDK's `@crawlee/utils` and `@crawlee/core` index files re-export every module of the package, so
+        // loading the index runs them all (HTML and sitemap helpers, crawlers, session pools...). Each re-export becomes
+        // a getter instead, and a module runs when one of its exports is first read.
+        pluginBuild.onLoad({ filter: LAZY_BARRELS }, async (args) => ({ contents: lazyBarrel(args.path, await readFile(args.path, 'utf8')), loader: 'js' }));
+
         // zod's `z.locales` namespace holds its error messages in 40-odd languages (about 260 KB to compile at every
         // start); the Actor uses zod's default English messages only, which zod imports on its own.
         pluginBuild.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
@@ -76,6 +84,52 @@ const substitutes = {
         }));
     },
 };
+
+/** Packages whose index re-exports all their modules: each module loads on first use (see lazyBarrel). */
+export const LAZY_BARREL_PACKAGES = ['@crawlee/core', '@crawlee/utils'];
+const LAZY_BARRELS = /[\\/]node_modules[\\/]@crawlee[\\/](core|utils)[\\/]index\.js$/;
+
+/**
+ * Rewrites a TypeScript-compiled CommonJS barrel (`__exportStar(require(...))` lines and re-exported bindings) so
+ * that each module it re-exports is required on first use. Export names are read by loading the modules here, at
+ * build time. Any other statement means the barrel changed: the build stops rather than guess.
+ */
+export function lazyBarrel(file, source) {
+    const requireHere = createRequire(file);
+    const loaders = [];
+    const loaderFor = (specifier, namespace = false) => {
+        loaders.push(`const m${loaders.length} = lazy(() => ${namespace ? 'tslib.__importStar(' : ''}require(${JSON.stringify(specifier)})${namespace ? ')' : ''});`);
+        return `m${loaders.length - 1}`;
+    };
+    const bindings = new Map();
+    const variables = new Map();
+    const stars = [];
+    for (const statement of source.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('//'))) {
+        let match;
+        if (statement === '"use strict";' || statement === 'Object.defineProperty(exports, "__esModule", { value: true });') continue;
+        if (/^exports\.[\w$]+ = (exports\.[\w$]+ = )*void 0;$/.test(statement)) continue;
+        if (/^const tslib_1 = require\("tslib"\);$/.test(statement)) continue;
+        if ((match = /^tslib_1\.__exportStar\(require\("([^"]+)"\), exports\);$/.exec(statement))) stars.push(match[1]);
+        else if ((match = /^exports\.([\w$]+) = tslib_1\.__importStar\(require\("([^"]+)"\)\);$/.exec(statement))) bindings.set(match[1], `${loaderFor(match[2], true)}()`);
+        else if ((match = /^var ([\w$]+) = require\("([^"]+)"\);$/.exec(statement))) variables.set(match[1], loaderFor(match[2]));
+        else if ((match = /^Object\.defineProperty\(exports, "([\w$]+)", \{ enumerable: true, get: function \(\) \{ return ([\w$]+)\.([\w$]+); \} \}\);$/.exec(statement)) && variables.has(match[2])) {
+            bindings.set(match[1], `${variables.get(match[2])}().${match[3]}`);
+        } else throw new Error(`${file} changed (unexpected statement: ${statement.slice(0, 120)}): update lazyBarrel in scripts/build.mjs.`);
+    }
+    // As __exportStar does: the first module to export a name wins, and explicit bindings win over stars.
+    for (const specifier of stars) {
+        const loader = loaderFor(specifier);
+        for (const name of Object.keys(requireHere(specifier))) if (name !== 'default' && !bindings.has(name)) bindings.set(name, `${loader}().${name}`);
+    }
+    return [
+        '"use strict";',
+        'Object.defineProperty(exports, "__esModule", { value: true });',
+        'const tslib = require("tslib");',
+        'const lazy = (load) => { let loaded; let done = false; return () => (done ? loaded : ((loaded = load()), (done = true), loaded)); };',
+        ...loaders,
+        ...[...bindings].map(([name, value]) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => ${value} });`),
+    ].join('\n');
+}
 
 /**
  * A dependency's `import('some-package')` becomes a chunk of its own, loaded when that code runs. When the package

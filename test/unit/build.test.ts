@@ -5,13 +5,14 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildActor, LEFT_OUT, leftOutModule } from '../../scripts/build.mjs';
+import { buildActor, LAZY_BARREL_PACKAGES, lazyBarrel, LEFT_OUT, leftOutModule } from '../../scripts/build.mjs';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const outDir = mkdtempSync(join(tmpdir(), 'actor-bundle-'));
@@ -64,6 +65,16 @@ describe('the bundle', () => {
         const inputs = outputs().flatMap((output) => output.inputs);
         for (const name of Object.keys(LEFT_OUT)) expect(inputs.filter((input) => input.includes(`node_modules/${name}/`)), name).toEqual([]);
         expect(inputs.filter((input) => !input.startsWith('zod-locales:') && /zod\/.*\/locales\//.test(input)).map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
+    });
+});
+
+describe('lazy barrels', () => {
+    const require = createRequire(import.meta.url);
+    it.each(LAZY_BARREL_PACKAGES)('%s keeps every export name of its index, each read through a getter', (name) => {
+        const file = require.resolve(name);
+        const generated = lazyBarrel(file, readFileSync(file, 'utf8'));
+        const names = [...generated.matchAll(/Object\.defineProperty\(exports, "([^"]+)", \{ enumerable: true, get: /g)].map((match) => match[1]);
+        expect(names.sort()).toEqual(Object.keys(require(name) as object).sort());
     });
 });
 
