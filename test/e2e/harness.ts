@@ -50,12 +50,13 @@ export interface RunActorOptions {
 }
 
 /**
- * The V8 heap settings the image's CMD gives node for a run with `memoryMbytes` of memory (see the Dockerfile;
+ * The V8 settings the image's CMD gives node for a run with `memoryMbytes` of memory (see the Dockerfile;
  * test/unit/image.test.ts keeps the two in step): a 1 MB young generation and an old generation of half the
- * memory, so that garbage is collected long before the container's limit instead of whenever V8 likes.
+ * memory, so that garbage is collected long before the container's limit instead of whenever V8 likes, and
+ * optimising compilation on the main thread (a background compiler thread holds several MB of its own).
  */
 export function imageNodeArgs(memoryMbytes: number): string[] {
-    return ['--max-semi-space-size=1', `--max-old-space-size=${Math.floor(memoryMbytes / 2)}`];
+    return ['--max-semi-space-size=1', `--max-old-space-size=${Math.floor(memoryMbytes / 2)}`, '--no-concurrent-recompilation'];
 }
 
 /** The memory the Actor runs with by default on the platform (.actor/actor.json, defaultMemoryMbytes). */

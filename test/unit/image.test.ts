@@ -91,7 +91,7 @@ describe('Dockerfile', () => {
         expect(warmUp).toBeDefined();
         const sizes = /for memory in ([\d ]+);/.exec(warmUp ?? '')?.[1]?.trim().split(/\s+/).map(Number);
         expect(sizes).toContain(128);
-        const flags = /node (--max-semi-space-size=\S+ --max-old-space-size=\$\(\( memory \/ 2 \)\)) dist\/main\.js/.exec(warmUp ?? '')?.[1];
+        const flags = /node (--max-semi-space-size=\S+ --max-old-space-size=\$\(\( memory \/ 2 \)\)[^|]*?) dist\/main\.js/.exec(warmUp ?? '')?.[1];
         expect(flags?.replace('$(( memory / 2 ))', '64')).toBe(imageNodeArgs(128).join(' '));
         expect(instructions(runtimeStage)).toContain('ENV NODE_COMPILE_CACHE=/home/myuser/.cache/node-compile-cache');
     });
