@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { buildActor } from '../scripts/build.mjs';
 
-/** End-to-end tests run the built Actor as a process: build it once, fresh, before any test file runs. */
-export default function setup(): void {
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], {
-        cwd: root,
-        stdio: 'inherit',
-    });
+/**
+ * End-to-end tests run the built Actor as a process: bundle it once, fresh, before any test file runs, with the
+ * same script as `npm run build` and the image, so every end-to-end test runs what ships.
+ */
+export default async function setup(): Promise<void> {
+    await buildActor();
 }

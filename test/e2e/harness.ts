@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,6 +21,9 @@ export interface ActorRun {
     items: Array<Record<string, unknown>>;
     charges: ChargeRecord[];
     storageDir: string;
+    /** Epoch milliseconds (sub-millisecond precision) just before the process was spawned and when it closed. */
+    startedAt: number;
+    endedAt: number;
 }
 
 export interface RunActorOptions {
@@ -39,19 +42,39 @@ export interface RunActorOptions {
     killWhen?: () => boolean;
     /** Extra arguments for node itself, before the script (the benchmark preloads a usage reporter). */
     nodeArgs?: string[];
+    /** The run's memory, as the platform gives it (ACTOR_MEMORY_MBYTES and the image's heap flags). Default 128. */
+    memoryMbytes?: number;
+    /** The Actor's entry file (default dist/main.js in the project), e.g. a copy of dist/ elsewhere. */
+    main?: string;
+    /** The node binary to run (default: the one running the tests), e.g. a Node 22 to measure the image's runtime. */
+    nodePath?: string;
 }
+
+/**
+ * The V8 settings the image's CMD gives node for a run with `memoryMbytes` of memory (see the Dockerfile;
+ * test/unit/image.test.ts keeps the two in step): a 1 MB young generation and an old generation of half the
+ * memory, so that garbage is collected long before the container's limit instead of whenever V8 likes, and
+ * optimising compilation on the main thread (a background compiler thread holds several MB of its own).
+ */
+export function imageNodeArgs(memoryMbytes: number): string[] {
+    return ['--max-semi-space-size=1', `--max-old-space-size=${Math.floor(memoryMbytes / 2)}`, '--no-concurrent-recompilation'];
+}
+
+/** The memory the Actor runs with by default on the platform (.actor/actor.json, defaultMemoryMbytes). */
+export const DEFAULT_MEMORY_MBYTES = 128;
 
 export function newStorageDir(): string {
     return mkdtempSync(join(tmpdir(), 'pinterest-actor-'));
 }
 
-/** Runs `node dist/main.js` the way Apify runs it locally: input in the default store, storage dir from env. */
+/** Runs `node dist/main.js` the way the image runs it, with Apify's local storage: input in the default store, storage dir from env. */
 export async function runActor(options: RunActorOptions): Promise<ActorRun> {
     const storageDir = options.storageDir ?? newStorageDir();
     const inputDir = join(storageDir, 'key_value_stores', 'default');
     mkdirSync(inputDir, { recursive: true });
     writeFileSync(join(inputDir, 'INPUT.json'), JSON.stringify(options.input));
 
+    const memoryMbytes = options.memoryMbytes ?? DEFAULT_MEMORY_MBYTES;
     const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? tmpdir(),
@@ -59,12 +82,18 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         APIFY_LOCAL_STORAGE_DIR: storageDir,
         PINTEREST_API_BASE_URL: options.baseUrl,
         APIFY_LOG_LEVEL: 'DEBUG',
+        ACTOR_MEMORY_MBYTES: String(memoryMbytes),
         ...(options.payPerEvent ? { ACTOR_TEST_PAY_PER_EVENT: 'true', ACTOR_USE_CHARGING_LOG_DATASET: 'true' } : {}),
         ...(options.maxTotalChargeUsd !== undefined ? { ACTOR_MAX_TOTAL_CHARGE_USD: String(options.maxTotalChargeUsd) } : {}),
         ...options.env,
     };
 
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const main = resolve(options.main ?? MAIN);
+    const startedAt = epochNow();
+    const args = [...imageNodeArgs(memoryMbytes), ...(options.nodeArgs ?? []), main];
+    // In the image the working directory is the one holding dist/.
+    const cwd = options.main ? dirname(dirname(main)) : PROJECT_ROOT;
+    const child = spawn(options.nodePath ?? process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -86,6 +115,7 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         });
     });
 
+    const endedAt = epochNow();
     const statusLines = [...log.matchAll(/\[Status message\]: (.*)/g)];
     return {
         exitCode,
@@ -95,8 +125,13 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         items: readDataset(storageDir, 'default', { completeOnly: killed }),
         charges: readDataset(storageDir, 'charging_log', { completeOnly: killed }) as unknown as ChargeRecord[],
         storageDir,
+        startedAt,
+        endedAt,
     };
 }
+
+/** Wall-clock time in milliseconds with the precision of the monotonic clock, comparable across processes. */
+export const epochNow = () => performance.timeOrigin + performance.now();
 
 export function readDataset(storageDir: string, name: string, { completeOnly = false } = {}): Array<Record<string, unknown>> {
     const dir = join(storageDir, 'datasets', name);

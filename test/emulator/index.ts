@@ -102,6 +102,8 @@ export interface StartEmulatorOptions {
     mediaProcessingPolls?: number;
     /** Keep pins created through `POST /pins` out of list answers for a while (default: no lag). */
     listingLag?: ListingLag;
+    /** Network latency to emulate: every answer is held this long (after processing) before it is sent. Default 0. */
+    latencyMs?: number;
 }
 
 export interface PinterestEmulator {
@@ -761,11 +763,11 @@ class Emulator implements PinterestEmulator {
     private async send(res: ServerResponse, record: RecordedRequest, outcome: Reply | { commit: () => Reply; fault: FaultSpec }): Promise<void> {
         let reply: Reply;
         let dropAfter = false;
-        let delayMs = 0;
+        let delayMs = this.options.latencyMs ?? 0;
         if ('commit' in outcome) {
             reply = outcome.commit();
             if (outcome.fault.kind === 'drop-after-commit') dropAfter = true;
-            if (outcome.fault.kind === 'slow') delayMs = outcome.fault.delayMs ?? 0;
+            if (outcome.fault.kind === 'slow') delayMs += outcome.fault.delayMs ?? 0;
             if (outcome.fault.kind === 'server-error-after-commit') {
                 // The operation ran (whatever its outcome); the client only sees a 5xx.
                 const status = outcome.fault.status ?? 500;

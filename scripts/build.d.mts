@@ -1,0 +1,21 @@
+import type { BuildResult } from 'esbuild';
+
+export interface LeftOutExports {
+    default?: string[];
+    named?: string[];
+}
+
+/** Packages the bundle replaces with modules whose exports throw when used. */
+export const LEFT_OUT: Record<string, LeftOutExports>;
+
+/** The source of the module that stands in for a left-out package: each export throws when used. */
+export function leftOutModule(name: string, exports: LeftOutExports): string;
+
+/** Packages whose index re-exports all their modules: each module loads on first use. */
+export const LAZY_BARREL_PACKAGES: string[];
+
+/** Rewrites a CommonJS barrel so each re-exported module is required on first use. */
+export function lazyBarrel(file: string, source: string): string;
+
+/** Bundles src/main.ts into `outDir` (default dist/), replacing what was there. */
+export function buildActor(options?: { outDir?: string; metafile?: boolean; minify?: boolean }): Promise<BuildResult<{ metafile: true }>>;

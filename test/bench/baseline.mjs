@@ -1,0 +1,38 @@
+/**
+ * The baselines the benchmark compares the Actor against: plain Node scripts written the way Pinterest's own
+ * quickstart does it (got, one request after another, `page_size` 25), run as processes like the Actor.
+ * Usage: node baseline.mjs '<plan as JSON>'; the plan names one function below and gives its arguments.
+ * A new baseline is one more function here and the scenario that names it in scenarios.ts.
+ */
+import { writeFileSync } from 'node:fs';
+import process from 'node:process';
+
+import got from 'got';
+
+const BASELINES = {
+    /** Pages through a list sequentially, 25 at a time, until the list ends or `maxItems` are in hand. */
+    async listSequential({ baseUrl, token, path, query = {}, maxItems }) {
+        const items = [];
+        let bookmark;
+        do {
+            const searchParams = { ...query, page_size: 25, ...(bookmark ? { bookmark } : {}) };
+            const page = await got(`${baseUrl}${path}`, { searchParams, headers: { Authorization: `Bearer ${token}` } }).json();
+            items.push(...page.items);
+            bookmark = page.bookmark;
+        } while (bookmark && items.length < maxItems);
+        return items.slice(0, maxItems);
+    },
+
+    /** Creates one pin with one POST. */
+    async createPin({ baseUrl, token, body }) {
+        return [await got.post(`${baseUrl}/pins`, { json: body, headers: { Authorization: `Bearer ${token}` } }).json()];
+    },
+};
+
+const plan = JSON.parse(process.argv[2] ?? '{}');
+const baseline = BASELINES[plan.baseline];
+if (!baseline) throw new Error(`Unknown baseline "${plan.baseline}"; known: ${Object.keys(BASELINES).join(', ')}`);
+const results = await baseline(plan);
+// Like the quickstart's script, the results end up in one file.
+if (plan.outFile) writeFileSync(plan.outFile, JSON.stringify(results));
+process.stdout.write(`BASELINE_ITEMS ${results.length}\n`);

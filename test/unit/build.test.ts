@@ -1,0 +1,105 @@
+/**
+ * The production bundle (scripts/build.mjs): a run loads only what its mode uses, the packages left out of the
+ * bundle are ones the Actor's code never reaches, and reaching one anyway fails with a clear error instead of
+ * something undefined. The end-to-end tests run this bundle, so they cover what it does include.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildActor, LAZY_BARREL_PACKAGES, lazyBarrel, LEFT_OUT, leftOutModule } from '../../scripts/build.mjs';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const outDir = mkdtempSync(join(tmpdir(), 'actor-bundle-'));
+let metafile: Metafile;
+
+beforeAll(async () => {
+    metafile = (await buildActor({ outDir, metafile: true })).metafile;
+}, 60_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const outputs = () => Object.entries(metafile.outputs).map(([path, output]) => ({ path, ...output, inputs: Object.keys(output.inputs) }));
+const entry = () => outputs().find((output) => output.entryPoint === 'src/main.ts');
+
+/** The files node loads at start-up: the entry and whatever it imports statically, transitively. */
+function startUpFiles(): string[] {
+    const seen = new Set<string>();
+    const visit = (path: string) => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        for (const imported of metafile.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    };
+    visit(entry()?.path ?? '');
+    return [...seen];
+}
+const inputsOf = (paths: string[]) => paths.flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
+const sourceFiles = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? sourceFiles(join(dir, name)) : [join(dir, name)]));
+
+describe('the bundle', () => {
+    it('is dist/main.js with ES-module chunks beside it', () => {
+        expect(relative(outDir, join(process.cwd(), entry()?.path ?? ''))).toBe('main.js');
+        expect(JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    });
+
+    it('loads no mode at start-up: each mode is a chunk of its own, loaded when a run uses it', () => {
+        const atStartUp = inputsOf(startUpFiles());
+        expect(atStartUp.filter((input) => input.startsWith('src/modes/') && !input.endsWith('index.ts') && !input.endsWith('types.ts'))).toEqual([]);
+        for (const mode of ['list-boards', 'get-user-pins', 'create-pin']) {
+            const chunk = outputs().find((output) => output.inputs.includes(`src/modes/${mode}.ts`));
+            expect(chunk, mode).toBeDefined();
+            expect(chunk?.inputs.filter((input) => input.startsWith('src/modes/') && !input.endsWith(`${mode}.ts`))).toEqual([]);
+        }
+    });
+
+    it('does not contain the auth helper, a local command-line tool', () => {
+        expect(outputs().flatMap((output) => output.inputs).filter((input) => input.startsWith('src/auth/'))).toEqual([]);
+    });
+
+    it('leaves out the packages it replaces, and all of zod’s locales but English', () => {
+        const inputs = outputs().flatMap((output) => output.inputs);
+        for (const name of Object.keys(LEFT_OUT)) expect(inputs.filter((input) => input.includes(`node_modules/${name}/`)), name).toEqual([]);
+        expect(inputs.filter((input) => !input.startsWith('zod-locales:') && /zod\/.*\/locales\//.test(input)).map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
+    });
+});
+
+describe('lazy barrels', () => {
+    const require = createRequire(import.meta.url);
+    it.each(LAZY_BARREL_PACKAGES)('%s keeps every export name of its index, each read through a getter', (name) => {
+        const file = require.resolve(name);
+        const generated = lazyBarrel(file, readFileSync(file, 'utf8'));
+        const names = [...generated.matchAll(/Object\.defineProperty\(exports, "([^"]+)", \{ enumerable: true, get: /g)].map((match) => match[1]);
+        expect(names.sort()).toEqual(Object.keys(require(name) as object).sort());
+    });
+});
+
+describe('what the bundle leaves out', () => {
+    const source = sourceFiles(SRC)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => readFileSync(file, 'utf8'))
+        .join('\n');
+
+    it('is never asked for by the Actor’s own code', () => {
+        expect(source).not.toMatch(/\bhttp2\s*:/); // got's `http2: true` is what would load http2-wrapper
+        for (const name of Object.keys(LEFT_OUT)) expect(source).not.toContain(`'${name}'`);
+        expect(source).not.toMatch(/\bz\.locales\b|zod\/(v4\/)?locales/);
+    });
+
+    it.each(Object.entries(LEFT_OUT))('%s: using it fails with a sentence that says why', async (name, exports) => {
+        const dir = mkdtempSync(join(tmpdir(), 'left-out-'));
+        try {
+            const file = join(dir, 'stand-in.mjs');
+            writeFileSync(file, leftOutModule(name, exports));
+            const module = (await import(file)) as Record<string, unknown> & { default?: Record<string, unknown> };
+            for (const key of exports.named ?? []) expect(() => (module[key] as () => unknown)()).toThrow(`${name}.${key} is left out of this Actor's bundle`);
+            for (const key of exports.default ?? []) expect(() => module.default?.[key]).toThrow(`${name}.${key} is left out of this Actor's bundle`);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
