@@ -2,10 +2,9 @@ import { z } from 'zod';
 
 import { blankToUndefined, FIELDS, flag, modeInputSchema, optionalText, trimmed, UserInputError } from '../input.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { DEFAULT_QUEUE_STORE, type QueueEntry } from '../schedule/queue.js';
-import { DEFAULT_TIME_ZONE, formatUtc, parsePublishAt, timeZoneProblem } from '../schedule/time.js';
+import { DEFAULT_QUEUE_STORE, openAccountQueue, type QueueEntry } from '../schedule/queue.js';
+import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { toScheduledPinItem } from './list-scheduled.js';
-import { openAccountQueue } from './publish-scheduled.js';
 import { defineMode } from './types.js';
 
 const input = modeInputSchema('cancel-scheduled', {
@@ -49,8 +48,8 @@ export const cancelScheduled = defineMode({
         const zoneProblem = timeZoneProblem(zone);
         if (zoneProblem) problems.push(zoneProblem);
         else if (typeof raw.newPublishAt === 'string' && raw.newPublishAt.trim()) {
-            const parsed = parsePublishAt(raw.newPublishAt.trim(), zone, 'newPublishAt');
-            if (!parsed.ok) problems.push(parsed.problem);
+            const problem = dateTimeTextProblem(raw.newPublishAt.trim(), zone, 'newPublishAt');
+            if (problem) problems.push(problem);
         }
         return problems;
     },
@@ -60,6 +59,7 @@ export const cancelScheduled = defineMode({
         const now = context.now();
         const queue = await openAccountQueue(context);
         const entries = await queue.entries();
+        const { parsePublishAt } = await import('../schedule/time.js');
         const reschedule = input.newPublishAt ? parsePublishAt(input.newPublishAt, input.timeZone, 'newPublishAt') : undefined;
         if (reschedule && !reschedule.ok) throw new UserInputError([reschedule.problem]);
 

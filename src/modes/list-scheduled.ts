@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from '../input.js';
 import type { ScheduledPinItem } from '../items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { DEFAULT_QUEUE_STORE, QUEUE_STATUSES, type QueueEntry } from '../schedule/queue.js';
-import { DEFAULT_TIME_ZONE, formatUtc, parsePublishAt, timeZoneProblem } from '../schedule/time.js';
-import { openAccountQueue } from './publish-scheduled.js';
+import { DEFAULT_QUEUE_STORE, openAccountQueue, QUEUE_STATUSES, type QueueEntry } from '../schedule/queue.js';
+import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { defineMode } from './types.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : formatUtc(ms));
@@ -60,8 +59,8 @@ export const listScheduled = defineMode({
         for (const field of ['publishFrom', 'publishTo']) {
             const value = blankToUndefined(raw[field]);
             if (typeof value !== 'string') continue;
-            const parsed = parsePublishAt(value, problems.length > 0 ? DEFAULT_TIME_ZONE : zone, field);
-            if (!parsed.ok) problems.push(parsed.problem);
+            const problem = dateTimeTextProblem(value, problems.length > 0 ? DEFAULT_TIME_ZONE : zone, field);
+            if (problem) problems.push(problem);
         }
         return problems;
     },
@@ -69,6 +68,8 @@ export const listScheduled = defineMode({
     async run(context) {
         const { input, output } = context;
         const queue = await openAccountQueue(context);
+        // Placing a wall-clock time in a zone needs the zone data, loaded only when a window was asked for.
+        const { parsePublishAt } = await import('../schedule/time.js');
         const bound = (text: string | undefined) => (text ? (parsePublishAt(text, input.timeZone) as { epochMs: number }).epochMs : undefined);
         const from = bound(input.publishFrom);
         const to = bound(input.publishTo);

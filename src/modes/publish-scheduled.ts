@@ -1,12 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 import { FIELDS, modeInputSchema, wholeNumber } from '../input.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { describeCounts, openPublishing, type PinJob, type PinOutcome, RECONCILE_WAIT_FIELD } from '../publish/batch.js';
-import { DEFAULT_LEDGER_STORE } from '../publish/ledger.js';
-import { DEFAULT_QUEUE_STORE, isDue, PinQueue, type QueueEntry, retryBackoffMs } from '../schedule/queue.js';
-import { formatUtc } from '../schedule/time.js';
-import { defineMode, type ModeContext } from './types.js';
+import { DEFAULT_LEDGER_STORE, RECONCILE_WAIT_FIELD } from '../publish/options.js';
+import { DEFAULT_QUEUE_STORE } from '../schedule/queue.js';
+import { defineMode } from './types.js';
 
 export const MAX_ATTEMPTS_LIMITS = { min: 1, max: 10, default: 3 } as const;
 
@@ -16,7 +14,7 @@ const input = modeInputSchema('publish-scheduled', {
     maxAttempts: wholeNumber('maxAttempts', MAX_ATTEMPTS_LIMITS),
     reconcileWaitSeconds: RECONCILE_WAIT_FIELD,
 });
-type PublishScheduledInput = z.infer<typeof input>;
+export type PublishScheduledInput = z.infer<typeof input>;
 
 /**
  * Publishes every queued pin whose time has come, oldest first, through the same exactly-once path as create-pin.
@@ -28,78 +26,6 @@ export const publishScheduled = defineMode({
     operations: [OPERATIONS.getUserAccount, OPERATIONS.createPin, OPERATIONS.listBoardPins, OPERATIONS.registerMedia, OPERATIONS.getMedia],
     writes: true,
 
-    async run(context) {
-        const { input, runId, log } = context;
-        const queue = await openAccountQueue(context);
-        const kit = await openPublishing(context, { ...input, createMissingBoards: false, dryRun: false, environment: input.environment });
-        const now = context.now();
-        const entries = await queue.entries();
-
-        // After a restart of this run, the pins it had claimed are still its own, at the positions they had.
-        const resumed = entries.filter((entry) => entry.lease?.runId === runId && entry.lease.position > kit.delivery.storedThrough);
-        const firstPosition = Math.max(kit.delivery.storedThrough, ...entries.map((entry) => (entry.lease?.runId === runId ? entry.lease.position : 0))) + 1;
-        const due = entries.filter((entry) => isDue(entry, now) && entry.lease?.runId !== runId);
-        const claimed = [...resumed, ...(await queue.claim(due, runId, now, firstPosition))];
-        if (due.length > 0 && claimed.length < due.length + resumed.length) log.info(`${due.length + resumed.length - claimed.length} due pins are being published by another run; left to it.`);
-
-        const byPosition = new Map(claimed.map((entry) => [entry.lease!.position, entry]));
-        const jobs: PinJob[] = claimed.map((entry) => ({
-            position: entry.lease!.position,
-            source: 'queue',
-            draft: entry.draft,
-            scheduleId: entry.scheduleId,
-            publishAt: formatUtc(entry.publishAt),
-            ledgerSuffix: entry.ledgerSuffix,
-            lateByMinutes: Math.max(0, Math.round((now - entry.publishAt) / 60_000)),
-        }));
-        const late = jobs.filter((job) => (job.lateByMinutes ?? 0) >= 60);
-        if (late.length > 0) log.warning(`${late.length} due pins are more than an hour late (was the schedule paused?): publishing them now.`);
-
-        await kit.publisher.publishAll(jobs, async (job, outcome) => {
-            await settle(queue, byPosition.get(job.position)!, outcome, input, context.now());
-            await kit.delivery.add(job.position, outcome);
-        });
-
-        const after = (await queue.entries()).filter((entry) => entry.status === 'scheduled' || entry.status === 'publishing');
-        const nextDue = after.length > 0 ? Math.min(...after.map((entry) => Math.max(entry.publishAt, entry.nextAttemptAt ?? 0))) : undefined;
-        const counts = kit.delivery.counts;
-        const done = jobs.length === 0 ? 'No scheduled pins were due.' : describeCounts(counts);
-        const next = nextDue !== undefined ? ` Next pin due ${formatUtc(nextDue)} (${after.length} waiting).` : ' The queue has no more pins waiting.';
-        return {
-            summary: `${done}${next}`,
-            counts,
-            details: { due: jobs.length, waiting: after.length, ...(nextDue !== undefined ? { nextDueAt: formatUtc(nextDue) } : {}) },
-        };
-    },
+    // The publishing machinery loads only in runs of this mode.
+    run: async (context) => (await import('../schedule/publish-due.js')).publishDuePins(context),
 });
-
-export async function openAccountQueue(context: ModeContext<{ queueStoreName: string; environment: string }>): Promise<PinQueue> {
-    const { account } = await context.client.getUserAccount();
-    const owner = account.id ?? account.username ?? 'unknown';
-    return new PinQueue(await context.storage.openNamedStore(context.input.queueStoreName), owner, context.input.environment);
-}
-
-/** Records a pin's outcome in its queue entry and lets go of the lease. */
-async function settle(queue: PinQueue, entry: QueueEntry, { row }: PinOutcome, input: PublishScheduledInput, now: number): Promise<void> {
-    const record = queue.record(entry.scheduleId);
-    const base: QueueEntry = { ...entry, lease: undefined };
-    if (row.status === 'created' || (row.status === 'skipped-duplicate' && row.id)) {
-        await record.write({ ...base, status: 'published', pinId: row.id ?? undefined, pinUrl: row.url ?? undefined, publishedAt: now, lastError: undefined, nextAttemptAt: undefined });
-        return;
-    }
-    if (row.status === 'failed' || row.status === 'unconfirmed') {
-        const attempts = entry.attempts + 1;
-        const lastError = row.error?.message ?? row.reason ?? row.status;
-        const givingUp = attempts >= input.maxAttempts;
-        await record.write({
-            ...base,
-            attempts,
-            lastError,
-            status: givingUp ? 'failed' : 'scheduled',
-            nextAttemptAt: givingUp ? undefined : now + retryBackoffMs(attempts),
-        });
-        return;
-    }
-    // Not attempted (budget, a stopped batch): back in the queue as it was.
-    await record.write({ ...base, status: 'scheduled' });
-}

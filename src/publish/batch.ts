@@ -1,4 +1,3 @@
-import { wholeNumber } from '../input.js';
 import type { PinResultItem } from '../items.js';
 import { pinResultItem } from '../items.js';
 import type { Log, ModeContext } from '../modes/types.js';
@@ -8,11 +7,6 @@ import { OrderedDelivery } from './delivery.js';
 import { PinLedger } from './ledger.js';
 import { sourcePrefix } from './draft.js';
 import { type PinJob, type PinOutcome, PinPublisher } from './publisher.js';
-
-export const RECONCILE_LIMITS = { min: 0, max: 300, default: 30 } as const;
-
-/** How long a run looks for a pin whose creation Pinterest did not confirm (the board's listing can lag). */
-export const RECONCILE_WAIT_FIELD = wholeNumber('reconcileWaitSeconds', RECONCILE_LIMITS);
 
 export interface PublishingSetup {
     ledgerStoreName: string;

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import type { NamedStore } from '../modes/types.js';
-import { normalizeLink } from '../schedule/spacing.js';
+import { normalizeLink } from '../schedule/links.js';
 import { TypedRecord } from '../storage/records.js';
 
-export const DEFAULT_LEDGER_STORE = 'pinterest-pin-ledger';
+export { DEFAULT_LEDGER_STORE } from './options.js';
 
 /**
  * What the Actor knows about one pin it was asked to publish, kept in a named key-value store so that every

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { NamedStore } from '../modes/types.js';
+import type { ModeContext, NamedStore } from '../modes/types.js';
 import { pinDraftSchema } from '../publish/draft.js';
 import { TypedRecord } from '../storage/records.js';
 
@@ -127,4 +127,11 @@ function heldByOther(entry: QueueEntry, runId: string, now: number): boolean {
 /** Minutes to wait after the n-th failed attempt before the next run tries again. */
 export function retryBackoffMs(attempts: number): number {
     return Math.min(6 * 60, 15 * 2 ** Math.max(0, attempts - 1)) * 60_000;
+}
+
+/** The queue of the token's account in the named store the input names (several accounts may share a store). */
+export async function openAccountQueue(context: ModeContext<{ queueStoreName: string; environment: string }>): Promise<PinQueue> {
+    const { account } = await context.client.getUserAccount();
+    const owner = account.id ?? account.username ?? 'unknown';
+    return new PinQueue(await context.storage.openNamedStore(context.input.queueStoreName), owner, context.input.environment);
 }
