@@ -6,6 +6,7 @@ import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -361,9 +362,20 @@ describe('memory', () => {
         });
         await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
         const storageBase = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
-        // The child samples its own resident memory while it downloads and uploads.
+        // The module alone, bundled as the Actor's build bundles it, runs in a child that samples its own memory.
+        const moduleFile = join(fixtureDir, 'media.mjs');
+        const { build } = await import('esbuild');
+        await build({
+            entryPoints: [fileURLToPath(new URL('../../src/publish/media.ts', import.meta.url))],
+            bundle: true,
+            platform: 'node',
+            format: 'esm',
+            outfile: moduleFile,
+            banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+            logLevel: 'silent',
+        });
         const script = `
-            import { uploadVideo } from ${JSON.stringify(new URL('../../dist/publish/media.js', import.meta.url).href)};
+            import { uploadVideo } from ${JSON.stringify(pathToFileURL(moduleFile).href)};
             const start = process.memoryUsage.rss();
             let peak = start;
             const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 2);
