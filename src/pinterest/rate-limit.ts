@@ -106,6 +106,8 @@ export class RateLimitTracker {
 }
 
 const PACING_MARGIN = 1.04;
+/** Below this, `X-RateLimit-Reset` (whole seconds) says too little to spread the rest of a window by. */
+const MIN_SPREAD_WINDOW_MS = 10_000;
 
 /**
  * Spaces requests of one category ahead of time, from the quotas Pinterest announces, so that a burst of writes
@@ -152,6 +154,15 @@ export class RequestPacer {
         }
     }
 
+    /**
+     * The wait for a spent quota before the pacer's own spacing: the reset, when it is far enough off to be known
+     * well (whole seconds); within a short window even spacing already keeps the requests under the limit.
+     */
+    waitForSpentQuota(category: RateLimitCategory): number {
+        const wait = this.tracker.waitBeforeNext(category);
+        return wait >= MIN_SPREAD_WINDOW_MS ? wait : 0;
+    }
+
     /** The answer (or failure) of a request of `category` arrived. */
     settled(category: RateLimitCategory): void {
         this.releaseProbe.get(category)?.();
@@ -181,7 +192,9 @@ export class RequestPacer {
             const untilReset = snapshot.observedAt + snapshot.resetSeconds * 1000 - this.now();
             const counter = this.sentSinceSnapshot.get(category);
             const left = snapshot.remaining - (counter?.observedAt === snapshot.observedAt ? counter.sent : 0);
-            if (untilReset > 0) interval = Math.max(interval, left > 0 ? untilReset / left : untilReset);
+            // What is left of a window (others may share the quota) is spread over the time to its reset. The reset
+            // comes in whole seconds, too coarse to steer by within a short window: there even spacing does the work.
+            if (untilReset >= MIN_SPREAD_WINDOW_MS) interval = Math.max(interval, left > 0 ? untilReset / left : untilReset);
         }
         return interval;
     }

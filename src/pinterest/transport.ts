@@ -260,7 +260,8 @@ export class PinterestTransport {
             throw new PinterestError({ kind: 'redirected', operation: context.operation, redirectHost: url.host });
         }
         const { category } = context.operation;
-        const wait = this.rateLimits.waitBeforeNext(category);
+        // Paced categories wait in the pacer, which knows the window; others only when their quota is spent.
+        const wait = PACED_CATEGORIES.has(category) ? this.pacer.waitForSpentQuota(category) : this.rateLimits.waitBeforeNext(category);
         if (wait > this.policy.maxRateLimitWaitMs) {
             throw new PinterestError({ kind: 'rate-limited', operation: context.operation, resetSeconds: wait / 1000 });
         }

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import process from 'node:process';
+import { setTimeout } from 'node:timers';
 
 import got from 'got';
 
@@ -27,7 +28,44 @@ const BASELINES = {
     async createPin({ baseUrl, token, body }) {
         return [await got.post(`${baseUrl}/pins`, { json: body, headers: { Authorization: `Bearer ${token}` } }).json()];
     },
+
+    /** Creates pins one after another; on a 429 it waits for the reset Pinterest names and sends that pin again. */
+    async createPinsSequentially({ baseUrl, token, bodies }) {
+        const created = [];
+        for (const body of bodies) {
+            for (;;) {
+                const response = await got.post(`${baseUrl}/pins`, { json: body, headers: { Authorization: `Bearer ${token}` }, throwHttpErrors: false, responseType: 'json' });
+                if (response.statusCode === 429) {
+                    await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
+                    continue;
+                }
+                created.push(response.body);
+                break;
+            }
+        }
+        return created;
+    },
+
+    /** Lists a board's pins 25 at a time, then asks for each pin's analytics, one request per pin (waiting out 429s). */
+    async pinAnalyticsPerPin({ baseUrl, token, boardId, maxItems, query }) {
+        const pins = await BASELINES.listSequential({ baseUrl, token, path: `/boards/${boardId}/pins`, maxItems });
+        const results = [];
+        for (const pin of pins) {
+            for (;;) {
+                const response = await got(`${baseUrl}/pins/${pin.id}/analytics`, { searchParams: query, headers: { Authorization: `Bearer ${token}` }, throwHttpErrors: false, responseType: 'json' });
+                if (response.statusCode === 429) {
+                    await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
+                    continue;
+                }
+                results.push(response.body);
+                break;
+            }
+        }
+        return results;
+    },
 };
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const plan = JSON.parse(process.argv[2] ?? '{}');
 const baseline = BASELINES[plan.baseline];

@@ -22,10 +22,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { seedAnalyticsAccount, startImageServer } from '../e2e/analytics-fixture.js';
 import { ALL_SCOPES } from '../e2e/fixture.js';
 import { DEFAULT_MEMORY_MBYTES, epochNow, imageNodeArgs, newStorageDir, runActor } from '../e2e/harness.js';
-import { startEmulator } from '../emulator/index.js';
-import { BIG_BOARD_PINS, BOARD_COUNT, type BaselinePlan, type BenchAccount, type Scenario, SCENARIOS } from './scenarios.js';
+import { analyticsSettings, DEFAULT_RATE_LIMITS, startEmulator } from '../emulator/index.js';
+import { ANALYTICS_PINS, BIG_BOARD_PINS, BOARD_COUNT, type BaselinePlan, type BenchAccount, type Scenario, SCENARIOS, WRITE_LIMIT_PER_SECOND } from './scenarios.js';
 
 const REPORT_USAGE = fileURLToPath(new URL('./report-usage.mjs', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
@@ -42,6 +43,8 @@ const TARGETS = { firstRequestMs: 300, wallRatio: 1.3, peakRssMiB: 100 };
 interface Measurement {
     exitCode: number | null;
     requests: number;
+    /** Requests Pinterest (the emulator) refused with 429. */
+    rejected: number;
     wallMs: number;
     firstRequestMs: number | null;
     /** CPU time the process used until its first request: less moved by other load on the machine than wall time. */
@@ -78,7 +81,7 @@ async function runBaseline(plan: BaselinePlan): Promise<Measurement> {
     const wallMs = round(epochNow() - startedAt);
     rmSync(outDir, { recursive: true, force: true });
     if (exitCode !== 0) console.error(`Baseline ${plan.baseline} failed:\n${log}`);
-    return { exitCode, requests: 0, wallMs, ...usageFrom(log, startedAt) };
+    return { exitCode, requests: 0, rejected: 0, wallMs, ...usageFrom(log, startedAt) };
 }
 
 async function runOurs(input: Record<string, unknown>, storage: StorageMode): Promise<Measurement> {
@@ -94,7 +97,7 @@ async function runOurs(input: Record<string, unknown>, storage: StorageMode): Pr
     });
     rmSync(run.storageDir, { recursive: true, force: true });
     if (run.exitCode !== 0) console.error(`The Actor failed (${storage} storage):\n${run.log}`);
-    return { exitCode: run.exitCode, requests: 0, wallMs: round(run.endedAt - run.startedAt), ...usageFrom(run.log, run.startedAt) };
+    return { exitCode: run.exitCode, requests: 0, rejected: 0, wallMs: round(run.endedAt - run.startedAt), ...usageFrom(run.log, run.startedAt) };
 }
 
 /** Runs one side and counts the API requests it made. */
@@ -102,7 +105,7 @@ async function measure(run: () => Promise<Measurement>): Promise<Measurement> {
     emulator.resetRequests();
     emulator.resetRateLimits();
     const result = await run();
-    return { ...result, requests: emulator.requests.length };
+    return { ...result, requests: emulator.requests.length, rejected: emulator.requests.filter((request) => request.status === 429).length };
 }
 
 function summarise(runs: Measurement[]) {
@@ -113,6 +116,7 @@ function summarise(runs: Measurement[]) {
     return {
         failedRuns: runs.filter((run) => run.exitCode !== 0).length,
         requests: Math.max(...runs.map((run) => run.requests)),
+        rejected: Math.max(...runs.map((run) => run.rejected)),
         wallMs: of((run) => run.wallMs),
         firstRequestMs: of((run) => run.firstRequestMs),
         firstRequestCpuMs: of((run) => run.firstRequestCpuMs),
@@ -128,15 +132,25 @@ const shippedDir = mkdtempSync(join(tmpdir(), 'bench-actor-'));
 cpSync(DIST, join(shippedDir, 'dist'), { recursive: true });
 const shippedMain = join(shippedDir, 'dist', 'main.js');
 
-// ---- The account: 300 boards, one of them with 10,000 pins.
-const emulator = await startEmulator({ latencyMs: LATENCY_MS });
+// ---- The account: 300 boards, one of them with 10,000 pins; writes limited per second, so bulk creation meets the
+// limit; analytics allowed 1,000 a minute, so the per-pin path takes seconds rather than Pinterest's 8 minutes.
+const emulator = await startEmulator({
+    latencyMs: LATENCY_MS,
+    rateLimits: { standard: { ...DEFAULT_RATE_LIMITS.standard, org_write: [{ limit: WRITE_LIMIT_PER_SECOND, windowSec: 1 }], org_analytics: [{ limit: 1000, windowSec: 60 }] } },
+});
+const images = await startImageServer();
 const app = emulator.state.createApp({});
 const userId = emulator.state.createUser({ username: 'bench' }).id;
 const account: BenchAccount = {
     baseUrl: emulator.baseUrl,
     token: emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES }).accessToken,
     bigBoardId: emulator.state.createBoard(userId, { name: 'Big board' }).id,
+    analytics: {
+        multiPin: seedAnalyticsAccount(emulator, images, { pins: ANALYTICS_PINS, username: 'bench_multi' }),
+        perPin: seedAnalyticsAccount(emulator, images, { pins: ANALYTICS_PINS, username: 'bench_per_pin' }),
+    },
 };
+analyticsSettings(emulator.state).multiPinDeniedTokens.add(account.analytics.perPin.token);
 emulator.state.createPins(account.bigBoardId, BIG_BOARD_PINS);
 for (let board = 1; board < BOARD_COUNT; board += 1) emulator.state.createBoard(userId, { name: `Board ${board}` });
 
@@ -163,10 +177,10 @@ for (const scenario of scenarios) {
     // Interleaved, so that a change in the machine's load hits both sides alike.
     for (let run = 0; run < runs; run += 1) {
         measured.baseline.push(await measure(() => runBaseline(scenario.baseline(account))));
-        for (const storage of Object.keys(STORAGE_MODES) as StorageMode[]) measured[storage].push(await measure(() => runOurs(scenario.input(account), storage)));
+        for (const storage of storagesOf(scenario)) measured[storage].push(await measure(() => runOurs(scenario.input(account), storage)));
     }
     const baseline = summarise(measured.baseline);
-    const ours = { memory: summarise(measured.memory), files: summarise(measured.files) };
+    const ours = Object.fromEntries(storagesOf(scenario).map((storage) => [storage, summarise(measured[storage])])) as Record<StorageMode, Summary>;
     const ratios = (summary: Summary) => ({
         wall: ratio(summary.wallMs, baseline.wallMs),
         firstRequest: ratio(summary.firstRequestMs, baseline.firstRequestMs),
@@ -184,12 +198,12 @@ for (const scenario of scenarios) {
         idealRequests: scenario.idealRequests,
         baseline,
         ours,
-        ratios: { memory: ratios(ours.memory), files: ratios(ours.files) },
+        ratios: Object.fromEntries(storagesOf(scenario).map((storage) => [storage, ratios(ours[storage])])) as Record<StorageMode, ReturnType<typeof ratios>>,
         measurements: measured,
     };
     writeFileSync(join(RESULTS_DIR, `${scenario.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
 
-    for (const storage of Object.keys(STORAGE_MODES) as StorageMode[]) {
+    for (const storage of storagesOf(scenario)) {
         const summary = ours[storage];
         const r = result.ratios[storage];
         rows.push({
@@ -203,6 +217,17 @@ for (const scenario of scenarios) {
             'peak RSS MiB': `${summary.peakRssMiB} vs ${baseline.peakRssMiB}`,
             'RSS ×': r.peakRss,
         });
+        if (scenario.writes) {
+            // Pins per second from the first request to the end, against the emulated write limit.
+            const pace = (summary: Summary) => (summary.wallMs && summary.firstRequestMs !== null ? round(scenario.writes! / ((summary.wallMs - summary.firstRequestMs) / 1000), 1) : null);
+            const oursPace = pace(summary);
+            const row = rows.at(-1)!;
+            row['pins/s (limit)'] = `${oursPace} vs ${pace(baseline)} (${WRITE_LIMIT_PER_SECOND})`;
+            row['429s'] = `${summary.rejected} vs ${baseline.rejected}`;
+            if (storage === 'memory') Object.assign(result, { pinsPerSecond: { ours: oursPace, baseline: pace(baseline), limit: WRITE_LIMIT_PER_SECOND } });
+            if ((oursPace ?? 0) < 0.9 * WRITE_LIMIT_PER_SECOND) missed.push(`${scenario.id} (${storage} storage): ${oursPace} pins/s, under 90 % of the limit of ${WRITE_LIMIT_PER_SECOND}`);
+            if (summary.rejected > 0) missed.push(`${scenario.id} (${storage} storage): ${summary.rejected} requests refused with 429`);
+        }
         const where = `${scenario.id} (${storage} storage)`;
         if (summary.failedRuns > 0 || baseline.failedRuns > 0) broken.push(`${where}: ${summary.failedRuns + baseline.failedRuns} runs failed`);
         if (summary.requests > scenario.idealRequests) broken.push(`${where}: ${summary.requests} requests, ideal ${scenario.idealRequests}`);
@@ -214,6 +239,7 @@ for (const scenario of scenarios) {
     }
 }
 await emulator.close();
+await images.close();
 if (compileCache) rmSync(compileCache, { recursive: true, force: true });
 rmSync(shippedDir, { recursive: true, force: true });
 
@@ -227,6 +253,10 @@ console.log(missed.length ? `Targets missed:\n- ${missed.join('\n- ')}` : 'Every
 if (broken.length) {
     console.error(`Wrong results:\n- ${broken.join('\n- ')}`);
     process.exitCode = 1;
+}
+
+function storagesOf(scenario: Scenario): StorageMode[] {
+    return scenario.memoryStorageOnly ? ['memory'] : (Object.keys(STORAGE_MODES) as StorageMode[]);
 }
 
 async function nodeVersion(): Promise<string> {
