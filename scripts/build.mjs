@@ -56,7 +56,10 @@ const substitutes = {
     name: 'substitutes',
     setup(pluginBuild) {
         pluginBuild.onResolve({ filter: exactNames(Object.keys(LEFT_OUT)) }, (args) => ({ path: args.path, namespace: 'left-out' }));
-        pluginBuild.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({ contents: leftOutModule(args.path, LEFT_OUT[args.path]), loader: 'js' }));
+        pluginBuild.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+            contents: leftOutModule(args.path, LEFT_OUT[args.path]),
+            loader: 'js',
+        }));
 
         // The SDK's event emitter carries its own copy of util.inspect (node-inspect-extracted, made for browsers) and
         // runs it at load (~15 ms) for one call that formats an unhandled 'error' event: use Node's util instead.
@@ -70,7 +73,10 @@ const substitutes = {
         // Barrels: the SDK's `@crawlee/utils` and `@crawlee/core` index files re-export every module of the package, so
         // loading the index runs them all (HTML and sitemap helpers, crawlers, session pools...). Each re-export becomes
         // a getter instead, and a module runs when one of its exports is first read.
-        pluginBuild.onLoad({ filter: LAZY_BARRELS }, async (args) => ({ contents: lazyBarrel(args.path, await readFile(args.path, 'utf8')), loader: 'js' }));
+        pluginBuild.onLoad({ filter: LAZY_BARRELS }, async (args) => ({
+            contents: lazyBarrel(args.path, await readFile(args.path, 'utf8')),
+            loader: 'js',
+        }));
 
         // zod's `z.locales` namespace holds its error messages in 40-odd languages (about 260 KB to compile at every
         // start); the Actor uses zod's default English messages only, which zod imports on its own.
@@ -98,28 +104,41 @@ export function lazyBarrel(file, source) {
     const requireHere = createRequire(file);
     const loaders = [];
     const loaderFor = (specifier, namespace = false) => {
-        loaders.push(`const m${loaders.length} = lazy(() => ${namespace ? 'tslib.__importStar(' : ''}require(${JSON.stringify(specifier)})${namespace ? ')' : ''});`);
+        loaders.push(
+            `const m${loaders.length} = lazy(() => ${namespace ? 'tslib.__importStar(' : ''}require(${JSON.stringify(specifier)})${namespace ? ')' : ''});`,
+        );
         return `m${loaders.length - 1}`;
     };
     const bindings = new Map();
     const variables = new Map();
     const stars = [];
-    for (const statement of source.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('//'))) {
+    for (const statement of source
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('//'))) {
         let match;
         if (statement === '"use strict";' || statement === 'Object.defineProperty(exports, "__esModule", { value: true });') continue;
         if (/^exports\.[\w$]+ = (exports\.[\w$]+ = )*void 0;$/.test(statement)) continue;
         if (/^const tslib_1 = require\("tslib"\);$/.test(statement)) continue;
         if ((match = /^tslib_1\.__exportStar\(require\("([^"]+)"\), exports\);$/.exec(statement))) stars.push(match[1]);
-        else if ((match = /^exports\.([\w$]+) = tslib_1\.__importStar\(require\("([^"]+)"\)\);$/.exec(statement))) bindings.set(match[1], `${loaderFor(match[2], true)}()`);
+        else if ((match = /^exports\.([\w$]+) = tslib_1\.__importStar\(require\("([^"]+)"\)\);$/.exec(statement)))
+            bindings.set(match[1], `${loaderFor(match[2], true)}()`);
         else if ((match = /^var ([\w$]+) = require\("([^"]+)"\);$/.exec(statement))) variables.set(match[1], loaderFor(match[2]));
-        else if ((match = /^Object\.defineProperty\(exports, "([\w$]+)", \{ enumerable: true, get: function \(\) \{ return ([\w$]+)\.([\w$]+); \} \}\);$/.exec(statement)) && variables.has(match[2])) {
+        else if (
+            (match =
+                /^Object\.defineProperty\(exports, "([\w$]+)", \{ enumerable: true, get: function \(\) \{ return ([\w$]+)\.([\w$]+); \} \}\);$/.exec(
+                    statement,
+                )) &&
+            variables.has(match[2])
+        ) {
             bindings.set(match[1], `${variables.get(match[2])}().${match[3]}`);
         } else throw new Error(`${file} changed (unexpected statement: ${statement.slice(0, 120)}): update lazyBarrel in scripts/build.mjs.`);
     }
     // As __exportStar does: the first module to export a name wins, and explicit bindings win over stars.
     for (const specifier of stars) {
         const loader = loaderFor(specifier);
-        for (const name of Object.keys(requireHere(specifier))) if (name !== 'default' && !bindings.has(name)) bindings.set(name, `${loader}().${name}`);
+        for (const name of Object.keys(requireHere(specifier)))
+            if (name !== 'default' && !bindings.has(name)) bindings.set(name, `${loader}().${name}`);
     }
     return [
         '"use strict";',
@@ -127,7 +146,9 @@ export function lazyBarrel(file, source) {
         'const tslib = require("tslib");',
         'const lazy = (load) => { let loaded; let done = false; return () => (done ? loaded : ((loaded = load()), (done = true), loaded)); };',
         ...loaders,
-        ...[...bindings].map(([name, value]) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => ${value} });`),
+        ...[...bindings].map(
+            ([name, value]) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => ${value} });`,
+        ),
     ].join('\n');
 }
 
@@ -153,7 +174,11 @@ const commonJsChunks = {
             const target = JSON.stringify(args.path);
             // require(), not import: the default export is module.exports itself, as in Node, whatever its __esModule says.
             return {
-                contents: [`const commonJs = require(${target});`, 'export default commonJs;', ...names.map((name) => `export const ${name} = commonJs.${name};`)].join('\n'),
+                contents: [
+                    `const commonJs = require(${target});`,
+                    'export default commonJs;',
+                    ...names.map((name) => `export const ${name} = commonJs.${name};`),
+                ].join('\n'),
                 loader: 'js',
                 resolveDir: dirname(args.path),
             };

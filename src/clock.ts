@@ -8,7 +8,8 @@ export function runClock(env: NodeJS.ProcessEnv = process.env): () => number {
     const start = env.ACTOR_TEST_NOW?.trim();
     if (!start) return Date.now;
     const startMs = Date.parse(start);
-    if (Number.isNaN(startMs)) throw new ActorError(`The environment variable ACTOR_TEST_NOW must be an ISO 8601 time, not "${start}": fix or unset it.`);
+    if (Number.isNaN(startMs))
+        throw new ActorError(`The environment variable ACTOR_TEST_NOW must be an ISO 8601 time, not "${start}": fix or unset it.`);
     const offset = startMs - Date.now();
     return () => Date.now() + offset;
 }

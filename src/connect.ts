@@ -15,7 +15,9 @@ export function apiBaseUrl(environment: CommonInput['environment'], env: NodeJS.
     const override = env.PINTEREST_API_BASE_URL?.trim();
     if (!override) return environment === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL;
     if (!/^https?:\/\//i.test(override) || !URL.canParse(override)) {
-        throw new ActorError(`The environment variable PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "${override}": fix or unset it.`);
+        throw new ActorError(
+            `The environment variable PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "${override}": fix or unset it.`,
+        );
     }
     return override.replace(/\/+$/, '');
 }
@@ -32,7 +34,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export async function connect(input: CommonInput, log: Log): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
     const baseUrl = apiBaseUrl(input.environment);
     const environment = input.environment;
-    const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) => log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${seconds(delayMs)}.`);
+    const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) =>
+        log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${seconds(delayMs)}.`);
     const onRateLimitWait = ({ operation, category, delayMs, reason }: RateLimitWaitNotice) =>
         log.warning(`Waiting ${seconds(delayMs)} before ${operation ? `Pinterest ${operation.id}` : `the next ${category} request`}: ${reason}.`);
 

@@ -124,7 +124,10 @@ export const commonInputShape = {
     ),
     appSecret: secret('appSecret'),
     credentialsStoreName: storeName('credentialsStoreName', DEFAULT_CREDENTIALS_STORE),
-    environment: z.preprocess(blankToUndefined, z.enum(ENVIRONMENTS, { error: `environment must be one of: ${ENVIRONMENTS.join(', ')}` }).default('production')),
+    environment: z.preprocess(
+        blankToUndefined,
+        z.enum(ENVIRONMENTS, { error: `environment must be one of: ${ENVIRONMENTS.join(', ')}` }).default('production'),
+    ),
     skipPreflight: flag('skipPreflight'),
 };
 
@@ -215,7 +218,11 @@ function unknownFieldProblems(fields: Record<string, unknown>, modes: Record<str
 }
 
 /** Validates raw input against its mode's schema, collecting every problem so the user can fix them all in one go. */
-export function parseInput<T extends Record<string, ModeInputDefinition>>(raw: unknown, modes: T, options: ParseInputOptions = {}): CommonInput & Record<string, unknown> {
+export function parseInput<T extends Record<string, ModeInputDefinition>>(
+    raw: unknown,
+    modes: T,
+    options: ParseInputOptions = {},
+): CommonInput & Record<string, unknown> {
     if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
         throw new UserInputError(['The input must be a JSON object, for example {"mode": "list-boards", "accessToken": "pina_..."}']);
     }
@@ -226,7 +233,9 @@ export function parseInput<T extends Record<string, ModeInputDefinition>>(raw: u
     const mode = typeof modeValue === 'string' ? modes[modeValue] : undefined;
     if (!mode) {
         // Still name every other problem, judged against the fields of all modes.
-        const everyField = z.object(Object.assign({}, ...Object.values(modes).map((definition) => definition.input.shape)) as z.ZodRawShape).omit({ mode: true });
+        const everyField = z
+            .object(Object.assign({}, ...Object.values(modes).map((definition) => definition.input.shape)) as z.ZodRawShape)
+            .omit({ mode: true });
         const result = everyField.safeParse(fields);
         const others = result.success ? [] : result.error.issues.map(describeIssue);
         throw new UserInputError([`mode must be one of: ${names.join(', ')}`, ...new Set([...misspelt, ...others, ...credentialProblems(fields)])]);

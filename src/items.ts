@@ -49,7 +49,16 @@ export const pinItemSchema = z.object({
 export type PinItem = z.infer<typeof pinItemSchema>;
 
 /** What became of one pin the user asked to publish (create-pin, publish-scheduled). */
-export const PIN_RESULT_STATUSES = ['created', 'failed', 'skipped-duplicate', 'unconfirmed', 'not-attempted', 'would-create', 'scheduled', 'would-schedule'] as const;
+export const PIN_RESULT_STATUSES = [
+    'created',
+    'failed',
+    'skipped-duplicate',
+    'unconfirmed',
+    'not-attempted',
+    'would-create',
+    'scheduled',
+    'would-schedule',
+] as const;
 export type PinResultStatus = (typeof PIN_RESULT_STATUSES)[number];
 
 export const pinErrorSchema = z.object({

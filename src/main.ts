@@ -70,7 +70,14 @@ try {
     // One sentence, printed once: Actor.fail logs it as the status message.
     const statusMessage = [failureMessage(error), unsaved].filter(Boolean).join(' ');
     await output
-        .saveRecord('OUTPUT', { mode, status: 'failed', statusMessage, error: failureMessage(error), eventsCharged: output.chargedEvents(), warnings })
+        .saveRecord('OUTPUT', {
+            mode,
+            status: 'failed',
+            statusMessage,
+            error: failureMessage(error),
+            eventsCharged: output.chargedEvents(),
+            warnings,
+        })
         .catch(() => undefined);
     await Actor.fail(statusMessage);
 }

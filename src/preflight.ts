@@ -36,14 +36,22 @@ export async function preflight({ input, mode, client, scopes, log }: PreflightC
     let report: PreflightReport = { trialAccess: false };
     try {
         const { account, rateLimit } = await client.getUserAccount();
-        report = { username: account.username ?? undefined, accountType: account.account_type ?? undefined, trialAccess: looksLikeTrialQuota(rateLimit) };
+        report = {
+            username: account.username ?? undefined,
+            accountType: account.account_type ?? undefined,
+            trialAccess: looksLikeTrialQuota(rateLimit),
+        };
         const type = report.accountType ? ` (${report.accountType.toLowerCase()} account)` : '';
         const where = describeApiLocation(input.environment);
-        log.info(`Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${where}${report.trialAccess ? ', app with Trial access' : ''}.`);
+        log.info(
+            `Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${where}${report.trialAccess ? ', app with Trial access' : ''}.`,
+        );
     } catch (error) {
         // The check itself needs user_accounts:read, which the mode may not: a token without it can still do the job.
         if (!(error instanceof PinterestError && error.kind === 'missing-scope')) throw error;
-        log.warning(`Preflight could not read the account: the token lacks ${OPERATIONS.getUserAccount.scopes.join(', ')}, which only this check needs. Set skipPreflight to true to save the request.`);
+        log.warning(
+            `Preflight could not read the account: the token lacks ${OPERATIONS.getUserAccount.scopes.join(', ')}, which only this check needs. Set skipPreflight to true to save the request.`,
+        );
     }
 
     // Known only after the token request above, which may have refreshed the token (token answers list scopes).

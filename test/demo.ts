@@ -15,7 +15,11 @@ try {
     if (!firstBoard) throw new Error('The demo account has no boards.');
 
     const steps = [
-        { title: 'list-boards', input: { mode: 'list-boards', accessToken, maxItems: 25 }, columns: ['name', 'privacy', 'pinCount', 'followerCount', 'url'] },
+        {
+            title: 'list-boards',
+            input: { mode: 'list-boards', accessToken, maxItems: 25 },
+            columns: ['name', 'privacy', 'pinCount', 'followerCount', 'url'],
+        },
         {
             title: `get-user-pins (board "${firstBoard.name}", with metrics)`,
             input: { mode: 'get-user-pins', accessToken, boardId: firstBoard.id, maxItems: 8, includeMetrics: true },
@@ -41,9 +45,20 @@ try {
                 accessToken,
                 pins: [
                     { boardName: firstBoard.name, pinTitle: 'Peach and basil galette', imageUrl: 'https://i.pinimg.com/originals/demo/galette.jpg' },
-                    { boardId: firstBoard.id, pinTitle: 'Five-minute summer salad', pinDescription: 'Tomatoes, peaches, basil and a squeeze of lime.', imageUrl: 'https://i.pinimg.com/originals/demo/summer-salad.jpg', linkUrl: 'https://example.com/recipes/summer-salad' },
+                    {
+                        boardId: firstBoard.id,
+                        pinTitle: 'Five-minute summer salad',
+                        pinDescription: 'Tomatoes, peaches, basil and a squeeze of lime.',
+                        imageUrl: 'https://i.pinimg.com/originals/demo/summer-salad.jpg',
+                        linkUrl: 'https://example.com/recipes/summer-salad',
+                    },
                     { boardName: 'Sumer Recipes!', pinTitle: 'Iced mint tea', imageUrl: 'https://i.pinimg.com/originals/demo/tea.jpg' },
-                    { boardId: firstBoard.id, pinTitle: 'Grilled corn, three ways', imageUrl: 'https://i.pinimg.com/originals/demo/corn.jpg', publishAt: '2026-12-01T09:00:00Z' },
+                    {
+                        boardId: firstBoard.id,
+                        pinTitle: 'Grilled corn, three ways',
+                        imageUrl: 'https://i.pinimg.com/originals/demo/corn.jpg',
+                        publishAt: '2026-12-01T09:00:00Z',
+                    },
                 ],
             },
             columns: ['position', 'status', 'title', 'publishAt', 'message'],
@@ -60,7 +75,13 @@ try {
     // Named stores (the ledger and the queue) outlive runs: the steps share one storage folder, as runs share them on Apify.
     const storageDir = newStorageDir();
     for (const step of steps) {
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: step.input, payPerEvent: true, storageDir, env: 'env' in step ? step.env : undefined });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: step.input,
+            payPerEvent: true,
+            storageDir,
+            env: 'env' in step ? step.env : undefined,
+        });
         console.log(`\n▶ ${step.title}  —  exit code ${run.exitCode}, status: ${run.statusMessage ?? '(none)'}`);
         const charged = run.charges.map((charge) => `${charge.chargedCount} × ${charge.eventName}`).join(', ') || 'nothing';
         console.table(run.items.map((item) => row(item, step.columns)));

@@ -73,7 +73,10 @@ export function resolveDateRange(requested: Partial<DateRange>, nowMs: number, c
 
     if (end < start) throw new DateRangeError(`endDate (${fromDay(end)}) must not be before startDate (${fromDay(start)})`);
     if (end > todayDay) {
-        if (!clamp) throw new DateRangeError(`endDate (${fromDay(end)}) must not be after today (${fromDay(todayDay)}, UTC); set clampDateRange to true to end the range today instead`);
+        if (!clamp)
+            throw new DateRangeError(
+                `endDate (${fromDay(end)}) must not be after today (${fromDay(todayDay)}, UTC); set clampDateRange to true to end the range today instead`,
+            );
         warnings.push(`endDate ${fromDay(end)} is in the future: the range ends today, ${fromDay(todayDay)}, instead.`);
         end = todayDay;
     }

@@ -28,9 +28,14 @@ const enumField = <T extends readonly [string, ...string[]]>(field: string, valu
 
 const enumList = <T extends readonly [string, ...string[]]>(field: string, values: T) =>
     z.preprocess(
-        (value) => (Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim().toUpperCase() : item)).filter((item) => item !== '') : blankToUndefined(value)),
+        (value) =>
+            Array.isArray(value)
+                ? value.map((item) => (typeof item === 'string' ? item.trim().toUpperCase() : item)).filter((item) => item !== '')
+                : blankToUndefined(value),
         z
-            .array(z.enum(values, { error: `${field} may contain only: ${values.join(', ')}` }), { error: `${field} must be a list of metric names, for example ["IMPRESSION", "SAVE"]` })
+            .array(z.enum(values, { error: `${field} may contain only: ${values.join(', ')}` }), {
+                error: `${field} must be a list of metric names, for example ["IMPRESSION", "SAVE"]`,
+            })
             .optional(),
     );
 
@@ -38,7 +43,11 @@ export const ANALYTICS_FIELDS = {
     pinIds: z.preprocess(
         (value) =>
             Array.isArray(value)
-                ? value.map((item) => (typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '')
+                ? value
+                      .map((item) =>
+                          typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : typeof item === 'string' ? item.trim() : item,
+                      )
+                      .filter((item) => item !== '')
                 : blankToUndefined(value),
         z
             .array(

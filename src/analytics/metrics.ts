@@ -2,13 +2,31 @@ import type { ApiMetricMap, ApiMetricsBlock } from '../pinterest/analytics-schem
 
 /** Metric names `GET /pins/{id}/analytics` takes (the OpenAPI enum, standard and video). */
 export const PIN_METRIC_TYPES = [
-    'IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS', 'USER_FOLLOW', 'PROFILE_VISIT',
-    'VIDEO_MRC_VIEW', 'VIDEO_10S_VIEW', 'QUARTILE_95_PERCENT_VIEW', 'VIDEO_V50_WATCH_TIME', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME',
+    'IMPRESSION',
+    'OUTBOUND_CLICK',
+    'PIN_CLICK',
+    'SAVE',
+    'SAVE_RATE',
+    'TOTAL_COMMENTS',
+    'TOTAL_REACTIONS',
+    'USER_FOLLOW',
+    'PROFILE_VISIT',
+    'VIDEO_MRC_VIEW',
+    'VIDEO_10S_VIEW',
+    'QUARTILE_95_PERCENT_VIEW',
+    'VIDEO_V50_WATCH_TIME',
+    'VIDEO_START',
+    'VIDEO_AVG_WATCH_TIME',
 ] as const;
 export type PinMetricType = (typeof PIN_METRIC_TYPES)[number];
 
 export const VIDEO_METRIC_TYPES: readonly PinMetricType[] = [
-    'VIDEO_MRC_VIEW', 'VIDEO_10S_VIEW', 'QUARTILE_95_PERCENT_VIEW', 'VIDEO_V50_WATCH_TIME', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME',
+    'VIDEO_MRC_VIEW',
+    'VIDEO_10S_VIEW',
+    'QUARTILE_95_PERCENT_VIEW',
+    'VIDEO_V50_WATCH_TIME',
+    'VIDEO_START',
+    'VIDEO_AVG_WATCH_TIME',
 ];
 /** Metrics only video pins have: asked for a video pin only. */
 const VIDEO_ONLY = new Set<string>(VIDEO_METRIC_TYPES);
@@ -19,7 +37,15 @@ export const DEFAULT_PIN_METRIC_TYPES: readonly PinMetricType[] = ['IMPRESSION',
 
 /** Metric names `GET /user_account/analytics` takes. */
 export const ACCOUNT_METRIC_TYPES = [
-    'IMPRESSION', 'SAVE', 'PIN_CLICK', 'OUTBOUND_CLICK', 'ENGAGEMENT', 'ENGAGEMENT_RATE', 'OUTBOUND_CLICK_RATE', 'PIN_CLICK_RATE', 'SAVE_RATE',
+    'IMPRESSION',
+    'SAVE',
+    'PIN_CLICK',
+    'OUTBOUND_CLICK',
+    'ENGAGEMENT',
+    'ENGAGEMENT_RATE',
+    'OUTBOUND_CLICK_RATE',
+    'PIN_CLICK_RATE',
+    'SAVE_RATE',
 ] as const;
 export const ACCOUNT_SPLIT_FIELDS = ['NO_SPLIT', 'APP_TYPE', 'OWNED_CONTENT', 'SOURCE', 'PIN_FORMAT'] as const;
 export const TOP_PINS_SORT = ['IMPRESSION', 'ENGAGEMENT', 'SAVE', 'PIN_CLICK', 'OUTBOUND_CLICK'] as const;
@@ -64,7 +90,11 @@ export function mergeBlock(block: ApiMetricsBlock | undefined): MergedMetrics {
     const lifetime = toMetrics(block?.lifetime_metrics);
     const summary = toMetrics(block?.summary_metrics);
     for (const key of Object.keys(lifetime)) delete summary[key];
-    const daily = (block?.daily_metrics ?? []).map((day) => ({ date: day.date, dataStatus: day.data_status ?? null, metrics: toMetrics(day.metrics) }));
+    const daily = (block?.daily_metrics ?? []).map((day) => ({
+        date: day.date,
+        dataStatus: day.data_status ?? null,
+        metrics: toMetrics(day.metrics),
+    }));
     daily.sort((a, b) => a.date.localeCompare(b.date));
     return { summary, lifetime, daily };
 }

@@ -68,13 +68,18 @@ export async function* fetchPinAnalytics(
             const query = { startDate: request.range.startDate, endDate: request.range.endDate, metricTypes, appTypes: request.appTypes };
             if (!access.closed) {
                 try {
-                    const answer = await client.getMultiPinAnalytics(batch.map((pin) => pin.id), query);
+                    const answer = await client.getMultiPinAnalytics(
+                        batch.map((pin) => pin.id),
+                        query,
+                    );
                     yield batch.map((pin) => toPinAnalyticsItem(pin, request.range, 'multiPin', mergeBlock(blockOf(answer[pin.id]))));
                     continue;
                 } catch (error) {
                     if (!isRestricted(error)) throw error;
                     access.closed = true;
-                    log.info('This app has no access to multi-pin analytics (GET /pins/analytics): fetching one pin at a time, paced to the org_analytics rate limit.');
+                    log.info(
+                        'This app has no access to multi-pin analytics (GET /pins/analytics): fetching one pin at a time, paced to the org_analytics rate limit.',
+                    );
                 }
             }
             if (!perPinFallback) return;
@@ -92,7 +97,12 @@ function blockOf(split: ApiSplitMetrics | undefined) {
     return split.all ?? Object.values(split)[0];
 }
 
-export function toPinAnalyticsItem(pin: AnalyticsPin, range: DateRange, fetchedWith: PinAnalyticsItem['fetchedWith'], merged: MergedMetrics): PinAnalyticsItem {
+export function toPinAnalyticsItem(
+    pin: AnalyticsPin,
+    range: DateRange,
+    fetchedWith: PinAnalyticsItem['fetchedWith'],
+    merged: MergedMetrics,
+): PinAnalyticsItem {
     return {
         type: 'pinAnalytics',
         pinId: pin.id,
@@ -134,7 +144,8 @@ export async function multiPinTotals(
     const totals: Metrics = {};
     const collected = fetchPinAnalytics(client, pins, request, access, { info: () => undefined }, { perPinFallback: false });
     for await (const rows of collected) {
-        for (const row of rows) for (const [key, value] of Object.entries(row.summary)) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+        for (const row of rows)
+            for (const [key, value] of Object.entries(row.summary)) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
     }
     return access.closed ? undefined : totals;
 }

@@ -30,7 +30,12 @@ async function countRowsFrom(output: RunOutput, offset: number): Promise<number>
 export async function resumeProgress(journal: RunJournal, output: RunOutput, requested: ResolvedRange): Promise<AnalyticsProgress> {
     const saved = progressSchema.safeParse(await journal.read());
     const range = saved.success
-        ? { startDate: saved.data.startDate, endDate: saved.data.endDate, days: daysBetween(saved.data.startDate, saved.data.endDate), warnings: requested.warnings }
+        ? {
+              startDate: saved.data.startDate,
+              endDate: saved.data.endDate,
+              days: daysBetween(saved.data.startDate, saved.data.endDate),
+              warnings: requested.warnings,
+          }
         : requested;
     const journaled = saved.success ? saved.data.stored : 0;
     // Rows stored after the last journal write are in the dataset itself: count them there, not by its lagging item count.

@@ -5,7 +5,17 @@ import type { ReportData, ReportDay } from '../report/report.js';
 
 /** What the report shows, gathered from the rows a mode stored; kept apart from the (heavy) page builder. */
 
-const ORDER = ['impression', 'save', 'pinClick', 'outboundClick', 'engagement', 'videoMrcView', 'videoStart', 'video10sView', 'quartile95PercentView'];
+const ORDER = [
+    'impression',
+    'save',
+    'pinClick',
+    'outboundClick',
+    'engagement',
+    'videoMrcView',
+    'videoStart',
+    'video10sView',
+    'quartile95PercentView',
+];
 const NOT_CHARTED = /Rate$|Avg|WatchTime$|^total/;
 /** The pin table shows at most this many pins; the dataset has all of them. */
 export const REPORT_TABLE_PINS = 100;
@@ -59,7 +69,10 @@ export function pinReportData({ rows, range, subject, generatedAt, previous, pre
         addInto(totals, row.summary);
         addInto(totals, row.lifetime);
     }
-    const days = sumDays(range, rows.map((row) => row.daily));
+    const days = sumDays(
+        range,
+        rows.map((row) => row.daily),
+    );
     const metrics = chartedMetrics(rows.flatMap((row) => Object.keys(row.summary)));
     const ranked = [...rows].sort((a, b) => (b.summary.impression ?? 0) - (a.summary.impression ?? 0));
     const lifetimeKeys = [...new Set(rows.flatMap((row) => Object.keys(row.lifetime)))];
@@ -80,7 +93,13 @@ export function pinReportData({ rows, range, subject, generatedAt, previous, pre
             url: row.url,
             title: row.title,
             imageUrl: row.imageUrl,
-            metrics: { ...row.summary, ...row.lifetime, saveRate: row.saveRate, clickThroughRate: row.clickThroughRate, outboundClickRate: row.outboundClickRate },
+            metrics: {
+                ...row.summary,
+                ...row.lifetime,
+                saveRate: row.saveRate,
+                clickThroughRate: row.clickThroughRate,
+                outboundClickRate: row.outboundClickRate,
+            },
         })),
         tableMetrics: [...metrics.slice(0, 4), 'saveRate', 'clickThroughRate', 'outboundClickRate', ...lifetimeKeys],
     };

@@ -24,7 +24,13 @@ export const TOP_PINS_KEY = 'top-pins';
 /** One row per day and split value, oldest day first. */
 export function toAccountRows(answer: ApiSplitMetrics): AccountAnalyticsItem[] {
     return Object.entries(answer).flatMap(([split, block]) =>
-        mergeBlock(block).daily.map((day) => ({ type: 'accountAnalytics' as const, date: day.date, dataStatus: day.dataStatus, split, metrics: day.metrics })),
+        mergeBlock(block).daily.map((day) => ({
+            type: 'accountAnalytics' as const,
+            date: day.date,
+            dataStatus: day.dataStatus,
+            split,
+            metrics: day.metrics,
+        })),
     );
 }
 
@@ -33,7 +39,8 @@ function summaryOf(answer: ApiSplitMetrics): Metrics {
     if (answer.all) return toMetrics(answer.all.summary_metrics);
     const totals: Metrics = {};
     for (const block of Object.values(answer)) {
-        for (const [key, value] of Object.entries(toMetrics(block.summary_metrics))) if (typeof value === 'number' && !/Rate$/.test(key)) totals[key] = (totals[key] ?? 0) + value;
+        for (const [key, value] of Object.entries(toMetrics(block.summary_metrics)))
+            if (typeof value === 'number' && !/Rate$/.test(key)) totals[key] = (totals[key] ?? 0) + value;
     }
     return totals;
 }
@@ -49,7 +56,13 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
     const warnings = [...range.warnings];
     for (const warning of range.warnings) log.warning(warning);
     const split = input.splitField === 'NO_SPLIT' ? undefined : input.splitField;
-    const query = { startDate: range.startDate, endDate: range.endDate, metricTypes: input.accountMetricTypes, appTypes: input.appTypes, splitField: split };
+    const query = {
+        startDate: range.startDate,
+        endDate: range.endDate,
+        metricTypes: input.accountMetricTypes,
+        appTypes: input.appTypes,
+        splitField: split,
+    };
 
     const answer = await client.getAccountAnalytics(query);
     const rows = toAccountRows(answer);
@@ -61,7 +74,14 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
     if (pushed.delivered > 0) await progress.save(delivery.delivered);
     const stoppedByBudget = delivery.delivered < rows.length;
 
-    const top = await client.getTopPins({ startDate: range.startDate, endDate: range.endDate, appTypes: input.appTypes, metricTypes: input.accountMetricTypes, sortBy: input.sortBy, numOfPins: input.topPinsCount });
+    const top = await client.getTopPins({
+        startDate: range.startDate,
+        endDate: range.endDate,
+        appTypes: input.appTypes,
+        metricTypes: input.accountMetricTypes,
+        sortBy: input.sortBy,
+        numOfPins: input.topPinsCount,
+    });
     const topPins: TopPin[] = [];
     for (const [index, entry] of (top.pins ?? []).entries()) {
         let title: string | null = null;
@@ -75,7 +95,15 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
             if (!(error instanceof PinterestError && (error.kind === 'not-found' || error.status === 403))) throw error;
         }
         const dataStatus = Object.fromEntries(Object.entries(entry.data_status ?? {}).map(([name, status]) => [metricKey(name), status]));
-        topPins.push({ rank: index + 1, pinId: entry.pin_id, url: pinUrl(entry.pin_id), title, imageUrl, metrics: toMetrics(entry.metrics), dataStatus });
+        topPins.push({
+            rank: index + 1,
+            pinId: entry.pin_id,
+            url: pinUrl(entry.pin_id),
+            title,
+            imageUrl,
+            metrics: toMetrics(entry.metrics),
+            dataStatus,
+        });
     }
     await output.saveRecord(TOP_PINS_KEY, topPins);
 

@@ -35,7 +35,9 @@ async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput
         }
         return pins;
     }
-    const list = input.boardId ? client.listBoardPins(input.boardId, { maxItems: limit, pinMetrics }) : client.listPins({ maxItems: limit, pinMetrics });
+    const list = input.boardId
+        ? client.listBoardPins(input.boardId, { maxItems: limit, pinMetrics })
+        : client.listPins({ maxItems: limit, pinMetrics });
     for await (const page of list) pins.push(...page.items);
     log.info(`Found ${plural(pins.length, 'pin')} ${input.boardId ? `on board ${input.boardId}` : 'in the account'}.`);
     return pins;
@@ -83,11 +85,16 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>, r
         for await (const batch of fetchPinAnalytics(client, analyticsPins, request, access, log)) {
             await store(batch);
             if (budgetExhausted) break;
-            if (rows.length % 100 === 0 || rows.length === analyticsPins.length) log.info(`Analytics fetched for ${rows.length} of ${analyticsPins.length} pins.`);
+            if (rows.length % 100 === 0 || rows.length === analyticsPins.length)
+                log.info(`Analytics fetched for ${rows.length} of ${analyticsPins.length} pins.`);
         }
     }
 
-    const subject = input.pinIds?.length ? plural(rows.length, 'selected pin') : input.boardId ? `${plural(rows.length, 'pin')} of board ${input.boardId}` : `${plural(rows.length, 'pin')} of your account`;
+    const subject = input.pinIds?.length
+        ? plural(rows.length, 'selected pin')
+        : input.boardId
+          ? `${plural(rows.length, 'pin')} of board ${input.boardId}`
+          : `${plural(rows.length, 'pin')} of your account`;
     let previous: { range: DateRange; totals: Record<string, number | null> } | undefined;
     let previousNote: string | undefined;
     const earlier = input.quick ? undefined : previousPeriod(range, now());
@@ -96,20 +103,36 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>, r
     else if (access.closed) previousNote = 'No comparison with the period before: without multi-pin access it would cost one more request per pin.';
     else {
         const shown = new Set(rows.map((row) => row.pinId));
-        const totals = await multiPinTotals(client, analyticsPins.filter((pin) => shown.has(pin.id)), { range: earlier, metricTypes: input.metricTypes ?? [], appTypes: input.appTypes }, access);
+        const totals = await multiPinTotals(
+            client,
+            analyticsPins.filter((pin) => shown.has(pin.id)),
+            { range: earlier, metricTypes: input.metricTypes ?? [], appTypes: input.appTypes },
+            access,
+        );
         if (totals) previous = { range: earlier, totals };
     }
 
-    const report = await saveReport(context, () => pinReportData({ rows, range, subject, generatedAt: new Date(now()).toISOString(), previous, previousNote }));
+    const report = await saveReport(context, () =>
+        pinReportData({ rows, range, subject, generatedAt: new Date(now()).toISOString(), previous, previousNote }),
+    );
     if (report.warning) warnings.push(report.warning);
 
-    const how = input.quick ? 'from the pin lists (quick)' : access.closed ? 'one request per pin (no multi-pin access)' : 'with the multi-pin endpoint';
+    const how = input.quick
+        ? 'from the pin lists (quick)'
+        : access.closed
+          ? 'one request per pin (no multi-pin access)'
+          : 'with the multi-pin endpoint';
     const cut = budgetNote({ stoppedByBudget: stoppedByBudget || budgetExhausted });
     return {
         summary: `Fetched analytics for ${plural(rows.length, 'pin')}, ${range.startDate} to ${range.endDate}, ${how}${cut}.${report.saved ? ' Report: report.html.' : ''}`,
         counts: { fetched: rows.length },
         hasMore: stoppedByBudget || budgetExhausted,
         warnings,
-        details: { startDate: range.startDate, endDate: range.endDate, multiPinAccess: input.quick ? null : !access.closed, ...(report.saved ? { report: 'report.html' } : {}) },
+        details: {
+            startDate: range.startDate,
+            endDate: range.endDate,
+            multiPinAccess: input.quick ? null : !access.closed,
+            ...(report.saved ? { report: 'report.html' } : {}),
+        },
     };
 }

@@ -8,7 +8,10 @@ export const REPORT_KEY = 'report.html';
  * modes never pay for them. The rows are already stored and charged, so a report that cannot be built is a
  * warning, not a failed run.
  */
-export async function saveReport(context: Pick<ModeContext<unknown>, 'output' | 'log'>, data: () => ReportData): Promise<{ saved: boolean; warning?: string }> {
+export async function saveReport(
+    context: Pick<ModeContext<unknown>, 'output' | 'log'>,
+    data: () => ReportData,
+): Promise<{ saved: boolean; warning?: string }> {
     try {
         const { buildReport } = await import('../report/report.js');
         const html = await buildReport(data());

@@ -39,14 +39,23 @@ try {
         app: { appId, appSecret },
         apiBaseUrl: apiBaseUrl(environment),
         port,
-        scopes: values.scopes.split(',').map((scope) => scope.trim()).filter(Boolean),
+        scopes: values.scopes
+            .split(',')
+            .map((scope) => scope.trim())
+            .filter(Boolean),
         onAuthorizeUrl: (url) => console.log(`Open this link, sign in to Pinterest and choose "Give access":\n\n  ${url}\n\nWaiting for Pinterest…`),
     });
     const days = (seconds: number | undefined) => (seconds ? `${Math.round(seconds / 86_400)} days` : 'unknown');
     console.log(`\nGranted scopes: ${tokens.scope ?? 'not stated'}`);
     console.log(`Access token valid for ${days(tokens.expires_in)}, refresh token for ${days(tokens.refresh_token_expires_in)}.\n`);
     console.log('Paste this into the Actor input (keep it private; the app secret is the one you already have):\n');
-    console.log(JSON.stringify({ environment, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, appId, appSecret: '<your app secret>' }, null, 2));
+    console.log(
+        JSON.stringify(
+            { environment, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, appId, appSecret: '<your app secret>' },
+            null,
+            2,
+        ),
+    );
 } catch (error) {
     console.error(`\n${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -58,7 +58,10 @@ export async function runAuthorizationFlow(options: AuthorizationFlowOptions): P
 
 function waitForCode(server: Server, expectedState: string, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`No answer from Pinterest within ${Math.round(timeoutMs / 1000)} s: run the command again and open the link.`)), timeoutMs);
+        const timer = setTimeout(
+            () => reject(new Error(`No answer from Pinterest within ${Math.round(timeoutMs / 1000)} s: run the command again and open the link.`)),
+            timeoutMs,
+        );
         server.on('request', (request, response) => {
             const url = new URL(request.url ?? '/', 'http://localhost');
             const code = url.searchParams.get('code');

@@ -101,7 +101,9 @@ export class CredentialManager implements AccessTokenSource {
             // Every refresh returns a refresh token good for another 60 days: renewing now keeps the chain alive.
             // It is a precaution, so a failure only warns; the run goes on with the tokens it has.
             await manager.refresh().catch((error: unknown) => {
-                options.log?.warning(`Could not renew the Pinterest tokens ahead of expiry: ${error instanceof Error ? redactSecrets(error.message) : 'unknown error'}`);
+                options.log?.warning(
+                    `Could not renew the Pinterest tokens ahead of expiry: ${error instanceof Error ? redactSecrets(error.message) : 'unknown error'}`,
+                );
             });
         }
         return manager;
@@ -176,7 +178,10 @@ export class CredentialManager implements AccessTokenSource {
             response = await setup.refresh(setup.app, this.refreshToken);
         } catch (error) {
             // Another run sharing these credentials may have rotated the token a moment ago: take its result.
-            const latest = error instanceof PinterestError && error.kind === 'refresh-rejected' ? await this.newerStoredPair(setup, this.refreshToken) : undefined;
+            const latest =
+                error instanceof PinterestError && error.kind === 'refresh-rejected'
+                    ? await this.newerStoredPair(setup, this.refreshToken)
+                    : undefined;
             if (!latest) throw error;
             this.adopt(latest);
             this.options.log?.info(`Another run renewed the Pinterest tokens meanwhile: using the pair it saved in ${setup.store.description}.`);
@@ -195,7 +200,9 @@ export class CredentialManager implements AccessTokenSource {
             this.options.log?.info(`Renewed the Pinterest access token and saved the rotated tokens in ${setup.store.description}.`);
         } catch (error) {
             this.unsaved = { record, reason: error instanceof Error ? error.message : String(error) };
-            this.options.log?.warning(`Renewed the Pinterest access token but could not save the rotated tokens in ${setup.store.description}; carrying on with them in memory.`);
+            this.options.log?.warning(
+                `Renewed the Pinterest access token but could not save the rotated tokens in ${setup.store.description}; carrying on with them in memory.`,
+            );
         }
         this.adopt(record);
         return record.accessToken;

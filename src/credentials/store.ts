@@ -41,5 +41,9 @@ export function credentialRecordStore(
 /** The named key-value store that holds rotated tokens. Named stores outlive runs, which is the point. */
 export async function openCredentialStore(storeName: string, key: string): Promise<CredentialRecordStore> {
     const store = await Actor.openKeyValueStore(storeName);
-    return credentialRecordStore({ getValue: async (name) => store.getValue(name), setValue: async (name, value) => store.setValue(name, value) }, storeName, key);
+    return credentialRecordStore(
+        { getValue: async (name) => store.getValue(name), setValue: async (name, value) => store.setValue(name, value) },
+        storeName,
+        key,
+    );
 }

@@ -12,9 +12,12 @@ const input = modeInputSchema('cancel-scheduled', {
     scheduleIds: z.preprocess(
         blankToUndefined,
         z
-            .array(trimmed().regex(/^[a-f0-9]{20}$/, 'each of scheduleIds must be a schedule id as list-scheduled shows it (20 letters a-f and digits)'), {
-                error: 'scheduleIds must be a list of schedule ids, for example ["3f9a0c2e71b84d5e9a10"]',
-            })
+            .array(
+                trimmed().regex(/^[a-f0-9]{20}$/, 'each of scheduleIds must be a schedule id as list-scheduled shows it (20 letters a-f and digits)'),
+                {
+                    error: 'scheduleIds must be a list of schedule ids, for example ["3f9a0c2e71b84d5e9a10"]',
+                },
+            )
             .max(10_000, 'scheduleIds must list at most 10000 ids')
             .optional(),
     ),
@@ -63,7 +66,9 @@ export const cancelScheduled = defineMode({
         const reschedule = input.newPublishAt ? parsePublishAt(input.newPublishAt, input.timeZone, 'newPublishAt') : undefined;
         if (reschedule && !reschedule.ok) throw new UserInputError([reschedule.problem]);
 
-        const wanted = input.cancelAll ? entries.filter((entry) => changeable(entry, now)) : entries.filter((entry) => input.scheduleIds?.includes(entry.scheduleId));
+        const wanted = input.cancelAll
+            ? entries.filter((entry) => changeable(entry, now))
+            : entries.filter((entry) => input.scheduleIds?.includes(entry.scheduleId));
         const unknown = (input.scheduleIds ?? []).filter((id) => !entries.some((entry) => entry.scheduleId === id));
         const changed: QueueEntry[] = [];
         const untouched: QueueEntry[] = [];
@@ -73,17 +78,30 @@ export const cancelScheduled = defineMode({
                 continue;
             }
             const next: QueueEntry = reschedule?.ok
-                ? { ...entry, status: 'scheduled', publishAt: reschedule.epochMs, slotAt: undefined, attempts: 0, nextAttemptAt: undefined, lastError: undefined, lease: undefined }
+                ? {
+                      ...entry,
+                      status: 'scheduled',
+                      publishAt: reschedule.epochMs,
+                      slotAt: undefined,
+                      attempts: 0,
+                      nextAttemptAt: undefined,
+                      lastError: undefined,
+                      lease: undefined,
+                  }
                 : { ...entry, status: 'cancelled', lease: undefined };
             await queue.record(entry.scheduleId).write(next);
             changed.push(next);
         }
         await output.pushRows([...changed, ...untouched].map(toScheduledPinItem));
 
-        const verb = reschedule?.ok ? `Moved ${changed.length} pin${changed.length === 1 ? '' : 's'} to ${formatUtc(reschedule.epochMs)}` : `Cancelled ${changed.length} pin${changed.length === 1 ? '' : 's'}`;
+        const verb = reschedule?.ok
+            ? `Moved ${changed.length} pin${changed.length === 1 ? '' : 's'} to ${formatUtc(reschedule.epochMs)}`
+            : `Cancelled ${changed.length} pin${changed.length === 1 ? '' : 's'}`;
         const notes = [
             untouched.length > 0 ? `${untouched.length} already published or being published, left as they are` : '',
-            unknown.length > 0 ? `${unknown.length} schedule id${unknown.length === 1 ? '' : 's'} not in the queue (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''})` : '',
+            unknown.length > 0
+                ? `${unknown.length} schedule id${unknown.length === 1 ? '' : 's'} not in the queue (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''})`
+                : '',
         ].filter(Boolean);
         if (unknown.length > 0) log.warning(`Not in queue store "${input.queueStoreName}" for this account: ${unknown.join(', ')}.`);
         return {

@@ -32,7 +32,9 @@ const input = modeInputSchema('create-pin', {
     pins: z.preprocess(
         blankToUndefined,
         z
-            .array(z.unknown(), { error: 'pins must be a list of pin objects, for example [{"boardId": "549755885175", "pinTitle": "…", "imageUrl": "https://…"}]' })
+            .array(z.unknown(), {
+                error: 'pins must be a list of pin objects, for example [{"boardId": "549755885175", "pinTitle": "…", "imageUrl": "https://…"}]',
+            })
             .max(MAX_PINS, `pins must list at most ${MAX_PINS} pins; split larger batches over several runs`)
             .optional(),
     ),
@@ -54,7 +56,14 @@ export const SINGLE_PIN_MARKERS = ['pinTitle', 'imageUrl', 'imageUrls', 'videoUr
 
 export const createPin = defineMode({
     input,
-    operations: [OPERATIONS.listBoards, OPERATIONS.createPin, OPERATIONS.createBoard, OPERATIONS.listBoardPins, OPERATIONS.registerMedia, OPERATIONS.getMedia],
+    operations: [
+        OPERATIONS.listBoards,
+        OPERATIONS.createPin,
+        OPERATIONS.createBoard,
+        OPERATIONS.listBoardPins,
+        OPERATIONS.registerMedia,
+        OPERATIONS.getMedia,
+    ],
     writes: true,
 
     inputProblems(raw) {
@@ -66,7 +75,9 @@ export const createPin = defineMode({
         }
         if (given('pinsCsv') && given('pinsCsvUrl')) problems.push('give pinsCsv or pinsCsvUrl, not both');
         if (single) {
-            const fields = Object.fromEntries(Object.entries(raw).filter(([field, value]) => field in pinDraftShape && blankToUndefined(value) !== undefined));
+            const fields = Object.fromEntries(
+                Object.entries(raw).filter(([field, value]) => field in pinDraftShape && blankToUndefined(value) !== undefined),
+            );
             problems.push(...draftProblems(fields as PinDraft).map((problem) => `${problem} for mode create-pin`));
         }
         const timeZone = typeof raw.timeZone === 'string' && raw.timeZone.trim() ? raw.timeZone.trim() : DEFAULT_TIME_ZONE;

@@ -127,4 +127,5 @@ export const stopNote = (delivery: ListDelivery, whose: string) => {
     return delivery.hasMore ? `; ${whose} has more: raise maxItems` : '';
 };
 
-export const budgetNote = (delivery: Pick<ListDelivery, 'stoppedByBudget'>) => (delivery.stoppedByBudget ? ' (stopped at the maximum charge you set for this run)' : '');
+export const budgetNote = (delivery: Pick<ListDelivery, 'stoppedByBudget'>) =>
+    delivery.stoppedByBudget ? ' (stopped at the maximum charge you set for this run)' : '';

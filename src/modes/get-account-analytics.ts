@@ -8,7 +8,16 @@ import { defineMode } from './types.js';
 const { startDate, endDate, clampDateRange, accountMetricTypes, appTypes, splitField, sortBy, topPinsCount } = ANALYTICS_FIELDS;
 
 export const getAccountAnalytics = defineMode({
-    input: modeInputSchema('get-account-analytics', { startDate, endDate, clampDateRange, accountMetricTypes, appTypes, splitField, sortBy, topPinsCount }),
+    input: modeInputSchema('get-account-analytics', {
+        startDate,
+        endDate,
+        clampDateRange,
+        accountMetricTypes,
+        appTypes,
+        splitField,
+        sortBy,
+        topPinsCount,
+    }),
     inputProblems: (raw) => dateRangeProblems(raw),
     operations: [OPERATIONS.getAccountAnalytics, OPERATIONS.getTopPins, OPERATIONS.getPin],
     writes: false,

@@ -8,7 +8,17 @@ import { defineMode } from './types.js';
 const { pinIds, startDate, endDate, clampDateRange, metricTypes, appTypes, quick } = ANALYTICS_FIELDS;
 
 export const getPinAnalytics = defineMode({
-    input: modeInputSchema('get-pin-analytics', { pinIds, boardId: FIELDS.boardId, maxItems: FIELDS.maxItems, startDate, endDate, clampDateRange, metricTypes, appTypes, quick }),
+    input: modeInputSchema('get-pin-analytics', {
+        pinIds,
+        boardId: FIELDS.boardId,
+        maxItems: FIELDS.maxItems,
+        startDate,
+        endDate,
+        clampDateRange,
+        metricTypes,
+        appTypes,
+        quick,
+    }),
     inputProblems: (raw) => [
         ...dateRangeProblems(raw),
         ...(Array.isArray(raw.pinIds) && raw.pinIds.length > 0 && raw.boardId ? ['Give either pinIds or boardId, not both'] : []),

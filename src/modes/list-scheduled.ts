@@ -39,7 +39,11 @@ const input = modeInputSchema('list-scheduled', {
     queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
     statusFilter: z.preprocess(
         blankToUndefined,
-        z.array(z.enum(QUEUE_STATUSES, { error: `statusFilter may list: ${QUEUE_STATUSES.join(', ')}` }), { error: `statusFilter must be a list of statuses: ${QUEUE_STATUSES.join(', ')}` }).optional(),
+        z
+            .array(z.enum(QUEUE_STATUSES, { error: `statusFilter may list: ${QUEUE_STATUSES.join(', ')}` }), {
+                error: `statusFilter must be a list of statuses: ${QUEUE_STATUSES.join(', ')}`,
+            })
+            .optional(),
     ),
     publishFrom: timeField('publishFrom'),
     publishTo: timeField('publishTo'),
@@ -75,13 +79,18 @@ export const listScheduled = defineMode({
         const to = bound(input.publishTo);
         const statuses = input.statusFilter && input.statusFilter.length > 0 ? new Set(input.statusFilter) : undefined;
         const matching = (await queue.entries()).filter(
-            (entry) => (!statuses || statuses.has(entry.status)) && (from === undefined || entry.publishAt >= from) && (to === undefined || entry.publishAt <= to),
+            (entry) =>
+                (!statuses || statuses.has(entry.status)) &&
+                (from === undefined || entry.publishAt >= from) &&
+                (to === undefined || entry.publishAt <= to),
         );
         const rows = matching.slice(0, input.maxItems).map(toScheduledPinItem);
         await output.pushRows(rows);
         const counts: Record<string, number> = {};
         for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
-        const breakdown = Object.entries(counts).map(([status, count]) => `${count} ${status}`).join(', ');
+        const breakdown = Object.entries(counts)
+            .map(([status, count]) => `${count} ${status}`)
+            .join(', ');
         const more = matching.length > rows.length;
         return {
             summary: `Listed ${rows.length} queued pin${rows.length === 1 ? '' : 's'}${breakdown ? ` (${breakdown})` : ''}${more ? `; ${matching.length - rows.length} more match: raise maxItems` : ''}.`,

@@ -57,7 +57,9 @@ export class PinterestClient {
     /** The token's account; asked once per client (preflight and the queue both need it). */
     async getUserAccount(): Promise<{ account: Account; rateLimit?: ReturnType<RateLimitTracker['snapshot']> }> {
         const operation = OPERATIONS.getUserAccount;
-        this.account ??= this.transport.request(operation, {}, accountSchema).then((account) => ({ account, rateLimit: this.rateLimits.snapshot(operation.category) }));
+        this.account ??= this.transport
+            .request(operation, {}, accountSchema)
+            .then((account) => ({ account, rateLimit: this.rateLimits.snapshot(operation.category) }));
         this.account.catch(() => (this.account = undefined));
         return this.account;
     }
@@ -86,7 +88,11 @@ export class PinterestClient {
     }
 
     async createBoard(board: BoardCreate): Promise<Board> {
-        return this.transport.request(OPERATIONS.createBoard, { json: boardCreateSchema.parse(board), subject: `board "${board.name}"` }, boardSchema);
+        return this.transport.request(
+            OPERATIONS.createBoard,
+            { json: boardCreateSchema.parse(board), subject: `board "${board.name}"` },
+            boardSchema,
+        );
     }
 
     /**
@@ -96,7 +102,11 @@ export class PinterestClient {
     async createPin(pin: PinCreate, options: { beforeSend?: () => Promise<string | undefined> } = {}): Promise<Pin> {
         const body = pinCreateSchema.parse(pin);
         // pinSchema needs only the id, so a 201 with an id is a created pin whatever else its answer holds.
-        return this.transport.request(OPERATIONS.createPin, { json: body, subject: `board ${body.board_id}`, beforeSend: options.beforeSend }, pinSchema);
+        return this.transport.request(
+            OPERATIONS.createPin,
+            { json: body, subject: `board ${body.board_id}`, beforeSend: options.beforeSend },
+            pinSchema,
+        );
     }
 
     /** Registers a video upload (`POST /media`): where to upload the file and with which form fields. */
@@ -110,7 +120,11 @@ export class PinterestClient {
 
     /** `GET /pins/{pin_id}/analytics`: the pin's numbers, keyed by split value (`all` without a split). */
     async getPinAnalytics(pinId: string, query: PinAnalyticsQuery): Promise<ApiSplitMetrics> {
-        return this.transport.request(OPERATIONS.getPinAnalytics, { pathParams: { pin_id: pinId }, query: analyticsQuery(query), subject: `pin ${pinId}` }, splitMetricsSchema);
+        return this.transport.request(
+            OPERATIONS.getPinAnalytics,
+            { pathParams: { pin_id: pinId }, query: analyticsQuery(query), subject: `pin ${pinId}` },
+            splitMetricsSchema,
+        );
     }
 
     /** `GET /pins/analytics` for up to 100 pins: keyed by pin id (pins without data left out), then by split value. */
@@ -127,7 +141,11 @@ export class PinterestClient {
     /** `GET /user_account/analytics/top_pins`: the account's best pins over the range by one metric. */
     async getTopPins(query: AccountAnalyticsQuery & { sortBy: string; numOfPins?: number }): Promise<ApiTopPins> {
         const { sortBy, numOfPins, splitField: _ignored, ...rest } = query;
-        return this.transport.request(OPERATIONS.getTopPins, { query: { ...analyticsQuery(rest), sort_by: sortBy, num_of_pins: numOfPins } }, topPinsSchema);
+        return this.transport.request(
+            OPERATIONS.getTopPins,
+            { query: { ...analyticsQuery(rest), sort_by: sortBy, num_of_pins: numOfPins } },
+            topPinsSchema,
+        );
     }
 
     /**

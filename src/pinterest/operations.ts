@@ -36,7 +36,10 @@ export const OPERATIONS = {
     getPinAnalytics: operation('pins/analytics', 'GET', 'pins/{pin_id}/analytics', 'org_analytics', PIN_READ),
     getMultiPinAnalytics: operation('multi_pins/analytics', 'GET', 'pins/analytics', 'org_analytics', PIN_READ),
     getAccountAnalytics: operation('user_account/analytics', 'GET', 'user_account/analytics', 'org_analytics', ['user_accounts:read']),
-    getTopPins: operation('user_account/analytics/top_pins', 'GET', 'user_account/analytics/top_pins', 'org_analytics', ['pins:read', 'user_accounts:read']),
+    getTopPins: operation('user_account/analytics/top_pins', 'GET', 'user_account/analytics/top_pins', 'org_analytics', [
+        'pins:read',
+        'user_accounts:read',
+    ]),
     oauthToken: operation('oauth/token', 'POST', 'oauth/token', 'org_read', []),
 } as const;
 

@@ -136,7 +136,10 @@ export class RequestPacer {
             const probe = this.probes.get(category);
             if (!probe) {
                 let release = () => {};
-                this.probes.set(category, new Promise<void>((resolve) => (release = resolve)).finally(() => this.probes.delete(category)));
+                this.probes.set(
+                    category,
+                    new Promise<void>((resolve) => (release = resolve)).finally(() => this.probes.delete(category)),
+                );
                 this.releaseProbe.set(category, release);
                 return;
             }
@@ -175,7 +178,8 @@ export class RequestPacer {
         const snapshot = this.tracker.snapshot(category);
         if (!snapshot) return;
         const counter = this.sentSinceSnapshot.get(category);
-        if (!counter || counter.observedAt !== snapshot.observedAt) this.sentSinceSnapshot.set(category, { observedAt: snapshot.observedAt, sent: 1 });
+        if (!counter || counter.observedAt !== snapshot.observedAt)
+            this.sentSinceSnapshot.set(category, { observedAt: snapshot.observedAt, sent: 1 });
         else counter.sent += 1;
     }
 

@@ -69,7 +69,10 @@ export const pinSchema = z.looseObject({
             media_type: nullableString.catch(undefined),
             images: imagesSchema.catch(undefined),
             cover_image_url: nullableString.catch(undefined),
-            items: z.array(z.looseObject({ images: imagesSchema, cover_image_url: nullableString })).nullish().catch(undefined),
+            items: z
+                .array(z.looseObject({ images: imagesSchema, cover_image_url: nullableString }))
+                .nullish()
+                .catch(undefined),
         })
         .nullish()
         .catch(undefined),

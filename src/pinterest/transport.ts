@@ -100,7 +100,17 @@ interface RequestContext {
 
 /** Network failures where the request provably never reached Pinterest, so even a POST may be sent again. */
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-const RETRIED_NETWORK_CODES = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'EHOSTUNREACH'];
+const RETRIED_NETWORK_CODES = [
+    'ETIMEDOUT',
+    'ECONNRESET',
+    'EADDRINUSE',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ENOTFOUND',
+    'ENETUNREACH',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+];
 const RETRIED_STATUS_CODES = [429, 500, 502, 503, 504];
 
 const contextOf = (options: Options | NormalizedOptions): RequestContext => options.context.pinterest as RequestContext;
@@ -266,7 +276,12 @@ export class PinterestTransport {
             throw new PinterestError({ kind: 'rate-limited', operation: context.operation, resetSeconds: wait / 1000 });
         }
         if (wait > 0) {
-            this.options.onRateLimitWait?.({ operation: context.operation, category, delayMs: Math.round(wait), reason: `the ${category} quota is spent until it resets` });
+            this.options.onRateLimitWait?.({
+                operation: context.operation,
+                category,
+                delayMs: Math.round(wait),
+                reason: `the ${category} quota is spent until it resets`,
+            });
             await this.sleep(wait);
         }
         if (PACED_CATEGORIES.has(category)) await this.pacer.waitTurn(category);
@@ -275,7 +290,9 @@ export class PinterestTransport {
             this.pacer.settled(category);
             throw new PinterestError({ kind: 'not-sent', operation: context.operation, apiMessage: withdrawn, subject: context.subject });
         }
-        requestOptions.headers.authorization = context.app ? basicAuthorization(context.app) : `Bearer ${await fromTokenSource(async () => this.userToken())}`;
+        requestOptions.headers.authorization = context.app
+            ? basicAuthorization(context.app)
+            : `Bearer ${await fromTokenSource(async () => this.userToken())}`;
         this.requestCount += 1;
     }
 

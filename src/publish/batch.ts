@@ -52,7 +52,9 @@ async function uploadVideoThrough(client: PinterestClient, videoUrl: string, log
         api: {
             async registerVideo() {
                 const upload = await client.registerVideoUpload();
-                const parameters = Object.fromEntries(Object.entries(upload.upload_parameters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+                const parameters = Object.fromEntries(
+                    Object.entries(upload.upload_parameters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+                );
                 return { mediaId: upload.media_id, uploadUrl: upload.upload_url, uploadParameters: parameters };
             },
             async getMediaStatus(mediaId) {

@@ -32,9 +32,16 @@ export class BoardDirectory {
             return { ok: false, problem: `boardName "${name}" matches ${matches.length} boards (${ids}): give boardId instead to say which` };
         }
         if (this.options.createMissing) return this.create(name.trim(), byName);
-        const closest = closestNames(name, [...byName.values()].flat().map((board) => board.name));
-        const hint = closest.length > 0 ? ` (closest: ${closest.map((candidate) => `"${candidate}"`).join(', ')})` : ' (the account has no boards yet)';
-        return { ok: false, problem: `boardName "${name}" is not one of your boards${hint}: fix the name, or set createMissingBoards to true to create it` };
+        const closest = closestNames(
+            name,
+            [...byName.values()].flat().map((board) => board.name),
+        );
+        const hint =
+            closest.length > 0 ? ` (closest: ${closest.map((candidate) => `"${candidate}"`).join(', ')})` : ' (the account has no boards yet)';
+        return {
+            ok: false,
+            problem: `boardName "${name}" is not one of your boards${hint}: fix the name, or set createMissingBoards to true to create it`,
+        };
     }
 
     private create(name: string, byName: Map<string, Board[]>): Promise<BoardLookup> {

@@ -42,7 +42,10 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
         if (draft.publishAt) {
             const parsed = parsePublishAt(draft.publishAt, input.timeZone);
             if (!parsed.ok) {
-                await delivery.add(candidate.position, invalidPinOutcome(candidate.position, candidate.source, [parsed.problem], { title: draft.pinTitle ?? null }));
+                await delivery.add(
+                    candidate.position,
+                    invalidPinOutcome(candidate.position, candidate.source, [parsed.problem], { title: draft.pinTitle ?? null }),
+                );
                 continue;
             }
             explicitTimes.set(candidate.position, parsed.epochMs);
@@ -61,7 +64,8 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
     const publishNow: PinJob[] = [];
     jobs.forEach((job, index) => {
         const time = times[index];
-        if (time?.publishAt !== undefined && time.publishAt > now) future.push({ job: { ...job, publishAt: formatUtc(time.publishAt) }, publishAt: time.publishAt, slotAt: time.slotAt });
+        if (time?.publishAt !== undefined && time.publishAt > now)
+            future.push({ job: { ...job, publishAt: formatUtc(time.publishAt) }, publishAt: time.publishAt, slotAt: time.slotAt });
         else publishNow.push(job);
     });
 
@@ -80,7 +84,8 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
 
     const counts = delivery.counts;
     const stop = kit.publisher.stop;
-    if (valid === 0 && !input.dryRun) throw new ActorError(`None of the ${total} pins could be published: ${describeCounts(counts)} Fix the rows the dataset lists and run again.`);
+    if (valid === 0 && !input.dryRun)
+        throw new ActorError(`None of the ${total} pins could be published: ${describeCounts(counts)} Fix the rows the dataset lists and run again.`);
     if (stop?.error && !counts.created && !counts['skipped-duplicate'] && !counts.scheduled) throw stop.error;
     if (total === 1 && lastRow?.status === 'created') {
         return { summary: `Created pin ${lastRow.id} on board ${lastRow.boardId}: ${lastRow.url}`, counts: delivery.counts };
@@ -107,7 +112,9 @@ async function* pinCandidates(input: CreatePinInput, log: ModeContext<unknown>['
         yield checked('input', Object.fromEntries(Object.keys(pinDraftShape).map((field) => [field, input[field as keyof PinDraft]])));
     }
     for (const [index, raw] of (input.pins ?? []).entries()) {
-        yield typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? checked(`pins[${index}]`, raw) : { position: ++position, source: `pins[${index}]`, problems: ['each item of pins must be an object of pin fields'] };
+        yield typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+            ? checked(`pins[${index}]`, raw)
+            : { position: ++position, source: `pins[${index}]`, problems: ['each item of pins must be an object of pin fields'] };
     }
     if (input.pinsCsv || input.pinsCsvUrl) {
         // CSV support is loaded only by runs that read a CSV.
@@ -154,14 +161,20 @@ async function spaceJobs(
     const existing = queued.map((entry) => ({ publishAt: entry.publishAt, slotAt: entry.slotAt, link: entry.draft.linkUrl }));
     if (spacing.minDaysBetweenSameLink) {
         const links = new Set(jobs.map((job) => job.draft.linkUrl).filter((link): link is string => Boolean(link)));
-        for (const link of links) for (const publishedAt of await kit.ledger.linkPublishTimes(link)) existing.push({ publishAt: publishedAt, slotAt: undefined, link });
+        for (const link of links)
+            for (const publishedAt of await kit.ledger.linkPublishTimes(link)) existing.push({ publishAt: publishedAt, slotAt: undefined, link });
     }
     const pins = jobs.map((job) => ({ explicitPublishAt: explicitTimes.get(job.position), link: job.draft.linkUrl }));
     return assignPublishTimes(pins, { ...spacing, timeZone, now, existing });
 }
 
 /** Puts a future pin in the queue (free), once: the same pin queued again is reported, not queued twice. */
-async function enqueue(item: { job: PinJob; publishAt: number; slotAt?: number }, queue: PinQueue, kit: PublishingKit, context: ModeContext<CreatePinInput>) {
+async function enqueue(
+    item: { job: PinJob; publishAt: number; slotAt?: number },
+    queue: PinQueue,
+    kit: PublishingKit,
+    context: ModeContext<CreatePinInput>,
+) {
     const { job } = item;
     const { input, runId } = context;
     const row = pinResultItem({
@@ -184,7 +197,15 @@ async function enqueue(item: { job: PinJob; publishAt: number; slotAt?: number }
         boardId = lookup.boardId;
     }
     const draft: PinDraft = { ...job.draft, boardId, boardName: undefined, publishAt: undefined };
-    const content = { environment: input.environment, boardId, title: draft.pinTitle, description: draft.pinDescription, link: draft.linkUrl, mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''], key: draft.key };
+    const content = {
+        environment: input.environment,
+        boardId,
+        title: draft.pinTitle,
+        description: draft.pinDescription,
+        link: draft.linkUrl,
+        mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''],
+        key: draft.key,
+    };
     const scheduleId = PinQueue.scheduleIdFor(ledgerKey(content, job.ledgerSuffix));
     const scheduled = { row: { ...row, boardId, scheduleId }, charged: false };
     const record = queue.record(scheduleId);
@@ -192,7 +213,16 @@ async function enqueue(item: { job: PinJob; publishAt: number; slotAt?: number }
     const alive = existing && existing.status !== 'cancelled' && existing.status !== 'failed';
     if (alive && existing.queuedByRun !== runId) {
         const when = existing.status === 'published' ? `was published (pin ${existing.pinId})` : `is queued for ${formatUtc(existing.publishAt)}`;
-        return { row: { ...scheduled.row, status: 'skipped-duplicate' as const, id: existing.pinId ?? null, publishAt: formatUtc(existing.publishAt), reason: `The same pin ${when} (schedule ${scheduleId}): it was not queued again.` }, charged: false };
+        return {
+            row: {
+                ...scheduled.row,
+                status: 'skipped-duplicate' as const,
+                id: existing.pinId ?? null,
+                publishAt: formatUtc(existing.publishAt),
+                reason: `The same pin ${when} (schedule ${scheduleId}): it was not queued again.`,
+            },
+            charged: false,
+        };
     }
     if (input.dryRun) return scheduled;
     const entry: QueueEntry = {

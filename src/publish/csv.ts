@@ -173,7 +173,7 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
 
 /** Text in pieces, so a large `pinsCsv` is parsed row by row as the caller consumes it, not all at once. */
 function* slices(text: string, size = 64 * 1024): Generator<string> {
-    for (let start = 0; start < text.length; ) {
+    for (let start = 0; start < text.length;) {
         let end = Math.min(start + size, text.length);
         // Never cut between the two halves of a surrogate pair (an emoji): each half alone is not valid UTF-16.
         const last = text.charCodeAt(end - 1);
@@ -199,7 +199,9 @@ function readHeader(record: string[], fieldName: string, onWarning: (message: st
     const ignored = record.filter((header, index) => columns[index] === undefined && header.trim() !== '').map((header) => `"${header.trim()}"`);
     if (ignored.length > 0) {
         const [s, isAre, wasWere] = ignored.length === 1 ? ['', 'is', 'was'] : ['s', 'are', 'were'];
-        onWarning(`${fieldName}: the column${s} ${ignored.join(', ')} ${isAre} not among Pinterest's bulk-create columns (${COLUMNS.join(', ')}) and ${wasWere} ignored.`);
+        onWarning(
+            `${fieldName}: the column${s} ${ignored.join(', ')} ${isAre} not among Pinterest's bulk-create columns (${COLUMNS.join(', ')}) and ${wasWere} ignored.`,
+        );
     }
     return columns;
 }

@@ -34,7 +34,12 @@ export class OrderedDelivery {
     ) {}
 
     static async open(output: RunOutput, runStore: KeyValueBackend): Promise<OrderedDelivery> {
-        const record = new TypedRecord(runStore, DELIVERY_PROGRESS_KEY, deliveryProgressSchema, `record ${DELIVERY_PROGRESS_KEY} in the run's key-value store`);
+        const record = new TypedRecord(
+            runStore,
+            DELIVERY_PROGRESS_KEY,
+            deliveryProgressSchema,
+            `record ${DELIVERY_PROGRESS_KEY} in the run's key-value store`,
+        );
         const progress = (await record.read()) ?? { pushed: 0 };
         let pushed = progress.pushed;
         if (progress.pushing) {

@@ -92,7 +92,12 @@ class DownloadGuard extends Transform {
         if (this.bytes > this.maxBytes) return callback(new TooLarge());
         if (!this.sniffed) {
             this.sniffed = true;
-            const start = chunk.subarray(0, 64).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+            const start = chunk
+                .subarray(0, 64)
+                .toString('latin1')
+                .replace(/^\xEF\xBB\xBF/, '')
+                .trimStart()
+                .toLowerCase();
             if (start.startsWith('<!doctype html') || start.startsWith('<html')) return callback(new HtmlPage());
         }
         callback(null, chunk);
@@ -159,7 +164,9 @@ function translate(error: unknown, fieldName: string, what: string, shown: strin
         return new DownloadError(`${prefix} is larger than ${formatBytes(options.maxBytes)}, the most this Actor accepts; use a smaller file.`);
     }
     if (error instanceof HtmlPage) {
-        return new DownloadError(`${prefix} is a web page, not the file itself; use a direct download link (one that starts the download in a browser).`);
+        return new DownloadError(
+            `${prefix} is a web page, not the file itself; use a direct download link (one that starts the download in a browser).`,
+        );
     }
     if (error instanceof HTTPError) {
         const status = error.response.statusCode;
@@ -167,9 +174,12 @@ function translate(error: unknown, fieldName: string, what: string, shown: strin
             status === 401 || status === 403 || status === 404 ? 'check that the link is correct and public' : 'check the link or try again later';
         return new DownloadError(`${prefix} could not be downloaded (HTTP ${status}); ${advice}.`);
     }
-    if (error instanceof MaxRedirectsError) return new DownloadError(`${prefix} could not be downloaded: it redirects in a loop; use a direct download link.`);
+    if (error instanceof MaxRedirectsError)
+        return new DownloadError(`${prefix} could not be downloaded: it redirects in a loop; use a direct download link.`);
     if (error instanceof TimeoutError && error.event === 'request') {
-        return new DownloadError(`${prefix} did not finish downloading within ${Math.round(options.timeoutMs / 1000)} s; use a faster host or a smaller file.`);
+        return new DownloadError(
+            `${prefix} did not finish downloading within ${Math.round(options.timeoutMs / 1000)} s; use a faster host or a smaller file.`,
+        );
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC') {
@@ -178,7 +188,9 @@ function translate(error: unknown, fieldName: string, what: string, shown: strin
         );
     }
     if (error instanceof RequestError) {
-        return new DownloadError(`${prefix} could not be downloaded (${error.code ?? 'connection failed'}); check that the host is reachable and try again.`);
+        return new DownloadError(
+            `${prefix} could not be downloaded (${error.code ?? 'connection failed'}); check that the host is reachable and try again.`,
+        );
     }
     return error instanceof Error ? error : new Error(String(error));
 }

@@ -19,7 +19,10 @@ export const pinDraftShape = {
         blankToUndefined,
         z
             .array(httpUrl('imageUrls', PIN_LIMITS.mediaUrl), { error: 'imageUrls must be a list of image URLs' })
-            .min(PIN_LIMITS.carouselMin, `imageUrls must list ${PIN_LIMITS.carouselMin} to ${PIN_LIMITS.carouselMax} images for a carousel (use imageUrl for one image)`)
+            .min(
+                PIN_LIMITS.carouselMin,
+                `imageUrls must list ${PIN_LIMITS.carouselMin} to ${PIN_LIMITS.carouselMax} images for a carousel (use imageUrl for one image)`,
+            )
             .max(PIN_LIMITS.carouselMax, `imageUrls must list ${PIN_LIMITS.carouselMin} to ${PIN_LIMITS.carouselMax} images for a carousel`)
             .optional(),
     ),
@@ -54,7 +57,12 @@ export type DraftCheck = { ok: true; draft: PinDraft } | { ok: false; problems: 
 export function checkDraft(raw: unknown): DraftCheck {
     const parsed = pinDraftSchema.safeParse(raw ?? {});
     if (!parsed.success) {
-        return { ok: false, problems: parsed.error.issues.map((issue) => (issue.message.startsWith(String(issue.path[0] ?? '')) ? issue.message : `${issue.path.join('.')}: ${issue.message}`)) };
+        return {
+            ok: false,
+            problems: parsed.error.issues.map((issue) =>
+                issue.message.startsWith(String(issue.path[0] ?? '')) ? issue.message : `${issue.path.join('.')}: ${issue.message}`,
+            ),
+        };
     }
     const problems = draftProblems(parsed.data);
     return problems.length > 0 ? { ok: false, problems } : { ok: true, draft: parsed.data };

@@ -96,7 +96,10 @@ export class PinLedger {
     }
 
     private linkRecord(link: string) {
-        const digest = createHash('sha256').update(normalizeLink(link) ?? link).digest('hex').slice(0, 40);
+        const digest = createHash('sha256')
+            .update(normalizeLink(link) ?? link)
+            .digest('hex')
+            .slice(0, 40);
         return new TypedRecord(this.store, `link-${digest}`, linkRecordSchema, `link record for ${link} in key-value store "${this.store.name}"`);
     }
 }

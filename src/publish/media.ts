@@ -160,7 +160,9 @@ async function uploadToStorage(file: DownloadedFile, registration: Registration,
     const { mediaId, uploadUrl, uploadParameters } = registration;
     const shown = describeUrl(videoUrl);
     if (!isHttpUrl(uploadUrl)) {
-        throw new MediaError(`Pinterest answered the video registration with an unusable upload URL (media ${mediaId}); try again later.`, { mediaId });
+        throw new MediaError(`Pinterest answered the video registration with an unusable upload URL (media ${mediaId}); try again later.`, {
+            mediaId,
+        });
     }
     const sleep = options.sleep ?? ((ms: number) => delay(ms));
     const extension = /\.([a-z0-9]+)$/i.exec(new URL(videoUrl).pathname)?.[1]?.toLowerCase() ?? '';
@@ -198,10 +200,9 @@ async function uploadToStorage(file: DownloadedFile, registration: Registration,
             continue;
         }
         const what = status === undefined ? `the connection failed: ${networkCode ?? 'no answer'}` : `HTTP ${status}${storageErrorCode(body)}`;
-        throw new MediaError(
-            `Uploading the video from ${shown} to Pinterest failed (${what}, media ${mediaId}); ${uploadAdvice(status, body)}.`,
-            { mediaId },
-        );
+        throw new MediaError(`Uploading the video from ${shown} to Pinterest failed (${what}, media ${mediaId}); ${uploadAdvice(status, body)}.`, {
+            mediaId,
+        });
     }
 }
 

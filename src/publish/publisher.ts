@@ -60,7 +60,14 @@ const DEFAULT_CONCURRENCY = 8;
 const OTHER_RUN_GRACE_MS = 15 * 60_000;
 
 /** Kinds of failure after which no further pin can succeed in this run: stop the batch. */
-const BATCH_STOPPERS = new Set(['spam-blocked', 'invalid-token', 'missing-scope', 'trial-production', 'refresh-rejected', 'app-credentials-rejected']);
+const BATCH_STOPPERS = new Set([
+    'spam-blocked',
+    'invalid-token',
+    'missing-scope',
+    'trial-production',
+    'refresh-rejected',
+    'app-credentials-rejected',
+]);
 
 /** Why the rest of a batch was not attempted, once something stopped it. */
 export class BatchStop {
@@ -114,7 +121,9 @@ export class PinPublisher {
 
         let boardId = job.draft.boardId;
         if (!boardId) {
-            const lookup = await this.options.boards.resolve(job.draft.boardName ?? '').catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
+            const lookup = await this.options.boards
+                .resolve(job.draft.boardName ?? '')
+                .catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
             if (!lookup.ok) return this.failed(base, { message: `${sourcePrefix(job.source)}${lookup.problem}.` });
             boardId = lookup.boardId;
         }
@@ -146,7 +155,10 @@ export class PinPublisher {
             const mine = entry.runId === this.options.runId && entry.position === job.position;
             if (mine && !this.options.dryRun) return this.charged({ ...row, ...fields, status: 'created' });
             const when = entry.createdAt ? ` on ${new Date(entry.createdAt).toISOString().slice(0, 10)}` : '';
-            return this.free(row, 'skipped-duplicate', { ...fields, reason: `The same pin was already published${when} (pin ${entry.pinId}): it was not posted again. Set allowDuplicates to true to post it anyway.` });
+            return this.free(row, 'skipped-duplicate', {
+                ...fields,
+                reason: `The same pin was already published${when} (pin ${entry.pinId}): it was not posted again. Set allowDuplicates to true to post it anyway.`,
+            });
         }
         if (this.options.dryRun) {
             const note = entry ? ` The ledger holds an unfinished attempt (${entry.status}); a real run first checks the board for it.` : '';
@@ -164,10 +176,18 @@ export class PinPublisher {
         return this.post(job, row, content, record, entry);
     }
 
-    private async post(job: PinJob, row: PinResultItem, content: PinContent, record: LedgerRecord, previous: LedgerEntry | undefined): Promise<PinOutcome> {
+    private async post(
+        job: PinJob,
+        row: PinResultItem,
+        content: PinContent,
+        record: LedgerRecord,
+        previous: LedgerEntry | undefined,
+    ): Promise<PinOutcome> {
         // Reserve the charge first: a pin must never exist on Pinterest without being paid for and reported.
         if (this.options.output.budgetFor(EVENTS.pinCreated) - this.inFlightCharges < 1) {
-            return this.free(row, 'not-attempted', { reason: 'The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.' });
+            return this.free(row, 'not-attempted', {
+                reason: 'The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.',
+            });
         }
         this.inFlightCharges += 1;
         try {
@@ -186,7 +206,12 @@ export class PinPublisher {
                 // limit), so a run that dies while pins wait leaves no "sending" entries for pins never sent.
                 const beforeSend = async () => {
                     if (this.stop) return this.stop.reason;
-                    sending = { ...this.entryBase(content, job), status: 'sending', attempts: (previous?.attempts ?? 0) + attempt, attemptStartedAt: this.options.now() };
+                    sending = {
+                        ...this.entryBase(content, job),
+                        status: 'sending',
+                        attempts: (previous?.attempts ?? 0) + attempt,
+                        attemptStartedAt: this.options.now(),
+                    };
                     await record.write(sending);
                     return undefined;
                 };
@@ -206,7 +231,8 @@ export class PinPublisher {
                         if (settled) return settled;
                     }
                     await record.write({ ...sending, status: 'failed', error: messageOf(error) });
-                    if (error instanceof PinterestError && BATCH_STOPPERS.has(error.kind)) this.stop = new BatchStop(`Not attempted: an earlier pin stopped the batch. ${error.message}`, error);
+                    if (error instanceof PinterestError && BATCH_STOPPERS.has(error.kind))
+                        this.stop = new BatchStop(`Not attempted: an earlier pin stopped the batch. ${error.message}`, error);
                     return this.failed(row, errorOf(error, job.source));
                 }
                 return this.confirmed(pin, row, record, sending!);
@@ -234,7 +260,16 @@ export class PinPublisher {
     private async confirmed(pin: Pin, row: PinResultItem, record: LedgerRecord, entry: LedgerEntry): Promise<PinOutcome> {
         const fields = createdPinFields(pin, { boardId: entry.boardId });
         const createdAt = this.options.now();
-        await record.write({ ...entry, status: 'created', runId: this.options.runId, position: row.position, pinId: pin.id, pinUrl: fields.url ?? undefined, createdAt, error: undefined });
+        await record.write({
+            ...entry,
+            status: 'created',
+            runId: this.options.runId,
+            position: row.position,
+            pinId: pin.id,
+            pinUrl: fields.url ?? undefined,
+            createdAt,
+            error: undefined,
+        });
         if (entry.link) await this.options.ledger.recordLinkPublished(entry.link, createdAt);
         return this.charged({ ...row, ...fields, status: 'created', boardName: row.boardName });
     }
@@ -310,7 +345,12 @@ function messageOf(error: unknown): string {
 /** The row's error object: Pinterest's details when it answered, our sentence in any case. */
 function errorOf(error: unknown, source: string): PinError {
     if (error instanceof PinterestError) {
-        return { message: `${sourcePrefix(source)}${error.message}`, httpStatus: error.status ?? null, pinterestCode: error.code ?? null, requestId: error.requestId ?? null };
+        return {
+            message: `${sourcePrefix(source)}${error.message}`,
+            httpStatus: error.status ?? null,
+            pinterestCode: error.code ?? null,
+            requestId: error.requestId ?? null,
+        };
     }
     return { message: `${sourcePrefix(source)}${messageOf(error)}`, httpStatus: null, pinterestCode: null, requestId: null };
 }

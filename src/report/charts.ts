@@ -59,8 +59,17 @@ export function dailyChartSvg(points: readonly ChartPoint[], options: ChartOptio
         .join('');
 
     type Day = (typeof days)[number];
-    const linePath = line<Day>((day) => x(day.time), (day) => y(day.y)).curve(curveMonotoneX)(days) ?? '';
-    const areaPath = area<Day>((day) => x(day.time), y(0), (day) => y(day.y)).curve(curveMonotoneX)(days) ?? '';
+    const linePath =
+        line<Day>(
+            (day) => x(day.time),
+            (day) => y(day.y),
+        ).curve(curveMonotoneX)(days) ?? '';
+    const areaPath =
+        area<Day>(
+            (day) => x(day.time),
+            y(0),
+            (day) => y(day.y),
+        ).curve(curveMonotoneX)(days) ?? '';
     const marks = days
         .map((day) => {
             const provisional = day.dataStatus !== null && day.dataStatus !== 'READY';

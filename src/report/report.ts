@@ -82,12 +82,19 @@ export async function buildReport(data: ReportData, fetchImage?: ImageFetcher): 
     const charts: string[] = [];
     for (const [index, key] of data.metrics.entries()) {
         const points = data.days.map((day) => ({ date: day.date, value: day.metrics[key] ?? null, dataStatus: day.dataStatus }));
-        const svg = dailyChartSvg(points, { label: metricLabel(key), color: COLORS[index % COLORS.length] as string, format: (value) => formatMetric(key, value) });
+        const svg = dailyChartSvg(points, {
+            label: metricLabel(key),
+            color: COLORS[index % COLORS.length] as string,
+            format: (value) => formatMetric(key, value),
+        });
         charts.push(`<figure class="chart" data-metric="${escapeHtml(key)}" data-total="${data.totals[key] ?? ''}">
 <figcaption><span>${escapeHtml(metricLabel(key))}</span><strong>${formatMetric(key, data.totals[key])}</strong></figcaption>
 ${svg}</figure>`);
     }
-    const images = await inlineImages(data.pins.map((pin) => pin.imageUrl), fetchImage);
+    const images = await inlineImages(
+        data.pins.map((pin) => pin.imageUrl),
+        fetchImage,
+    );
     const provisional = data.days.filter((day) => day.dataStatus !== null && PROVISIONAL_STATUSES.has(day.dataStatus));
     const days = data.days.length;
 
@@ -109,8 +116,12 @@ ${svg}</figure>`);
     const rows = data.pins
         .map((pin, index) => {
             const image = images[index];
-            const thumb = image ? `<img src="${image}" alt="" width="56" height="56">` : `<span class="placeholder" aria-hidden="true">${escapeHtml((pin.title ?? '#').slice(0, 1))}</span>`;
-            const cells = data.tableMetrics.map((key) => `<td class="num" data-metric="${escapeHtml(key)}">${formatMetric(key, pin.metrics[key])}</td>`).join('');
+            const thumb = image
+                ? `<img src="${image}" alt="" width="56" height="56">`
+                : `<span class="placeholder" aria-hidden="true">${escapeHtml((pin.title ?? '#').slice(0, 1))}</span>`;
+            const cells = data.tableMetrics
+                .map((key) => `<td class="num" data-metric="${escapeHtml(key)}">${formatMetric(key, pin.metrics[key])}</td>`)
+                .join('');
             return `<tr data-pin-id="${escapeHtml(pin.pinId)}"><td class="num">${index + 1}</td><td class="thumb">${thumb}</td><td class="title"><a href="${escapeHtml(pin.url)}">${escapeHtml(pin.title || `Pin ${pin.pinId}`)}</a></td>${cells}</tr>`;
         })
         .join('\n');
@@ -120,7 +131,9 @@ ${svg}</figure>`);
         provisional.length > 0
             ? `${provisional.length === 1 ? 'One day is' : `${provisional.length} days are`} not final yet and drawn as hollow points: ${provisional.map((day) => `${day.date} (${day.dataStatus})`).join(', ')}. Pinterest may still change these numbers.`
             : 'Every day in the range is final (READY).',
-        data.previous ? `Compared with the ${days} days before: ${data.previous.range.startDate} to ${data.previous.range.endDate}.` : (data.previousNote ?? ''),
+        data.previous
+            ? `Compared with the ${days} days before: ${data.previous.range.startDate} to ${data.previous.range.endDate}.`
+            : (data.previousNote ?? ''),
         ...(data.notes ?? []),
     ].filter(Boolean);
 

@@ -13,7 +13,10 @@ export const httpImageFetcher: ImageFetcher = async (url) => {
     if (!/^https?:\/\//i.test(url)) return undefined;
     try {
         const response = await got(url, { responseType: 'buffer', timeout: { request: 5_000 }, retry: { limit: 0 }, headers: { accept: 'image/*' } });
-        const contentType = String(response.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+        const contentType =
+            String(response.headers['content-type'] ?? '')
+                .split(';')[0]
+                ?.trim() ?? '';
         if (!/^image\/(png|jpeg|gif|webp|avif)$/.test(contentType) || response.body.length > MAX_IMAGE_BYTES) return undefined;
         return { contentType, body: response.body };
     } catch {

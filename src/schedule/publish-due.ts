@@ -18,10 +18,12 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
 
     // After a restart of this run, the pins it had claimed are still its own, at the positions they had.
     const resumed = entries.filter((entry) => entry.lease?.runId === runId && entry.lease.position > kit.delivery.storedThrough);
-    const firstPosition = Math.max(kit.delivery.storedThrough, ...entries.map((entry) => (entry.lease?.runId === runId ? entry.lease.position : 0))) + 1;
+    const firstPosition =
+        Math.max(kit.delivery.storedThrough, ...entries.map((entry) => (entry.lease?.runId === runId ? entry.lease.position : 0))) + 1;
     const due = entries.filter((entry) => isDue(entry, now) && entry.lease?.runId !== runId);
     const claimed = [...resumed, ...(await queue.claim(due, runId, now, firstPosition))];
-    if (due.length > 0 && claimed.length < due.length + resumed.length) log.info(`${due.length + resumed.length - claimed.length} due pins are being published by another run; left to it.`);
+    if (due.length > 0 && claimed.length < due.length + resumed.length)
+        log.info(`${due.length + resumed.length - claimed.length} due pins are being published by another run; left to it.`);
 
     const byPosition = new Map(claimed.map((entry) => [entry.lease!.position, entry]));
     const jobs: PinJob[] = claimed.map((entry) => ({
@@ -53,13 +55,20 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
     };
 }
 
-
 /** Records a pin's outcome in its queue entry and lets go of the lease. */
 async function settle(queue: PinQueue, entry: QueueEntry, { row }: PinOutcome, input: PublishScheduledInput, now: number): Promise<void> {
     const record = queue.record(entry.scheduleId);
     const base: QueueEntry = { ...entry, lease: undefined };
     if (row.status === 'created' || (row.status === 'skipped-duplicate' && row.id)) {
-        await record.write({ ...base, status: 'published', pinId: row.id ?? undefined, pinUrl: row.url ?? undefined, publishedAt: now, lastError: undefined, nextAttemptAt: undefined });
+        await record.write({
+            ...base,
+            status: 'published',
+            pinId: row.id ?? undefined,
+            pinUrl: row.url ?? undefined,
+            publishedAt: now,
+            lastError: undefined,
+            nextAttemptAt: undefined,
+        });
         return;
     }
     if (row.status === 'failed' || row.status === 'unconfirmed') {

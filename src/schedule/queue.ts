@@ -67,7 +67,12 @@ export class PinQueue {
     }
 
     record(scheduleId: string): TypedRecord<typeof queueEntrySchema> {
-        return new TypedRecord(this.store, `${this.prefix}${scheduleId}`, queueEntrySchema, `queue entry ${scheduleId} in key-value store "${this.store.name}"`);
+        return new TypedRecord(
+            this.store,
+            `${this.prefix}${scheduleId}`,
+            queueEntrySchema,
+            `queue entry ${scheduleId} in key-value store "${this.store.name}"`,
+        );
     }
 
     /** Every entry of this account, in publishAt order. */

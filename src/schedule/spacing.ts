@@ -120,7 +120,9 @@ export function parseSpacing(spacing: SpacingInput | undefined, timeZone: string
     const startText = spacing.startAt;
     if (startText !== undefined && startText !== null && String(startText).trim() !== '') {
         if (!hasRhythm(spacing)) {
-            problems.push(`${field}.startAt needs ${field}.intervalMinutes or ${field}.timeSlots: to post every pin at one time, give each a publishAt`);
+            problems.push(
+                `${field}.startAt needs ${field}.intervalMinutes or ${field}.timeSlots: to post every pin at one time, give each a publishAt`,
+            );
         }
         if (typeof startText !== 'string') {
             problems.push(`${field}.startAt must be a date and time text such as 2026-12-01T09:00`);
@@ -402,7 +404,12 @@ function optionProblems(spacing: Omit<SpacingInput, 'startAt'>, field: string): 
     const { intervalMinutes, jitterMinutes, minDaysBetweenSameLink, timeSlots } = spacing;
     wholeNumber('intervalMinutes', intervalMinutes, SPACING_LIMITS.intervalMinutes.min, SPACING_LIMITS.intervalMinutes.max, ' (one week)');
     wholeNumber('jitterMinutes', jitterMinutes, SPACING_LIMITS.jitterMinutes.min, SPACING_LIMITS.jitterMinutes.max);
-    wholeNumber('minDaysBetweenSameLink', minDaysBetweenSameLink, SPACING_LIMITS.minDaysBetweenSameLink.min, SPACING_LIMITS.minDaysBetweenSameLink.max);
+    wholeNumber(
+        'minDaysBetweenSameLink',
+        minDaysBetweenSameLink,
+        SPACING_LIMITS.minDaysBetweenSameLink.min,
+        SPACING_LIMITS.minDaysBetweenSameLink.max,
+    );
 
     let smallestSlotGap: number | undefined;
     if (timeSlots !== undefined && timeSlots !== null) {
@@ -438,7 +445,8 @@ function optionProblems(spacing: Omit<SpacingInput, 'startAt'>, field: string): 
     // Beyond half the spacing, jitter could only be honoured by clamping most pins: say so instead.
     const rhythm = typeof intervalMinutes === 'number' && intervalMinutes > 0 ? intervalMinutes : smallestSlotGap;
     if (typeof jitterMinutes === 'number' && jitterMinutes > 0 && rhythm !== undefined && jitterMinutes * 2 >= rhythm) {
-        const what = rhythm === intervalMinutes ? `${field}.intervalMinutes (${rhythm})` : `the smallest gap between ${field}.timeSlots (${rhythm} minutes)`;
+        const what =
+            rhythm === intervalMinutes ? `${field}.intervalMinutes (${rhythm})` : `the smallest gap between ${field}.timeSlots (${rhythm} minutes)`;
         problems.push(`${field}.jitterMinutes must be less than half of ${what}, so at most ${Math.ceil(rhythm / 2) - 1}`);
     }
     return problems;

@@ -51,7 +51,8 @@ export function timeZoneProblem(zone: string, field = 'timeZone'): string | unde
  * `YYYY-MM-DD`, then `T` or a space, then `HH:mm`, optional `:ss` and fraction, optional `Z` or `±HH:mm` / `±HHmm` / `±HH`.
  * The space form is what Pinterest's bulk-upload CSV `Publish date` column and spreadsheets produce.
  */
-const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const DATE_TIME_PATTERN =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 /**
  * Reads a `publishAt`-style text: every check that needs no zone data (format, a real calendar date, an offset in

@@ -70,7 +70,8 @@ export function plusCalendarDays(epochMs: number, days: number, zone: string): n
 export function parsePublishAt(text: string, timeZone: string, field = 'publishAt'): ParsedTime {
     const read = readDateTimeText(text, timeZone, field);
     if (!read.ok) return read;
-    if (read.offsetMinutes !== undefined) return { ok: true, epochMs: DateTime.fromObject(read.local, { zone: FixedOffsetZone.instance(read.offsetMinutes) }).toMillis() };
+    if (read.offsetMinutes !== undefined)
+        return { ok: true, epochMs: DateTime.fromObject(read.local, { zone: FixedOffsetZone.instance(read.offsetMinutes) }).toMillis() };
     const resolved = resolveLocalTime(read.local, timeZone);
     if (!resolved) return { ok: false, problem: `${field} "${String(text).trim()}" is not a real date and time in ${timeZone}` };
     const note = describeResolution(read.local, resolved, timeZone);

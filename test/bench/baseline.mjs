@@ -34,7 +34,12 @@ const BASELINES = {
         const created = [];
         for (const body of bodies) {
             for (;;) {
-                const response = await got.post(`${baseUrl}/pins`, { json: body, headers: { Authorization: `Bearer ${token}` }, throwHttpErrors: false, responseType: 'json' });
+                const response = await got.post(`${baseUrl}/pins`, {
+                    json: body,
+                    headers: { Authorization: `Bearer ${token}` },
+                    throwHttpErrors: false,
+                    responseType: 'json',
+                });
                 if (response.statusCode === 429) {
                     await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
                     continue;
@@ -52,7 +57,12 @@ const BASELINES = {
         const results = [];
         for (const pin of pins) {
             for (;;) {
-                const response = await got(`${baseUrl}/pins/${pin.id}/analytics`, { searchParams: query, headers: { Authorization: `Bearer ${token}` }, throwHttpErrors: false, responseType: 'json' });
+                const response = await got(`${baseUrl}/pins/${pin.id}/analytics`, {
+                    searchParams: query,
+                    headers: { Authorization: `Bearer ${token}` },
+                    throwHttpErrors: false,
+                    responseType: 'json',
+                });
                 if (response.statusCode === 429) {
                     await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
                     continue;

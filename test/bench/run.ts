@@ -26,7 +26,16 @@ import { seedAnalyticsAccount, startImageServer } from '../e2e/analytics-fixture
 import { ALL_SCOPES } from '../e2e/fixture.js';
 import { DEFAULT_MEMORY_MBYTES, epochNow, imageNodeArgs, newStorageDir, runActor } from '../e2e/harness.js';
 import { analyticsSettings, DEFAULT_RATE_LIMITS, startEmulator } from '../emulator/index.js';
-import { ANALYTICS_PINS, BIG_BOARD_PINS, BOARD_COUNT, type BaselinePlan, type BenchAccount, type Scenario, SCENARIOS, WRITE_LIMIT_PER_SECOND } from './scenarios.js';
+import {
+    ANALYTICS_PINS,
+    BIG_BOARD_PINS,
+    BOARD_COUNT,
+    type BaselinePlan,
+    type BenchAccount,
+    type Scenario,
+    SCENARIOS,
+    WRITE_LIMIT_PER_SECOND,
+} from './scenarios.js';
 
 const REPORT_USAGE = fileURLToPath(new URL('./report-usage.mjs', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
@@ -136,7 +145,13 @@ const shippedMain = join(shippedDir, 'dist', 'main.js');
 // limit; analytics allowed 1,000 a minute, so the per-pin path takes seconds rather than Pinterest's 8 minutes.
 const emulator = await startEmulator({
     latencyMs: LATENCY_MS,
-    rateLimits: { standard: { ...DEFAULT_RATE_LIMITS.standard, org_write: [{ limit: WRITE_LIMIT_PER_SECOND, windowSec: 1 }], org_analytics: [{ limit: 1000, windowSec: 60 }] } },
+    rateLimits: {
+        standard: {
+            ...DEFAULT_RATE_LIMITS.standard,
+            org_write: [{ limit: WRITE_LIMIT_PER_SECOND, windowSec: 1 }],
+            org_analytics: [{ limit: 1000, windowSec: 60 }],
+        },
+    },
 });
 const images = await startImageServer();
 const app = emulator.state.createApp({});
@@ -161,7 +176,13 @@ const machine = { node: (await nodeVersion()).trim(), cpus: cpus().length, cpuMo
 // input check, and so does this.
 const compileCache = Number(/^v(\d+)/.exec(machine.node)?.[1]) >= 22 ? mkdtempSync(join(tmpdir(), 'bench-compile-cache-')) : undefined;
 if (compileCache) {
-    const warmUp = await runActor({ baseUrl: emulator.baseUrl, input: {}, main: shippedMain, nodePath: NODE, env: { NODE_COMPILE_CACHE: compileCache } });
+    const warmUp = await runActor({
+        baseUrl: emulator.baseUrl,
+        input: {},
+        main: shippedMain,
+        nodePath: NODE,
+        env: { NODE_COMPILE_CACHE: compileCache },
+    });
     rmSync(warmUp.storageDir, { recursive: true, force: true });
 }
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -198,7 +219,10 @@ for (const scenario of scenarios) {
         idealRequests: scenario.idealRequests,
         baseline,
         ours,
-        ratios: Object.fromEntries(storagesOf(scenario).map((storage) => [storage, ratios(ours[storage])])) as Record<StorageMode, ReturnType<typeof ratios>>,
+        ratios: Object.fromEntries(storagesOf(scenario).map((storage) => [storage, ratios(ours[storage])])) as Record<
+            StorageMode,
+            ReturnType<typeof ratios>
+        >,
         measurements: measured,
     };
     writeFileSync(join(RESULTS_DIR, `${scenario.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
@@ -219,20 +243,27 @@ for (const scenario of scenarios) {
         });
         if (scenario.writes) {
             // Pins per second from the first request to the end, against the emulated write limit.
-            const pace = (summary: Summary) => (summary.wallMs && summary.firstRequestMs !== null ? round(scenario.writes! / ((summary.wallMs - summary.firstRequestMs) / 1000), 1) : null);
+            const pace = (summary: Summary) =>
+                summary.wallMs && summary.firstRequestMs !== null
+                    ? round(scenario.writes! / ((summary.wallMs - summary.firstRequestMs) / 1000), 1)
+                    : null;
             const oursPace = pace(summary);
             const row = rows.at(-1)!;
             row['pins/s (limit)'] = `${oursPace} vs ${pace(baseline)} (${WRITE_LIMIT_PER_SECOND})`;
             row['429s'] = `${summary.rejected} vs ${baseline.rejected}`;
-            if (storage === 'memory') Object.assign(result, { pinsPerSecond: { ours: oursPace, baseline: pace(baseline), limit: WRITE_LIMIT_PER_SECOND } });
-            if ((oursPace ?? 0) < 0.9 * WRITE_LIMIT_PER_SECOND) missed.push(`${scenario.id} (${storage} storage): ${oursPace} pins/s, under 90 % of the limit of ${WRITE_LIMIT_PER_SECOND}`);
+            if (storage === 'memory')
+                Object.assign(result, { pinsPerSecond: { ours: oursPace, baseline: pace(baseline), limit: WRITE_LIMIT_PER_SECOND } });
+            if ((oursPace ?? 0) < 0.9 * WRITE_LIMIT_PER_SECOND)
+                missed.push(`${scenario.id} (${storage} storage): ${oursPace} pins/s, under 90 % of the limit of ${WRITE_LIMIT_PER_SECOND}`);
             if (summary.rejected > 0) missed.push(`${scenario.id} (${storage} storage): ${summary.rejected} requests refused with 429`);
         }
         const where = `${scenario.id} (${storage} storage)`;
         if (summary.failedRuns > 0 || baseline.failedRuns > 0) broken.push(`${where}: ${summary.failedRuns + baseline.failedRuns} runs failed`);
         if (summary.requests > scenario.idealRequests) broken.push(`${where}: ${summary.requests} requests, ideal ${scenario.idealRequests}`);
-        if ((summary.firstRequestMs ?? Infinity) > TARGETS.firstRequestMs) missed.push(`${where}: first request after ${summary.firstRequestMs} ms (target ${TARGETS.firstRequestMs})`);
-        if (scenario.id.startsWith('list-boards-300') && (r.wall ?? Infinity) > TARGETS.wallRatio) missed.push(`${where}: wall ×${r.wall} (target ×${TARGETS.wallRatio})`);
+        if ((summary.firstRequestMs ?? Infinity) > TARGETS.firstRequestMs)
+            missed.push(`${where}: first request after ${summary.firstRequestMs} ms (target ${TARGETS.firstRequestMs})`);
+        if (scenario.id.startsWith('list-boards-300') && (r.wall ?? Infinity) > TARGETS.wallRatio)
+            missed.push(`${where}: wall ×${r.wall} (target ×${TARGETS.wallRatio})`);
         if (/^(list-boards|get-user-pins)/.test(scenario.id) && (summary.peakRssMiB ?? Infinity) >= TARGETS.peakRssMiB) {
             missed.push(`${where}: peak RSS ${summary.peakRssMiB} MiB (target < ${TARGETS.peakRssMiB})`);
         }
@@ -243,7 +274,9 @@ await images.close();
 if (compileCache) rmSync(compileCache, { recursive: true, force: true });
 rmSync(shippedDir, { recursive: true, force: true });
 
-console.log(`\nActor (dist/main.js) vs plain sequential script, ${LATENCY_MS} ms per request, median of N; "a vs b" is ours vs baseline, × is ours / baseline.`);
+console.log(
+    `\nActor (dist/main.js) vs plain sequential script, ${LATENCY_MS} ms per request, median of N; "a vs b" is ours vs baseline, × is ours / baseline.`,
+);
 console.log(
     `${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel})${compileCache ? ', compile cache warmed' : ''}; Actor started with ${imageNodeArgs(DEFAULT_MEMORY_MBYTES).join(' ')}; ` +
         `${Math.round((Date.now() - benchStarted) / 1000)} s; results in ${RESULTS_DIR}.`,

@@ -54,22 +54,42 @@ export function analyticsRange(now = Date.now()): { start_date: string; end_date
 }
 
 const bulkPins = (account: BenchAccount, prefix: string) =>
-    Array.from({ length: BULK_PINS }, (_, index) => ({ boardId: account.bigBoardId, pinTitle: `${prefix} ${index + 1}`, imageUrl: `https://example.com/bulk-${index + 1}.jpg` }));
+    Array.from({ length: BULK_PINS }, (_, index) => ({
+        boardId: account.bigBoardId,
+        pinTitle: `${prefix} ${index + 1}`,
+        imageUrl: `https://example.com/bulk-${index + 1}.jpg`,
+    }));
 
 /** A list of n items through the API's largest page (250), plus the preflight request. */
 const pagesOf250 = (items: number) => Math.ceil(items / 250) + 1;
 
-const listBoardsBaseline = (maxItems: number) => (account: BenchAccount): BaselinePlan => ({
-    baseline: 'listSequential',
-    baseUrl: account.baseUrl,
-    token: account.token,
-    path: '/boards',
-    maxItems,
-});
+const listBoardsBaseline =
+    (maxItems: number) =>
+    (account: BenchAccount): BaselinePlan => ({
+        baseline: 'listSequential',
+        baseUrl: account.baseUrl,
+        token: account.token,
+        path: '/boards',
+        maxItems,
+    });
 
 export const SCENARIOS: Scenario[] = [
-    { id: 'list-boards-25', title: 'list-boards, 25', input: () => ({ mode: 'list-boards', maxItems: 25 }), idealRequests: pagesOf250(25), baseline: listBoardsBaseline(25), runs: 5 },
-    { id: 'list-boards-260', title: 'list-boards, 260', input: () => ({ mode: 'list-boards', maxItems: 260 }), idealRequests: pagesOf250(260), baseline: listBoardsBaseline(260), runs: 5 },
+    {
+        id: 'list-boards-25',
+        title: 'list-boards, 25',
+        input: () => ({ mode: 'list-boards', maxItems: 25 }),
+        idealRequests: pagesOf250(25),
+        baseline: listBoardsBaseline(25),
+        runs: 5,
+    },
+    {
+        id: 'list-boards-260',
+        title: 'list-boards, 260',
+        input: () => ({ mode: 'list-boards', maxItems: 260 }),
+        idealRequests: pagesOf250(260),
+        baseline: listBoardsBaseline(260),
+        runs: 5,
+    },
     {
         id: 'list-boards-300',
         title: 'list-boards, all 300',
@@ -131,7 +151,11 @@ export const SCENARIOS: Scenario[] = [
             baseline: 'createPinsSequentially',
             baseUrl: account.baseUrl,
             token: account.token,
-            bodies: bulkPins(account, `Sequential ${Date.now()}`).map((pin) => ({ board_id: pin.boardId, title: pin.pinTitle, media_source: { source_type: 'image_url', url: pin.imageUrl } })),
+            bodies: bulkPins(account, `Sequential ${Date.now()}`).map((pin) => ({
+                board_id: pin.boardId,
+                title: pin.pinTitle,
+                media_source: { source_type: 'image_url', url: pin.imageUrl },
+            })),
         }),
         runs: 1,
         writes: BULK_PINS,
@@ -140,17 +164,34 @@ export const SCENARIOS: Scenario[] = [
     {
         id: 'pin-analytics-500',
         title: `get-pin-analytics, ${ANALYTICS_PINS} pins, multi-pin access`,
-        input: (account) => ({ mode: 'get-pin-analytics', accessToken: account.analytics.multiPin.token, boardId: account.analytics.multiPin.boardId, maxItems: ANALYTICS_PINS }),
+        input: (account) => ({
+            mode: 'get-pin-analytics',
+            accessToken: account.analytics.multiPin.token,
+            boardId: account.analytics.multiPin.boardId,
+            maxItems: ANALYTICS_PINS,
+        }),
         // Start-up check, 2 pages of pins, 5 multi-pin requests for the range and 5 for the period before it.
         idealRequests: pagesOf250(ANALYTICS_PINS) + 2 * Math.ceil(ANALYTICS_PINS / 100),
-        baseline: (account) => ({ baseline: 'pinAnalyticsPerPin', baseUrl: account.baseUrl, token: account.analytics.multiPin.token, boardId: account.analytics.multiPin.boardId, maxItems: ANALYTICS_PINS, query: analyticsRange() }),
+        baseline: (account) => ({
+            baseline: 'pinAnalyticsPerPin',
+            baseUrl: account.baseUrl,
+            token: account.analytics.multiPin.token,
+            boardId: account.analytics.multiPin.boardId,
+            maxItems: ANALYTICS_PINS,
+            query: analyticsRange(),
+        }),
         runs: 1,
         memoryStorageOnly: true,
     },
     {
         id: 'pin-analytics-200-per-pin',
         title: `get-pin-analytics, ${PER_PIN_ANALYTICS_PINS} pins, no multi-pin access`,
-        input: (account) => ({ mode: 'get-pin-analytics', accessToken: account.analytics.perPin.token, boardId: account.analytics.perPin.boardId, maxItems: PER_PIN_ANALYTICS_PINS }),
+        input: (account) => ({
+            mode: 'get-pin-analytics',
+            accessToken: account.analytics.perPin.token,
+            boardId: account.analytics.perPin.boardId,
+            maxItems: PER_PIN_ANALYTICS_PINS,
+        }),
         // Start-up check, 1 page of pins, the one refused multi-pin request, then one request per pin.
         idealRequests: pagesOf250(PER_PIN_ANALYTICS_PINS) + 1 + PER_PIN_ANALYTICS_PINS,
         baseline: (account) => ({

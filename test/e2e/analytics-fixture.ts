@@ -23,7 +23,12 @@ export function solidPng(rgb: [number, number, number]): Buffer {
     header.set([8, 2, 0, 0, 0], 8);
     const row = Buffer.from([0, ...Array.from({ length: 8 }, () => rgb).flat()]);
     const pixels = Buffer.concat(Array.from({ length: 8 }, () => row));
-    return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+    return Buffer.concat([
+        Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+        chunk('IHDR', header),
+        chunk('IDAT', deflateSync(pixels)),
+        chunk('IEND', Buffer.alloc(0)),
+    ]);
 }
 
 /** Pin images served on 127.0.0.1, so the report's thumbnails are fetched without leaving the machine. */
@@ -65,16 +70,30 @@ export function seedAnalyticsAccount(
     const userId = emulator.state.createUser({ username, accountType: 'BUSINESS' }).id;
     const token = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES }).accessToken;
     const boardId = emulator.state.createBoard(userId, { name: 'Garden ideas' }).id;
-    const titles = ['Raised bed layout', 'Herb spiral', 'Balcony tomatoes', 'Compost in 30 days', 'Shade perennials', 'Drip irrigation', 'Seed starting'];
-    const created = emulator.state.createPins(boardId, pins, (index) => ({ title: `${titles[index % titles.length]} ${index + 1}`, created_at: Date.now() - 400 * DAY_MS }));
+    const titles = [
+        'Raised bed layout',
+        'Herb spiral',
+        'Balcony tomatoes',
+        'Compost in 30 days',
+        'Shade perennials',
+        'Drip irrigation',
+        'Seed starting',
+    ];
+    const created = emulator.state.createPins(boardId, pins, (index) => ({
+        title: `${titles[index % titles.length]} ${index + 1}`,
+        created_at: Date.now() - 400 * DAY_MS,
+    }));
     for (const [index, pin] of created.entries()) {
         const record = emulator.state.pinRecord(pin.id);
         if (!record) continue;
         const image = { width: 600, height: 900, url: images.url(`pin-${index}`) };
         (record as { media: unknown }).media =
-            index < videoPins ? { media_type: 'video', cover_image_url: image.url, images: { '600x': image } } : { media_type: 'image', images: { '600x': image } };
+            index < videoPins
+                ? { media_type: 'video', cover_image_url: image.url, images: { '600x': image } }
+                : { media_type: 'image', images: { '600x': image } };
     }
     return { token, appId: app.appId, userId, boardId, pinIds: created.map((pin) => pin.id) };
 }
 
-export const utcDate = (offsetDays: number, now = Date.now()) => new Date((Math.floor(now / DAY_MS) + offsetDays) * DAY_MS).toISOString().slice(0, 10);
+export const utcDate = (offsetDays: number, now = Date.now()) =>
+    new Date((Math.floor(now / DAY_MS) + offsetDays) * DAY_MS).toISOString().slice(0, 10);

@@ -62,7 +62,10 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
     it('get-pin-analytics: charts and table show the numbers of the dataset, offline, on a desktop and a phone', async () => {
         const startDate = utcDate(-21);
         const endDate = utcDate(-1);
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: account.token, boardId: account.boardId, startDate, endDate } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-pin-analytics', accessToken: account.token, boardId: account.boardId, startDate, endDate },
+        });
         expect(run.exitCode, run.log).toBe(0);
         const rows = run.items as Row[];
         const { page, attempted, context } = await openReport(run, 1280);
@@ -71,19 +74,29 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
         // One chart per metric, each with a point per day whose label carries the day's total over all pins.
         const charts = page.locator('figure.chart');
         await expect(charts.evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-metric')))).resolves.toEqual([
-            'impression', 'save', 'pinClick', 'outboundClick',
+            'impression',
+            'save',
+            'pinClick',
+            'outboundClick',
             // The video pin adds its own metrics.
-            'videoMrcView', 'videoStart', 'video10sView', 'quartile95PercentView',
+            'videoMrcView',
+            'videoStart',
+            'video10sView',
+            'quartile95PercentView',
         ]);
         for (const metric of ['impression', 'outboundClick']) {
-            const points = await page.locator(`figure.chart[data-metric="${metric}"] svg [aria-roledescription="point"]`).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+            const points = await page
+                .locator(`figure.chart[data-metric="${metric}"] svg [aria-roledescription="point"]`)
+                .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
             expect(points).toHaveLength(21);
             const dayIndex = 6;
             const date = rows[0]?.daily[dayIndex].date as string;
             const total = rows.reduce((sum, row) => sum + row.daily[dayIndex].metrics[metric], 0);
             expect(points[dayIndex]).toContain(`${date}: ${number.format(total)}`);
             const chartTotal = rows.reduce((sum, row) => sum + row.summary[metric], 0);
-            await expect(page.locator(`figure.chart[data-metric="${metric}"] figcaption strong`).textContent()).resolves.toBe(number.format(chartTotal));
+            await expect(page.locator(`figure.chart[data-metric="${metric}"] figcaption strong`).textContent()).resolves.toBe(
+                number.format(chartTotal),
+            );
             await expect(page.locator(`.total[data-metric="${metric}"] .value`).textContent()).resolves.toBe(number.format(chartTotal));
         }
         // Yesterday is still processing: named in the caveats and drawn hollow.
@@ -106,7 +119,12 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
             await expect(tableRow.locator('td[data-metric="saveRate"]').textContent()).resolves.toBe(`${(row.saveRate * 100).toFixed(2)}%`);
             await expect(tableRow.locator('td.title a').textContent()).resolves.toBe(row.title);
         }
-        const thumbnails = await page.locator('td.thumb img').evaluateAll((nodes) => nodes.map((node) => ({ src: (node.getAttribute('src') ?? '').slice(0, 22), loaded: (node as unknown as { naturalWidth: number }).naturalWidth })));
+        const thumbnails = await page.locator('td.thumb img').evaluateAll((nodes) =>
+            nodes.map((node) => ({
+                src: (node.getAttribute('src') ?? '').slice(0, 22),
+                loaded: (node as unknown as { naturalWidth: number }).naturalWidth,
+            })),
+        );
         expect(thumbnails).toHaveLength(12);
         for (const thumbnail of thumbnails) expect(thumbnail).toEqual({ src: 'data:image/png;base64,', loaded: 8 });
 
@@ -131,16 +149,23 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
         expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
         expect(attempted).toEqual([]);
-        expect(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'report.html'), 'utf8')).not.toMatch(/<script|https?:\/\/[^"]*\.(js|css)/);
+        expect(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'report.html'), 'utf8')).not.toMatch(
+            /<script|https?:\/\/[^"]*\.(js|css)/,
+        );
         await context.close();
     });
 
     it('get-account-analytics: daily charts from the rows and the top pins table', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-account-analytics', accessToken: account.token, startDate: utcDate(-14), endDate: utcDate(-1), topPinsCount: 5 } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-account-analytics', accessToken: account.token, startDate: utcDate(-14), endDate: utcDate(-1), topPinsCount: 5 },
+        });
         expect(run.exitCode, run.log).toBe(0);
         const rows = run.items as Row[];
         const { page, attempted, context } = await openReport(run, 1280);
-        const points = await page.locator('figure.chart[data-metric="save"] svg [aria-roledescription="point"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+        const points = await page
+            .locator('figure.chart[data-metric="save"] svg [aria-roledescription="point"]')
+            .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
         expect(points).toHaveLength(14);
         for (const [index, row] of rows.entries()) expect(points[index]).toContain(`${row.date}: ${number.format(row.metrics.save)} saves`);
         const topPins = JSON.parse(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'top-pins.json'), 'utf8')) as Row[];

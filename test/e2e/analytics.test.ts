@@ -17,7 +17,15 @@ let few: AnalyticsAccount;
 
 beforeAll(async () => {
     // A small org_analytics quota, so that pacing one request per pin is exercised in a few seconds, not minutes.
-    emulator = await startEmulator({ rateLimits: { standard: { org_read: [{ limit: 1000, windowSec: 60 }], org_write: [{ limit: 100, windowSec: 60 }], org_analytics: [{ limit: 4, windowSec: 1 }] } } });
+    emulator = await startEmulator({
+        rateLimits: {
+            standard: {
+                org_read: [{ limit: 1000, windowSec: 60 }],
+                org_write: [{ limit: 100, windowSec: 60 }],
+                org_analytics: [{ limit: 4, windowSec: 1 }],
+            },
+        },
+    });
     images = await startImageServer();
     many = seedAnalyticsAccount(emulator, images, { pins: 230, username: 'manypins' });
     few = seedAnalyticsAccount(emulator, images, { pins: 10, videoPins: 2, username: 'fewpins' });
@@ -53,7 +61,14 @@ describe('get-pin-analytics', () => {
         expect(new Set(run.items.map((item) => item.fetchedWith))).toEqual(new Set(['multiPin']));
         expect(run.statusMessage).toContain('with the multi-pin endpoint');
         const output = JSON.parse(readRecord(run.storageDir, 'OUTPUT.json'));
-        expect(output).toMatchObject({ status: 'succeeded', report: 'report.html', startDate, endDate, multiPinAccess: true, counts: { fetched: 230 } });
+        expect(output).toMatchObject({
+            status: 'succeeded',
+            report: 'report.html',
+            startDate,
+            endDate,
+            multiPinAccess: true,
+            counts: { fetched: 230 },
+        });
         expect(readRecord(run.storageDir, 'report.html')).toContain('Top 100 of 230 pins by impressions');
     });
 
@@ -62,7 +77,11 @@ describe('get-pin-analytics', () => {
         emulator.resetRateLimits();
         analyticsSettings(emulator.state).multiPinDeniedApps.add(few.appId);
         try {
-            const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: few.token, maxItems: 10 }, timeoutMs: 60_000 });
+            const run = await runActor({
+                baseUrl: emulator.baseUrl,
+                input: { mode: 'get-pin-analytics', accessToken: few.token, maxItems: 10 },
+                timeoutMs: 60_000,
+            });
             expect(run.exitCode, run.log).toBe(0);
             expect(run.items).toHaveLength(10);
             // The restricted answer once (the path is then closed for the run), then one request per pin.
@@ -88,12 +107,26 @@ describe('get-pin-analytics', () => {
             // The fourth pin's answer is held back, so the kill lands while the run waits, after three stored pins
             // (locally, storage is written to disk in the background: a kill mid-write is not what is tested here).
             emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: PER_PIN }, skip: 3 });
-            const killed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, killWhen: () => countDatasetItems(storageDir, 'charging_log') >= 3, timeoutMs: 60_000 });
+            const killed = await runActor({
+                baseUrl: emulator.baseUrl,
+                storageDir,
+                payPerEvent: true,
+                input,
+                killWhen: () => countDatasetItems(storageDir, 'charging_log') >= 3,
+                timeoutMs: 60_000,
+            });
             emulator.clearFaults();
             expect(killed.exitCode).toBeNull();
             expect(killed.items).toHaveLength(3);
 
-            const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: { CRAWLEE_PURGE_ON_START: 'false' }, timeoutMs: 60_000 });
+            const resumed = await runActor({
+                baseUrl: emulator.baseUrl,
+                storageDir,
+                payPerEvent: true,
+                input,
+                env: { CRAWLEE_PURGE_ON_START: 'false' },
+                timeoutMs: 60_000,
+            });
             expect(resumed.exitCode, resumed.log).toBe(0);
             const ids = resumed.items.map((item) => item.pinId);
             expect(ids).toHaveLength(10);
@@ -110,20 +143,32 @@ describe('get-pin-analytics', () => {
         emulator.resetRequests();
         const startDate = utcDate(-30);
         const endDate = utcDate(-1);
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: few.token, pinIds: few.pinIds.slice(0, 4), startDate, endDate } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-pin-analytics', accessToken: few.token, pinIds: few.pinIds.slice(0, 4), startDate, endDate },
+        });
         expect(run.exitCode, run.log).toBe(0);
         expect(run.items).toHaveLength(4);
         for (const item of run.items as Row[]) {
             const video = few.pinIds.indexOf(item.pinId) < 2;
             expect(item.mediaType).toBe(video ? 'video' : 'image');
             expect(item.daily).toHaveLength(30);
-            const expected = (key: string) => item.daily.reduce((sum: number, day: Row) => sum + (pinDailyMetrics(item.pinId, day.date, video)[key] ?? 0), 0);
-            for (const [camel, name] of [['impression', 'IMPRESSION'], ['save', 'SAVE'], ['pinClick', 'PIN_CLICK'], ['outboundClick', 'OUTBOUND_CLICK']]) {
+            const expected = (key: string) =>
+                item.daily.reduce((sum: number, day: Row) => sum + (pinDailyMetrics(item.pinId, day.date, video)[key] ?? 0), 0);
+            for (const [camel, name] of [
+                ['impression', 'IMPRESSION'],
+                ['save', 'SAVE'],
+                ['pinClick', 'PIN_CLICK'],
+                ['outboundClick', 'OUTBOUND_CLICK'],
+            ]) {
                 const daily = item.daily.reduce((sum: number, day: Row) => sum + day.metrics[camel as string], 0);
                 expect(item.summary[camel as string], camel).toBe(daily);
                 expect(daily, camel).toBe(expected(name as string));
             }
-            expect(item.lifetime).toEqual({ totalComments: pinLifetimeMetrics(item.pinId).TOTAL_COMMENTS, totalReactions: pinLifetimeMetrics(item.pinId).TOTAL_REACTIONS });
+            expect(item.lifetime).toEqual({
+                totalComments: pinLifetimeMetrics(item.pinId).TOTAL_COMMENTS,
+                totalReactions: pinLifetimeMetrics(item.pinId).TOTAL_REACTIONS,
+            });
             expect(item.summary.totalComments).toBeUndefined();
             expect(item.saveRate).toBeCloseTo(item.summary.save / item.summary.impression, 5);
             expect(item.clickThroughRate).toBeCloseTo(item.summary.pinClick / item.summary.impression, 5);
@@ -136,11 +181,17 @@ describe('get-pin-analytics', () => {
 
     it('rejects a range older than 90 days before any request, naming the limit', async () => {
         emulator.resetRequests();
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: few.token, startDate: utcDate(-120), endDate: utcDate(-100) } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-pin-analytics', accessToken: few.token, startDate: utcDate(-120), endDate: utcDate(-100) },
+        });
         expect(run.exitCode).not.toBe(0);
         expect(run.statusMessage).toMatch(/startDate \(\d{4}-\d{2}-\d{2}\) must be within the last 90 days, on or after/);
         expect(emulator.requests).toHaveLength(0);
-        const backwards = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: few.token, startDate: utcDate(-3), endDate: utcDate(-9) } });
+        const backwards = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-pin-analytics', accessToken: few.token, startDate: utcDate(-3), endDate: utcDate(-9) },
+        });
         expect(backwards.statusMessage).toContain('must not be before startDate');
         expect(emulator.requests).toHaveLength(0);
     });
@@ -149,7 +200,14 @@ describe('get-pin-analytics', () => {
         emulator.resetRequests();
         const run = await runActor({
             baseUrl: emulator.baseUrl,
-            input: { mode: 'get-pin-analytics', accessToken: few.token, pinIds: [few.pinIds[5]], startDate: utcDate(-150), endDate: utcDate(3), clampDateRange: true },
+            input: {
+                mode: 'get-pin-analytics',
+                accessToken: few.token,
+                pinIds: [few.pinIds[5]],
+                startDate: utcDate(-150),
+                endDate: utcDate(3),
+                clampDateRange: true,
+            },
         });
         expect(run.exitCode, run.log).toBe(0);
         expect(run.items[0]).toMatchObject({ startDate: utcDate(-89), endDate: utcDate(0) });
@@ -162,7 +220,10 @@ describe('get-pin-analytics', () => {
 
     it('quick: uses the pin list with pin_metrics, without analytics requests', async () => {
         emulator.resetRequests();
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-pin-analytics', accessToken: few.token, boardId: few.boardId, quick: true } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-pin-analytics', accessToken: few.token, boardId: few.boardId, quick: true },
+        });
         expect(run.exitCode, run.log).toBe(0);
         expect(run.items).toHaveLength(10);
         expect(emulator.requests.filter((request) => request.category === 'org_analytics')).toHaveLength(0);
@@ -190,7 +251,9 @@ describe('get-account-analytics', () => {
         expect(first).toMatchObject({ type: 'accountAnalytics', split: 'all', dataStatus: 'READY' });
         const expectedImpressions = few.pinIds.reduce((sum, id, index) => sum + (pinDailyMetrics(id, startDate, index < 2).IMPRESSION ?? 0), 0);
         expect(first.metrics.impression).toBe(expectedImpressions);
-        expect(Object.keys(first.metrics)).toEqual(expect.arrayContaining(['impression', 'save', 'pinClick', 'outboundClick', 'engagement', 'saveRate']));
+        expect(Object.keys(first.metrics)).toEqual(
+            expect.arrayContaining(['impression', 'save', 'pinClick', 'outboundClick', 'engagement', 'saveRate']),
+        );
         expect((run.items.at(-1) as Row).dataStatus).toBe('PROCESSING');
 
         const topPins = JSON.parse(readRecord(run.storageDir, 'top-pins.json')) as Row[];
@@ -200,14 +263,20 @@ describe('get-account-analytics', () => {
         expect([...saves].sort((a, b) => b - a)).toEqual(saves);
         expect(topPins[0]?.title).toMatch(/\d+$/);
         // The range, its top pins, and the 28 days before for the comparison.
-        expect(emulator.requestsTo('GET', '/v5/user_account/analytics').map((request) => request.query.start_date)).toEqual([startDate, utcDate(-56)]);
+        expect(emulator.requestsTo('GET', '/v5/user_account/analytics').map((request) => request.query.start_date)).toEqual([
+            startDate,
+            utcDate(-56),
+        ]);
         const output = JSON.parse(readRecord(run.storageDir, 'OUTPUT.json'));
         expect(output).toMatchObject({ status: 'succeeded', report: 'report.html', topPins: 'top-pins', counts: { fetched: 28, topPins: 5 } });
         expect(existsSync(join(run.storageDir, 'key_value_stores', 'default', 'report.html'))).toBe(true);
     });
 
     it('splits by app type when asked, one row per day and split value', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-account-analytics', accessToken: few.token, startDate: utcDate(-7), endDate: utcDate(-1), splitField: 'APP_TYPE' } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-account-analytics', accessToken: few.token, startDate: utcDate(-7), endDate: utcDate(-1), splitField: 'APP_TYPE' },
+        });
         expect(run.exitCode, run.log).toBe(0);
         expect(run.items).toHaveLength(21);
         expect(new Set(run.items.map((item) => item.split))).toEqual(new Set(['MOBILE', 'TABLET', 'WEB']));

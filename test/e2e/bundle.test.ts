@@ -50,7 +50,12 @@ describe('the shipped bundle', () => {
     });
 
     it('stores items in local file storage', async () => {
-        const run = await runActor({ main: shippedMain, baseUrl: account.emulator.baseUrl, input: { accessToken: account.token }, payPerEvent: true });
+        const run = await runActor({
+            main: shippedMain,
+            baseUrl: account.emulator.baseUrl,
+            input: { accessToken: account.token },
+            payPerEvent: true,
+        });
         expect(run.exitCode, run.log).toBe(0);
         expect(run.items).toHaveLength(BOARDS);
         expect(run.charges.reduce((total, charge) => total + charge.chargedCount, 0)).toBe(BOARDS);
@@ -116,7 +121,13 @@ interface ApifyApiStandIn {
 
 /** Just enough of the Apify API (v2) for one run: its input, default stores, charging and status message. */
 async function startApifyApiStandIn(input: unknown): Promise<ApifyApiStandIn> {
-    const state: Omit<ApifyApiStandIn, 'url' | 'close'> = { calls: [], pushedItems: [], charges: [], records: new Map([['INPUT', input]]), statusMessages: [] };
+    const state: Omit<ApifyApiStandIn, 'url' | 'close'> = {
+        calls: [],
+        pushedItems: [],
+        charges: [],
+        records: new Map([['INPUT', input]]),
+        statusMessages: [],
+    };
     const readJson = async (req: IncomingMessage): Promise<unknown> => {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -135,8 +146,20 @@ async function startApifyApiStandIn(input: unknown): Promise<ApifyApiStandIn> {
         const handle = async () => {
             const record = /^\/v2\/key-value-stores\/([^/]+)\/records\/([^/]+)$/.exec(pathname);
             if (req.method === 'GET' && pathname === `/v2/actor-runs/${RUN_ID}`) {
-                const pricingPerEvent = { actorChargeEvents: { 'item-fetched': { eventPriceUsd: 0.01, eventTitle: 'Item' }, 'pin-created': { eventPriceUsd: 0.05, eventTitle: 'Pin' } } };
-                return reply(200, { data: { id: RUN_ID, pricingInfo: { pricingModel: 'PAY_PER_EVENT', pricingPerEvent }, chargedEventCounts: {}, options: { maxTotalChargeUsd: 5 } } });
+                const pricingPerEvent = {
+                    actorChargeEvents: {
+                        'item-fetched': { eventPriceUsd: 0.01, eventTitle: 'Item' },
+                        'pin-created': { eventPriceUsd: 0.05, eventTitle: 'Pin' },
+                    },
+                };
+                return reply(200, {
+                    data: {
+                        id: RUN_ID,
+                        pricingInfo: { pricingModel: 'PAY_PER_EVENT', pricingPerEvent },
+                        chargedEventCounts: {},
+                        options: { maxTotalChargeUsd: 5 },
+                    },
+                });
             }
             if (req.method === 'POST' && pathname === `/v2/actor-runs/${RUN_ID}/charge`) {
                 state.charges.push((await readJson(req)) as { eventName: string; count: number });
@@ -161,7 +184,8 @@ async function startApifyApiStandIn(input: unknown): Promise<ApifyApiStandIn> {
                 state.pushedItems.push(...((Array.isArray(items) ? items : [items]) as Array<Record<string, unknown>>));
                 return reply(201);
             }
-            if (req.method === 'GET' && pathname === `/v2/datasets/${DATASET_ID}`) return reply(200, { data: { id: DATASET_ID, itemCount: state.pushedItems.length } });
+            if (req.method === 'GET' && pathname === `/v2/datasets/${DATASET_ID}`)
+                return reply(200, { data: { id: DATASET_ID, itemCount: state.pushedItems.length } });
             if (req.method === 'GET' && pathname === `/v2/key-value-stores/${STORE_ID}`) return reply(200, { data: { id: STORE_ID } });
             return reply(404, { error: { type: 'not-found', message: `The stand-in does not serve ${req.method} ${pathname}` } });
         };

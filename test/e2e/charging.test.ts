@@ -17,7 +17,11 @@ beforeEach(() => emulator.resetRequests());
 
 describe('pay per event', () => {
     it('charges item-fetched once per stored item', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 300 } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 300 },
+        });
         expect(run.exitCode).toBe(0);
         expect(run.items).toHaveLength(300);
         expect(sumCharges(run.charges, 'item-fetched')).toBe(300);
@@ -67,10 +71,19 @@ describe('pay per event', () => {
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
             maxTotalChargeUsd: 0.5,
-            input: { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Too expensive', imageUrl: 'https://example.com/a.jpg', skipPreflight: true },
+            input: {
+                mode: 'create-pin',
+                accessToken: token,
+                boardId,
+                pinTitle: 'Too expensive',
+                imageUrl: 'https://example.com/a.jpg',
+                skipPreflight: true,
+            },
         });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toBe('The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.');
+        expect(run.statusMessage).toBe(
+            'The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.',
+        );
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(0);
         expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before);
         expect(run.charges).toEqual([]);

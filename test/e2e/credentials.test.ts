@@ -150,7 +150,9 @@ describe('preflight', () => {
 
         const blocked = await runActor({ baseUrl: emulator.baseUrl, input: { ...pin, accessToken: production.accessToken } });
         expect(blocked.exitCode).toBe(1);
-        expect(blocked.statusMessage).toMatch(/^Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox"/);
+        expect(blocked.statusMessage).toMatch(
+            /^Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox"/,
+        );
         expect(blocked.log).toMatch(/app with Trial access/);
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(0);
 

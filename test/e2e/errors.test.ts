@@ -26,7 +26,15 @@ describe('invalid input', () => {
         const run = await runActor({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
-            input: { mode: 'create-pin', accessToken: token, boardId, pinTitle: 't'.repeat(101), pinDescription: 'd'.repeat(801), imageUrl: 'nope', maxItems: 20_000 },
+            input: {
+                mode: 'create-pin',
+                accessToken: token,
+                boardId,
+                pinTitle: 't'.repeat(101),
+                pinDescription: 'd'.repeat(801),
+                imageUrl: 'nope',
+                maxItems: 20_000,
+            },
         });
         expect(run.exitCode).toBe(1);
         expect(run.statusMessage).toBe(
@@ -46,7 +54,9 @@ describe('invalid input', () => {
     it('rejects a malformed PINTEREST_API_BASE_URL before any request', async () => {
         const run = await runActor({ baseUrl: 'localhost:9', input: { accessToken: token } });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toBe('The environment variable PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "localhost:9": fix or unset it.');
+        expect(run.statusMessage).toBe(
+            'The environment variable PINTEREST_API_BASE_URL must be an http(s) URL such as http://127.0.0.1:8080/v5, not "localhost:9": fix or unset it.',
+        );
     });
 });
 
@@ -54,7 +64,9 @@ describe('API errors become one actionable sentence', () => {
     it('401 code 2: invalid or expired token', async () => {
         const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { accessToken: 'pina_not_a_real_token' } });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^The Pinterest access token is invalid or expired: generate a new one at developers\.pinterest\.com, or give refreshToken, appId and appSecret/);
+        expect(run.statusMessage).toMatch(
+            /^The Pinterest access token is invalid or expired: generate a new one at developers\.pinterest\.com, or give refreshToken, appId and appSecret/,
+        );
         expect(run.statusMessage).toMatch(/Pinterest request id: \w+/);
         expect(run.charges).toEqual([]);
     });
@@ -68,7 +80,9 @@ describe('API errors become one actionable sentence', () => {
             input: { mode: 'create-pin', accessToken: readOnly, boardId, pinTitle: 'Hello', imageUrl: 'https://example.com/a.jpg' },
         });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^The Pinterest token is not allowed to do this \(pins\/create\): authorise your app again with the scopes boards:read, boards:write, pins:read, pins:write/);
+        expect(run.statusMessage).toMatch(
+            /^The Pinterest token is not allowed to do this \(pins\/create\): authorise your app again with the scopes boards:read, boards:write, pins:read, pins:write/,
+        );
         expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(0);
         expect(sumCharges(run.charges, 'pin-created')).toBe(0);
     });
@@ -87,14 +101,26 @@ describe('API errors become one actionable sentence', () => {
         const trialToken = emulator.state.issueTokens({ userId, appId: trialApp.appId, scopes: ALL_SCOPES }).accessToken;
         const run = await runActor({
             baseUrl: emulator.baseUrl,
-            input: { mode: 'create-pin', accessToken: trialToken, boardId, pinTitle: 'Hello', imageUrl: 'https://example.com/a.jpg', skipPreflight: true },
+            input: {
+                mode: 'create-pin',
+                accessToken: trialToken,
+                boardId,
+                pinTitle: 'Hello',
+                imageUrl: 'https://example.com/a.jpg',
+                skipPreflight: true,
+            },
         });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox"/);
+        expect(run.statusMessage).toMatch(
+            /^Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox"/,
+        );
     });
 
     it('404: names the board that was not found', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-user-pins', accessToken: token, boardId: '999999999999999999' } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-user-pins', accessToken: token, boardId: '999999999999999999' },
+        });
         expect(run.exitCode).toBe(1);
         expect(run.statusMessage).toMatch(/^Pinterest could not find board 999999999999999999, or your token cannot see it: check the id/);
     });
@@ -103,7 +129,13 @@ describe('API errors become one actionable sentence', () => {
         const run = await runActor({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
-            input: { mode: 'create-pin', accessToken: token, boardId: '999999999999999999', pinTitle: 'Hello', imageUrl: 'https://example.com/a.jpg' },
+            input: {
+                mode: 'create-pin',
+                accessToken: token,
+                boardId: '999999999999999999',
+                pinTitle: 'Hello',
+                imageUrl: 'https://example.com/a.jpg',
+            },
         });
         expect(run.exitCode).toBe(1);
         expect(run.statusMessage).toMatch(/^Pinterest could not find board 999999999999999999, or your token cannot see it/);

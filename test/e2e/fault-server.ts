@@ -82,10 +82,15 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
                 if (answer.kind === 'redirect') {
                     response.writeHead(answer.status, { location: answer.location, 'content-length': '0' }).end();
                 } else if (answer.kind === 'retry-after') {
-                    const json = JSON.stringify({ code: answer.status === 429 ? 8 : 503, message: answer.status === 429 ? 'Rate limit exceeded.' : 'Service unavailable.' });
+                    const json = JSON.stringify({
+                        code: answer.status === 429 ? 8 : 503,
+                        message: answer.status === 429 ? 'Rate limit exceeded.' : 'Service unavailable.',
+                    });
                     response.writeHead(answer.status, { 'content-type': 'application/json', 'retry-after': answer.retryAfter }).end(json);
                 } else {
-                    response.writeHead(answer.status ?? 200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><body>Please sign in to the network</body></html>');
+                    response
+                        .writeHead(answer.status ?? 200, { 'content-type': 'text/html; charset=utf-8' })
+                        .end('<!doctype html><html><body>Please sign in to the network</body></html>');
                 }
                 return;
             }

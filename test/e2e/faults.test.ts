@@ -20,13 +20,30 @@ beforeEach(() => {
 });
 
 const listPins = (extra: Record<string, unknown> = {}) =>
-    runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true, ...extra } });
+    runActor({
+        baseUrl: emulator.baseUrl,
+        payPerEvent: true,
+        input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true, ...extra },
+    });
 
-const createPinInput = () => ({ mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Fault test', imageUrl: 'https://example.com/a.jpg', skipPreflight: true });
+const createPinInput = () => ({
+    mode: 'create-pin',
+    accessToken: token,
+    boardId,
+    pinTitle: 'Fault test',
+    imageUrl: 'https://example.com/a.jpg',
+    skipPreflight: true,
+});
 
 describe('reads survive transient faults without losing or repeating items', () => {
     it('waits out a 429 using X-RateLimit-Reset and carries on', async () => {
-        emulator.injectFault({ kind: 'rate-limit', match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1, times: 2, resetSeconds: 0 });
+        emulator.injectFault({
+            kind: 'rate-limit',
+            match: { method: 'GET', path: `/v5/boards/${boardId}/pins` },
+            skip: 1,
+            times: 2,
+            resetSeconds: 0,
+        });
         const run = await listPins();
         expect(run.exitCode).toBe(0);
         expect(run.items).toHaveLength(600);
@@ -84,9 +101,15 @@ describe('create-pin never posts twice', () => {
 
     it('does not repeat a POST answered with a 5xx: a pin it cannot find is unconfirmed, not charged, and the run says so', async () => {
         emulator.injectFault({ kind: 'server-error', status: 500, match: { method: 'POST', path: '/v5/pins' } });
-        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { ...createPinInput(), pinTitle: 'Never created', reconcileWaitSeconds: 1 } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { ...createPinInput(), pinTitle: 'Never created', reconcileWaitSeconds: 1 },
+        });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(/^Pinterest did not confirm this pin and it is not on board \d+ yet \(the board's listing can lag\): it was not charged, and the next run checks again before posting it\.$/);
+        expect(run.statusMessage).toMatch(
+            /^Pinterest did not confirm this pin and it is not on board \d+ yet \(the board's listing can lag\): it was not charged, and the next run checks again before posting it\.$/,
+        );
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
         expect(run.items).toMatchObject([{ status: 'unconfirmed' }]);
         expect(run.charges).toEqual([]);

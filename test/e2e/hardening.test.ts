@@ -48,7 +48,11 @@ describe('credentials never leave the API origin', () => {
         proxy.addRule({ path: '/v5/user_account', answer: { kind: 'redirect', status: 302, location: `${recorder.url}/collect?from=actor` } });
         const run = await runActor({ baseUrl: proxy.baseUrl, payPerEvent: true, input: { accessToken: token } });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toMatch(new RegExp(`^Pinterest answered user_account/get with a redirect \\(HTTP 302\\) to ${recorder.host.replace('.', '\\.')}, which the API never does`));
+        expect(run.statusMessage).toMatch(
+            new RegExp(
+                `^Pinterest answered user_account/get with a redirect \\(HTTP 302\\) to ${recorder.host.replace('.', '\\.')}, which the API never does`,
+            ),
+        );
         expect(run.statusMessage).not.toContain('collect');
         expect(recorder.requests).toEqual([]);
         expect(run.log).not.toContain(token);
@@ -76,12 +80,18 @@ describe('impossible input fails before any request', () => {
     it('a token with a line break', async () => {
         const run = await runActor({ baseUrl: emulator.baseUrl, input: { accessToken: `${token}\r\nX-Injected: yes` } });
         expect(run.exitCode).toBe(1);
-        expect(run.statusMessage).toBe('Invalid input: accessToken must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again');
+        expect(run.statusMessage).toBe(
+            'Invalid input: accessToken must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again',
+        );
         expect(emulator.requests).toEqual([]);
     });
 
     it('a near miss of a field name, which would otherwise fetch and charge the whole account', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { mode: 'get-user-pins', accessToken: token, boardID: boardId } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { mode: 'get-user-pins', accessToken: token, boardID: boardId },
+        });
         expect(run.exitCode).toBe(1);
         expect(run.statusMessage).toBe('Invalid input: unknown field boardID: did you mean boardId?');
         expect(emulator.requests).toEqual([]);
@@ -93,7 +103,9 @@ describe('impossible input fails before any request', () => {
         expect(run.exitCode).toBe(0);
         expect(occurrences(run.log, 'favouriteColour')).toBe(1);
         expect(run.log).toContain('The input has field no mode uses, ignored: favouriteColour.');
-        expect(readDefaultRecord(run.storageDir, 'OUTPUT')).toMatchObject({ warnings: ['The input has field no mode uses, ignored: favouriteColour.'] });
+        expect(readDefaultRecord(run.storageDir, 'OUTPUT')).toMatchObject({
+            warnings: ['The input has field no mode uses, ignored: favouriteColour.'],
+        });
     });
 });
 
@@ -110,7 +122,10 @@ describe('errors are classified by what happened and printed once', () => {
         const runs = [
             await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'list-boards', maxItems: 0, accessToken: token } }),
             await runActor({ baseUrl: emulator.baseUrl, input: { accessToken: 'pina_not_a_real_token' } }),
-            await runActor({ baseUrl: emulator.baseUrl, input: { refreshToken: 'pinr_not_a_real_token', appId: app.appId, appSecret: app.appSecret } }),
+            await runActor({
+                baseUrl: emulator.baseUrl,
+                input: { refreshToken: 'pinr_not_a_real_token', appId: app.appId, appSecret: app.appSecret },
+            }),
         ];
         expect(runs.map((run) => run.exitCode)).toEqual([1, 1, 1]);
         for (const run of runs) expectPrintedOnce(run);
@@ -126,7 +141,10 @@ describe('errors are classified by what happened and printed once', () => {
 describe('waits are honoured and told', () => {
     it('a 503 with Retry-After is retried after the wait, which the log states', async () => {
         proxy.addRule({ path: `/v5/boards/${boardId}/pins`, times: 1, answer: { kind: 'retry-after', status: 503, retryAfter: '1' } });
-        const run = await runActor({ baseUrl: proxy.baseUrl, input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 30, skipPreflight: true } });
+        const run = await runActor({
+            baseUrl: proxy.baseUrl,
+            input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 30, skipPreflight: true },
+        });
         expect(run.exitCode).toBe(0);
         expect(run.items).toHaveLength(30);
         expect(run.log).toMatch(/Pinterest boards\/list_pins: HTTP 503 with Retry-After; retry 1 in 1\.0 s\./);
@@ -166,7 +184,11 @@ describe('the status and the OUTPUT record say the same', () => {
 
     it('a failed run has an OUTPUT record with the same sentence', async () => {
         const storageDir = newStorageDir();
-        const run = await runActor({ baseUrl: emulator.baseUrl, storageDir, input: { mode: 'get-user-pins', accessToken: token, boardId: '999999999999999999' } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            input: { mode: 'get-user-pins', accessToken: token, boardId: '999999999999999999' },
+        });
         expect(run.exitCode).toBe(1);
         expect(readDefaultRecord(storageDir, 'OUTPUT')).toEqual({
             mode: 'get-user-pins',

@@ -137,7 +137,9 @@ export function readDataset(storageDir: string, name: string, { completeOnly = f
     const dir = join(storageDir, 'datasets', name);
     if (!existsSync(dir)) return [];
     const items: Array<Record<string, unknown>> = [];
-    for (const file of readdirSync(dir).filter((entry) => /^\d+\.json$/.test(entry)).sort()) {
+    for (const file of readdirSync(dir)
+        .filter((entry) => /^\d+\.json$/.test(entry))
+        .sort()) {
         const text = readFileSync(join(dir, file), 'utf8');
         try {
             items.push(JSON.parse(text) as Record<string, unknown>);

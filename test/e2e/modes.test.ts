@@ -44,7 +44,10 @@ describe('list-boards', () => {
             ownerUsername: 'janedoe',
             url: 'https://www.pinterest.com/janedoe/summer-recipes/',
         });
-        for (const item of run.items) expect(Object.keys(item)).toEqual(expect.arrayContaining(['id', 'name', 'description', 'privacy', 'pinCount', 'followerCount', 'createdAt', 'url']));
+        for (const item of run.items)
+            expect(Object.keys(item)).toEqual(
+                expect.arrayContaining(['id', 'name', 'description', 'privacy', 'pinCount', 'followerCount', 'createdAt', 'url']),
+            );
         expect(run.statusMessage).toBe('Fetched 3 boards.');
         // Preflight plus one page.
         expect(emulator.requestsTo('GET', '/v5/user_account')).toHaveLength(1);
@@ -83,7 +86,10 @@ describe('get-user-pins', () => {
 
     it('lists all pins of the account without a board, and no metrics unless asked', async () => {
         emulator.resetRequests();
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-user-pins', accessToken: token, maxItems: 100, skipPreflight: true } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-user-pins', accessToken: token, maxItems: 100, skipPreflight: true },
+        });
         expect(run.exitCode).toBe(0);
         expect(run.items).toHaveLength(30);
         expect(run.items.every((item) => item.metrics === undefined)).toBe(true);
@@ -92,7 +98,10 @@ describe('get-user-pins', () => {
     });
 
     it('succeeds with nothing on an empty board', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-user-pins', accessToken: token, boardId: emptyBoardId, skipPreflight: true } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-user-pins', accessToken: token, boardId: emptyBoardId, skipPreflight: true },
+        });
         expect(run.exitCode).toBe(0);
         expect(run.items).toEqual([]);
         expect(run.statusMessage).toBe(`Fetched 0 pins from board ${emptyBoardId}.`);
@@ -127,14 +136,20 @@ describe('pagination', () => {
         const board = emulator.state.createBoard(userId, { name: 'Mid Board' });
         emulator.state.createPins(board.id, 600);
         emulator.resetRequests();
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-user-pins', accessToken: token, boardId: board.id, maxItems: 260, skipPreflight: true } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-user-pins', accessToken: token, boardId: board.id, maxItems: 260, skipPreflight: true },
+        });
         expect(run.items).toHaveLength(260);
         expect(emulator.requestsTo('GET', `/v5/boards/${board.id}/pins`).map((request) => request.query.page_size)).toEqual(['250', '10']);
     });
 
     it('stops when the list ends before maxItems', async () => {
         emulator.resetRequests();
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'get-user-pins', accessToken: token, boardId: recipesBoardId, maxItems: 5000, skipPreflight: true } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-user-pins', accessToken: token, boardId: recipesBoardId, maxItems: 5000, skipPreflight: true },
+        });
         expect(run.items).toHaveLength(30);
         expect(emulator.requestsTo('GET', `/v5/boards/${recipesBoardId}/pins`)).toHaveLength(1);
     });
@@ -170,7 +185,15 @@ describe('create-pin', () => {
         });
         expect(run.items).toHaveLength(1);
         const [created] = run.items;
-        expect(created).toMatchObject({ type: 'pinResult', status: 'created', position: 1, source: 'input', boardId: recipesBoardId, title: 'Lemon tart', error: null });
+        expect(created).toMatchObject({
+            type: 'pinResult',
+            status: 'created',
+            position: 1,
+            source: 'input',
+            boardId: recipesBoardId,
+            title: 'Lemon tart',
+            error: null,
+        });
         expect(emulator.state.getPin(String(created?.id))).toBeDefined();
         expect(created?.url).toBe(`https://www.pinterest.com/pin/${String(created?.id)}/`);
         expect(run.statusMessage).toBe(`Created pin ${String(created?.id)} on board ${recipesBoardId}: ${String(created?.url)}`);

@@ -28,7 +28,12 @@ beforeEach(() => {
 });
 
 const base = { mode: 'create-pin', skipPreflight: true };
-const pin = (title: string, extra: Record<string, unknown> = {}) => ({ boardId, pinTitle: title, imageUrl: `https://example.com/${encodeURIComponent(title)}.jpg`, ...extra });
+const pin = (title: string, extra: Record<string, unknown> = {}) => ({
+    boardId,
+    pinTitle: title,
+    imageUrl: `https://example.com/${encodeURIComponent(title)}.jpg`,
+    ...extra,
+});
 const posts = () => emulator.requestsTo('POST', '/v5/pins');
 const statuses = (items: Array<Record<string, unknown>>) => items.map((item) => item.status);
 
@@ -40,7 +45,12 @@ describe('many pins in one run', () => {
             input: {
                 ...base,
                 accessToken: token,
-                pins: [pin('First'), { boardName: '  summer recipes ', pinTitle: 'Second', imageUrl: 'https://example.com/2.jpg' }, { boardName: 'Sumer Recipe', pinTitle: 'Third', imageUrl: 'https://example.com/3.jpg' }, pin('Fourth')],
+                pins: [
+                    pin('First'),
+                    { boardName: '  summer recipes ', pinTitle: 'Second', imageUrl: 'https://example.com/2.jpg' },
+                    { boardName: 'Sumer Recipe', pinTitle: 'Third', imageUrl: 'https://example.com/3.jpg' },
+                    pin('Fourth'),
+                ],
             },
         });
         expect(run.exitCode).toBe(0);
@@ -59,12 +69,12 @@ describe('many pins in one run', () => {
         // The boards were listed once for both names.
         expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
         expect(sumCharges(run.charges, 'pin-created')).toBe(3);
-        expect(run.statusMessage).toBe('Created 3 pins, 1 failed (see each row\'s error).');
+        expect(run.statusMessage).toBe("Created 3 pins, 1 failed (see each row's error).");
         const output = readKeyValueStore(run.storageDir, 'default').OUTPUT as Record<string, unknown>;
         expect(output).toMatchObject({ mode: 'create-pin', counts: { created: 3, failed: 1 }, eventsCharged: { 'pin-created': 3 } });
     });
 
-    it('reads Pinterest\'s bulk CSV: quoted commas and line breaks, a bad row reported by its spreadsheet row number', async () => {
+    it("reads Pinterest's bulk CSV: quoted commas and line breaks, a bad row reported by its spreadsheet row number", async () => {
         const csv = [
             'title,MEDIA URL,Pinterest Board,Description,Link,Keywords,Notes',
             `"Tart, lemon",https://example.com/tart.jpg,Summer Recipes,"Sweet, sharp",https://example.com/tart,"lemon, tart",x`,
@@ -89,7 +99,16 @@ describe('many pins in one run', () => {
     it('creates a missing board once, however many pins name it', async () => {
         const run = await runActor({
             baseUrl: emulator.baseUrl,
-            input: { ...base, accessToken: token, createMissingBoards: true, pins: ['One', 'Two', 'Three'].map((title) => ({ boardName: 'Brand New Board', pinTitle: title, imageUrl: `https://example.com/${title}.jpg` })) },
+            input: {
+                ...base,
+                accessToken: token,
+                createMissingBoards: true,
+                pins: ['One', 'Two', 'Three'].map((title) => ({
+                    boardName: 'Brand New Board',
+                    pinTitle: title,
+                    imageUrl: `https://example.com/${title}.jpg`,
+                })),
+            },
         });
         expect(run.exitCode).toBe(0);
         expect(statuses(run.items)).toEqual(['created', 'created', 'created']);
@@ -106,7 +125,11 @@ describe('many pins in one run', () => {
                     ...base,
                     accessToken: token,
                     pins: [
-                        { boardId, pinTitle: 'Carousel', imageUrls: ['https://example.com/c1.jpg', 'https://example.com/c2.jpg', 'https://example.com/c3.jpg'] },
+                        {
+                            boardId,
+                            pinTitle: 'Carousel',
+                            imageUrls: ['https://example.com/c1.jpg', 'https://example.com/c2.jpg', 'https://example.com/c3.jpg'],
+                        },
                         { boardId, pinTitle: 'Video', videoUrl: video.url, coverImageUrl: 'https://example.com/cover.jpg' },
                     ],
                 },
@@ -114,7 +137,12 @@ describe('many pins in one run', () => {
             expect(run.exitCode).toBe(0);
             expect(statuses(run.items)).toEqual(['created', 'created']);
             const [carousel, videoPost] = posts();
-            expect(carousel?.body).toMatchObject({ media_source: { source_type: 'multiple_image_urls', items: [{ url: 'https://example.com/c1.jpg' }, { url: 'https://example.com/c2.jpg' }, { url: 'https://example.com/c3.jpg' }] } });
+            expect(carousel?.body).toMatchObject({
+                media_source: {
+                    source_type: 'multiple_image_urls',
+                    items: [{ url: 'https://example.com/c1.jpg' }, { url: 'https://example.com/c2.jpg' }, { url: 'https://example.com/c3.jpg' }],
+                },
+            });
             const mediaId = (videoPost?.body as { media_source: { media_id: string } }).media_source.media_id;
             expect(videoPost?.body).toMatchObject({ media_source: { source_type: 'video_id', cover_image_url: 'https://example.com/cover.jpg' } });
             const media = emulator.state.getMedia(mediaId);
@@ -136,7 +164,13 @@ describe('many pins in one run', () => {
                 pins: [
                     { boardId, pinTitle: 'One image carousel', imageUrls: ['https://example.com/1.jpg'] },
                     { boardId, pinTitle: 'Video without cover', videoUrl: 'https://example.com/v.mp4' },
-                    { boardId, pinTitle: 'Two kinds', imageUrl: 'https://example.com/1.jpg', videoUrl: 'https://example.com/v.mp4', coverImageUrl: 'https://example.com/c.jpg' },
+                    {
+                        boardId,
+                        pinTitle: 'Two kinds',
+                        imageUrl: 'https://example.com/1.jpg',
+                        videoUrl: 'https://example.com/v.mp4',
+                        coverImageUrl: 'https://example.com/c.jpg',
+                    },
                     { boardId, pinTitle: 'FTP', imageUrl: 'ftp://example.com/1.jpg' },
                     pin('Fine'),
                 ],
@@ -175,7 +209,11 @@ describe('exactly once', () => {
     });
 
     it('publishes the same pin twice in one input once', async () => {
-        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { ...base, accessToken: token, pins: [pin('Twin'), pin('Twin')] } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { ...base, accessToken: token, pins: [pin('Twin'), pin('Twin')] },
+        });
         expect(statuses(run.items)).toEqual(['created', 'skipped-duplicate']);
         expect(run.items[1]!.id).toBe(run.items[0]!.id);
         expect(posts()).toHaveLength(1);
@@ -184,7 +222,11 @@ describe('exactly once', () => {
 
     it('reconciles a POST whose connection dropped after Pinterest created the pin: created, charged once, not posted again', async () => {
         emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
-        const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { ...base, accessToken: token, pins: [pin('Before drop'), pin('Dropped'), pin('After drop')] } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { ...base, accessToken: token, pins: [pin('Before drop'), pin('Dropped'), pin('After drop')] },
+        });
         expect(run.exitCode).toBe(0);
         expect(statuses(run.items)).toEqual(['created', 'created', 'created']);
         expect(posts()).toHaveLength(3);
@@ -197,7 +239,11 @@ describe('exactly once', () => {
         emulator.state.setListingLag({ lists: 1 });
         emulator.injectFault({ kind: 'server-error-after-commit', status: 502, match: { method: 'POST', path: '/v5/pins' } });
         try {
-            const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { ...base, accessToken: token, pins: [pin('Lagging')] } });
+            const run = await runActor({
+                baseUrl: emulator.baseUrl,
+                payPerEvent: true,
+                input: { ...base, accessToken: token, pins: [pin('Lagging')] },
+            });
             expect(run.exitCode).toBe(0);
             expect(statuses(run.items)).toEqual(['created']);
             expect(posts()).toHaveLength(1);
@@ -244,7 +290,11 @@ describe('restarts', () => {
         emulator.clearFaults();
         const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: { CRAWLEE_PURGE_ON_START: 'false' } });
         expect(resumed.exitCode).toBe(0);
-        expect(onBoard().map((item) => item.title).sort()).toEqual(titles);
+        expect(
+            onBoard()
+                .map((item) => item.title)
+                .sort(),
+        ).toEqual(titles);
         expect(resumed.items.map((item) => [item.title, item.status])).toEqual(titles.map((title) => [title, 'created']));
         expect(new Set(resumed.items.map((item) => item.id)).size).toBe(4);
         expect(sumCharges(resumed.charges, 'pin-created')).toBe(4);
@@ -256,7 +306,16 @@ describe('dry run, budget and spam', () => {
         const run = await runActor({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
-            input: { ...base, accessToken: token, dryRun: true, pins: [pin('Dry 1'), { boardName: 'Nope', pinTitle: 'Dry 2', imageUrl: 'https://example.com/d.jpg' }, pin('Dry 3', { publishAt: '2099-01-01T09:00:00Z' })] },
+            input: {
+                ...base,
+                accessToken: token,
+                dryRun: true,
+                pins: [
+                    pin('Dry 1'),
+                    { boardName: 'Nope', pinTitle: 'Dry 2', imageUrl: 'https://example.com/d.jpg' },
+                    pin('Dry 3', { publishAt: '2099-01-01T09:00:00Z' }),
+                ],
+            },
         });
         expect(run.exitCode).toBe(0);
         expect(statuses(run.items)).toEqual(['would-create', 'failed', 'would-schedule']);
@@ -281,7 +340,10 @@ describe('dry run, budget and spam', () => {
 
     it('stops the batch at a spam block: the rest are not attempted, with the reason', async () => {
         emulator.injectFault({ kind: 'spam', match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
-        const run = await runActor({ baseUrl: emulator.baseUrl, input: { ...base, accessToken: token, pins: [1, 2, 3, 4].map((n) => pin(`Spam ${n}`)) } });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { ...base, accessToken: token, pins: [1, 2, 3, 4].map((n) => pin(`Spam ${n}`)) },
+        });
         expect(run.exitCode).toBe(0);
         // Pins run concurrently, so which one meets the block depends on timing; what follows it does not.
         expect([...statuses(run.items)].sort()).toEqual(['created', 'failed', 'not-attempted', 'not-attempted']);
@@ -289,7 +351,7 @@ describe('dry run, budget and spam', () => {
         expect((blocked.error as { message: string }).message).toMatch(/suspected spam/);
         for (const item of run.items.filter((row) => row.status === 'not-attempted')) expect(item.reason).toMatch(/spam/);
         expect(posts()).toHaveLength(2);
-        expect(run.statusMessage).toBe('Created 1 pin, 2 not attempted, 1 failed (see each row\'s error).');
+        expect(run.statusMessage).toBe("Created 1 pin, 2 not attempted, 1 failed (see each row's error).");
     });
 });
 

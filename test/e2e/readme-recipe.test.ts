@@ -29,7 +29,10 @@ async function freePort(): Promise<number> {
 
 /** `npm run emulator -- --port N`, as package.json defines it, until it prints its access token. */
 async function startEmulatorCli(port: number): Promise<{ token: string; output: string }> {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['test/emulator/cli.ts', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['test/emulator/cli.ts', '--port', String(port)], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
     emulatorProcess = child;
     let output = '';
     return new Promise((resolve, reject) => {

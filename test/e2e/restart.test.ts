@@ -93,11 +93,24 @@ describe('a restarted run carries on without repeating anything', () => {
 
     it('does not post a pin again when the run died while Pinterest was creating it: it finds it, stores and charges it once', async () => {
         const storageDir = newStorageDir();
-        const input = { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Only once', imageUrl: 'https://example.com/once.jpg', skipPreflight: true };
+        const input = {
+            mode: 'create-pin',
+            accessToken: token,
+            boardId,
+            pinTitle: 'Only once',
+            imageUrl: 'https://example.com/once.jpg',
+            skipPreflight: true,
+        };
         const before = emulator.state.listPinsOfBoard(boardId).length;
         emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' } });
 
-        const killed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, killWhen: () => emulator.state.listPinsOfBoard(boardId).length > before });
+        const killed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            payPerEvent: true,
+            input,
+            killWhen: () => emulator.state.listPinsOfBoard(boardId).length > before,
+        });
         expect(killed.exitCode).toBeNull();
 
         emulator.clearFaults();
@@ -113,7 +126,14 @@ describe('a restarted run carries on without repeating anything', () => {
 
     it('finishes a run that restarts after the pin was confirmed without posting again', async () => {
         const storageDir = newStorageDir();
-        const input = { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Confirmed', imageUrl: 'https://example.com/ok.jpg', skipPreflight: true };
+        const input = {
+            mode: 'create-pin',
+            accessToken: token,
+            boardId,
+            pinTitle: 'Confirmed',
+            imageUrl: 'https://example.com/ok.jpg',
+            skipPreflight: true,
+        };
         const first = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input });
         expect(first.exitCode).toBe(0);
 

@@ -35,9 +35,20 @@ beforeEach(() => {
     emulator.resetRequests();
 });
 
-const create = (pins: unknown[], extra: Record<string, unknown> = {}) => ({ mode: 'create-pin', accessToken: token, skipPreflight: true, pins, ...extra });
+const create = (pins: unknown[], extra: Record<string, unknown> = {}) => ({
+    mode: 'create-pin',
+    accessToken: token,
+    skipPreflight: true,
+    pins,
+    ...extra,
+});
 const publish = (extra: Record<string, unknown> = {}) => ({ mode: 'publish-scheduled', accessToken: token, skipPreflight: true, ...extra });
-const pin = (title: string, extra: Record<string, unknown> = {}) => ({ boardId, pinTitle: title, imageUrl: `https://example.com/${encodeURIComponent(title)}.jpg`, ...extra });
+const pin = (title: string, extra: Record<string, unknown> = {}) => ({
+    boardId,
+    pinTitle: title,
+    imageUrl: `https://example.com/${encodeURIComponent(title)}.jpg`,
+    ...extra,
+});
 const posts = () => emulator.requestsTo('POST', '/v5/pins');
 const titlesPosted = () => posts().map((request) => (request.body as { title: string }).title);
 
@@ -49,7 +60,12 @@ describe('queue and publish', () => {
             storageDir,
             payPerEvent: true,
             env: at('2026-03-10T08:00:00Z'),
-            input: create([pin('Later', { publishAt: '2026-03-10T12:00:00Z' }), pin('Sooner', { publishAt: '2026-03-10T10:30:00+01:00' }), pin('Now'), pin('Past', { publishAt: '2026-03-09T12:00:00Z' })]),
+            input: create([
+                pin('Later', { publishAt: '2026-03-10T12:00:00Z' }),
+                pin('Sooner', { publishAt: '2026-03-10T10:30:00+01:00' }),
+                pin('Now'),
+                pin('Past', { publishAt: '2026-03-09T12:00:00Z' }),
+            ]),
         });
         expect(queued.exitCode).toBe(0);
         expect(queued.items.map((item) => [item.title, item.status, item.publishAt])).toEqual([
@@ -84,7 +100,12 @@ describe('queue and publish', () => {
         expect(again.charges).toEqual([]);
 
         // The queue and the ledger live in named stores, which outlive every run's default storage.
-        const listed = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-03-10T14:00:00Z'), input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true } });
+        const listed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-03-10T14:00:00Z'),
+            input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true },
+        });
         expect(listed.items.map((item) => [item.title, item.status, item.attempts])).toEqual([
             ['Sooner', 'published', 0],
             ['Later', 'published', 0],
@@ -103,11 +124,18 @@ describe('queue and publish', () => {
             symlinkSync(join(first, 'key_value_stores', store), join(second, 'key_value_stores', store));
         }
         const titles = ['Overlap 1', 'Overlap 2', 'Overlap 3', 'Overlap 4'];
-        await runActor({ baseUrl: emulator.baseUrl, storageDir: first, env: at('2026-04-01T08:00:00Z'), input: create(titles.map((title) => pin(title, { publishAt: '2026-04-01T09:00:00Z' }))) });
+        await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir: first,
+            env: at('2026-04-01T08:00:00Z'),
+            input: create(titles.map((title) => pin(title, { publishAt: '2026-04-01T09:00:00Z' }))),
+        });
         expect(posts()).toHaveLength(0);
 
         const env = at('2026-04-01T09:05:00Z');
-        const runs = await Promise.all([first, second].map((storageDir) => runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, env, input: publish() })));
+        const runs = await Promise.all(
+            [first, second].map((storageDir) => runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, env, input: publish() })),
+        );
         expect(runs.map((run) => run.exitCode)).toEqual([0, 0]);
         expect([...titlesPosted()].sort()).toEqual(titles);
         const created = runs.flatMap((run) => run.items.filter((item) => item.status === 'created'));
@@ -117,13 +145,23 @@ describe('queue and publish', () => {
 
     it('retries a pin that met a 5xx in later runs with backoff, then marks it failed after maxAttempts', async () => {
         const storageDir = newStorageDir();
-        await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-05-01T08:00:00Z'), input: create([pin('Flaky', { publishAt: '2026-05-01T09:00:00Z' })]) });
+        await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-05-01T08:00:00Z'),
+            input: create([pin('Flaky', { publishAt: '2026-05-01T09:00:00Z' })]),
+        });
         emulator.injectFault({ kind: 'server-error', status: 503, match: { method: 'POST', path: '/v5/pins' }, times: 100 });
         const input = publish({ maxAttempts: 2, reconcileWaitSeconds: 1 });
 
         const first = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, env: at('2026-05-01T09:01:00Z'), input });
         expect(first.items.map((item) => item.status)).toEqual(['unconfirmed']);
-        const waiting = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-05-01T09:05:00Z'), input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true } });
+        const waiting = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-05-01T09:05:00Z'),
+            input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true },
+        });
         expect(waiting.items[0]).toMatchObject({ status: 'scheduled', attempts: 1, nextAttemptAt: expect.stringMatching(/^2026-05-01T09:16/) });
         expect(String(waiting.items[0]!.lastError)).toMatch(/did not confirm/);
 
@@ -135,7 +173,12 @@ describe('queue and publish', () => {
         const last = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, env: at('2026-05-01T09:30:00Z'), input });
         expect(last.items.map((item) => item.status)).toEqual(['unconfirmed']);
         expect(posts()).toHaveLength(2);
-        const listed = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-05-01T10:00:00Z'), input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true, statusFilter: ['failed'] } });
+        const listed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-05-01T10:00:00Z'),
+            input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true, statusFilter: ['failed'] },
+        });
         expect(listed.items).toHaveLength(1);
         expect(listed.items[0]).toMatchObject({ title: 'Flaky', status: 'failed', attempts: 2 });
         expect(first.charges).toEqual([]);
@@ -148,15 +191,23 @@ describe('queue and publish', () => {
 });
 
 describe('spacing and time zones', () => {
-    it('puts pins in daily time slots in the user\'s zone, across the spring-forward night, in UTC', async () => {
+    it("puts pins in daily time slots in the user's zone, across the spring-forward night, in UTC", async () => {
         const run = await runActor({
             baseUrl: emulator.baseUrl,
             env: at('2026-03-28T12:00:00Z'),
-            input: create(['Slot 1', 'Slot 2', 'Slot 3', 'Slot 4'].map((title) => pin(title)), { timeZone: 'Europe/Berlin', spacing: { timeSlots: ['09:00', '18:00'] } }),
+            input: create(
+                ['Slot 1', 'Slot 2', 'Slot 3', 'Slot 4'].map((title) => pin(title)),
+                { timeZone: 'Europe/Berlin', spacing: { timeSlots: ['09:00', '18:00'] } },
+            ),
         });
         expect(run.exitCode).toBe(0);
         // 18:00 CET is 17:00Z; after the clocks go forward on 29 March, 09:00 CEST is 07:00Z and 18:00 CEST 16:00Z.
-        expect(run.items.map((item) => item.publishAt)).toEqual(['2026-03-28T17:00:00Z', '2026-03-29T07:00:00Z', '2026-03-29T16:00:00Z', '2026-03-30T07:00:00Z']);
+        expect(run.items.map((item) => item.publishAt)).toEqual([
+            '2026-03-28T17:00:00Z',
+            '2026-03-29T07:00:00Z',
+            '2026-03-29T16:00:00Z',
+            '2026-03-30T07:00:00Z',
+        ]);
         expect(posts()).toHaveLength(0);
     });
 
@@ -172,18 +223,30 @@ describe('spacing and time zones', () => {
         expect(run.exitCode).toBe(0);
         // 22:00 CEST is 20:00Z; then every 6 hours of elapsed time. 02:30 on 25 October happens twice in Berlin:
         // the earlier one (CEST, 00:30Z) is taken.
-        expect(run.items.map((item) => item.publishAt)).toEqual(['2026-10-24T20:00:00Z', '2026-10-25T02:00:00Z', '2026-10-25T08:00:00Z', '2026-10-25T00:30:00Z']);
+        expect(run.items.map((item) => item.publishAt)).toEqual([
+            '2026-10-24T20:00:00Z',
+            '2026-10-25T02:00:00Z',
+            '2026-10-25T08:00:00Z',
+            '2026-10-25T00:30:00Z',
+        ]);
     });
 
     it('moves a pin whose link went out too recently (minDaysBetweenSameLink), counting what the ledger says was published', async () => {
         const storageDir = newStorageDir();
         const link = 'https://example.com/recipes/tart';
-        await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-06-01T08:00:00Z'), input: create([pin('Tart now', { linkUrl: link })]) });
+        await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-06-01T08:00:00Z'),
+            input: create([pin('Tart now', { linkUrl: link })]),
+        });
         const run = await runActor({
             baseUrl: emulator.baseUrl,
             storageDir,
             env: at('2026-06-01T08:30:00Z'),
-            input: create([pin('Tart again', { linkUrl: link }), pin('Other', { linkUrl: 'https://example.com/other' })], { spacing: { timeSlots: ['09:00'], minDaysBetweenSameLink: 3 } }),
+            input: create([pin('Tart again', { linkUrl: link }), pin('Other', { linkUrl: 'https://example.com/other' })], {
+                spacing: { timeSlots: ['09:00'], minDaysBetweenSameLink: 3 },
+            }),
         });
         expect(run.items.map((item) => [item.title, item.publishAt])).toEqual([
             ['Tart again', '2026-06-04T09:00:00Z'],
@@ -202,7 +265,12 @@ describe('cancel and reschedule', () => {
             input: create(['Keep', 'Cancel', 'Move'].map((title) => pin(title, { publishAt: '2026-07-01T09:00:00Z' }))),
         });
         const [keep, cancel, move] = queued.items.map((item) => String(item.scheduleId));
-        const cancelled = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-07-01T08:10:00Z'), input: { mode: 'cancel-scheduled', accessToken: token, skipPreflight: true, scheduleIds: [cancel, 'ffffffffffffffffffff'] } });
+        const cancelled = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-07-01T08:10:00Z'),
+            input: { mode: 'cancel-scheduled', accessToken: token, skipPreflight: true, scheduleIds: [cancel, 'ffffffffffffffffffff'] },
+        });
         expect(cancelled.exitCode).toBe(0);
         expect(cancelled.items).toMatchObject([{ scheduleId: cancel, status: 'cancelled' }]);
         expect(cancelled.statusMessage).toBe('Cancelled 1 pin; 1 schedule id not in the queue (ffffffffffffffffffff).');
@@ -210,7 +278,14 @@ describe('cancel and reschedule', () => {
             baseUrl: emulator.baseUrl,
             storageDir,
             env: at('2026-07-01T08:20:00Z'),
-            input: { mode: 'cancel-scheduled', accessToken: token, skipPreflight: true, scheduleIds: [move], newPublishAt: '2026-07-02T09:00', timeZone: 'America/New_York' },
+            input: {
+                mode: 'cancel-scheduled',
+                accessToken: token,
+                skipPreflight: true,
+                scheduleIds: [move],
+                newPublishAt: '2026-07-02T09:00',
+                timeZone: 'America/New_York',
+            },
         });
         expect(moved.items).toMatchObject([{ scheduleId: move, status: 'scheduled', publishAt: '2026-07-02T13:00:00Z' }]);
 
@@ -218,7 +293,12 @@ describe('cancel and reschedule', () => {
         expect(published.items.map((item) => [item.scheduleId, item.status])).toEqual([[keep, 'created']]);
         expect(titlesPosted()).toEqual(['Keep']);
 
-        const all = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-07-01T11:00:00Z'), input: { mode: 'cancel-scheduled', accessToken: token, skipPreflight: true, cancelAll: true } });
+        const all = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-07-01T11:00:00Z'),
+            input: { mode: 'cancel-scheduled', accessToken: token, skipPreflight: true, cancelAll: true },
+        });
         expect(all.items).toMatchObject([{ scheduleId: move, status: 'cancelled' }]);
         const later = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-07-03T10:00:00Z'), input: publish() });
         expect(later.items).toEqual([]);
@@ -227,7 +307,12 @@ describe('cancel and reschedule', () => {
 
     it('dry run reports would-schedule and queues nothing', async () => {
         const storageDir = newStorageDir();
-        const run = await runActor({ baseUrl: emulator.baseUrl, storageDir, env: at('2026-08-01T08:00:00Z'), input: create([pin('Dry', { publishAt: '2026-08-02T09:00:00Z' })], { dryRun: true }) });
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-08-01T08:00:00Z'),
+            input: create([pin('Dry', { publishAt: '2026-08-02T09:00:00Z' })], { dryRun: true }),
+        });
         expect(run.items).toMatchObject([{ status: 'would-schedule', publishAt: '2026-08-02T09:00:00Z' }]);
         expect(readKeyValueStore(storageDir, 'pinterest-pin-queue')).toEqual({});
     });

@@ -52,12 +52,20 @@ describe('secrets never leave the credentials store', () => {
 
         emulator.injectFault({ kind: 'expire-token', match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1 });
         const runs = [
-            await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, storageDir, input: { mode: 'get-user-pins', boardId, maxItems: 300, accessToken: tokens.accessToken, ...trio } }),
+            await runActor({
+                baseUrl: emulator.baseUrl,
+                payPerEvent: true,
+                storageDir,
+                input: { mode: 'get-user-pins', boardId, maxItems: 300, accessToken: tokens.accessToken, ...trio },
+            }),
             await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, storageDir, input: { mode: 'create-pin', ...pin, ...trio } }),
             await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'create-pin', ...pin, accessToken: readOnly.accessToken } }),
             await runActor({ baseUrl: emulator.baseUrl, input: { accessToken: tokens.accessToken, maxItems: 'lots' } }),
             await runActor({ baseUrl: emulator.baseUrl, input: { accessToken: 'pina_totally_invalid_token_value' } }),
-            await runActor({ baseUrl: emulator.baseUrl, input: { refreshToken: 'pinr_revoked_refresh_token', appId: app.appId, appSecret: app.appSecret } }),
+            await runActor({
+                baseUrl: emulator.baseUrl,
+                input: { refreshToken: 'pinr_revoked_refresh_token', appId: app.appId, appSecret: app.appSecret },
+            }),
         ];
         expect(runs.map((run) => run.exitCode)).toEqual([0, 0, 1, 1, 1, 1]);
 

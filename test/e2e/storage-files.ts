@@ -15,7 +15,8 @@ export function readCompleteJson(path: string): unknown {
 }
 
 /** A record of the run's default key-value store, once it is completely written. */
-export const readDefaultRecord = (storageDir: string, key: string): unknown => readCompleteJson(join(storageDir, 'key_value_stores', 'default', `${key}.json`));
+export const readDefaultRecord = (storageDir: string, key: string): unknown =>
+    readCompleteJson(join(storageDir, 'key_value_stores', 'default', `${key}.json`));
 
 /** The run journal's entry, when complete. */
 export const readJournal = (storageDir: string) => readDefaultRecord(storageDir, 'RUN-PROGRESS') as Record<string, unknown> | undefined;

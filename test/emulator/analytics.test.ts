@@ -40,7 +40,11 @@ afterAll(() => emulator.close());
 describe('emulated pin analytics', () => {
     it('answers one pin keyed by `all`, with days, their sum as the summary, and lifetime counters apart', async () => {
         const id = pinIds[0] as string;
-        const { status, body } = await get(`/pins/${id}/analytics`, { start_date: day(-30), end_date: day(-1), metric_types: 'IMPRESSION,SAVE,SAVE_RATE,TOTAL_COMMENTS,TOTAL_REACTIONS' });
+        const { status, body } = await get(`/pins/${id}/analytics`, {
+            start_date: day(-30),
+            end_date: day(-1),
+            metric_types: 'IMPRESSION,SAVE,SAVE_RATE,TOTAL_COMMENTS,TOTAL_REACTIONS',
+        });
         expect(status).toBe(200);
         const block = body.all;
         expect(block.daily_metrics).toHaveLength(30);
@@ -56,10 +60,17 @@ describe('emulated pin analytics', () => {
 
     it('has a weekly rhythm and quiet days', () => {
         const id = pinIds[1] as string;
-        const days = Array.from({ length: 84 }, (_, i) => ({ weekday: new Date(Date.UTC(2026, 0, 1 + i)).getUTCDay(), value: pinDailyMetrics(id, dateOf(dayOf(Date.UTC(2026, 0, 1)) + i)).IMPRESSION ?? 0 }));
-        const mean = (weekday: number) => days.filter((d) => d.weekday === weekday && d.value > 0).reduce((sum, d) => sum + d.value, 0) / days.filter((d) => d.weekday === weekday && d.value > 0).length;
+        const days = Array.from({ length: 84 }, (_, i) => ({
+            weekday: new Date(Date.UTC(2026, 0, 1 + i)).getUTCDay(),
+            value: pinDailyMetrics(id, dateOf(dayOf(Date.UTC(2026, 0, 1)) + i)).IMPRESSION ?? 0,
+        }));
+        const mean = (weekday: number) =>
+            days.filter((d) => d.weekday === weekday && d.value > 0).reduce((sum, d) => sum + d.value, 0) /
+            days.filter((d) => d.weekday === weekday && d.value > 0).length;
         expect(mean(6)).toBeGreaterThan(mean(1));
-        const quiet = pinIds.flatMap((pin) => Array.from({ length: 90 }, (_, i) => pinDailyMetrics(pin, day(-i - 1)).IMPRESSION)).filter((value) => value === 0);
+        const quiet = pinIds
+            .flatMap((pin) => Array.from({ length: 90 }, (_, i) => pinDailyMetrics(pin, day(-i - 1)).IMPRESSION))
+            .filter((value) => value === 0);
         expect(quiet.length).toBeGreaterThan(0);
     });
 
@@ -79,16 +90,30 @@ describe('emulated pin analytics', () => {
 
     it('answers many pins at once keyed by pin id, leaving out unknown pins and pins without data', async () => {
         const ids = [...pinIds, '999999999999999999'];
-        const { status, body } = await get('/pins/analytics', { pin_ids: ids.join(','), start_date: day(-20), end_date: day(-8), metric_types: 'IMPRESSION,OUTBOUND_CLICK' });
+        const { status, body } = await get('/pins/analytics', {
+            pin_ids: ids.join(','),
+            start_date: day(-20),
+            end_date: day(-8),
+            metric_types: 'IMPRESSION,OUTBOUND_CLICK',
+        });
         expect(status).toBe(200);
         expect(Object.keys(body).sort()).toEqual(pinIds.slice(0, -1).sort());
-        const single = await get(`/pins/${pinIds[2]}/analytics`, { start_date: day(-20), end_date: day(-8), metric_types: 'IMPRESSION,OUTBOUND_CLICK' });
+        const single = await get(`/pins/${pinIds[2]}/analytics`, {
+            start_date: day(-20),
+            end_date: day(-8),
+            metric_types: 'IMPRESSION,OUTBOUND_CLICK',
+        });
         expect(body[pinIds[2] as string].all).toEqual(single.body.all);
     });
 
     it('gives the restricted answer to apps without multi-pin access, and counts it against org_analytics', async () => {
         analyticsSettings(emulator.state).multiPinDeniedApps.add(account.app.appId);
-        const { status, body, headers } = await get('/pins/analytics', { pin_ids: pinIds[0] as string, start_date: day(-3), end_date: day(-1), metric_types: 'IMPRESSION' });
+        const { status, body, headers } = await get('/pins/analytics', {
+            pin_ids: pinIds[0] as string,
+            start_date: day(-3),
+            end_date: day(-1),
+            metric_types: 'IMPRESSION',
+        });
         analyticsSettings(emulator.state).multiPinDeniedApps.clear();
         expect(status).toBe(401);
         expect(body.code).toBe(3);
@@ -112,7 +137,12 @@ describe('emulated account analytics', () => {
     });
 
     it('ranks top pins by the metric asked for', async () => {
-        const { body } = await get('/user_account/analytics/top_pins', { start_date: day(-14), end_date: day(-1), sort_by: 'SAVE', num_of_pins: '3' });
+        const { body } = await get('/user_account/analytics/top_pins', {
+            start_date: day(-14),
+            end_date: day(-1),
+            sort_by: 'SAVE',
+            num_of_pins: '3',
+        });
         expect(body.pins).toHaveLength(3);
         const saves = body.pins.map((pin: any) => pin.metrics.SAVE);
         expect([...saves].sort((a: number, b: number) => b - a)).toEqual(saves);

@@ -23,7 +23,8 @@ export const MESSAGES = {
     tooOld: 'You can only get data from the last 90 days.',
     endBeforeStart: 'end_date must be the same as or after start_date.',
     tooLong: 'The date range may span at most 90 days: end_date must be at most 90 days after start_date.',
-    multiPinRestricted: 'Your application does not have access to this feature (multi-pin analytics is in closed beta). Please contact Pinterest to request access.',
+    multiPinRestricted:
+        'Your application does not have access to this feature (multi-pin analytics is in closed beta). Please contact Pinterest to request access.',
     videoOnly: 'Video metrics are only available for video Pins.',
     pinNotFound: 'Pin not found.',
 } as const;
@@ -46,7 +47,14 @@ export function analyticsSettings(state: EmulatorState): AnalyticsSettings {
 
 // ---------------------------------------------------------------- the numbers
 
-const VIDEO_METRICS = new Set(['VIDEO_MRC_VIEW', 'VIDEO_10S_VIEW', 'QUARTILE_95_PERCENT_VIEW', 'VIDEO_V50_WATCH_TIME', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME']);
+const VIDEO_METRICS = new Set([
+    'VIDEO_MRC_VIEW',
+    'VIDEO_10S_VIEW',
+    'QUARTILE_95_PERCENT_VIEW',
+    'VIDEO_V50_WATCH_TIME',
+    'VIDEO_START',
+    'VIDEO_AVG_WATCH_TIME',
+]);
 const LIFETIME_ONLY = new Set(['TOTAL_COMMENTS', 'TOTAL_REACTIONS']);
 /** Sunday first, as `getUTCDay()` counts. */
 const WEEKDAY_FACTOR = [1.3, 0.8, 0.9, 0.95, 1.0, 1.05, 1.35];
@@ -76,7 +84,8 @@ export function pinDailyMetrics(pinId: string, date: string, video = false): Rec
     const noise = 0.7 + unit(`noise:${pinId}:${date}`) * 0.6;
     const quiet = unit(`quiet:${pinId}:${date}`) < 0.06;
     const impression = quiet ? 0 : Math.round(base * weekday * noise);
-    const share = (name: string, low: number, high: number) => Math.floor(impression * (low + unit(`${name}:${pinId}`) * (high - low)) + unit(`${name}:${pinId}:${date}`));
+    const share = (name: string, low: number, high: number) =>
+        Math.floor(impression * (low + unit(`${name}:${pinId}`) * (high - low)) + unit(`${name}:${pinId}:${date}`));
     const save = share('save', 0.01, 0.06);
     const pinClick = share('pinClick', 0.02, 0.08);
     const outboundClick = share('outbound', 0.004, 0.03);
@@ -153,7 +162,8 @@ function pinBlock(pin: PinRecord, range: Range, today: number, metricTypes: stri
     const daily = [];
     for (let day = range.start; day <= range.end; day += 1) {
         const status = dataStatusOf(day, today, createdDay);
-        const counts = status === 'BEFORE_PIN_CREATED' ? zeroed(pinDailyMetrics(pin.id, dateOf(day), video)) : pinDailyMetrics(pin.id, dateOf(day), video);
+        const counts =
+            status === 'BEFORE_PIN_CREATED' ? zeroed(pinDailyMetrics(pin.id, dateOf(day), video)) : pinDailyMetrics(pin.id, dateOf(day), video);
         sumInto(totals, counts);
         daily.push({ date: dateOf(day), data_status: status, metrics: withDerived(counts, wanted) });
     }
@@ -202,11 +212,14 @@ function pinAnalytics(ctx: HandlerContext): HandlerResult {
 function multiPinAnalytics(ctx: HandlerContext): HandlerResult {
     const token = tokenOf(ctx);
     const settings = analyticsSettings(ctx.state);
-    if (settings.multiPinDeniedApps.has(token.appId) || settings.multiPinDeniedTokens.has(token.token)) throw new ApiError(401, 3, MESSAGES.multiPinRestricted);
+    if (settings.multiPinDeniedApps.has(token.appId) || settings.multiPinDeniedTokens.has(token.token))
+        throw new ApiError(401, 3, MESSAGES.multiPinRestricted);
     const today = dayOf(ctx.now());
     const range = checkRange(ctx.query, today);
     const metricTypes = listOf(ctx.query.metric_types);
-    const pins = listOf(ctx.query.pin_ids).map((id) => ownPin(ctx, id)).filter((pin): pin is PinRecord => pin !== undefined);
+    const pins = listOf(ctx.query.pin_ids)
+        .map((id) => ownPin(ctx, id))
+        .filter((pin): pin is PinRecord => pin !== undefined);
     checkVideoMetrics(pins, metricTypes);
     // Pins without any activity in the range are left out, as Pinterest does.
     const body: Record<string, unknown> = {};
@@ -218,7 +231,11 @@ function multiPinAnalytics(ctx: HandlerContext): HandlerResult {
 }
 
 /** How an account's numbers split by app type; the shares of one value add up to it exactly. */
-const APP_SHARES: ReadonlyArray<readonly [string, number]> = [['MOBILE', 0.68], ['TABLET', 0.07], ['WEB', 0.25]];
+const APP_SHARES: ReadonlyArray<readonly [string, number]> = [
+    ['MOBILE', 0.68],
+    ['TABLET', 0.07],
+    ['WEB', 0.25],
+];
 
 function splitCount(value: number, app: string): number {
     const mobile = Math.floor(value * 0.68);
@@ -230,7 +247,12 @@ function scaleCounts(counts: Record<string, number>, app: string): Record<string
     return Object.fromEntries(Object.entries(counts).map(([name, value]) => [name, /RATE|AVG/.test(name) ? value : splitCount(value, app)]));
 }
 
-function scaleBlock<B extends { daily_metrics: Array<{ date: string; data_status: string; metrics: Record<string, number> }>; summary_metrics: Record<string, number> }>(block: B, share: number): B {
+function scaleBlock<
+    B extends {
+        daily_metrics: Array<{ date: string; data_status: string; metrics: Record<string, number> }>;
+        summary_metrics: Record<string, number>;
+    },
+>(block: B, share: number): B {
     const app = APP_SHARES.find(([, value]) => value === share)?.[0] ?? 'WEB';
     return {
         ...block,
@@ -239,7 +261,17 @@ function scaleBlock<B extends { daily_metrics: Array<{ date: string; data_status
     };
 }
 
-const ACCOUNT_METRICS = ['IMPRESSION', 'SAVE', 'PIN_CLICK', 'OUTBOUND_CLICK', 'ENGAGEMENT', 'ENGAGEMENT_RATE', 'OUTBOUND_CLICK_RATE', 'PIN_CLICK_RATE', 'SAVE_RATE'];
+const ACCOUNT_METRICS = [
+    'IMPRESSION',
+    'SAVE',
+    'PIN_CLICK',
+    'OUTBOUND_CLICK',
+    'ENGAGEMENT',
+    'ENGAGEMENT_RATE',
+    'OUTBOUND_CLICK_RATE',
+    'PIN_CLICK_RATE',
+    'SAVE_RATE',
+];
 
 /** The account's counters per day: the sums of its pins' (only what an app type saw, when one is asked for). */
 function accountDays(ctx: HandlerContext, range: Range, app: string | undefined): Array<{ day: number; counts: Record<string, number> }> {
@@ -262,7 +294,11 @@ function accountBlock(days: Array<{ day: number; counts: Record<string, number> 
     const totals: Record<string, number> = {};
     for (const { counts } of days) sumInto(totals, counts);
     return {
-        daily_metrics: days.map(({ day, counts }) => ({ date: dateOf(day), data_status: dataStatusOf(day, today), metrics: withDerived(counts, wanted) })),
+        daily_metrics: days.map(({ day, counts }) => ({
+            date: dateOf(day),
+            data_status: dataStatusOf(day, today),
+            metrics: withDerived(counts, wanted),
+        })),
         summary_metrics: withDerived(totals, wanted),
     };
 }
@@ -278,7 +314,14 @@ function accountAnalytics(ctx: HandlerContext): HandlerResult {
     if (split !== 'APP_TYPE') throw new ApiError(400, 1, `split_field ${String(split)} is not modelled by the emulator (NO_SPLIT and APP_TYPE are).`);
     const days = accountDays(ctx, range, undefined);
     const body = Object.fromEntries(
-        APP_SHARES.filter(([name]) => !app || app === 'ALL' || app === name).map(([name]) => [name, accountBlock(days.map(({ day, counts }) => ({ day, counts: scaleCounts(counts, name) })), today, wanted)]),
+        APP_SHARES.filter(([name]) => !app || app === 'ALL' || app === name).map(([name]) => [
+            name,
+            accountBlock(
+                days.map(({ day, counts }) => ({ day, counts: scaleCounts(counts, name) })),
+                today,
+                wanted,
+            ),
+        ]),
     );
     return { status: 200, body };
 }

@@ -57,7 +57,9 @@ async function call(method: string, path: string, options: CallOptions = {}): Pr
     const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const record = emulator.requests[emulator.requests.length - 1];
     if (record?.operationId) {
-        expect(validateResponse(record.operationId, response.status, parsed), `${method} ${path} → ${response.status} ${text.slice(0, 300)}`).toEqual([]);
+        expect(validateResponse(record.operationId, response.status, parsed), `${method} ${path} → ${response.status} ${text.slice(0, 300)}`).toEqual(
+            [],
+        );
     } else {
         expect(parsed).toEqual({ code: expect.any(Number), message: expect.any(String) });
     }
@@ -76,7 +78,14 @@ interface Account {
     refreshToken: string;
 }
 
-function account(options: { username: string; scopes?: string[]; trial?: boolean; environment?: 'production' | 'sandbox'; accessTokenTtlSec?: number; refreshTokenTtlSec?: number }): Account {
+function account(options: {
+    username: string;
+    scopes?: string[];
+    trial?: boolean;
+    environment?: 'production' | 'sandbox';
+    accessTokenTtlSec?: number;
+    refreshTokenTtlSec?: number;
+}): Account {
     const app = emulator.state.createApp({ trial: options.trial ?? false });
     const user = emulator.state.createUser({ username: options.username });
     const tokens = emulator.state.issueTokens({
@@ -131,7 +140,9 @@ describe('OpenAPI subset', () => {
         expect(subset['x-subset']?.operations).toHaveLength(SUBSET_OPERATIONS.length);
         const operations = Object.entries(subset.paths ?? {}).flatMap(([path, item]) => Object.keys(item as object).map((m) => `${m} ${path}`));
         expect(operations.sort()).toEqual(SUBSET_OPERATIONS.map(([m, p]) => `${m} ${p}`).sort());
-        expect(Object.keys((subset.components?.schemas ?? {}) as object)).toEqual(expect.arrayContaining(['Pin', 'Board', 'PinCreate', 'OauthAccessTokenResponseRefresh']));
+        expect(Object.keys((subset.components?.schemas ?? {}) as object)).toEqual(
+            expect.arrayContaining(['Pin', 'Board', 'PinCreate', 'OauthAccessTokenResponseRefresh']),
+        );
     });
 
     it.skipIf(!existsSync(DEFAULT_SPEC_PATH))('is up to date with the full description', () => {
@@ -182,7 +193,10 @@ describe('pagination', () => {
         let bookmark: string | undefined;
         let pages = 0;
         do {
-            const result = await call('GET', `/boards/${bigBoard}/pins`, { token: big.token, query: { page_size: '250', ...(bookmark ? { bookmark } : {}) } });
+            const result = await call('GET', `/boards/${bigBoard}/pins`, {
+                token: big.token,
+                query: { page_size: '250', ...(bookmark ? { bookmark } : {}) },
+            });
             expect(result.status).toBe(200);
             seen.push(...items(result).map((p) => String(p.id)));
             bookmark = result.body.bookmark === null ? undefined : String(result.body.bookmark);
@@ -214,7 +228,10 @@ describe('pagination', () => {
         const first = await call('GET', `/boards/${mainBoard}/pins`, { token: main.token, query: { page_size: '10' } });
         const created = await call('POST', '/pins', { token: main.token, json: imagePin(mainBoard) });
         expect(created.status).toBe(201);
-        const second = await call('GET', `/boards/${mainBoard}/pins`, { token: main.token, query: { page_size: '10', bookmark: String(first.body.bookmark) } });
+        const second = await call('GET', `/boards/${mainBoard}/pins`, {
+            token: main.token,
+            query: { page_size: '10', bookmark: String(first.body.bookmark) },
+        });
         const firstIds = items(first).map((p) => p.id);
         const secondIds = items(second).map((p) => p.id);
         expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
@@ -323,7 +340,9 @@ describe('POST /pins', () => {
             media: { media_type: 'image', images: { '150x150': { width: 150, height: 150 } } },
         });
         expect(result.body.created_at).toBe(new Date(clock).toISOString().slice(0, 19));
-        expect(String((result.body.media as { images: Record<string, { url: string }> }).images['600x']?.url)).toMatch(/^https:\/\/i\.pinimg\.com\/600x\//);
+        expect(String((result.body.media as { images: Record<string, { url: string }> }).images['600x']?.url)).toMatch(
+            /^https:\/\/i\.pinimg\.com\/600x\//,
+        );
         expect(result.body).not.toHaveProperty('pin_metrics');
         expect(emulator.state.listPinsOfBoard(mainBoard)).toHaveLength(before + 1);
         expect(emulator.state.listPinsOfBoard(mainBoard)[0]?.id).toBe(result.body.id);
@@ -362,9 +381,17 @@ describe('POST /pins', () => {
         ['an unknown field', { note: 'hello' }, "'note'"],
         ['a read-only field', { created_at: '2024-01-01T00:00:00' }, "'created_at'"],
         ['a media_source without url', { media_source: { source_type: 'image_url' } }, "'media_source.url'"],
-        ['an unknown media_source field', { media_source: { source_type: 'image_url', url: 'https://x.example/a.jpg', width: 3 } }, "'media_source.width'"],
+        [
+            'an unknown media_source field',
+            { media_source: { source_type: 'image_url', url: 'https://x.example/a.jpg', width: 3 } },
+            "'media_source.width'",
+        ],
         ['an unknown source_type', { media_source: { source_type: 'gif_url', url: 'https://x.example/a.jpg' } }, "'media_source.source_type'"],
-        ['a single-image carousel', { media_source: { source_type: 'multiple_image_urls', items: [{ url: 'https://x.example/a.jpg' }] } }, "'media_source.items'"],
+        [
+            'a single-image carousel',
+            { media_source: { source_type: 'multiple_image_urls', items: [{ url: 'https://x.example/a.jpg' }] } },
+            "'media_source.items'",
+        ],
         ['a non-numeric board_id', { board_id: 'recipes' }, "'board_id'"],
         ['a numeric title', { title: 42 }, "'title'"],
     ])('rejects %s with 400 naming the field', async (_label, extra, field) => {
@@ -392,7 +419,11 @@ describe('POST /pins', () => {
     });
 
     it('insists on JSON', async () => {
-        const form = await call('POST', '/pins', { token: main.token, body: 'board_id=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+        const form = await call('POST', '/pins', {
+            token: main.token,
+            body: 'board_id=1',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
         expect(form.status).toBe(400);
         expect(form.body.message).toContain('Content-Type');
         const broken = await call('POST', '/pins', { token: main.token, body: '{"board_id":', headers: { 'Content-Type': 'application/json' } });
@@ -401,7 +432,7 @@ describe('POST /pins', () => {
         expect(empty.status).toBe(400);
     });
 
-    it('answers 404 code 40 for a missing board or another user\'s board', async () => {
+    it("answers 404 code 40 for a missing board or another user's board", async () => {
         const missing = await call('POST', '/pins', { token: main.token, json: imagePin('999999999999999999') });
         expect(missing.status).toBe(404);
         expect(missing.body).toEqual({ code: 40, message: 'Board not found.' });
@@ -416,7 +447,10 @@ describe('POST /pins', () => {
     });
 
     it('refuses images it cannot fetch', async () => {
-        const result = await call('POST', '/pins', { token: main.token, json: imagePin(mainBoard, { media_source: { source_type: 'image_url', url: 'https://images.invalid/a.jpg' } }) });
+        const result = await call('POST', '/pins', {
+            token: main.token,
+            json: imagePin(mainBoard, { media_source: { source_type: 'image_url', url: 'https://images.invalid/a.jpg' } }),
+        });
         expect(result.status).toBe(400);
         expect(result.body.code).toBe(1);
     });
@@ -486,7 +520,12 @@ describe('Trial access and environments', () => {
         expect(emulator.state.listPinsOfBoard(board)).toHaveLength(0);
         expect(production.headers.get('x-ratelimit-limit')).toBe('1000, 1000;w=86400');
 
-        const sandboxToken = emulator.state.issueTokens({ userId: trial.userId, appId: trial.appId, scopes: ALL_SCOPES, environment: 'sandbox' }).accessToken;
+        const sandboxToken = emulator.state.issueTokens({
+            userId: trial.userId,
+            appId: trial.appId,
+            scopes: ALL_SCOPES,
+            environment: 'sandbox',
+        }).accessToken;
         const sandbox = await call('POST', '/pins', { token: sandboxToken, json: imagePin(board) });
         expect(sandbox.status).toBe(201);
         // Reads are fine in production.
@@ -517,7 +556,10 @@ describe('OAuth token endpoint', () => {
         expect(reused.status).toBe(400);
         expect(reused.body.message).toMatch(/refresh token/i);
 
-        const second = await call('POST', '/oauth/token', { basic, form: { grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token) } });
+        const second = await call('POST', '/oauth/token', {
+            basic,
+            form: { grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token) },
+        });
         expect(second.status).toBe(200);
         expect((await call('GET', '/boards', { token: String(second.body.access_token) })).status).toBe(200);
         expect((await call('GET', '/boards', { token: user.token })).status).toBe(200);
@@ -566,13 +608,19 @@ describe('OAuth token endpoint', () => {
         const json = await call('POST', '/oauth/token', { basic, json: { grant_type: 'refresh_token', refresh_token: user.refreshToken } });
         expect(json.status).toBe(400);
         expect(json.body.message).toContain('Content-Type');
-        const unknown = await call('POST', '/oauth/token', { basic, form: { grant_type: 'refresh_token', refresh_token: user.refreshToken, client_id: user.appId } });
+        const unknown = await call('POST', '/oauth/token', {
+            basic,
+            form: { grant_type: 'refresh_token', refresh_token: user.refreshToken, client_id: user.appId },
+        });
         expect(unknown.body.message).toContain("'client_id'");
         const missing = await call('POST', '/oauth/token', { basic, form: { grant_type: 'refresh_token' } });
         expect(missing.body.message).toContain("'refresh_token'");
         const grant = await call('POST', '/oauth/token', { basic, form: { grant_type: 'password' } });
         expect(grant.body.message).toContain("'grant_type'");
-        const flag = await call('POST', '/oauth/token', { basic, form: { grant_type: 'refresh_token', refresh_token: user.refreshToken, continuous_refresh: 'maybe' } });
+        const flag = await call('POST', '/oauth/token', {
+            basic,
+            form: { grant_type: 'refresh_token', refresh_token: user.refreshToken, continuous_refresh: 'maybe' },
+        });
         expect(flag.body.message).toContain("'continuous_refresh'");
         expect(emulator.state.isRefreshTokenValid(user.refreshToken)).toBe(true);
     });
@@ -582,12 +630,27 @@ describe('OAuth token endpoint', () => {
         const user = emulator.state.createUser({ username: 'codeflow' });
         const basic = { appId: app.appId, secret: app.appSecret };
         const redirectUri = 'http://localhost:8085/callback';
-        const code = emulator.state.mintAuthorizationCode({ appId: app.appId, userId: user.id, scopes: ['boards:read', 'pins:read', 'user_accounts:read'], redirectUri });
-        const mismatch = await call('POST', '/oauth/token', { basic, form: { grant_type: 'authorization_code', code, redirect_uri: 'http://localhost/other' } });
+        const code = emulator.state.mintAuthorizationCode({
+            appId: app.appId,
+            userId: user.id,
+            scopes: ['boards:read', 'pins:read', 'user_accounts:read'],
+            redirectUri,
+        });
+        const mismatch = await call('POST', '/oauth/token', {
+            basic,
+            form: { grant_type: 'authorization_code', code, redirect_uri: 'http://localhost/other' },
+        });
         expect(mismatch.status).toBe(400);
-        const ok = await call('POST', '/oauth/token', { basic, form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' } });
+        const ok = await call('POST', '/oauth/token', {
+            basic,
+            form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, continuous_refresh: 'true' },
+        });
         expect(ok.status).toBe(200);
-        expect(ok.body).toMatchObject({ response_type: 'authorization_code', token_type: 'bearer', scope: 'boards:read pins:read user_accounts:read' });
+        expect(ok.body).toMatchObject({
+            response_type: 'authorization_code',
+            token_type: 'bearer',
+            scope: 'boards:read pins:read user_accounts:read',
+        });
         const me = await call('GET', '/user_account', { token: String(ok.body.access_token) });
         expect(me.body.username).toBe('codeflow');
         const again = await call('POST', '/oauth/token', { basic, form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri } });
@@ -684,22 +747,26 @@ describe('faults', () => {
     it('drop: the connection dies and nothing is processed', async () => {
         emulator.resetRequests();
         emulator.injectFault({ kind: 'drop', match: { method: 'POST', path: '/pins' } });
-        await expect(fetch(`${emulator.baseUrl}/pins`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
-            body: JSON.stringify(imagePin(board)),
-        })).rejects.toThrow();
+        await expect(
+            fetch(`${emulator.baseUrl}/pins`, {
+                method: 'POST',
+                headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
+                body: JSON.stringify(imagePin(board)),
+            }),
+        ).rejects.toThrow();
         expect(emulator.state.listPinsOfBoard(board)).toHaveLength(5);
         expect(emulator.requests.map((r) => r.status)).toEqual(['dropped']);
     });
 
     it('drop-after-commit: the pin is created but no answer arrives', async () => {
         emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/pins' } });
-        await expect(fetch(`${emulator.baseUrl}/pins`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
-            body: JSON.stringify(imagePin(board, { title: 'Committed then dropped' })),
-        })).rejects.toThrow();
+        await expect(
+            fetch(`${emulator.baseUrl}/pins`, {
+                method: 'POST',
+                headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
+                body: JSON.stringify(imagePin(board, { title: 'Committed then dropped' })),
+            }),
+        ).rejects.toThrow();
         expect(emulator.state.listPinsOfBoard(board)).toHaveLength(6);
         expect(emulator.state.listPinsOfBoard(board)[0]?.title).toBe('Committed then dropped');
         expect(emulator.requestsTo('POST', '/pins').at(-1)?.status).toBe('dropped');
@@ -744,7 +811,14 @@ describe('recording', () => {
         await call('POST', '/pins', { token: main.token, json: imagePin(mainBoard) });
         await call('GET', '/nowhere', { token: main.token });
         expect(emulator.requests).toMatchObject([
-            { method: 'GET', path: `/v5/boards/${mainBoard}/pins`, query: { page_size: '5', creative_types: ['REGULAR', 'VIDEO'] }, status: 200, category: 'org_read', tokenSuffix: main.token.slice(-4) },
+            {
+                method: 'GET',
+                path: `/v5/boards/${mainBoard}/pins`,
+                query: { page_size: '5', creative_types: ['REGULAR', 'VIDEO'] },
+                status: 200,
+                category: 'org_read',
+                tokenSuffix: main.token.slice(-4),
+            },
             { method: 'POST', path: '/v5/pins', body: { board_id: mainBoard }, status: 201, category: 'org_write' },
             { method: 'GET', path: '/v5/nowhere', status: 404, category: null },
         ]);
@@ -763,8 +837,14 @@ describe('seedDemoAccount', () => {
         expect(seeded.boards.map((b) => b.privacy)).toEqual(['PUBLIC', 'PUBLIC', 'SECRET']);
         const boards = await call('GET', '/boards', { token: seeded.tokens.accessToken });
         expect(items(boards)).toHaveLength(3);
-        const pins = await call('GET', `/boards/${seeded.boards[0]?.id ?? ''}/pins`, { token: seeded.tokens.accessToken, query: { pin_metrics: 'true' } });
-        const pin = items(pins)[0] as Record<string, unknown> & { media: { images: Record<string, { url: string }> }; pin_metrics: Record<string, unknown> };
+        const pins = await call('GET', `/boards/${seeded.boards[0]?.id ?? ''}/pins`, {
+            token: seeded.tokens.accessToken,
+            query: { pin_metrics: 'true' },
+        });
+        const pin = items(pins)[0] as Record<string, unknown> & {
+            media: { images: Record<string, { url: string }> };
+            pin_metrics: Record<string, unknown>;
+        };
         expect(pin.title).toBe('Watermelon Feta Skewers (2)');
         expect(pin.media.images['1200x']?.url).toMatch(/^https:\/\/i\.pinimg\.com\/1200x\//);
         expect(pin.pin_metrics).toHaveProperty('90d');

@@ -5,7 +5,15 @@ import { createHash } from 'node:crypto';
 
 import type { OperationInfo } from './spec.js';
 import type {
-    AccessTokenRecord, ApiImageMetadata, ApiPinMedia, ApiVideoMedia, BoardPrivacy, BoardRecord, EmulatorApp, EmulatorState, PinRecord,
+    AccessTokenRecord,
+    ApiImageMetadata,
+    ApiPinMedia,
+    ApiVideoMedia,
+    BoardPrivacy,
+    BoardRecord,
+    EmulatorApp,
+    EmulatorState,
+    PinRecord,
 } from './state.js';
 import { pinImages, zeroMetrics } from './state.js';
 
@@ -49,11 +57,14 @@ export const MESSAGES = {
     mediaNotFound: 'Media upload not found.',
     /** Pinterest refuses a second board with the same name (code 58; the status, 409, is the emulator's choice). */
     duplicateBoard: 'You already have a board with this name.',
-    trialNoPins: 'Apps with Trial access may not create Pins in production. Please use API Sandbox (https://api-sandbox.pinterest.com/v5) or apply for Standard access.',
-    rateLimited: 'This request exceeded a rate limit. This can happen if the client sends too many requests in a short period of time. Please wait and retry.',
+    trialNoPins:
+        'Apps with Trial access may not create Pins in production. Please use API Sandbox (https://api-sandbox.pinterest.com/v5) or apply for Standard access.',
+    rateLimited:
+        'This request exceeded a rate limit. This can happen if the client sends too many requests in a short period of time. Please wait and retry.',
     spam: 'Your request was blocked because it looks like spam. If you believe this is a mistake, contact Pinterest support.',
     /** Pinterest's wording for a token without the needed scopes; the emulator appends which ones are missing. */
-    missingScopes: 'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
+    missingScopes:
+        'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
 } as const;
 
 export function missingScopesError(missing: string[]): ApiError {
@@ -201,7 +212,12 @@ function listPins(ctx: HandlerContext): HandlerResult {
     });
     const types = Array.isArray(query.creative_types) ? [...query.creative_types].map(String).sort().join(',') : '';
     const listKey = [
-        'user-pins', token.userId, query.pin_filter ?? '', includeProtected, query.pin_type ?? '', types,
+        'user-pins',
+        token.userId,
+        query.pin_filter ?? '',
+        includeProtected,
+        query.pin_type ?? '',
+        types,
         has(token, 'boards:read_secret') && has(token, 'pins:read_secret'),
     ].join('|');
     const { page, bookmark } = paginate(pins, listKey, query);
@@ -278,9 +294,10 @@ function createPin(ctx: HandlerContext): HandlerResult {
         case 'multiple_image_urls':
         case 'multiple_image_base64': {
             const items = (source.items as Record<string, unknown>[]).map((item, i) => {
-                const seed = source.source_type === 'multiple_image_urls'
-                    ? checkFetchable(item.url, `media_source.items[${i}].url`)
-                    : `b64:${checkBase64(item.data, `media_source.items[${i}].data`)}`;
+                const seed =
+                    source.source_type === 'multiple_image_urls'
+                        ? checkFetchable(item.url, `media_source.items[${i}].url`)
+                        : `b64:${checkBase64(item.data, `media_source.items[${i}].data`)}`;
                 return imageItem(item, pinImages(seed));
             });
             media = { media_type: 'multiple_images', items };
@@ -326,7 +343,11 @@ function videoMedia(ctx: HandlerContext, token: AccessTokenRecord, source: Recor
     }
     const status = ctx.state.mediaStatus(record);
     if (status !== 'succeeded') {
-        throw new ApiError(400, 1, `Invalid media_source.media_id: media upload ${mediaId} is ${status}, not succeeded (poll GET /v5/media/${mediaId} until it is).`);
+        throw new ApiError(
+            400,
+            1,
+            `Invalid media_source.media_id: media upload ${mediaId} is ${status}, not succeeded (poll GET /v5/media/${mediaId} until it is).`,
+        );
     }
     if (source.cover_image_content_type !== undefined && source.cover_image_data === undefined) {
         throw new ApiError(400, 1, 'Invalid media_source: cover_image_content_type is only valid with cover_image_data.');
@@ -342,7 +363,11 @@ function videoMedia(ctx: HandlerContext, token: AccessTokenRecord, source: Recor
     } else if (source.cover_image_key_frame_time !== undefined) {
         coverSeed = `frame:${mediaId}:${String(source.cover_image_key_frame_time)}`;
     } else {
-        throw new ApiError(400, 1, 'Invalid media_source: a video Pin needs a cover image: cover_image_url, cover_image_data with cover_image_content_type, or cover_image_key_frame_time.');
+        throw new ApiError(
+            400,
+            1,
+            'Invalid media_source: a video Pin needs a cover image: cover_image_url, cover_image_data with cover_image_content_type, or cover_image_key_frame_time.',
+        );
     }
     const images = pinImages(coverSeed, 16 / 9);
     const hash = createHash('md5').update(coverSeed).digest('hex');
@@ -439,7 +464,8 @@ function oauthToken(ctx: HandlerContext): HandlerResult {
     if (grant === 'refresh_token') {
         const requested = typeof body.scope === 'string' ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined;
         result = ctx.state.refreshAccessToken(String(body.refresh_token), app.appId, requested);
-        if (!result.ok) throw new ApiError(400, 1, `Invalid refresh token: ${result.reason}. Refresh tokens rotate: use the one returned by the last refresh.`);
+        if (!result.ok)
+            throw new ApiError(400, 1, `Invalid refresh token: ${result.reason}. Refresh tokens rotate: use the one returned by the last refresh.`);
     } else if (grant === 'authorization_code') {
         result = ctx.state.exchangeAuthorizationCode(String(body.code), app.appId, String(body.redirect_uri));
         if (!result.ok) throw new ApiError(400, 1, `Invalid authorization code: ${result.reason}.`);

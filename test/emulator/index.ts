@@ -26,8 +26,26 @@ import type { AccessTokenRecord, EmulatorApp, ListingLag, MediaRecord } from './
 
 export { DEFAULT_MEDIA_PROCESSING_POLLS, EmulatorState } from './state.js';
 export type {
-    AccountType, ApiAccount, ApiBoard, ApiBoardSection, ApiMedia, ApiPin, ApiPinMedia, ApiVideoMedia, BoardPrivacy, EmulatorApp, EmulatorUser,
-    Environment, IssuedTokens, IssueTokensOptions, ListingLag, MediaInfo, MediaStatus, MediaUploadReceipt, PinMetrics, PinSeed,
+    AccountType,
+    ApiAccount,
+    ApiBoard,
+    ApiBoardSection,
+    ApiMedia,
+    ApiPin,
+    ApiPinMedia,
+    ApiVideoMedia,
+    BoardPrivacy,
+    EmulatorApp,
+    EmulatorUser,
+    Environment,
+    IssuedTokens,
+    IssueTokensOptions,
+    ListingLag,
+    MediaInfo,
+    MediaStatus,
+    MediaUploadReceipt,
+    PinMetrics,
+    PinSeed,
 } from './state.js';
 export { DEFAULT_RATE_LIMITS } from './rate-limit.js';
 export type { RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
@@ -35,8 +53,17 @@ export { validateResponse } from './spec.js';
 export { analyticsSettings } from './analytics.js';
 
 export type FaultKind =
-    | 'rate-limit' | 'spam' | 'server-error' | 'slow' | 'drop' | 'drop-after-commit' | 'expire-token'
-    | 'server-error-after-commit' | 'redirect' | 'retry-after' | 'html';
+    | 'rate-limit'
+    | 'spam'
+    | 'server-error'
+    | 'slow'
+    | 'drop'
+    | 'drop-after-commit'
+    | 'expire-token'
+    | 'server-error-after-commit'
+    | 'redirect'
+    | 'retry-after'
+    | 'html';
 
 export interface FaultSpec {
     /** Which requests the fault applies to. `path` strings match the request path with or without the `/v5` prefix. */
@@ -173,8 +200,9 @@ interface Reply {
 const UPLOAD_PATH = /^\/media-uploads\/([^/]+)$/;
 const UPLOAD_FAULT_KINDS = new Set<FaultKind>(['drop', 'server-error']);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const DEFAULT_HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>'
-    + '<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n';
+const DEFAULT_HTML_PAGE =
+    '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>' +
+    '<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n';
 
 function serverErrorMessage(status: number): string {
     if (status === 503) return 'Service Unavailable. Please try again later.';
@@ -230,7 +258,12 @@ function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
                 // S3 also takes the content as a plain form field.
                 parsed.fileParts = 1;
                 const bytes = Buffer.from(value, 'utf8');
-                parsed.file = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), filename: '', contentType: 'text/plain' };
+                parsed.file = {
+                    bytes: bytes.length,
+                    sha256: createHash('sha256').update(bytes).digest('hex'),
+                    filename: '',
+                    contentType: 'text/plain',
+                };
                 return;
             }
             parsed.fields.set(name, value);
@@ -248,12 +281,14 @@ function parseUpload(req: IncomingMessage): Promise<ParsedUpload> {
                 bytes += chunk.length;
                 hash.update(chunk);
             });
-            files.push(new Promise((done) => {
-                stream.on('end', () => {
-                    parsed.file = { bytes, sha256: hash.digest('hex'), filename: info.filename ?? '', contentType: info.mimeType };
-                    done();
-                });
-            }));
+            files.push(
+                new Promise((done) => {
+                    stream.on('end', () => {
+                        parsed.file = { bytes, sha256: hash.digest('hex'), filename: info.filename ?? '', contentType: info.mimeType };
+                        done();
+                    });
+                }),
+            );
         });
         parser.on('error', (error: unknown) => reject(new UploadParseError(false, error)));
         parser.on('close', () => {
@@ -312,7 +347,8 @@ class Emulator implements PinterestEmulator {
     injectFault(fault: FaultSpec): void {
         if (fault.kind === 'redirect') {
             if (!fault.location || !URL.canParse(fault.location)) throw new Error('A redirect fault needs an absolute `location` URL.');
-            if (fault.status !== undefined && !REDIRECT_STATUSES.has(fault.status)) throw new Error(`A redirect fault's status must be one of ${[...REDIRECT_STATUSES].join(', ')}.`);
+            if (fault.status !== undefined && !REDIRECT_STATUSES.has(fault.status))
+                throw new Error(`A redirect fault's status must be one of ${[...REDIRECT_STATUSES].join(', ')}.`);
         }
         if (fault.kind === 'retry-after' && fault.status !== undefined && fault.status !== 429 && fault.status !== 503) {
             throw new Error("A retry-after fault's status must be 429 or 503.");
@@ -426,7 +462,13 @@ class Emulator implements PinterestEmulator {
         }
     }
 
-    private process(req: IncomingMessage, record: RecordedRequest, url: URL, raw: Buffer, bearer: string | undefined): Reply | { commit: () => Reply; fault: FaultSpec } {
+    private process(
+        req: IncomingMessage,
+        record: RecordedRequest,
+        url: URL,
+        raw: Buffer,
+        bearer: string | undefined,
+    ): Reply | { commit: () => Reply; fault: FaultSpec } {
         const route = matchRoute(this.spec, record.method, url.pathname);
         if (route.kind !== 'operation') {
             // No operation, so no category: show the caller's org_read budget (not counted).
@@ -460,11 +502,14 @@ class Emulator implements PinterestEmulator {
             switch (fault.kind) {
                 case 'rate-limit': {
                     const headers = this.limiter.peek(identity.key, identity.windows);
-                    return withLimits({ status: 429, body: { code: 8, message: MESSAGES.rateLimited } }, {
-                        ...headers,
-                        'X-RateLimit-Remaining': '0',
-                        'X-RateLimit-Reset': String(fault.resetSeconds ?? 0),
-                    });
+                    return withLimits(
+                        { status: 429, body: { code: 8, message: MESSAGES.rateLimited } },
+                        {
+                            ...headers,
+                            'X-RateLimit-Remaining': '0',
+                            'X-RateLimit-Reset': String(fault.resetSeconds ?? 0),
+                        },
+                    );
                 }
                 case 'spam':
                     return withLimits({ status: 429, body: { code: 8, message: MESSAGES.spam } });
@@ -477,7 +522,12 @@ class Emulator implements PinterestEmulator {
                 case 'retry-after': {
                     const status = fault.status ?? 429;
                     const seconds = String(fault.retryAfterSeconds ?? 1);
-                    if (status !== 429) return withLimits({ status, body: { code: status, message: serverErrorMessage(status) }, headers: { 'Retry-After': seconds } });
+                    if (status !== 429)
+                        return withLimits({
+                            status,
+                            body: { code: status, message: serverErrorMessage(status) },
+                            headers: { 'Retry-After': seconds },
+                        });
                     const headers: Record<string, string> = {
                         ...this.limiter.peek(identity.key, identity.windows),
                         'X-RateLimit-Remaining': '0',
@@ -520,7 +570,11 @@ class Emulator implements PinterestEmulator {
                     ...(app ? { app } : {}),
                 };
                 if (validated.query.ad_account_id !== undefined) {
-                    throw new ApiError(403, 29, `Not authorized to act for ad account ${String(validated.query.ad_account_id)} (Business Access is not modelled by the emulator).`);
+                    throw new ApiError(
+                        403,
+                        29,
+                        `Not authorized to act for ad account ${String(validated.query.ad_account_id)} (Business Access is not modelled by the emulator).`,
+                    );
                 }
                 const handler = HANDLERS[operation.operationId] ?? ANALYTICS_HANDLERS[operation.operationId];
                 if (!handler) throw new ApiError(501, 1, `Operation ${operation.operationId} is not implemented by the emulator.`);
@@ -576,28 +630,56 @@ class Emulator implements PinterestEmulator {
             if (!(error instanceof UploadParseError)) throw error;
             req.unpipe();
             await drain().catch(() => undefined);
-            finish(error.notMultipart
-                ? s3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data.', record.rid)
-                : s3Error(400, 'MalformedPOSTRequest', `The body of your POST request is not well-formed multipart/form-data (${error.message}).`, record.rid));
+            finish(
+                error.notMultipart
+                    ? s3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data.', record.rid)
+                    : s3Error(
+                          400,
+                          'MalformedPOSTRequest',
+                          `The body of your POST request is not well-formed multipart/form-data (${error.message}).`,
+                          record.rid,
+                      ),
+            );
             return;
         }
         record.body = {
-            fields: Object.fromEntries([...parsed.fields].map(([k, v]) => [k, k.toLowerCase().includes('token') || k.toLowerCase().includes('signature') ? `…${suffix(v)}` : v])),
+            fields: Object.fromEntries(
+                [...parsed.fields].map(([k, v]) => [
+                    k,
+                    k.toLowerCase().includes('token') || k.toLowerCase().includes('signature') ? `…${suffix(v)}` : v,
+                ]),
+            ),
             ...(parsed.file ? { file: { filename: parsed.file.filename, bytes: parsed.file.bytes, contentType: parsed.file.contentType } } : {}),
         };
         if (fault?.kind === 'server-error') {
             const status = fault.status ?? 500;
-            finish(s3Error(status, status === 503 ? 'SlowDown' : 'InternalError', status === 503 ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.', record.rid));
+            finish(
+                s3Error(
+                    status,
+                    status === 503 ? 'SlowDown' : 'InternalError',
+                    status === 503 ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.',
+                    record.rid,
+                ),
+            );
             return;
         }
         const media = this.state.mediaRecord(mediaId);
-        const problem = media ? this.uploadPolicyProblem(media, parsed) : { code: 'AccessDenied', message: 'Invalid according to Policy: no upload was registered for this URL.' };
+        const problem = media
+            ? this.uploadPolicyProblem(media, parsed)
+            : { code: 'AccessDenied', message: 'Invalid according to Policy: no upload was registered for this URL.' };
         if (problem) {
             finish(s3Error(403, problem.code, problem.message, record.rid));
             return;
         }
         if (!parsed.file || !media) {
-            finish(s3Error(400, 'InvalidArgument', "POST requires exactly one file upload per request (a part named 'file', after the other fields).", record.rid));
+            finish(
+                s3Error(
+                    400,
+                    'InvalidArgument',
+                    "POST requires exactly one file upload per request (a part named 'file', after the other fields).",
+                    record.rid,
+                ),
+            );
             return;
         }
         this.state.recordUpload(media, { ...parsed.file, authorizationHeader: record.authorization, receivedAt: this.state.now() });
@@ -629,7 +711,10 @@ class Emulator implements PinterestEmulator {
         if (route.kind === 'not-found') return { status: 404, body: { code: 404, message: `Resource not found: ${url.pathname}` } };
         return {
             status: 405,
-            body: { code: 405, message: `Method ${record.method} is not allowed for ${url.pathname} (the emulator serves: ${route.allowed.join(', ')}).` },
+            body: {
+                code: 405,
+                message: `Method ${record.method} is not allowed for ${url.pathname} (the emulator serves: ${route.allowed.join(', ')}).`,
+            },
             headers: { Allow: route.allowed.join(', ') },
         };
     }
@@ -659,8 +744,7 @@ class Emulator implements PinterestEmulator {
         const token = bearer ? this.state.lookupAccessToken(bearer) : undefined;
         if (!token || this.state.now() >= token.expiresAt) throw new ApiError(401, 2, MESSAGES.authFailed);
         // User tokens are checked against the OAuth 2 (authorization code) alternative.
-        const alternative = operation.security.find((alt) => alt.schemes.some((s) => s.name === 'pinterest_oauth2'))
-            ?? operation.security[0];
+        const alternative = operation.security.find((alt) => alt.schemes.some((s) => s.name === 'pinterest_oauth2')) ?? operation.security[0];
         const required = alternative?.schemes.flatMap((s) => s.scopes) ?? [];
         const missing = required.filter((scope) => !token.scopes.includes(scope));
         if (missing.length > 0) throw missingScopesError(missing);
@@ -681,7 +765,11 @@ class Emulator implements PinterestEmulator {
         const declared = new Map(operation.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
         for (const key of new Set(url.searchParams.keys())) {
             if (!declared.has(key)) {
-                throw new ApiError(400, 1, `Unknown query parameter '${key}'. ${operation.method} /v5${operation.path} accepts: ${[...declared.keys()].join(', ') || 'none'}.`);
+                throw new ApiError(
+                    400,
+                    1,
+                    `Unknown query parameter '${key}'. ${operation.method} /v5${operation.path} accepts: ${[...declared.keys()].join(', ') || 'none'}.`,
+                );
             }
         }
         const query: Record<string, unknown> = {};
@@ -698,7 +786,8 @@ class Emulator implements PinterestEmulator {
                 if (values.length > 1) throw new ApiError(400, 1, `Invalid query parameter '${param.name}': must not be repeated.`);
                 value = coerceScalar(values[0] ?? '', param.kind === 'unknown' || param.kind === 'object' ? 'string' : param.kind);
             }
-            if (!param.validate(value)) throw new ApiError(400, 1, describeAjvErrors(param.validate.errors, `Invalid query parameter '${param.name}'`));
+            if (!param.validate(value))
+                throw new ApiError(400, 1, describeAjvErrors(param.validate.errors, `Invalid query parameter '${param.name}'`));
             query[param.name] = value;
         }
         // Path parameters.
@@ -710,8 +799,12 @@ class Emulator implements PinterestEmulator {
             } catch {
                 throw new ApiError(400, 1, `Invalid path parameter '${param.name}': malformed percent-encoding.`);
             }
-            const coerced = coerceScalar(value, param.kind === 'array' || param.kind === 'unknown' || param.kind === 'object' ? 'string' : param.kind);
-            if (!param.validate(coerced)) throw new ApiError(400, 1, describeAjvErrors(param.validate.errors, `Invalid path parameter '${param.name}'`));
+            const coerced = coerceScalar(
+                value,
+                param.kind === 'array' || param.kind === 'unknown' || param.kind === 'object' ? 'string' : param.kind,
+            );
+            if (!param.validate(coerced))
+                throw new ApiError(400, 1, describeAjvErrors(param.validate.errors, `Invalid path parameter '${param.name}'`));
             pathParams[param.name] = value;
         }
         // Body.

@@ -25,7 +25,11 @@ interface CallResult {
 }
 
 /** Calls the API and checks the answer against the spec's response schema (the clock moves 25 ms per call). */
-async function call(method: string, path: string, options: { token?: string; json?: unknown; query?: Record<string, string>; on?: PinterestEmulator } = {}): Promise<CallResult> {
+async function call(
+    method: string,
+    path: string,
+    options: { token?: string; json?: unknown; query?: Record<string, string>; on?: PinterestEmulator } = {},
+): Promise<CallResult> {
     clock += 25;
     const target = options.on ?? emulator;
     const url = new URL(`${target.baseUrl}${path}`);
@@ -38,7 +42,9 @@ async function call(method: string, path: string, options: { token?: string; jso
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const record = target.requests[target.requests.length - 1];
     if (record?.operationId) {
-        expect(validateResponse(record.operationId, response.status, body), `${method} ${path} → ${response.status} ${text.slice(0, 300)}`).toEqual([]);
+        expect(validateResponse(record.operationId, response.status, body), `${method} ${path} → ${response.status} ${text.slice(0, 300)}`).toEqual(
+            [],
+        );
     }
     return { status: response.status, body, headers: response.headers };
 }
@@ -48,11 +54,19 @@ interface Account {
     token: string;
 }
 
-function account(username: string, options: { scopes?: readonly string[]; environment?: 'production' | 'sandbox'; on?: PinterestEmulator } = {}): Account {
+function account(
+    username: string,
+    options: { scopes?: readonly string[]; environment?: 'production' | 'sandbox'; on?: PinterestEmulator } = {},
+): Account {
     const state = (options.on ?? emulator).state;
     const app = state.createApp({});
     const user = state.createUser({ username });
-    const tokens = state.issueTokens({ userId: user.id, appId: app.appId, scopes: [...(options.scopes ?? DEMO_SCOPES)], environment: options.environment ?? 'production' });
+    const tokens = state.issueTokens({
+        userId: user.id,
+        appId: app.appId,
+        scopes: [...(options.scopes ?? DEMO_SCOPES)],
+        environment: options.environment ?? 'production',
+    });
     return { userId: user.id, token: tokens.accessToken };
 }
 
@@ -140,7 +154,10 @@ describe('POST /boards', () => {
     it('creates a board (201, Board shape), newest first in GET /boards, counted against org_write', async () => {
         const user = account('boardmaker');
         emulator.state.createBoard(user.userId, { name: 'Older board' });
-        const result = await call('POST', '/boards', { token: user.token, json: { name: 'Weeknight Dinners', description: 'Quick ones', privacy: 'PROTECTED' } });
+        const result = await call('POST', '/boards', {
+            token: user.token,
+            json: { name: 'Weeknight Dinners', description: 'Quick ones', privacy: 'PROTECTED' },
+        });
         expect(result.status).toBe(201);
         expect(result.body).toMatchObject({
             id: expect.stringMatching(/^\d{18}$/),
@@ -216,7 +233,10 @@ describe('board sections', () => {
         const first = await call('GET', `/boards/${own}/sections`, { token: user.token, query: { page_size: '2' } });
         expect(items(first).map((s) => s.name)).toEqual(['Breakfast', 'Lunch']);
         expect(first.body.bookmark).toEqual(expect.any(String));
-        const second = await call('GET', `/boards/${own}/sections`, { token: user.token, query: { page_size: '2', bookmark: String(first.body.bookmark) } });
+        const second = await call('GET', `/boards/${own}/sections`, {
+            token: user.token,
+            query: { page_size: '2', bookmark: String(first.body.bookmark) },
+        });
         expect(items(second).map((s) => s.id)).toEqual([created[2]]);
         expect(second.body.bookmark).toBeNull();
         expect(emulator.state.sectionsOf(own).map((s) => s.id)).toEqual(created);
@@ -234,7 +254,7 @@ describe('board sections', () => {
         expect(result.body).toEqual({ code: 1, message: expect.stringContaining(field) });
     });
 
-    it('refuses a duplicate section name on the same board, and another user\'s board (404 code 40)', async () => {
+    it("refuses a duplicate section name on the same board, and another user's board (404 code 40)", async () => {
         const user = account('dupsections');
         const own = emulator.state.createBoard(user.userId, { name: 'Dups' }).id;
         expect((await call('POST', `/boards/${own}/sections`, { token: user.token, json: { name: 'Soups' } })).status).toBe(201);
@@ -264,13 +284,20 @@ describe('board sections', () => {
 });
 
 describe('POST /pins carousels', () => {
-    const item = (n: number): Record<string, unknown> => ({ url: `https://www.example.com/${n}.jpg`, title: `Slide ${n}`, description: `About ${n}`, link: `https://www.example.com/${n}` });
+    const item = (n: number): Record<string, unknown> => ({
+        url: `https://www.example.com/${n}.jpg`,
+        title: `Slide ${n}`,
+        description: `About ${n}`,
+        link: `https://www.example.com/${n}`,
+    });
 
     it('takes 2 to 5 images and stores them as multiple_images', async () => {
         for (const size of [2, 5]) {
             const result = await call('POST', '/pins', {
                 token: main.token,
-                json: imagePin(board, { media_source: { source_type: 'multiple_image_urls', items: Array.from({ length: size }, (_, i) => item(i + 1)) } }),
+                json: imagePin(board, {
+                    media_source: { source_type: 'multiple_image_urls', items: Array.from({ length: size }, (_, i) => item(i + 1)) },
+                }),
             });
             expect(result.status).toBe(201);
             expect(result.body.creative_type).toBe('CAROUSEL');
@@ -308,7 +335,14 @@ describe('media uploads', () => {
         expect(registered.media_id).toMatch(/^\d+$/);
         expect(registered.upload_url).toBe(`${emulator.origin}/media-uploads/${registered.media_id}`);
         expect(Object.keys(registered.upload_parameters).sort()).toEqual([
-            'Content-Type', 'key', 'policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token', 'x-amz-signature',
+            'Content-Type',
+            'key',
+            'policy',
+            'x-amz-algorithm',
+            'x-amz-credential',
+            'x-amz-date',
+            'x-amz-security-token',
+            'x-amz-signature',
         ]);
         expect(registered.upload_parameters).toMatchObject({ 'Content-Type': 'multipart/form-data', 'x-amz-algorithm': 'AWS4-HMAC-SHA256' });
         expect(registered.upload_parameters.key).toContain(registered.media_id);
@@ -351,7 +385,10 @@ describe('media uploads', () => {
         const registered = await registerVideo(main.token);
         const bytes = Buffer.alloc(12 * 1024 * 1024, 7);
         expect((await upload(registered, { file: bytes })).status).toBe(204);
-        expect(emulator.state.getMedia(registered.media_id)?.upload).toMatchObject({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+        expect(emulator.state.getMedia(registered.media_id)?.upload).toMatchObject({
+            bytes: bytes.length,
+            sha256: createHash('sha256').update(bytes).digest('hex'),
+        });
     });
 
     it('records an Authorization header sent to the upload URL (but does not need one)', async () => {
@@ -375,7 +412,9 @@ describe('media uploads', () => {
             const result = await upload(registered, options);
             expect(result.status, label).toBe(403);
             expect(result.headers.get('content-type')).toBe('application/xml');
-            expect(result.text, label).toMatch(label === 'a forged signature' ? /<Code>SignatureDoesNotMatch<\/Code>/ : /<Error><Code>AccessDenied<\/Code><Message>.+<\/Message>/);
+            expect(result.text, label).toMatch(
+                label === 'a forged signature' ? /<Code>SignatureDoesNotMatch<\/Code>/ : /<Error><Code>AccessDenied<\/Code><Message>.+<\/Message>/,
+            );
         }
         const other = await registerVideo(main.token);
         expect((await upload(registered, { fields: other.upload_parameters })).status).toBe(403);
@@ -431,7 +470,7 @@ describe('media uploads', () => {
         expect(bad.body.message).toContain("'media_id'");
     });
 
-    it('lists the user\'s media newest first, paginated', async () => {
+    it("lists the user's media newest first, paginated", async () => {
         const user = account('medialister');
         const ids = [];
         for (let i = 0; i < 3; i++) ids.push((await registerVideo(user.token)).media_id);
@@ -450,7 +489,8 @@ describe('media uploads', () => {
         const quick = await startEmulator({ now, mediaProcessingPolls: 0 });
         try {
             const user = account('quickmedia', { on: quick });
-            const registered = (await call('POST', '/media', { token: user.token, json: { media_type: 'video' }, on: quick })).body as unknown as Registered;
+            const registered = (await call('POST', '/media', { token: user.token, json: { media_type: 'video' }, on: quick }))
+                .body as unknown as Registered;
             expect(registered.upload_url.startsWith(quick.origin)).toBe(true);
             expect((await upload(registered)).status).toBe(204);
             expect((await call('GET', `/media/${registered.media_id}`, { token: user.token, on: quick })).body.status).toBe('succeeded');
@@ -461,8 +501,10 @@ describe('media uploads', () => {
 });
 
 describe('POST /pins with video_id', () => {
-    const videoPin = (mediaId: string, cover: Record<string, unknown> = { cover_image_url: 'https://www.example.com/cover.jpg' }): Record<string, unknown> =>
-        imagePin(board, { title: 'Video pin', media_source: { source_type: 'video_id', media_id: mediaId, ...cover } });
+    const videoPin = (
+        mediaId: string,
+        cover: Record<string, unknown> = { cover_image_url: 'https://www.example.com/cover.jpg' },
+    ): Record<string, unknown> => imagePin(board, { title: 'Video pin', media_source: { source_type: 'video_id', media_id: mediaId, ...cover } });
 
     it('creates a video pin from a succeeded upload, with the cover in PinMediaWithVideo shape', async () => {
         const mediaId = await readyVideo(main.token);
@@ -515,7 +557,7 @@ describe('POST /pins with video_id', () => {
         expect(emulator.state.createdPinCount()).toBe(count);
     });
 
-    it('refuses media that is not this user\'s, not uploaded, still processing or failed', async () => {
+    it("refuses media that is not this user's, not uploaded, still processing or failed", async () => {
         const registered = await registerVideo(main.token);
         const notUploaded = await call('POST', '/pins', { token: main.token, json: videoPin(registered.media_id) });
         expect(notUploaded.body).toEqual({ code: 1, message: expect.stringContaining('is registered, not succeeded') });
@@ -560,7 +602,12 @@ describe('created_at and order', () => {
         const listed = await call('GET', `/boards/${own}/pins`, { token: user.token });
         expect(items(listed).map((p) => p.title)).toEqual(['third', 'second', 'first', 'Pin 2', 'Pin 1']);
         expect(emulator.state.createdPinCount()).toBe(before + 3);
-        expect(emulator.state.createdPins().slice(-3).map((p) => p.id)).toEqual(ids);
+        expect(
+            emulator.state
+                .createdPins()
+                .slice(-3)
+                .map((p) => p.id),
+        ).toEqual(ids);
     });
 });
 
@@ -575,8 +622,12 @@ describe('write rate limits', () => {
             expect(pin.status).toBe(201);
             expect(pin.headers.get('x-ratelimit-limit')).toBe('3, 3;w=60');
             expect(pin.headers.get('x-ratelimit-remaining')).toBe('2');
-            expect((await call('POST', '/boards', { token: user.token, json: { name: 'Second' }, on: tight })).headers.get('x-ratelimit-remaining')).toBe('1');
-            expect((await call('POST', '/media', { token: user.token, json: { media_type: 'video' }, on: tight })).headers.get('x-ratelimit-remaining')).toBe('0');
+            expect(
+                (await call('POST', '/boards', { token: user.token, json: { name: 'Second' }, on: tight })).headers.get('x-ratelimit-remaining'),
+            ).toBe('1');
+            expect(
+                (await call('POST', '/media', { token: user.token, json: { media_type: 'video' }, on: tight })).headers.get('x-ratelimit-remaining'),
+            ).toBe('0');
             const limited = await call('POST', '/pins', { token: user.token, json: imagePin(own), on: tight });
             expect(limited.status).toBe(429);
             expect(limited.body).toMatchObject({ code: 8 });
@@ -609,11 +660,13 @@ describe('publishing faults', () => {
     it('drop-after-commit: a POST /pins is carried out but the connection dies', async () => {
         const before = emulator.state.createdPinCount();
         emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/pins' } });
-        await expect(fetch(`${emulator.baseUrl}/pins`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${main.token}`, 'Content-Type': 'application/json' },
-            body: JSON.stringify(imagePin(board, { title: 'Dropped after commit' })),
-        })).rejects.toThrow();
+        await expect(
+            fetch(`${emulator.baseUrl}/pins`, {
+                method: 'POST',
+                headers: { Authorization: `Bearer ${main.token}`, 'Content-Type': 'application/json' },
+                body: JSON.stringify(imagePin(board, { title: 'Dropped after commit' })),
+            }),
+        ).rejects.toThrow();
         expect(emulator.state.createdPinCount()).toBe(before + 1);
         expect(emulator.state.listPinsOfBoard(board)[0]?.title).toBe('Dropped after commit');
     });
@@ -714,7 +767,8 @@ describe('listing lag', () => {
             lagging.state.createPins(own, 1);
             const created = await call('POST', '/pins', { token: user.token, json: imagePin(own, { title: 'Fresh' }), on: lagging });
             const id = String(created.body.id);
-            const titles = async (path: string): Promise<unknown[]> => items(await call('GET', path, { token: user.token, on: lagging })).map((p) => p.title);
+            const titles = async (path: string): Promise<unknown[]> =>
+                items(await call('GET', path, { token: user.token, on: lagging })).map((p) => p.title);
             expect(await titles(`/boards/${own}/pins`)).toEqual(['Pin 1']);
             expect(await titles('/pins')).toEqual(['Pin 1']);
             expect(await titles(`/boards/${own}/pins`)).toEqual(['Fresh', 'Pin 1']);

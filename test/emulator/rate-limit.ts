@@ -21,8 +21,14 @@ export interface RateLimitPolicies {
 
 export const DEFAULT_RATE_LIMITS: RateLimitPolicies = {
     standard: {
-        org_read: [{ limit: 100, windowSec: 1 }, { limit: 1000, windowSec: 60 }],
-        org_write: [{ limit: 100, windowSec: 1 }, { limit: 100, windowSec: 60 }],
+        org_read: [
+            { limit: 100, windowSec: 1 },
+            { limit: 1000, windowSec: 60 },
+        ],
+        org_write: [
+            { limit: 100, windowSec: 1 },
+            { limit: 100, windowSec: 60 },
+        ],
         org_analytics: [{ limit: 60, windowSec: 60 }],
     },
     trial: [{ limit: 1000, windowSec: 86_400 }],

@@ -31,9 +31,16 @@ export interface SeededAccount {
 
 /** Every read and write scope for boards, pins and the user account. */
 export const DEMO_SCOPES: readonly string[] = [
-    'boards:read', 'boards:read_secret', 'boards:write', 'boards:write_secret',
-    'pins:read', 'pins:read_secret', 'pins:write', 'pins:write_secret',
-    'user_accounts:read', 'user_accounts:write',
+    'boards:read',
+    'boards:read_secret',
+    'boards:write',
+    'boards:write_secret',
+    'pins:read',
+    'pins:read_secret',
+    'pins:write',
+    'pins:write_secret',
+    'user_accounts:read',
+    'user_accounts:write',
 ];
 
 interface Theme {
@@ -163,7 +170,10 @@ export function seedDemoAccount(emulator: PinterestEmulator, options: SeedOption
         state.createPins(board.id, pinsPerBoard, (i) => {
             const [title, description] = theme.pins[i % theme.pins.length] as [string, string];
             const repeat = Math.floor(i / theme.pins.length);
-            const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
+            const slug = title
+                .toLowerCase()
+                .replace(/[^a-z0-9]+/g, '-')
+                .replace(/(^-|-$)/g, '');
             return {
                 title: repeat === 0 ? title : `${title} (${repeat + 1})`,
                 description,

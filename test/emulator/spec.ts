@@ -183,7 +183,9 @@ class SchemaConverter {
                     if (!Array.isArray(value)) throw new Error(`${key} must be an array`);
                     // Overlapping enums under oneOf (pin analytics' standard and video metric lists both hold
                     // IMPRESSION) would reject every shared value; Pinterest accepts them, so they mean anyOf.
-                    out[key === 'oneOf' && value.every((member) => isObject(member) && Array.isArray(member.enum)) ? 'anyOf' : key] = value.map((member) => this.convert(member, false));
+                    out[key === 'oneOf' && value.every((member) => isObject(member) && Array.isArray(member.enum)) ? 'anyOf' : key] = value.map(
+                        (member) => this.convert(member, false),
+                    );
                     break;
                 case 'not':
                     out.not = this.convert(value, false);
@@ -368,16 +370,17 @@ export function loadSpec(): LoadedSpec {
             for (const [status, responseRaw] of Object.entries((op.responses ?? {}) as SchemaObject)) {
                 const response = responseConverter.resolve(responseRaw as SchemaObject);
                 const json = isObject(response.content) ? response.content['application/json'] : undefined;
-                responses.set(status, isObject(json) && isObject(json.schema) ? responseAjv.compile(responseConverter.convert(json.schema, true)) : null);
+                responses.set(
+                    status,
+                    isObject(json) && isObject(json.schema) ? responseAjv.compile(responseConverter.convert(json.schema, true)) : null,
+                );
             }
 
             const security: SecurityAlternative[] = (Array.isArray(op.security) ? op.security : []).map((requirement) => ({
                 schemes: Object.entries(requirement as SchemaObject).map(([name, scopes]) => {
                     const scheme = securitySchemes[name];
                     const declared = isObject(scheme) ? scheme : {};
-                    const type = declared.type === 'http'
-                        ? (String(declared.scheme).toLowerCase() === 'basic' ? 'basic' : 'bearer')
-                        : 'oauth2'; // `client_credentials` in the spec has `flows` but no `type`: treat it as OAuth 2.
+                    const type = declared.type === 'http' ? (String(declared.scheme).toLowerCase() === 'basic' ? 'basic' : 'bearer') : 'oauth2'; // `client_credentials` in the spec has `flows` but no `type`: treat it as OAuth 2.
                     return { name, type, scopes: Array.isArray(scopes) ? scopes.map(String) : [] };
                 }),
             }));
@@ -447,7 +450,10 @@ export function coerceScalar(raw: string, kind: ScalarKind): unknown {
 }
 
 function jsonPath(instancePath: string, extra?: string): string {
-    const segments = instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = instancePath
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (extra !== undefined) segments.push(extra);
     return segments.reduce((acc, segment) => (/^\d+$/.test(segment) ? `${acc}[${segment}]` : acc ? `${acc}.${segment}` : segment), '');
 }
@@ -469,11 +475,17 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, subj
         case 'additionalProperties':
             return `${subject}: unknown property '${jsonPath(error.instancePath, String(params.additionalProperty))}'`;
         case 'enum': {
-            const allowed = (params.allowedValues as unknown[]).filter((v) => v !== null).map(String).join(', ');
+            const allowed = (params.allowedValues as unknown[])
+                .filter((v) => v !== null)
+                .map(String)
+                .join(', ');
             return `${subject}: ${field}must be one of: ${allowed}`;
         }
         case 'type': {
-            const types = ([] as unknown[]).concat(params.type).filter((t) => t !== 'null').map(String);
+            const types = ([] as unknown[])
+                .concat(params.type)
+                .filter((t) => t !== 'null')
+                .map(String);
             const nullable = ([] as unknown[]).concat(params.type).includes('null');
             return `${subject}: ${field}must be ${types.map((t) => (t === 'integer' ? 'an integer' : `a ${t}`)).join(' or ')}${nullable ? ' or null' : ''}`;
         }

@@ -13,7 +13,11 @@ export type BoardPrivacy = 'PUBLIC' | 'PROTECTED' | 'SECRET';
 export type AccountType = 'PINNER' | 'BUSINESS';
 export type ImageSizeKey = '150x150' | '400x300' | '600x' | '1200x';
 
-export interface ApiImageDetails { width: number | null; height: number | null; url: string }
+export interface ApiImageDetails {
+    width: number | null;
+    height: number | null;
+    url: string;
+}
 export type ApiImageSizes = Record<ImageSizeKey, ApiImageDetails>;
 export interface ApiImageMetadata {
     item_type: 'image';
@@ -33,16 +37,21 @@ export interface ApiVideoMedia {
     video_url: string | null;
 }
 export type ApiPinMedia =
-    | { media_type: 'image'; images: ApiImageSizes }
-    | { media_type: 'multiple_images'; items: ApiImageMetadata[] }
-    | ApiVideoMedia;
+    { media_type: 'image'; images: ApiImageSizes } | { media_type: 'multiple_images'; items: ApiImageMetadata[] } | ApiVideoMedia;
 
-export interface ApiBoardSection { id: string; name: string }
+export interface ApiBoardSection {
+    id: string;
+    name: string;
+}
 
 export type MediaStatus = 'registered' | 'processing' | 'succeeded' | 'failed';
 
 /** `GET /media/{media_id}` shape. */
-export interface ApiMedia { media_id: string; media_type: 'video'; status: MediaStatus }
+export interface ApiMedia {
+    media_id: string;
+    media_type: 'video';
+    status: MediaStatus;
+}
 
 /** What the upload endpoint received for a media upload. */
 export interface MediaUploadReceipt {
@@ -133,7 +142,11 @@ export interface ApiAccount {
     monthly_views: number;
 }
 
-export interface EmulatorApp { appId: string; appSecret: string; trial: boolean }
+export interface EmulatorApp {
+    appId: string;
+    appSecret: string;
+    trial: boolean;
+}
 
 export interface EmulatorUser {
     id: string;
@@ -285,8 +298,7 @@ interface UserRecord extends EmulatorUser {
 }
 
 export type TokenExchangeResult =
-    | { ok: true; tokens: IssuedTokens; scopes: string[]; accessTtlSec: number; refreshTtlSec: number }
-    | { ok: false; reason: string };
+    { ok: true; tokens: IssuedTokens; scopes: string[]; accessTtlSec: number; refreshTtlSec: number } | { ok: false; reason: string };
 
 export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 2_592_000;
 export const DEFAULT_REFRESH_TOKEN_TTL_SEC = 5_184_000;
@@ -305,7 +317,10 @@ function md5(text: string): string {
 }
 
 function randomToken(prefix: string): string {
-    return `${prefix}${randomBytes(72).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 88)}`;
+    return `${prefix}${randomBytes(72)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 88)}`;
 }
 
 /** i.pinimg.com style URLs for one image, derived from a seed (deterministic). */
@@ -490,11 +505,22 @@ export class EmulatorState {
         );
     }
 
-    private mintTokens(userId: string, appId: string, scopes: string[], environment: Environment, accessTtlSec: number, refreshTtlSec: number): IssuedTokens {
+    private mintTokens(
+        userId: string,
+        appId: string,
+        scopes: string[],
+        environment: Environment,
+        accessTtlSec: number,
+        refreshTtlSec: number,
+    ): IssuedTokens {
         const now = this.now();
         const access: AccessTokenRecord = { token: randomToken('pina_'), userId, appId, scopes, environment, expiresAt: now + accessTtlSec * 1000 };
         const refresh: RefreshTokenRecord = {
-            token: randomToken('pinr_'), userId, appId, scopes, environment,
+            token: randomToken('pinr_'),
+            userId,
+            appId,
+            scopes,
+            environment,
             expiresAt: now + refreshTtlSec * 1000,
             status: 'active',
             accessTtlSec,
@@ -592,7 +618,14 @@ export class EmulatorState {
         if (this.now() >= record.expiresAt) return { ok: false, reason: 'expired' };
         if (record.redirectUri !== redirectUri) return { ok: false, reason: 'redirect_uri mismatch' };
         record.used = true;
-        const tokens = this.mintTokens(record.userId, record.appId, record.scopes, record.environment, DEFAULT_ACCESS_TOKEN_TTL_SEC, DEFAULT_REFRESH_TOKEN_TTL_SEC);
+        const tokens = this.mintTokens(
+            record.userId,
+            record.appId,
+            record.scopes,
+            record.environment,
+            DEFAULT_ACCESS_TOKEN_TTL_SEC,
+            DEFAULT_REFRESH_TOKEN_TTL_SEC,
+        );
         return { ok: true, tokens, scopes: record.scopes, accessTtlSec: DEFAULT_ACCESS_TOKEN_TTL_SEC, refreshTtlSec: DEFAULT_REFRESH_TOKEN_TTL_SEC };
     }
 
@@ -707,13 +740,15 @@ export class EmulatorState {
     setListingLag(lag: ListingLag): void {
         const lists = lag.lists ?? 0;
         const ms = lag.ms ?? 0;
-        if (!Number.isInteger(lists) || lists < 0 || !Number.isFinite(ms) || ms < 0) throw new Error('listingLag: lists must be a non-negative integer, ms a non-negative number');
+        if (!Number.isInteger(lists) || lists < 0 || !Number.isFinite(ms) || ms < 0)
+            throw new Error('listingLag: lists must be a non-negative integer, ms a non-negative number');
         this.listingLag = { lists, ms };
     }
 
     /** server: starts the listing lag of a pin just created through the API. */
     startListingLag(pin: PinRecord): void {
-        if (this.listingLag.lists > 0 || this.listingLag.ms > 0) pin.lag = { lists: this.listingLag.lists, untilMs: pin.createdAt + this.listingLag.ms };
+        if (this.listingLag.lists > 0 || this.listingLag.ms > 0)
+            pin.lag = { lists: this.listingLag.lists, untilMs: pin.createdAt + this.listingLag.ms };
     }
 
     /**
@@ -740,12 +775,22 @@ export class EmulatorState {
         const expiresAt = now + MEDIA_UPLOAD_TTL_MS;
         const hash = md5(`media:${id}`);
         const key = `uploads/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash.slice(4, 6)}/${userId}:video:${id}`;
-        const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+        const stamp = new Date(now)
+            .toISOString()
+            .replace(/[-:]/g, '')
+            .replace(/\.\d{3}/, '');
         const credential = `ASIAEMULATOR${hash.slice(0, 8).toUpperCase()}/${stamp.slice(0, 8)}/us-east-1/s3/aws4_request`;
-        const policy = Buffer.from(JSON.stringify({
-            expiration: new Date(expiresAt).toISOString(),
-            conditions: [{ bucket: 'pinterest-media-upload' }, { key }, { 'Content-Type': 'multipart/form-data' }, { 'x-amz-credential': credential }],
-        })).toString('base64');
+        const policy = Buffer.from(
+            JSON.stringify({
+                expiration: new Date(expiresAt).toISOString(),
+                conditions: [
+                    { bucket: 'pinterest-media-upload' },
+                    { key },
+                    { 'Content-Type': 'multipart/form-data' },
+                    { 'x-amz-credential': credential },
+                ],
+            }),
+        ).toString('base64');
         const uploadParameters: Record<string, string> = {
             'x-amz-date': stamp,
             'x-amz-signature': createHmac('sha256', this.uploadSigningKey).update(policy).digest('hex'),
@@ -758,7 +803,17 @@ export class EmulatorState {
         };
         const forceFail = this.failNextMediaCount > 0;
         if (forceFail) this.failNextMediaCount -= 1;
-        const record: MediaRecord = { seq, id, ownerId: userId, mediaType: 'video', uploadParameters, uploadExpiresAt: expiresAt, upload: null, polls: 0, forceFail };
+        const record: MediaRecord = {
+            seq,
+            id,
+            ownerId: userId,
+            mediaType: 'video',
+            uploadParameters,
+            uploadExpiresAt: expiresAt,
+            upload: null,
+            polls: 0,
+            forceFail,
+        };
         this.media.set(id, record);
         return { record, uploadUrl: `${origin}/media-uploads/${id}` };
     }
@@ -770,8 +825,12 @@ export class EmulatorState {
         if (status !== 'registered') {
             const bytes = options.bytes ?? 1024;
             record.upload = {
-                bytes, sha256: createHash('sha256').update(`seeded:${record.id}`).digest('hex'), filename: 'video.mp4', contentType: 'video/mp4',
-                authorizationHeader: false, receivedAt: this.now(),
+                bytes,
+                sha256: createHash('sha256').update(`seeded:${record.id}`).digest('hex'),
+                filename: 'video.mp4',
+                contentType: 'video/mp4',
+                authorizationHeader: false,
+                receivedAt: this.now(),
             };
             record.polls = status === 'processing' ? 0 : this.mediaProcessingPolls;
             record.forceFail = status === 'failed';

@@ -55,12 +55,20 @@ describe('npm run auth flow', () => {
         expect(emulator.state.isAccessTokenValid(tokens.access_token)).toBe(true);
         expect(emulator.state.isRefreshTokenValid(String(tokens.refresh_token))).toBe(true);
         // Apps created before 2025-09-25 only get rotating refresh tokens when they ask for them.
-        expect(emulator.requestsTo('POST', '/v5/oauth/token').at(-1)?.body).toMatchObject({ grant_type: 'authorization_code', continuous_refresh: 'true' });
+        expect(emulator.requestsTo('POST', '/v5/oauth/token').at(-1)?.body).toMatchObject({
+            grant_type: 'authorization_code',
+            continuous_refresh: 'true',
+        });
     });
 
     it('ignores a redirect whose state does not match', async () => {
         await expect(
-            runAuthorizationFlow({ app, apiBaseUrl: emulator.baseUrl, port: 0, onAuthorizeUrl: consent(() => ({ code: 'anything', state: 'forged' })) }),
+            runAuthorizationFlow({
+                app,
+                apiBaseUrl: emulator.baseUrl,
+                port: 0,
+                onAuthorizeUrl: consent(() => ({ code: 'anything', state: 'forged' })),
+            }),
         ).rejects.toThrow(/unexpected state value/);
     });
 

@@ -28,7 +28,11 @@ beforeEach(() => {
 const client = (overrides: Partial<ConstructorParameters<typeof PinterestClient>[0]> = {}) =>
     new PinterestClient({ baseUrl: emulator.baseUrl, tokens: { getAccessToken: async () => token }, retry: FAST_RETRIES, ...overrides });
 
-const newPin = () => ({ board_id: boardId, title: 'Client pin', media_source: { source_type: 'image_url' as const, url: 'https://example.com/p.jpg' } });
+const newPin = () => ({
+    board_id: boardId,
+    title: 'Client pin',
+    media_source: { source_type: 'image_url' as const, url: 'https://example.com/p.jpg' },
+});
 
 async function failureOf(promise: Promise<unknown>): Promise<PinterestError> {
     try {
@@ -124,7 +128,12 @@ describe('retries', () => {
             });
         });
         const notices: RetryNotice[] = [];
-        const api = new PinterestClient({ baseUrl: `http://127.0.0.1:${closedPort}/v5`, tokens: { getAccessToken: async () => token }, retry: FAST_RETRIES, onRetry: (notice) => notices.push(notice) });
+        const api = new PinterestClient({
+            baseUrl: `http://127.0.0.1:${closedPort}/v5`,
+            tokens: { getAccessToken: async () => token },
+            retry: FAST_RETRIES,
+            onRetry: (notice) => notices.push(notice),
+        });
         const error = await failureOf(api.createPin(newPin()));
         expect(error.kind).toBe('network');
         expect(error.networkCode).toBe('ECONNREFUSED');
@@ -235,11 +244,15 @@ describe('answers outside the happy path', () => {
         });
     });
 
-    it('a 400 passes Pinterest\'s own explanation on', async () => {
-        await withCannedAnswer(400, JSON.stringify({ code: 1, message: 'Invalid parameters.', message_detail: 'link is not a valid URL' }), async (baseUrl) => {
-            const error = await failureOf(client({ baseUrl }).createPin(newPin()));
-            expect(error.kind).toBe('bad-request');
-            expect(error.message).toContain('Pinterest said: "Invalid parameters. link is not a valid URL"');
-        });
+    it("a 400 passes Pinterest's own explanation on", async () => {
+        await withCannedAnswer(
+            400,
+            JSON.stringify({ code: 1, message: 'Invalid parameters.', message_detail: 'link is not a valid URL' }),
+            async (baseUrl) => {
+                const error = await failureOf(client({ baseUrl }).createPin(newPin()));
+                expect(error.kind).toBe('bad-request');
+                expect(error.message).toContain('Pinterest said: "Invalid parameters. link is not a valid URL"');
+            },
+        );
     });
 });

@@ -236,7 +236,9 @@ describe('uploadVideo', () => {
     it('fails a download error naming videoUrl without its query, before registering anything', async () => {
         const { api, registrations } = fakeApi(['succeeded']);
         const error = await failureOf(uploadVideo(`${base}/missing.mp4?token=user-secret`, options(api)));
-        expect(error.message).toBe(`videoUrl: the video at ${base}/missing.mp4 could not be downloaded (HTTP 404); check that the link is correct and public.`);
+        expect(error.message).toBe(
+            `videoUrl: the video at ${base}/missing.mp4 could not be downloaded (HTTP 404); check that the link is correct and public.`,
+        );
         expect(registrations()).toBe(0);
         expect(events).toEqual(['GET /missing.mp4']);
     });
@@ -299,7 +301,9 @@ describe('uploadVideo', () => {
         const { api } = fakeApi(['succeeded']);
         const error = await failureOf(uploadVideo(`${base}/video.mp4`, options(api)));
         expect(error.message).toMatch(
-            new RegExp(`^Uploading the video from ${base.replace(/\./g, '\\.')}/video\\.mp4 to Pinterest failed \\(the connection failed: [A-Z_]+, media 4242\\); try again later\\.$`),
+            new RegExp(
+                `^Uploading the video from ${base.replace(/\./g, '\\.')}/video\\.mp4 to Pinterest failed \\(the connection failed: [A-Z_]+, media 4242\\); try again later\\.$`,
+            ),
         );
         expect(events.filter((event) => event === 'POST /upload')).toHaveLength(3);
     });
@@ -335,7 +339,9 @@ describe('waitForMedia', () => {
 describe('memory', () => {
     it('never reads the video into memory: bytes go by stream to disk and by file-backed Blob to the upload', async () => {
         // A structural check: the download and upload code has no whole-body reads at all.
-        const sources = await Promise.all(['media.ts', 'download.ts'].map((name) => readFile(new URL(`../../src/publish/${name}`, import.meta.url), 'utf8')));
+        const sources = await Promise.all(
+            ['media.ts', 'download.ts'].map((name) => readFile(new URL(`../../src/publish/${name}`, import.meta.url), 'utf8')),
+        );
         for (const source of sources) {
             expect(source).not.toMatch(/readFile|arrayBuffer|Buffer\.concat|responseType|\.buffer\(\)|\.text\(\)|\.json\(\)/);
         }
@@ -347,9 +353,12 @@ describe('memory', () => {
         const LARGE_BYTES = 160 * 1024 * 1024;
         const largePath = join(fixtureDir, 'large.mp4');
         const block = randomBytes(1024 * 1024);
-        await writeFile(largePath, (function* () {
-            for (let written = 0; written < LARGE_BYTES; written += block.length) yield block;
-        })());
+        await writeFile(
+            largePath,
+            (function* () {
+                for (let written = 0; written < LARGE_BYTES; written += block.length) yield block;
+            })(),
+        );
         let received = 0;
         const storage = createServer((request, response) => {
             if (request.method === 'GET') {

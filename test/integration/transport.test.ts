@@ -136,7 +136,11 @@ describe('Retry-After is honoured up to the rate-limit wait limit', () => {
 
     it('reads Retry-After given as an HTTP date', async () => {
         const now = Date.parse('2030-01-01T00:00:00Z');
-        proxy.addRule({ path: '/v5/user_account', times: 1, answer: { kind: 'retry-after', status: 429, retryAfter: 'Tue, 01 Jan 2030 00:00:20 GMT' } });
+        proxy.addRule({
+            path: '/v5/user_account',
+            times: 1,
+            answer: { kind: 'retry-after', status: 429, retryAfter: 'Tue, 01 Jan 2030 00:00:20 GMT' },
+        });
         const { api, waits } = client({ now: () => now });
         await api.getUserAccount();
         expect(waits).toEqual([20_000]);
@@ -152,7 +156,9 @@ describe('Retry-After is honoured up to the rate-limit wait limit', () => {
         const second = client();
         const error = await failureOf(second.api.getUserAccount());
         expect(error.kind).toBe('server-error');
-        expect(error.message).toBe("Pinterest answered with a server error (HTTP 503): this is on Pinterest's side, try again in about 2 min, as Pinterest asked.");
+        expect(error.message).toBe(
+            "Pinterest answered with a server error (HTTP 503): this is on Pinterest's side, try again in about 2 min, as Pinterest asked.",
+        );
         expect(second.waits).toEqual([]);
         expect(proxy.faulted).toHaveLength(2);
     });
@@ -212,9 +218,21 @@ async function withCannedAnswer(status: number, body: unknown, test: (baseUrl: s
 
 describe('answers that carry what matters are kept', () => {
     it('a 201 to POST /pins with an id is a created pin, whatever shape the rest has', async () => {
-        const odd = { id: '987654321', title: 42, board_id: { id: 'x' }, media: 'image', pin_metrics: [1, 2], created_at: false, unknown_new_field: { a: 1 } };
+        const odd = {
+            id: '987654321',
+            title: 42,
+            board_id: { id: 'x' },
+            media: 'image',
+            pin_metrics: [1, 2],
+            created_at: false,
+            unknown_new_field: { a: 1 },
+        };
         await withCannedAnswer(201, odd, async (baseUrl) => {
-            const pin = await client({ baseUrl }).api.createPin({ board_id: '1', title: 't', media_source: { source_type: 'image_url', url: 'https://example.com/a.jpg' } });
+            const pin = await client({ baseUrl }).api.createPin({
+                board_id: '1',
+                title: 't',
+                media_source: { source_type: 'image_url', url: 'https://example.com/a.jpg' },
+            });
             expect(pin.id).toBe('987654321');
             expect(pin.title).toBeUndefined();
             expect(pin.media).toBeUndefined();
@@ -257,6 +275,8 @@ describe('a credentials store that cannot be written', () => {
         const { account } = await api.getUserAccount();
         expect(account.username).toBe('unsaved');
         expect(writes).toBe(3);
-        expect(await credentials.saveUnsaved()).toMatch(/^Warning: the refreshed Pinterest tokens could not be saved in key-value store "pinterest-credentials" \(record k\)/);
+        expect(await credentials.saveUnsaved()).toMatch(
+            /^Warning: the refreshed Pinterest tokens could not be saved in key-value store "pinterest-credentials" \(record k\)/,
+        );
     });
 });

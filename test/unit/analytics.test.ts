@@ -23,9 +23,15 @@ describe('date ranges', () => {
     });
 
     it('rejects a start older than 90 days, an end in the future and an end before the start, naming the limit', () => {
-        expect(() => resolveDateRange({ startDate: '2025-03-01' }, NOW, false)).toThrow('startDate (2025-03-01) must be within the last 90 days, on or after 2025-03-18');
-        expect(() => resolveDateRange({ startDate: '2025-06-01', endDate: '2025-06-20' }, NOW, false)).toThrow('must not be after today (2025-06-15, UTC)');
-        expect(() => resolveDateRange({ startDate: '2025-06-10', endDate: '2025-06-01' }, NOW, true)).toThrow('endDate (2025-06-01) must not be before startDate (2025-06-10)');
+        expect(() => resolveDateRange({ startDate: '2025-03-01' }, NOW, false)).toThrow(
+            'startDate (2025-03-01) must be within the last 90 days, on or after 2025-03-18',
+        );
+        expect(() => resolveDateRange({ startDate: '2025-06-01', endDate: '2025-06-20' }, NOW, false)).toThrow(
+            'must not be after today (2025-06-15, UTC)',
+        );
+        expect(() => resolveDateRange({ startDate: '2025-06-10', endDate: '2025-06-01' }, NOW, true)).toThrow(
+            'endDate (2025-06-01) must not be before startDate (2025-06-10)',
+        );
     });
 
     it('clamps into the window with warnings when asked', () => {
@@ -45,9 +51,15 @@ describe('date ranges', () => {
         expect(dateRangeProblems({ startDate: '2025-01-01', clampDateRange: true }, () => NOW)).toEqual([]);
         expect(dateRangeProblems({ startDate: 'soon' }, () => NOW)).toEqual([]);
         expect(() => parseActorInput({ mode: 'get-account-analytics', accessToken: 't', startDate: '2000-01-01' })).toThrow(UserInputError);
-        expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', startDate: '2025-02-30' })).toThrow('startDate must be a date that exists');
-        expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['12', 'abc'] })).toThrow('pinIds must contain digits only');
-        expect(parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: [813744226420795, ' 12 '], metricTypes: ['impression'] })).toMatchObject({
+        expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', startDate: '2025-02-30' })).toThrow(
+            'startDate must be a date that exists',
+        );
+        expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['12', 'abc'] })).toThrow(
+            'pinIds must contain digits only',
+        );
+        expect(
+            parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: [813744226420795, ' 12 '], metricTypes: ['impression'] }),
+        ).toMatchObject({
             pinIds: ['813744226420795', '12'],
             metricTypes: ['IMPRESSION'],
         });
@@ -57,7 +69,11 @@ describe('date ranges', () => {
 describe('metrics', () => {
     it('use the camelCase keys of get-user-pins', () => {
         expect(['IMPRESSION', 'PIN_CLICK', 'OUTBOUND_CLICK', 'QUARTILE_95_PERCENT_VIEW', 'VIDEO_10S_VIEW'].map(metricKey)).toEqual([
-            'impression', 'pinClick', 'outboundClick', 'quartile95PercentView', 'video10sView',
+            'impression',
+            'pinClick',
+            'outboundClick',
+            'quartile95PercentView',
+            'video10sView',
         ]);
     });
 
@@ -80,13 +96,22 @@ describe('metrics', () => {
         expect(merged.lifetime).toEqual({ totalComments: 4, totalReactions: 9 });
         expect(merged.daily.map((day) => day.date)).toEqual(['2025-06-01', '2025-06-02']);
         expect(mergeBlock(undefined)).toEqual({ summary: {}, lifetime: {}, daily: [] });
-        expect(rates({ impression: 200, save: 3, pinClick: 10, outboundClick: 1 })).toEqual({ saveRate: 0.015, clickThroughRate: 0.05, outboundClickRate: 0.005 });
+        expect(rates({ impression: 200, save: 3, pinClick: 10, outboundClick: 1 })).toEqual({
+            saveRate: 0.015,
+            clickThroughRate: 0.05,
+            outboundClickRate: 0.005,
+        });
         expect(rates({ impression: 0, save: 0 }).saveRate).toBeNull();
     });
 });
 
 describe('fetchPinAnalytics', () => {
-    const pins: AnalyticsPin[] = Array.from({ length: 150 }, (_, index) => ({ id: String(1000 + index), title: null, imageUrl: null, mediaType: index === 0 ? 'video' : 'image' }));
+    const pins: AnalyticsPin[] = Array.from({ length: 150 }, (_, index) => ({
+        id: String(1000 + index),
+        title: null,
+        imageUrl: null,
+        mediaType: index === 0 ? 'video' : 'image',
+    }));
     const block = { all: { daily_metrics: [], summary_metrics: { IMPRESSION: 1 } } };
     const range = { startDate: '2025-06-01', endDate: '2025-06-14' };
 
@@ -99,7 +124,8 @@ describe('fetchPinAnalytics', () => {
             },
         } as unknown as PinterestClient;
         const rows = [];
-        for await (const batch of fetchPinAnalytics(client, pins, { range, metricTypes: [] }, { closed: false }, { info: () => undefined })) rows.push(...batch);
+        for await (const batch of fetchPinAnalytics(client, pins, { range, metricTypes: [] }, { closed: false }, { info: () => undefined }))
+            rows.push(...batch);
         expect(calls.map((call) => call.ids.length)).toEqual([100, 49, 1]);
         expect(calls[2]?.metrics).toContain('VIDEO_START');
         expect(calls[0]?.metrics).not.toContain('VIDEO_START');
@@ -123,7 +149,8 @@ describe('fetchPinAnalytics', () => {
         const access: MultiPinAccess = { closed: false };
         const messages: string[] = [];
         let count = 0;
-        for await (const batch of fetchPinAnalytics(client, pins, { range, metricTypes: [] }, access, { info: (message) => messages.push(message) })) count += batch.length;
+        for await (const batch of fetchPinAnalytics(client, pins, { range, metricTypes: [] }, access, { info: (message) => messages.push(message) }))
+            count += batch.length;
         expect(count).toBe(150);
         expect(multiCalls).toBe(1);
         expect(perPin).toHaveLength(150);
@@ -138,7 +165,8 @@ describe('fetchPinAnalytics', () => {
             },
         } as unknown as PinterestClient;
         const run = async () => {
-            for await (const _batch of fetchPinAnalytics(client, pins, { range, metricTypes: [] }, { closed: false }, { info: () => undefined })) void _batch;
+            for await (const _batch of fetchPinAnalytics(client, pins, { range, metricTypes: [] }, { closed: false }, { info: () => undefined }))
+                void _batch;
         };
         await expect(run()).rejects.toMatchObject({ kind: 'server-error' });
     });
@@ -160,7 +188,11 @@ describe('report', () => {
         saveRate: null,
         clickThroughRate: null,
         outboundClickRate: null,
-        daily: impressions.map((impression, index) => ({ date: `2025-06-0${index + 1}`, dataStatus: statuses[index] ?? null, metrics: { impression, save: 0 } })),
+        daily: impressions.map((impression, index) => ({
+            date: `2025-06-0${index + 1}`,
+            dataStatus: statuses[index] ?? null,
+            metrics: { impression, save: 0 },
+        })),
     });
 
     it('sums the pins per day and marks a day by its least final status', () => {

@@ -32,7 +32,8 @@ function startUpFiles(): string[] {
     const visit = (path: string) => {
         if (seen.has(path)) return;
         seen.add(path);
-        for (const imported of metafile.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+        for (const imported of metafile.outputs[path]?.imports ?? [])
+            if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
     };
     visit(entry()?.path ?? '');
     return [...seen];
@@ -52,19 +53,44 @@ describe('the bundle', () => {
         const atStartUp = inputsOf(startUpFiles());
         const heavy = ['node_modules/luxon/', 'node_modules/csv-parse/', 'node_modules/d3-', 'node_modules/fastest-levenshtein/'];
         expect(atStartUp.filter((input) => heavy.some((name) => input.includes(name)))).toEqual([]);
-        const machinery = ['src/publish/create-pins.ts', 'src/publish/publisher.ts', 'src/publish/csv.ts', 'src/publish/media.ts', 'src/schedule/time.ts', 'src/schedule/spacing.ts', 'src/schedule/publish-due.ts', 'src/report/report.ts'];
+        const machinery = [
+            'src/publish/create-pins.ts',
+            'src/publish/publisher.ts',
+            'src/publish/csv.ts',
+            'src/publish/media.ts',
+            'src/schedule/time.ts',
+            'src/schedule/spacing.ts',
+            'src/schedule/publish-due.ts',
+            'src/report/report.ts',
+        ];
         expect(atStartUp.filter((input) => machinery.includes(input))).toEqual([]);
-        for (const file of machinery) expect(outputs().some((output) => output.inputs.includes(file)), file).toBe(true);
+        for (const file of machinery)
+            expect(
+                outputs().some((output) => output.inputs.includes(file)),
+                file,
+            ).toBe(true);
     });
 
     it('does not contain the auth helper, a local command-line tool', () => {
-        expect(outputs().flatMap((output) => output.inputs).filter((input) => input.startsWith('src/auth/'))).toEqual([]);
+        expect(
+            outputs()
+                .flatMap((output) => output.inputs)
+                .filter((input) => input.startsWith('src/auth/')),
+        ).toEqual([]);
     });
 
     it('leaves out the packages it replaces, and all of zod’s locales but English', () => {
         const inputs = outputs().flatMap((output) => output.inputs);
-        for (const name of Object.keys(LEFT_OUT)) expect(inputs.filter((input) => input.includes(`node_modules/${name}/`)), name).toEqual([]);
-        expect(inputs.filter((input) => !input.startsWith('zod-locales:') && /zod\/.*\/locales\//.test(input)).map((input) => input.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
+        for (const name of Object.keys(LEFT_OUT))
+            expect(
+                inputs.filter((input) => input.includes(`node_modules/${name}/`)),
+                name,
+            ).toEqual([]);
+        expect(
+            inputs
+                .filter((input) => !input.startsWith('zod-locales:') && /zod\/.*\/locales\//.test(input))
+                .map((input) => input.replace(/.*\/locales\//, '')),
+        ).toEqual(['en.js']);
     });
 });
 
@@ -96,7 +122,8 @@ describe('what the bundle leaves out', () => {
             const file = join(dir, 'stand-in.mjs');
             writeFileSync(file, leftOutModule(name, exports));
             const module = (await import(file)) as Record<string, unknown> & { default?: Record<string, unknown> };
-            for (const key of exports.named ?? []) expect(() => (module[key] as () => unknown)()).toThrow(`${name}.${key} is left out of this Actor's bundle`);
+            for (const key of exports.named ?? [])
+                expect(() => (module[key] as () => unknown)()).toThrow(`${name}.${key} is left out of this Actor's bundle`);
             for (const key of exports.default ?? []) expect(() => module.default?.[key]).toThrow(`${name}.${key} is left out of this Actor's bundle`);
         } finally {
             rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,8 @@ describe('apiBaseUrl', () => {
     });
 
     it('rejects an override that is not an http(s) URL, saying how to fix it', () => {
-        expect(() => apiBaseUrl('production', { PINTEREST_API_BASE_URL: 'ftp://example.com' })).toThrow(/PINTEREST_API_BASE_URL must be an http\(s\) URL.*fix or unset it/);
+        expect(() => apiBaseUrl('production', { PINTEREST_API_BASE_URL: 'ftp://example.com' })).toThrow(
+            /PINTEREST_API_BASE_URL must be an http\(s\) URL.*fix or unset it/,
+        );
     });
 });

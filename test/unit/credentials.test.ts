@@ -27,7 +27,15 @@ function memoryStore(initial?: StoredCredentials): CredentialRecordStore & { rec
 
 /** A stored record whose access token has 10 days left. */
 function storedRecord(now: number, fields: Pick<StoredCredentials, 'accessToken' | 'refreshToken' | 'refreshTokenExpiresAt'>): StoredCredentials {
-    return { version: 1, appId: app.appId, environment: 'production', accessTokenExpiresAt: now + 10 * DAY, scopes: [], updatedAt: new Date(now).toISOString(), ...fields };
+    return {
+        version: 1,
+        appId: app.appId,
+        environment: 'production',
+        accessTokenExpiresAt: now + 10 * DAY,
+        scopes: [],
+        updatedAt: new Date(now).toISOString(),
+        ...fields,
+    };
 }
 
 /** A stand-in for Pinterest's token endpoint that rotates refresh tokens like the real one. */
@@ -56,7 +64,10 @@ describe('CredentialManager', () => {
         const now = () => 1_800_000_000_000;
         const pinterest = rotatingPinterest(now, 'pinr_original');
         const store = memoryStore();
-        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh },
+            now,
+        });
 
         expect(await credentials.getAccessToken()).toBe('pina_access_1');
         expect(store.record).toMatchObject({ accessToken: 'pina_access_1', refreshToken: 'pinr_rotated_1', scopes: ['boards:read', 'pins:read'] });
@@ -83,7 +94,11 @@ describe('CredentialManager', () => {
         const now = () => time;
         const pinterest = rotatingPinterest(now, 'pinr_original');
         const store = memoryStore();
-        const credentials = await CredentialManager.open({ accessToken: 'pina_input', refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
+        const credentials = await CredentialManager.open({
+            accessToken: 'pina_input',
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh },
+            now,
+        });
         expect(await credentials.getAccessToken()).toBe('pina_input');
 
         expect(await credentials.refreshAccessToken('pina_input')).toBe('pina_access_1');
@@ -110,9 +125,18 @@ describe('CredentialManager', () => {
     it('fails with a clear sentence when the refresh token is revoked', async () => {
         const now = () => 1_800_000_000_000;
         const refresh = vi.fn(async () => {
-            throw new PinterestError({ kind: 'refresh-rejected', operation: OPERATIONS.oauthToken, status: 400, apiMessage: 'Invalid refresh token' });
+            throw new PinterestError({
+                kind: 'refresh-rejected',
+                operation: OPERATIONS.oauthToken,
+                status: 400,
+                apiMessage: 'Invalid refresh token',
+            });
         });
-        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_revoked', environment: 'production', store: memoryStore(), refresh }, now, sleep: async () => undefined });
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_revoked', environment: 'production', store: memoryStore(), refresh },
+            now,
+            sleep: async () => undefined,
+        });
         await expect(credentials.getAccessToken()).rejects.toThrow(/refresh token is revoked, expired or already replaced.*npm run auth/);
     });
 
@@ -121,12 +145,25 @@ describe('CredentialManager', () => {
         const pinterest = rotatingPinterest(now, 'pinr_rotated_0');
         const expiring = storedRecord(now(), { accessToken: 'pina_old', refreshToken: 'pinr_rotated_0', refreshTokenExpiresAt: now() + 5 * DAY });
         const store = memoryStore(expiring);
-        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh }, now });
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: pinterest.refresh },
+            now,
+        });
         expect(pinterest.refresh).toHaveBeenCalledTimes(1);
         expect(credentials.expiryWarning()).toBeUndefined();
 
-        const stuck = vi.fn(async (): Promise<TokenResponse> => ({ access_token: 'pina_x', token_type: 'bearer', expires_in: 2_592_000, scope: '', refresh_token: 'pinr_y', refresh_token_expires_at: Math.floor((now() + 3 * DAY) / 1000) }));
-        const warned = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store: memoryStore(expiring), refresh: stuck }, now });
+        const stuck = vi.fn(async (): Promise<TokenResponse> => ({
+            access_token: 'pina_x',
+            token_type: 'bearer',
+            expires_in: 2_592_000,
+            scope: '',
+            refresh_token: 'pinr_y',
+            refresh_token_expires_at: Math.floor((now() + 3 * DAY) / 1000),
+        }));
+        const warned = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store: memoryStore(expiring), refresh: stuck },
+            now,
+        });
         expect(warned.expiryWarning()).toMatch(/^Warning: the Pinterest refresh token expires on \d{4}-\d{2}-\d{2} \(in 3 days\)/);
     });
 
@@ -143,7 +180,9 @@ describe('CredentialManager', () => {
             log: { info: () => undefined, warning: (message) => warnings.push(message) },
         });
         expect(await credentials.getAccessToken()).toBe('pina_still_good');
-        expect(warnings).toEqual([expect.stringMatching(/^Could not renew the Pinterest tokens ahead of expiry: Could not reach the Pinterest API \(ECONNRESET\)/)]);
+        expect(warnings).toEqual([
+            expect.stringMatching(/^Could not renew the Pinterest tokens ahead of expiry: Could not reach the Pinterest API \(ECONNRESET\)/),
+        ]);
         expect(credentials.expiryWarning()).toMatch(/in 2 days/);
     });
 
@@ -157,8 +196,17 @@ describe('CredentialManager', () => {
 
 describe('a refresh answer with the new pair is kept whatever else it lacks', () => {
     it('parses an answer with only the two tokens, and one with odd other fields', () => {
-        expect(tokenResponseSchema.parse({ access_token: 'pina_a', refresh_token: 'pinr_b' })).toMatchObject({ access_token: 'pina_a', refresh_token: 'pinr_b' });
-        const odd = tokenResponseSchema.parse({ access_token: 'pina_a', refresh_token: 'pinr_b', scope: ['pins:read'], expires_in: 'soon', token_type: 1 });
+        expect(tokenResponseSchema.parse({ access_token: 'pina_a', refresh_token: 'pinr_b' })).toMatchObject({
+            access_token: 'pina_a',
+            refresh_token: 'pinr_b',
+        });
+        const odd = tokenResponseSchema.parse({
+            access_token: 'pina_a',
+            refresh_token: 'pinr_b',
+            scope: ['pins:read'],
+            expires_in: 'soon',
+            token_type: 1,
+        });
         expect(odd).toMatchObject({ access_token: 'pina_a', refresh_token: 'pinr_b', scope: undefined, expires_in: undefined });
     });
 
@@ -166,9 +214,17 @@ describe('a refresh answer with the new pair is kept whatever else it lacks', ()
         const now = () => 1_800_000_000_000;
         const store = memoryStore();
         const refresh = vi.fn(async () => tokenResponseSchema.parse({ access_token: 'pina_bare', refresh_token: 'pinr_bare' }));
-        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh }, now });
+        const credentials = await CredentialManager.open({
+            refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh },
+            now,
+        });
         expect(await credentials.getAccessToken()).toBe('pina_bare');
-        expect(store.record).toMatchObject({ accessToken: 'pina_bare', refreshToken: 'pinr_bare', scopes: [], accessTokenExpiresAt: now() + 30 * DAY });
+        expect(store.record).toMatchObject({
+            accessToken: 'pina_bare',
+            refreshToken: 'pinr_bare',
+            scopes: [],
+            accessTokenExpiresAt: now() + 30 * DAY,
+        });
         expect(credentials.scopes).toBeUndefined();
     });
 });
@@ -192,7 +248,11 @@ describe('the credentials store', () => {
         const now = () => 1_800_000_000_000;
         const backend = failingBackend();
         const sleeps: number[] = [];
-        const store = credentialRecordStore(backend, 'pinterest-credentials', 'k1', { attempts: 4, baseDelayMs: 500, sleep: async (ms) => void sleeps.push(ms) });
+        const store = credentialRecordStore(backend, 'pinterest-credentials', 'k1', {
+            attempts: 4,
+            baseDelayMs: 500,
+            sleep: async (ms) => void sleeps.push(ms),
+        });
         const pinterest = rotatingPinterest(now, 'pinr_original');
         const warnings: string[] = [];
         const credentials = await CredentialManager.open({
@@ -227,7 +287,16 @@ describe('the credentials store', () => {
             },
         };
         const store = credentialRecordStore(backend, 'creds', 'k2', { attempts: 2, baseDelayMs: 1, sleep: async () => undefined });
-        const credentials = await CredentialManager.open({ refresh: { app, refreshToken: 'pinr_original', environment: 'production', store, refresh: rotatingPinterest(now, 'pinr_original').refresh }, now });
+        const credentials = await CredentialManager.open({
+            refresh: {
+                app,
+                refreshToken: 'pinr_original',
+                environment: 'production',
+                store,
+                refresh: rotatingPinterest(now, 'pinr_original').refresh,
+            },
+            now,
+        });
         await credentials.getAccessToken();
         failing = false;
         expect(await credentials.saveUnsaved()).toBeUndefined();
@@ -301,6 +370,11 @@ describe('credentialsRecordKey', () => {
 
 describe('parseScopes', () => {
     it('accepts commas and spaces', () => {
-        expect(parseScopes('boards:read,pins:read pins:write ,  user_accounts:read')).toEqual(['boards:read', 'pins:read', 'pins:write', 'user_accounts:read']);
+        expect(parseScopes('boards:read,pins:read pins:write ,  user_accounts:read')).toEqual([
+            'boards:read',
+            'pins:read',
+            'pins:write',
+            'user_accounts:read',
+        ]);
     });
 });

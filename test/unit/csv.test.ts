@@ -65,11 +65,25 @@ describe('readPinsCsv', () => {
         ].join('\n');
         const { rows } = await read(csv);
         expect(rows).toEqual([
-            { rowNumber: 2, draft: { videoUrl: 'https://cdn.example.com/clip.MP4?sig=abc', boardName: 'Videos', coverImageUrl: 'https://cdn.example.com/cover.jpg' } },
-            { rowNumber: 3, draft: { videoUrl: 'https://cdn.example.com/clip.mov#t=1', boardName: 'Videos', coverImageUrl: 'https://cdn.example.com/cover.jpg' } },
+            {
+                rowNumber: 2,
+                draft: {
+                    videoUrl: 'https://cdn.example.com/clip.MP4?sig=abc',
+                    boardName: 'Videos',
+                    coverImageUrl: 'https://cdn.example.com/cover.jpg',
+                },
+            },
+            {
+                rowNumber: 3,
+                draft: { videoUrl: 'https://cdn.example.com/clip.mov#t=1', boardName: 'Videos', coverImageUrl: 'https://cdn.example.com/cover.jpg' },
+            },
             { rowNumber: 4, draft: { imageUrl: 'https://cdn.example.com/mp4/photo.png?name=x.mp4', boardName: 'Photos' } },
         ]);
-        expect([isVideoUrl('https://x.test/v.m4v'), isVideoUrl('https://x.test/v.mp4.jpg'), isVideoUrl('not a url.mov')]).toEqual([true, false, true]);
+        expect([isVideoUrl('https://x.test/v.m4v'), isVideoUrl('https://x.test/v.mp4.jpg'), isVideoUrl('not a url.mov')]).toEqual([
+            true,
+            false,
+            true,
+        ]);
     });
 
     it('matches headers ignoring case, spaces around them, column order and a BOM, and reads CRLF files', async () => {
@@ -92,7 +106,12 @@ describe('readPinsCsv', () => {
         expect(rows).toEqual([
             {
                 rowNumber: 2,
-                draft: { pinTitle: 'Salt, pepper and "more"', imageUrl: 'https://x.test/1.jpg', boardName: 'Kitchen', pinDescription: 'Line one\r\nline two, still the same cell' },
+                draft: {
+                    pinTitle: 'Salt, pepper and "more"',
+                    imageUrl: 'https://x.test/1.jpg',
+                    boardName: 'Kitchen',
+                    pinDescription: 'Line one\r\nline two, still the same cell',
+                },
             },
             { rowNumber: 3, draft: { pinTitle: 'Next', imageUrl: 'https://x.test/2.jpg', boardName: 'Kitchen', pinDescription: 'Plain' } },
         ]);
@@ -117,7 +136,10 @@ describe('readPinsCsv', () => {
         const { rows } = await read(csv);
         expect(rows).toEqual([
             { rowNumber: 2, draft: { pinTitle: 'Short', imageUrl: 'https://x.test/a.jpg', boardName: 'B' } },
-            { rowNumber: 3, problem: 'Row 3 has 5 cells but the header has 4 columns; a value containing a comma must be enclosed in double quotes.' },
+            {
+                rowNumber: 3,
+                problem: 'Row 3 has 5 cells but the header has 4 columns; a value containing a comma must be enclosed in double quotes.',
+            },
             { rowNumber: 4, draft: { pinTitle: 'Trailing empties', imageUrl: 'https://x.test/c.jpg', boardName: 'B', pinDescription: 'desc' } },
         ]);
     });
@@ -140,11 +162,17 @@ describe('readPinsCsv', () => {
         const filler = Array.from({ length: 30_000 }, (_, index) => `Row ${index},https://x.test/${index}.jpg,B`).join('\n');
         const { rows } = await read(`Title,Media URL,Pinterest board\nGood,https://x.test/a.jpg,B\n"Broken,x,B\n${filler}`);
         expect(rows).toHaveLength(2);
-        expect(rows[1]).toEqual({ rowNumber: 3, problem: expect.stringMatching(/^Row 3 is longer than 1024 KB, which usually means a double quote in it is never closed\./) });
+        expect(rows[1]).toEqual({
+            rowNumber: 3,
+            problem: expect.stringMatching(/^Row 3 is longer than 1024 KB, which usually means a double quote in it is never closed\./),
+        });
     });
 
     it('warns once about Keywords, only when a row has some, and once about unknown columns', async () => {
-        const rowsWithKeywords = Array.from({ length: 5 }, (_, index) => `T${index},https://x.test/${index}.jpg,B,${index % 2 === 0 ? 'k1 k2' : ''},note`);
+        const rowsWithKeywords = Array.from(
+            { length: 5 },
+            (_, index) => `T${index},https://x.test/${index}.jpg,B,${index % 2 === 0 ? 'k1 k2' : ''},note`,
+        );
         const withKeywords = await read(['Title,Media URL,Pinterest board,Keywords,Notes', ...rowsWithKeywords].join('\n'));
         expect(withKeywords.rows).toHaveLength(5);
         expect(withKeywords.warnings).toEqual([
@@ -192,7 +220,12 @@ describe('readPinsCsv', () => {
         expect(rows).toEqual([
             {
                 rowNumber: 2,
-                draft: { pinTitle: 'Crème brûlée 🍮, fast', imageUrl: 'https://x.test/ü.jpg', boardName: 'Desserts — best', pinDescription: 'Zwei\r\nZeilen' },
+                draft: {
+                    pinTitle: 'Crème brûlée 🍮, fast',
+                    imageUrl: 'https://x.test/ü.jpg',
+                    boardName: 'Desserts — best',
+                    pinDescription: 'Zwei\r\nZeilen',
+                },
             },
         ]);
     });
@@ -223,7 +256,15 @@ describe('readPinsCsv', () => {
             last = row;
         }
         expect(seen).toBe(count);
-        expect(last).toEqual({ rowNumber: count + 1, draft: { pinTitle: `Pin ${count - 1}`, imageUrl: `https://x.test/${count - 1}.jpg`, boardName: 'Board', pinDescription: `Description, ${count - 1}` } });
+        expect(last).toEqual({
+            rowNumber: count + 1,
+            draft: {
+                pinTitle: `Pin ${count - 1}`,
+                imageUrl: `https://x.test/${count - 1}.jpg`,
+                boardName: 'Board',
+                pinDescription: `Description, ${count - 1}`,
+            },
+        });
     });
 
     it('stops reading the source when the consumer stops', async () => {
@@ -268,7 +309,7 @@ describe('openCsvUrl', () => {
                 response.end();
             } else if (path === '/share-page') {
                 response.writeHead(200, { 'content-type': 'text/html' });
-                response.end('\n  <!DOCTYPE html><html><body>Google Drive can\'t scan this file for viruses.</body></html>');
+                response.end("\n  <!DOCTYPE html><html><body>Google Drive can't scan this file for viruses.</body></html>");
             } else if (path === '/huge-declared') {
                 response.writeHead(200, { 'content-length': String(10 * 1024 * 1024) });
                 response.end();
@@ -320,17 +361,27 @@ describe('openCsvUrl', () => {
     }
 
     it('downloads to a temporary file, follows redirects and removes the file once read', async () => {
-        expect(await rowsFrom(`${base}/moved?token=secret`)).toEqual([{ rowNumber: 2, draft: { pinTitle: 'From URL', imageUrl: 'https://x.test/a.jpg', boardName: 'B' } }]);
+        expect(await rowsFrom(`${base}/moved?token=secret`)).toEqual([
+            { rowNumber: 2, draft: { pinTitle: 'From URL', imageUrl: 'https://x.test/a.jpg', boardName: 'B' } },
+        ]);
     });
 
     it('retries a passing server error', async () => {
-        expect(await rowsFrom(`${base}/flaky`)).toEqual([{ rowNumber: 2, draft: { pinTitle: 'After retry', imageUrl: 'https://x.test/a.jpg', boardName: 'B' } }]);
+        expect(await rowsFrom(`${base}/flaky`)).toEqual([
+            { rowNumber: 2, draft: { pinTitle: 'After retry', imageUrl: 'https://x.test/a.jpg', boardName: 'B' } },
+        ]);
         expect(requests).toEqual(['/flaky', '/flaky']);
     });
 
     it.each([
-        ['/missing.csv?sig=secret', `pinsCsvUrl: the CSV file at BASE/missing.csv could not be downloaded (HTTP 404); check that the link is correct and public.`],
-        ['/share-page', 'pinsCsvUrl: the CSV file at BASE/share-page is a web page, not the file itself; use a direct download link (one that starts the download in a browser).'],
+        [
+            '/missing.csv?sig=secret',
+            `pinsCsvUrl: the CSV file at BASE/missing.csv could not be downloaded (HTTP 404); check that the link is correct and public.`,
+        ],
+        [
+            '/share-page',
+            'pinsCsvUrl: the CSV file at BASE/share-page is a web page, not the file itself; use a direct download link (one that starts the download in a browser).',
+        ],
         ['/huge-declared', 'pinsCsvUrl: the CSV file at BASE/huge-declared is larger than 1 MB, the most this Actor accepts; use a smaller file.'],
         ['/huge-chunked', 'pinsCsvUrl: the CSV file at BASE/huge-chunked is larger than 1 MB, the most this Actor accepts; use a smaller file.'],
     ])('fails %s with one sentence naming pinsCsvUrl, without the query, leaving no file', async (path, message) => {

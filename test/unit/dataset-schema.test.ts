@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from '../../src/analytics/items.js';
 import { mergeBlock } from '../../src/analytics/metrics.js';
 import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
-import { boardItemSchema, createdPinFields, pinItemSchema, pinResultItem, pinResultItemSchema, scheduledPinItemSchema, toBoardItem, toPinItem } from '../../src/items.js';
+import {
+    boardItemSchema,
+    createdPinFields,
+    pinItemSchema,
+    pinResultItem,
+    pinResultItemSchema,
+    scheduledPinItemSchema,
+    toBoardItem,
+    toPinItem,
+} from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 interface View {
@@ -68,7 +77,13 @@ const samples = [
         url: null,
         publishedAt: null,
     }),
-    accountAnalyticsItemSchema.parse({ type: 'accountAnalytics', date: '2025-06-01', dataStatus: 'READY', split: 'all', metrics: { impression: 10 } }),
+    accountAnalyticsItemSchema.parse({
+        type: 'accountAnalytics',
+        date: '2025-06-01',
+        dataStatus: 'READY',
+        split: 'all',
+        metrics: { impression: 10 },
+    }),
 ];
 
 describe('.actor/dataset_schema.json', () => {

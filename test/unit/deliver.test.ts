@@ -98,7 +98,12 @@ describe('deliverList', () => {
         const output = memoryOutput();
         output.stored.push(...range(0, 250).map(toItem));
         const requests: ListOptions[] = [];
-        const delivery = await deliverList(fakeList(600, requests), { maxItems: 600, output, journal: memoryJournal(inProgress({ delivered: 250, cursor: '250' })), toItem });
+        const delivery = await deliverList(fakeList(600, requests), {
+            maxItems: 600,
+            output,
+            journal: memoryJournal(inProgress({ delivered: 250, cursor: '250' })),
+            toItem,
+        });
         expect(delivery.delivered).toBe(600);
         expect(ids(output.stored)).toEqual(range(0, 600));
         expect(requests[0]).toMatchObject({ bookmark: '250', maxItems: 350 });
@@ -180,7 +185,9 @@ describe('deliverList', () => {
             stoppedByBudget: false,
             hasMore: true,
         });
-        expect(await deliverList(fakeList(260, []), { maxItems: 260, output: memoryOutput(), journal: memoryJournal(), toItem })).toMatchObject({ hasMore: false });
+        expect(await deliverList(fakeList(260, []), { maxItems: 260, output: memoryOutput(), journal: memoryJournal(), toItem })).toMatchObject({
+            hasMore: false,
+        });
     });
 
     it('tells its progress after every page', async () => {

@@ -45,14 +45,23 @@ const instructions = (stage: string) =>
         .filter((line) => /^[A-Z]+ /.test(line));
 
 describe('.dockerignore', () => {
-    it.each(['.npmrc', '.env', '.env.local', 'config/.env.production', 'server.pem', 'certs/tls.key', 'storage/key_value_stores/default/INPUT.json', 'apify_storage/x'])(
-        'keeps %s out of the build context',
-        (path) => expect(isIgnored(path)).toBe(true),
-    );
+    it.each([
+        '.npmrc',
+        '.env',
+        '.env.local',
+        'config/.env.production',
+        'server.pem',
+        'certs/tls.key',
+        'storage/key_value_stores/default/INPUT.json',
+        'apify_storage/x',
+    ])('keeps %s out of the build context', (path) => expect(isIgnored(path)).toBe(true));
 
-    it.each(['node_modules/apify/package.json', 'dist/main.js', 'test/e2e/harness.ts', 'bench/results/list-boards-25.json'])('keeps %s out too', (path) => {
-        expect(isIgnored(path)).toBe(true);
-    });
+    it.each(['node_modules/apify/package.json', 'dist/main.js', 'test/e2e/harness.ts', 'bench/results/list-boards-25.json'])(
+        'keeps %s out too',
+        (path) => {
+            expect(isIgnored(path)).toBe(true);
+        },
+    );
 
     it.each(['package.json', 'package-lock.json', 'scripts/build.mjs', 'src/main.ts', 'tsconfig.json'])('lets the build stage have %s', (path) => {
         expect(isIgnored(path)).toBe(false);
@@ -89,7 +98,11 @@ describe('Dockerfile', () => {
     it('warms the compile cache under the same flags as the CMD, for the usual memory sizes', () => {
         const warmUp = instructions(runtimeStage).find((line) => line.startsWith('RUN for memory in'));
         expect(warmUp).toBeDefined();
-        const sizes = /for memory in ([\d ]+);/.exec(warmUp ?? '')?.[1]?.trim().split(/\s+/).map(Number);
+        const sizes = /for memory in ([\d ]+);/
+            .exec(warmUp ?? '')?.[1]
+            ?.trim()
+            .split(/\s+/)
+            .map(Number);
         expect(sizes).toContain(128);
         const flags = /node (--max-semi-space-size=\S+ --max-old-space-size=\$\(\( memory \/ 2 \)\)[^|]*?) dist\/main\.js/.exec(warmUp ?? '')?.[1];
         expect(flags?.replace('$(( memory / 2 ))', '64')).toBe(imageNodeArgs(128).join(' '));

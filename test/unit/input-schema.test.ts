@@ -9,12 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-    BOARD_PRIVACY_FILTERS,
-    DEFAULT_CREDENTIALS_STORE,
-    ENVIRONMENTS,
-    LIMITS,
-} from '../../src/input.js';
+import { BOARD_PRIVACY_FILTERS, DEFAULT_CREDENTIALS_STORE, ENVIRONMENTS, LIMITS } from '../../src/input.js';
 import { allInputFields as inputSchema, MODES, parseActorInput as parseInput } from '../../src/modes/index.js';
 
 interface JsonField {
@@ -47,9 +42,7 @@ interface JsonInputSchema {
     required?: string[];
 }
 
-const json = JSON.parse(
-    readFileSync(new URL('../../.actor/input_schema.json', import.meta.url), 'utf8'),
-) as JsonInputSchema;
+const json = JSON.parse(readFileSync(new URL('../../.actor/input_schema.json', import.meta.url), 'utf8')) as JsonInputSchema;
 const properties = json.properties;
 const jsonNames = Object.keys(properties);
 
@@ -217,7 +210,13 @@ describe('input_schema.json agrees with src/input.ts', () => {
             expect(field.maximum, `${name}.maximum`).toBeDefined();
             const min = field.minimum as number;
             const max = field.maximum as number;
-            for (const [value, ok] of [[min, true], [max, true], [min - 1, false], [max + 1, false], [min + 0.5, false]] as const) {
+            for (const [value, ok] of [
+                [min, true],
+                [max, true],
+                [min - 1, false],
+                [max + 1, false],
+                [min + 0.5, false],
+            ] as const) {
                 expect(zodAccepts(name, value), `zod ${name}=${value}`).toBe(ok);
                 expect(platformAccepts(name, value), `platform ${name}=${value}`).toBe(ok);
             }
@@ -299,9 +298,7 @@ describe('input_schema.json agrees with src/input.ts', () => {
 
 describe('input_schema.json: prefills and examples', () => {
     const samples = Object.entries(properties).flatMap(([name, field]) =>
-        (['prefill', 'example'] as const)
-            .filter((key) => field[key] !== undefined)
-            .map((key) => ({ name, key, value: field[key] })),
+        (['prefill', 'example'] as const).filter((key) => field[key] !== undefined).map((key) => ({ name, key, value: field[key] })),
     );
 
     it('has examples for the pin fields (for the Store API tab and for AI agents)', () => {
@@ -318,7 +315,12 @@ describe('input_schema.json: prefills and examples', () => {
 
     it('makes a valid create-pin input when the examples are put together', () => {
         // appId's example only makes sense with the other two refresh fields, which as secrets carry no example.
-        const input: Record<string, unknown> = { mode: 'create-pin', accessToken: 'pina_example', refreshToken: 'pinr_example', appSecret: 'example-app-secret' };
+        const input: Record<string, unknown> = {
+            mode: 'create-pin',
+            accessToken: 'pina_example',
+            refreshToken: 'pinr_example',
+            appSecret: 'example-app-secret',
+        };
         for (const { name, value } of samples) input[name] = value;
         expect(platformAcceptsInput(input)).toBe(true);
         const parsed = parseInput(input);

@@ -26,7 +26,15 @@ describe('parseInput', () => {
     });
 
     it('treats blank strings as not given, as the seed Actor’s API example sends them', () => {
-        const input = parseInput({ mode: 'list-boards', accessToken: 'pina_token', boardId: '', pinTitle: 'Check this out!', pinDescription: '', linkUrl: '', maxItems: 25 });
+        const input = parseInput({
+            mode: 'list-boards',
+            accessToken: 'pina_token',
+            boardId: '',
+            pinTitle: 'Check this out!',
+            pinDescription: '',
+            linkUrl: '',
+            maxItems: 25,
+        });
         expect(input.boardId).toBeUndefined();
         expect(input.linkUrl).toBeUndefined();
     });
@@ -79,7 +87,9 @@ describe('parseInput', () => {
 
     it('needs an access token or the whole refresh trio', () => {
         expect(problemsOf({})).toEqual(['accessToken is required (or give refreshToken, appId and appSecret so the Actor can get one)']);
-        expect(problemsOf({ refreshToken: 'pinr_x', appId: '1234' })).toEqual(['refreshToken, appId and appSecret work only together: add appSecret, or leave all three empty']);
+        expect(problemsOf({ refreshToken: 'pinr_x', appId: '1234' })).toEqual([
+            'refreshToken, appId and appSecret work only together: add appSecret, or leave all three empty',
+        ]);
         // Even next to an access token: a half-given refresh setup would fail silently a month later.
         expect(problemsOf({ accessToken: 'pina_token', refreshToken: 'pinr_x' })).toEqual([
             'refreshToken, appId and appSecret work only together: add appId and appSecret, or leave all three empty',
@@ -109,7 +119,17 @@ describe('parseInput', () => {
 
 describe('parseInput with nulls', () => {
     it('treats null as not given, as AI agents often send it', () => {
-        const input = parseInput({ accessToken: null, refreshToken: 'pinr_x', appId: '1234', appSecret: 'secret', boardId: null, maxItems: null, includeMetrics: null, mode: null, boardPrivacy: null });
+        const input = parseInput({
+            accessToken: null,
+            refreshToken: 'pinr_x',
+            appId: '1234',
+            appSecret: 'secret',
+            boardId: null,
+            maxItems: null,
+            includeMetrics: null,
+            mode: null,
+            boardPrivacy: null,
+        });
         expect(input).toMatchObject({ mode: 'list-boards', maxItems: 25 });
         expect(input.accessToken).toBeUndefined();
     });
@@ -126,30 +146,45 @@ describe('impossible credentials and ids are input errors', () => {
     });
 
     it('rejects absurdly long tokens', () => {
-        expect(problemsOf({ accessToken: `pina_${'x'.repeat(2000)}` })).toEqual(['accessToken must be at most 2000 characters (Pinterest tokens are far shorter): copy it again']);
+        expect(problemsOf({ accessToken: `pina_${'x'.repeat(2000)}` })).toEqual([
+            'accessToken must be at most 2000 characters (Pinterest tokens are far shorter): copy it again',
+        ]);
         expect(parseInput({ accessToken: `pina_${'x'.repeat(1990)}` }).accessToken).toHaveLength(1995);
     });
 
     it('rejects ids longer than Pinterest ids, wherever an id is taken', () => {
         const long = '1'.repeat(100_000);
-        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardId: long })).toEqual(['boardId must be at most 20 digits, as Pinterest ids are']);
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardId: long })).toEqual([
+            'boardId must be at most 20 digits, as Pinterest ids are',
+        ]);
         expect(problemsOf({ mode: 'create-pin', accessToken: 't', boardId: long, pinTitle: 'x', imageUrl: 'https://example.com/a.jpg' })).toContain(
             'boardId must be at most 20 digits, as Pinterest ids are',
         );
-        expect(problemsOf({ refreshToken: 'pinr_x', appId: '9'.repeat(21), appSecret: 'secret' })).toEqual(['appId must be at most 20 digits, as Pinterest App IDs are']);
+        expect(problemsOf({ refreshToken: 'pinr_x', appId: '9'.repeat(21), appSecret: 'secret' })).toEqual([
+            'appId must be at most 20 digits, as Pinterest App IDs are',
+        ]);
         expect(parseInput({ mode: 'get-user-pins', accessToken: 't', boardId: '9'.repeat(20) }).boardId).toHaveLength(20);
     });
 
     it('gives an example that fits the field: a link is a page, not an image', () => {
-        expect(problemsOf({ mode: 'create-pin', accessToken: 't', boardId: '1', pinTitle: 'x', imageUrl: 'https://example.com/a.jpg', linkUrl: 'example' })).toEqual([
-            'linkUrl must be a full http(s) URL, for example https://example.com/page',
-        ]);
+        expect(
+            problemsOf({
+                mode: 'create-pin',
+                accessToken: 't',
+                boardId: '1',
+                pinTitle: 'x',
+                imageUrl: 'https://example.com/a.jpg',
+                linkUrl: 'example',
+            }),
+        ).toEqual(['linkUrl must be a full http(s) URL, for example https://example.com/page']);
     });
 });
 
 describe('unknown input fields', () => {
     it('fails on a near miss of a known field, naming the field meant, before anything else', () => {
-        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardID: '549755885175' })).toEqual(['unknown field boardID: did you mean boardId?']);
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardID: '549755885175' })).toEqual([
+            'unknown field boardID: did you mean boardId?',
+        ]);
         expect(problemsOf({ accessToken: 't', maxitems: 5 })).toEqual(['unknown field maxitems: did you mean maxItems?']);
         expect(problemsOf({ accessToken: 't', maxItem: 5 })).toEqual(['unknown field maxItem: did you mean maxItems?']);
         expect(problemsOf({ accessToken: 't', acessTokn: 'x' })).toEqual(['unknown field acessTokn: did you mean accessToken?']);
@@ -158,7 +193,10 @@ describe('unknown input fields', () => {
 
     it('accepts fields of other modes, as the Console form sends every field', () => {
         const warnings: string[] = [];
-        const input = parseInput({ mode: 'list-boards', accessToken: 't', boardId: '', pinTitle: 'Check this out!', includeMetrics: false }, { warn: (message) => warnings.push(message) });
+        const input = parseInput(
+            { mode: 'list-boards', accessToken: 't', boardId: '', pinTitle: 'Check this out!', includeMetrics: false },
+            { warn: (message) => warnings.push(message) },
+        );
         expect(input.mode).toBe('list-boards');
         expect(warnings).toEqual([]);
     });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import { boardItemSchema, boardUrl, largestImageUrl, pinItemSchema, toBoardItem, createdPinFields, pinResultItem, pinResultItemSchema, toPinItem, utcTimestamp } from '../../src/items.js';
+import {
+    boardItemSchema,
+    boardUrl,
+    largestImageUrl,
+    pinItemSchema,
+    toBoardItem,
+    createdPinFields,
+    pinResultItem,
+    pinResultItemSchema,
+    toPinItem,
+    utcTimestamp,
+} from '../../src/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 const apiPin = pinSchema.parse({
@@ -47,10 +58,15 @@ describe('toPinItem', () => {
 
 describe('largestImageUrl', () => {
     it('falls back to a video cover and to the first carousel slide', () => {
-        expect(largestImageUrl(pinSchema.parse({ id: '1', media: { media_type: 'video', cover_image_url: 'https://i.pinimg.com/v.jpg' } }))).toBe('https://i.pinimg.com/v.jpg');
+        expect(largestImageUrl(pinSchema.parse({ id: '1', media: { media_type: 'video', cover_image_url: 'https://i.pinimg.com/v.jpg' } }))).toBe(
+            'https://i.pinimg.com/v.jpg',
+        );
         const carousel = pinSchema.parse({
             id: '2',
-            media: { media_type: 'multiple_images', items: [{ images: { '400x300': { width: 400, height: 300, url: 'https://i.pinimg.com/s1.jpg' } } }] },
+            media: {
+                media_type: 'multiple_images',
+                items: [{ images: { '400x300': { width: 400, height: 300, url: 'https://i.pinimg.com/s1.jpg' } } }],
+            },
         });
         expect(largestImageUrl(carousel)).toBe('https://i.pinimg.com/s1.jpg');
         expect(largestImageUrl(pinSchema.parse({ id: '3' }))).toBeNull();
@@ -69,7 +85,12 @@ describe('toBoardItem', () => {
             media: { image_cover_url: 'https://i.pinimg.com/cover.jpg' },
         });
         expect(boardItemSchema.parse(item)).toEqual(item);
-        expect(item).toMatchObject({ pinCount: 12, followerCount: 3, coverImageUrl: 'https://i.pinimg.com/cover.jpg', url: 'https://www.pinterest.com/janedoe/summer-recipes-drinks/' });
+        expect(item).toMatchObject({
+            pinCount: 12,
+            followerCount: 3,
+            coverImageUrl: 'https://i.pinimg.com/cover.jpg',
+            url: 'https://www.pinterest.com/janedoe/summer-recipes-drinks/',
+        });
     });
 
     it('gives no URL when the owner is unknown', () => {
@@ -91,7 +112,15 @@ describe('utcTimestamp', () => {
 describe('pin result rows', () => {
     it('carry what Pinterest said about the created pin, and null for what does not apply', () => {
         const row = pinResultItem({ status: 'created', position: 2, source: 'pins[1]', ...createdPinFields(apiPin, { boardId: '549755885175' }) });
-        expect(row).toMatchObject({ type: 'pinResult', status: 'created', position: 2, id: apiPin.id, boardId: '549755885175', error: null, reason: null });
+        expect(row).toMatchObject({
+            type: 'pinResult',
+            status: 'created',
+            position: 2,
+            id: apiPin.id,
+            boardId: '549755885175',
+            error: null,
+            reason: null,
+        });
         expect(pinResultItemSchema.parse(row)).toEqual(row);
     });
 });

@@ -6,11 +6,25 @@ import { OPERATIONS } from '../../src/pinterest/operations.js';
 
 describe('messages are true in context', () => {
     it('does not tell a Trial app already in the sandbox to switch to the sandbox', () => {
-        const production = new PinterestError({ kind: 'trial-production', operation: OPERATIONS.createPin, status: 403, code: 29, environment: 'production' });
+        const production = new PinterestError({
+            kind: 'trial-production',
+            operation: OPERATIONS.createPin,
+            status: 403,
+            code: 29,
+            environment: 'production',
+        });
         expect(production.message).toMatch(/set environment to "sandbox"/);
-        const sandbox = new PinterestError({ kind: 'trial-production', operation: OPERATIONS.createPin, status: 403, code: 29, environment: 'sandbox' });
+        const sandbox = new PinterestError({
+            kind: 'trial-production',
+            operation: OPERATIONS.createPin,
+            status: 403,
+            code: 29,
+            environment: 'sandbox',
+        });
         expect(sandbox.message).not.toMatch(/set environment to/);
-        expect(sandbox.message).toMatch(/^Pinterest refused the write \(pins\/create\) as not allowed for a Trial app although environment is "sandbox": check that the token was issued for the sandbox/);
+        expect(sandbox.message).toMatch(
+            /^Pinterest refused the write \(pins\/create\) as not allowed for a Trial app although environment is "sandbox": check that the token was issued for the sandbox/,
+        );
     });
 
     it('names the API actually used, not "production", when PINTEREST_API_BASE_URL points elsewhere', () => {
@@ -23,6 +37,8 @@ describe('messages are true in context', () => {
 
     it('says when a 503 asked to come back later', () => {
         const error = new PinterestError({ kind: 'server-error', operation: OPERATIONS.listBoards, status: 503, resetSeconds: 120 });
-        expect(error.message).toBe("Pinterest answered with a server error (HTTP 503): this is on Pinterest's side, try again in about 2 min, as Pinterest asked.");
+        expect(error.message).toBe(
+            "Pinterest answered with a server error (HTTP 503): this is on Pinterest's side, try again in about 2 min, as Pinterest asked.",
+        );
     });
 });

@@ -17,7 +17,11 @@ function fakeTime() {
     };
 }
 
-const headers = (limit: string, remaining: number, reset: number) => ({ 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(reset) });
+const headers = (limit: string, remaining: number, reset: number) => ({
+    'x-ratelimit-limit': limit,
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset': String(reset),
+});
 
 /** A fake clock, and a server-side fixed window that answers with Pinterest's headers and counts refusals. */
 function fixedWindowServer(limit: number, windowSeconds: number) {

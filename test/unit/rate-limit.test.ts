@@ -4,7 +4,11 @@ import { looksLikeTrialQuota, parseRateLimitLimit, RateLimitTracker } from '../.
 
 describe('parseRateLimitLimit', () => {
     it('reads every quota of the structured header', () => {
-        expect(parseRateLimitLimit('100, 100;w=1, 1000;w=60')).toEqual([{ limit: 100 }, { limit: 100, windowSeconds: 1 }, { limit: 1000, windowSeconds: 60 }]);
+        expect(parseRateLimitLimit('100, 100;w=1, 1000;w=60')).toEqual([
+            { limit: 100 },
+            { limit: 100, windowSeconds: 1 },
+            { limit: 1000, windowSeconds: 60 },
+        ]);
     });
 
     it('ignores named parameters and whitespace', () => {

@@ -20,16 +20,20 @@ const problemOf = (result: ParsedTime) => (result.ok ? `parsed as ${formatUtc(re
 
 describe('isValidTimeZone / timeZoneProblem', () => {
     it('accepts IANA names and UTC', () => {
-        for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe']) expect(isValidTimeZone(zone), zone).toBe(true);
+        for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'])
+            expect(isValidTimeZone(zone), zone).toBe(true);
     });
 
     it('rejects unknown names, offsets, blanks and padded names', () => {
-        for (const zone of ['Mars/Olympus', 'Berlin', '+02:00', '', ' Europe/Berlin', 'Europe/Berlin ']) expect(isValidTimeZone(zone), zone).toBe(false);
+        for (const zone of ['Mars/Olympus', 'Berlin', '+02:00', '', ' Europe/Berlin', 'Europe/Berlin '])
+            expect(isValidTimeZone(zone), zone).toBe(false);
         expect(isValidTimeZone(undefined as unknown as string)).toBe(false);
     });
 
     it('names the field and gives examples', () => {
-        expect(timeZoneProblem('Mars/Olympus')).toBe('timeZone "Mars/Olympus" is not an IANA time zone name: use one such as UTC, Europe/Berlin or America/New_York');
+        expect(timeZoneProblem('Mars/Olympus')).toBe(
+            'timeZone "Mars/Olympus" is not an IANA time zone name: use one such as UTC, Europe/Berlin or America/New_York',
+        );
         expect(timeZoneProblem('Europe/Berlin')).toBeUndefined();
     });
 });
@@ -55,8 +59,12 @@ describe('parsePublishAt: texts that name one instant', () => {
     });
 
     it('rejects offsets no place on Earth uses', () => {
-        expect(problemOf(parsePublishAt('2026-12-01T09:00+15:00', 'UTC'))).toBe('publishAt "2026-12-01T09:00+15:00" has a UTC offset outside -12:00 to +14:00');
-        expect(problemOf(parsePublishAt('2026-12-01T09:00+02:75', 'UTC'))).toBe('publishAt "2026-12-01T09:00+02:75" has a UTC offset outside -12:00 to +14:00');
+        expect(problemOf(parsePublishAt('2026-12-01T09:00+15:00', 'UTC'))).toBe(
+            'publishAt "2026-12-01T09:00+15:00" has a UTC offset outside -12:00 to +14:00',
+        );
+        expect(problemOf(parsePublishAt('2026-12-01T09:00+02:75', 'UTC'))).toBe(
+            'publishAt "2026-12-01T09:00+02:75" has a UTC offset outside -12:00 to +14:00',
+        );
     });
 });
 
@@ -126,22 +134,40 @@ describe('parsePublishAt: wall-clock texts read in the time zone', () => {
 
 describe('parsePublishAt: rejected texts', () => {
     it('rejects dates that do not exist, naming what is wrong', () => {
-        expect(problemOf(parsePublishAt('2026-02-30T09:00', 'UTC'))).toBe('publishAt "2026-02-30T09:00" is not a real date and time: February 2026 has 28 days');
-        expect(problemOf(parsePublishAt('2026-13-01 09:00', 'UTC'))).toBe('publishAt "2026-13-01 09:00" is not a real date and time: the month must be 01 to 12');
-        expect(problemOf(parsePublishAt('2026-04-31T09:00Z', 'UTC'))).toBe('publishAt "2026-04-31T09:00Z" is not a real date and time: April 2026 has 30 days');
-        expect(problemOf(parsePublishAt('2026-12-01T24:00', 'UTC'))).toBe('publishAt "2026-12-01T24:00" is not a real date and time: the hour must be 00 to 23');
-        expect(problemOf(parsePublishAt('2026-12-01T09:60', 'UTC'))).toBe('publishAt "2026-12-01T09:60" is not a real date and time: the minutes must be 00 to 59');
-        expect(problemOf(parsePublishAt('2026-12-01T09:00:61', 'UTC'))).toBe('publishAt "2026-12-01T09:00:61" is not a real date and time: the seconds must be 00 to 59');
-        expect(problemOf(parsePublishAt('2026-00-10T09:00', 'UTC'))).toBe('publishAt "2026-00-10T09:00" is not a real date and time: the month must be 01 to 12');
+        expect(problemOf(parsePublishAt('2026-02-30T09:00', 'UTC'))).toBe(
+            'publishAt "2026-02-30T09:00" is not a real date and time: February 2026 has 28 days',
+        );
+        expect(problemOf(parsePublishAt('2026-13-01 09:00', 'UTC'))).toBe(
+            'publishAt "2026-13-01 09:00" is not a real date and time: the month must be 01 to 12',
+        );
+        expect(problemOf(parsePublishAt('2026-04-31T09:00Z', 'UTC'))).toBe(
+            'publishAt "2026-04-31T09:00Z" is not a real date and time: April 2026 has 30 days',
+        );
+        expect(problemOf(parsePublishAt('2026-12-01T24:00', 'UTC'))).toBe(
+            'publishAt "2026-12-01T24:00" is not a real date and time: the hour must be 00 to 23',
+        );
+        expect(problemOf(parsePublishAt('2026-12-01T09:60', 'UTC'))).toBe(
+            'publishAt "2026-12-01T09:60" is not a real date and time: the minutes must be 00 to 59',
+        );
+        expect(problemOf(parsePublishAt('2026-12-01T09:00:61', 'UTC'))).toBe(
+            'publishAt "2026-12-01T09:00:61" is not a real date and time: the seconds must be 00 to 59',
+        );
+        expect(problemOf(parsePublishAt('2026-00-10T09:00', 'UTC'))).toBe(
+            'publishAt "2026-00-10T09:00" is not a real date and time: the month must be 01 to 12',
+        );
     });
 
     it('accepts 29 February in a leap year only', () => {
         expect(parsedUtc(parsePublishAt('2028-02-29T09:00', 'UTC'))).toBe('2028-02-29T09:00:00Z');
-        expect(problemOf(parsePublishAt('2027-02-29T09:00', 'UTC'))).toBe('publishAt "2027-02-29T09:00" is not a real date and time: February 2027 has 28 days');
+        expect(problemOf(parsePublishAt('2027-02-29T09:00', 'UTC'))).toBe(
+            'publishAt "2027-02-29T09:00" is not a real date and time: February 2027 has 28 days',
+        );
     });
 
     it('rejects a bare date instead of guessing midnight', () => {
-        expect(problemOf(parsePublishAt('2026-12-01', 'Europe/Berlin'))).toBe('publishAt "2026-12-01" has no time of day: add one, for example 2026-12-01T09:00');
+        expect(problemOf(parsePublishAt('2026-12-01', 'Europe/Berlin'))).toBe(
+            'publishAt "2026-12-01" has no time of day: add one, for example 2026-12-01T09:00',
+        );
     });
 
     it('rejects other shapes with an example, naming the given field', () => {
@@ -170,7 +196,8 @@ describe('parseTimeOfDay', () => {
     });
 
     it('rejects anything else', () => {
-        for (const text of ['24:00', '12:60', '9', '9am', '09:00:00', '0900', '', '-1:00', '123:00']) expect(parseTimeOfDay(text), text).toBeUndefined();
+        for (const text of ['24:00', '12:60', '9', '9am', '09:00:00', '0900', '', '-1:00', '123:00'])
+            expect(parseTimeOfDay(text), text).toBeUndefined();
     });
 });
 
@@ -190,9 +217,18 @@ describe('formatting', () => {
 
 describe('resolveLocalTime / plusCalendarDays', () => {
     it('says which rule applied', () => {
-        expect(resolveLocalTime({ year: 2026, month: 3, day: 29, hour: 2, minute: 30 }, 'Europe/Berlin')).toEqual({ epochMs: utc('2026-03-29T01:30:00Z'), kind: 'gap' });
-        expect(resolveLocalTime({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Berlin')).toEqual({ epochMs: utc('2026-10-25T00:30:00Z'), kind: 'overlap' });
-        expect(resolveLocalTime({ year: 2026, month: 6, day: 1, hour: 9, minute: 0 }, 'Europe/Berlin')).toEqual({ epochMs: utc('2026-06-01T07:00:00Z'), kind: 'exact' });
+        expect(resolveLocalTime({ year: 2026, month: 3, day: 29, hour: 2, minute: 30 }, 'Europe/Berlin')).toEqual({
+            epochMs: utc('2026-03-29T01:30:00Z'),
+            kind: 'gap',
+        });
+        expect(resolveLocalTime({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Berlin')).toEqual({
+            epochMs: utc('2026-10-25T00:30:00Z'),
+            kind: 'overlap',
+        });
+        expect(resolveLocalTime({ year: 2026, month: 6, day: 1, hour: 9, minute: 0 }, 'Europe/Berlin')).toEqual({
+            epochMs: utc('2026-06-01T07:00:00Z'),
+            kind: 'exact',
+        });
         expect(resolveLocalTime({ year: 2026, month: 2, day: 30, hour: 9, minute: 0 }, 'Europe/Berlin')).toBeUndefined();
     });
 

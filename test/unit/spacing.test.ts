@@ -41,7 +41,13 @@ describe('intervalMinutes', () => {
         expect(spacing.ok).toBe(true);
         if (!spacing.ok) return;
         const results = schedule(plainPins(5), { ...spacing.options, timeZone, now: utc('2026-03-28T20:00:00Z') });
-        expect(times(results)).toEqual(['2026-03-28T21:00:00Z', '2026-03-29T00:00:00Z', '2026-03-29T03:00:00Z', '2026-03-29T06:00:00Z', '2026-03-29T09:00:00Z']);
+        expect(times(results)).toEqual([
+            '2026-03-28T21:00:00Z',
+            '2026-03-29T00:00:00Z',
+            '2026-03-29T03:00:00Z',
+            '2026-03-29T06:00:00Z',
+            '2026-03-29T09:00:00Z',
+        ]);
         // Three hours apart on the clock before the change, the wall clock jumps by four across it.
         expect(results.map((result) => formatInZone(result.publishAt ?? 0, timeZone))).toEqual([
             '2026-03-28 22:00 Europe/Berlin (UTC+01:00)',
@@ -75,7 +81,10 @@ describe('intervalMinutes', () => {
 
     it('starts from now when startAt is in the past', () => {
         const now = utc('2026-06-01T10:00:00Z');
-        expect(times(schedule(plainPins(2), { now, startAt: utc('2026-05-01T00:00:00Z'), intervalMinutes: 60 }))).toEqual(['now', '2026-06-01T11:00:00Z']);
+        expect(times(schedule(plainPins(2), { now, startAt: utc('2026-05-01T00:00:00Z'), intervalMinutes: 60 }))).toEqual([
+            'now',
+            '2026-06-01T11:00:00Z',
+        ]);
     });
 
     it('leaves pins with their own publishAt alone and gives the grid to the others', () => {
@@ -130,7 +139,12 @@ describe('timeSlots', () => {
     });
 
     it('starts from now when startAt is in the past', () => {
-        const results = schedule(plainPins(1), { timeZone: 'Europe/Berlin', now: utc('2026-01-10T09:00:00Z'), startAt: utc('2026-01-01T00:00:00Z'), timeSlots: ['09:00'] });
+        const results = schedule(plainPins(1), {
+            timeZone: 'Europe/Berlin',
+            now: utc('2026-01-10T09:00:00Z'),
+            startAt: utc('2026-01-01T00:00:00Z'),
+            timeSlots: ['09:00'],
+        });
         expect(times(results)).toEqual(['2026-01-11T08:00:00Z']);
     });
 
@@ -161,7 +175,12 @@ describe('timeSlots', () => {
     it('does not count a jittered neighbour as taking the slot next to it', () => {
         // A queued pin jittered from 09:00 to 09:12 keeps slot 09:00; slot 09:30 stays free.
         const existing: ExistingSchedule[] = [{ publishAt: utc('2026-01-11T08:12:00Z'), slotAt: utc('2026-01-11T08:00:00Z') }];
-        const results = schedule(plainPins(1), { timeZone: 'Europe/Berlin', now: utc('2026-01-11T06:00:00Z'), existing, timeSlots: ['09:00', '09:30'] });
+        const results = schedule(plainPins(1), {
+            timeZone: 'Europe/Berlin',
+            now: utc('2026-01-11T06:00:00Z'),
+            existing,
+            timeSlots: ['09:00', '09:30'],
+        });
         expect(times(results)).toEqual(['2026-01-11T08:30:00Z']);
     });
 });
@@ -216,8 +235,18 @@ describe('jitterMinutes', () => {
     });
 
     it('jitters around slots that move in UTC across the spring-forward night, keeping slotAt on the slot', () => {
-        const results = schedule(plainPins(3), { timeZone: 'Europe/Berlin', now: utc('2026-03-27T12:00:00Z'), timeSlots: ['09:00'], jitterMinutes: 20, random: () => 0 });
-        expect(results.map((result) => formatUtc(result.slotAt ?? 0))).toEqual(['2026-03-28T08:00:00Z', '2026-03-29T07:00:00Z', '2026-03-30T07:00:00Z']);
+        const results = schedule(plainPins(3), {
+            timeZone: 'Europe/Berlin',
+            now: utc('2026-03-27T12:00:00Z'),
+            timeSlots: ['09:00'],
+            jitterMinutes: 20,
+            random: () => 0,
+        });
+        expect(results.map((result) => formatUtc(result.slotAt ?? 0))).toEqual([
+            '2026-03-28T08:00:00Z',
+            '2026-03-29T07:00:00Z',
+            '2026-03-30T07:00:00Z',
+        ]);
         expect(times(results)).toEqual(['2026-03-28T07:40:00Z', '2026-03-29T06:40:00Z', '2026-03-30T06:40:00Z']);
     });
 
@@ -365,7 +394,12 @@ describe('normalizeLink', () => {
 
 describe('spacingProblems / parseSpacing', () => {
     it('accepts a complete spacing and no spacing at all', () => {
-        expect(spacingProblems({ startAt: '2026-12-01T09:00', timeSlots: ['09:00', '13:30', '20:00'], jitterMinutes: 10, minDaysBetweenSameLink: 7 }, 'Europe/Berlin')).toEqual([]);
+        expect(
+            spacingProblems(
+                { startAt: '2026-12-01T09:00', timeSlots: ['09:00', '13:30', '20:00'], jitterMinutes: 10, minDaysBetweenSameLink: 7 },
+                'Europe/Berlin',
+            ),
+        ).toEqual([]);
         expect(spacingProblems({ intervalMinutes: 10_080, jitterMinutes: 720 }, 'UTC')).toEqual([]);
         expect(spacingProblems(undefined, 'UTC')).toEqual([]);
         expect(spacingProblems({}, 'UTC')).toEqual([]);
@@ -383,15 +417,25 @@ describe('spacingProblems / parseSpacing', () => {
 
     it('names each field and its limit', () => {
         expect(spacingProblems({ intervalMinutes: 0 }, 'UTC')).toEqual(['spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)']);
-        expect(spacingProblems({ intervalMinutes: 10_081 }, 'UTC')).toEqual(['spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)']);
-        expect(spacingProblems({ intervalMinutes: 1.5 }, 'UTC')).toEqual(['spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)']);
+        expect(spacingProblems({ intervalMinutes: 10_081 }, 'UTC')).toEqual([
+            'spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)',
+        ]);
+        expect(spacingProblems({ intervalMinutes: 1.5 }, 'UTC')).toEqual([
+            'spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)',
+        ]);
         expect(spacingProblems({ jitterMinutes: 721 }, 'UTC')).toEqual(['spacing.jitterMinutes must be a whole number from 0 to 720']);
-        expect(spacingProblems({ minDaysBetweenSameLink: 366 }, 'UTC')).toEqual(['spacing.minDaysBetweenSameLink must be a whole number from 0 to 365']);
-        expect(spacingProblems({ minDaysBetweenSameLink: -1 }, 'UTC')).toEqual(['spacing.minDaysBetweenSameLink must be a whole number from 0 to 365']);
+        expect(spacingProblems({ minDaysBetweenSameLink: 366 }, 'UTC')).toEqual([
+            'spacing.minDaysBetweenSameLink must be a whole number from 0 to 365',
+        ]);
+        expect(spacingProblems({ minDaysBetweenSameLink: -1 }, 'UTC')).toEqual([
+            'spacing.minDaysBetweenSameLink must be a whole number from 0 to 365',
+        ]);
     });
 
     it('keeps jitter below half the rhythm', () => {
-        expect(spacingProblems({ intervalMinutes: 30, jitterMinutes: 15 }, 'UTC')).toEqual(['spacing.jitterMinutes must be less than half of spacing.intervalMinutes (30), so at most 14']);
+        expect(spacingProblems({ intervalMinutes: 30, jitterMinutes: 15 }, 'UTC')).toEqual([
+            'spacing.jitterMinutes must be less than half of spacing.intervalMinutes (30), so at most 14',
+        ]);
         expect(spacingProblems({ intervalMinutes: 30, jitterMinutes: 14 }, 'UTC')).toEqual([]);
         expect(spacingProblems({ timeSlots: ['09:00', '09:30', '20:00'], jitterMinutes: 15 }, 'UTC')).toEqual([
             'spacing.jitterMinutes must be less than half of the smallest gap between spacing.timeSlots (30 minutes), so at most 14',
