@@ -58,7 +58,9 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
 /** Records a pin's outcome in its queue entry and lets go of the lease. */
 async function settle(queue: PinQueue, entry: QueueEntry, { row }: PinOutcome, input: PublishScheduledInput, now: number): Promise<void> {
     const record = queue.record(entry.scheduleId);
-    const base: QueueEntry = { ...entry, lease: undefined };
+    // The lease ends now but keeps its run and position: a restart of this run before the row is stored finds the
+    // pin among its own and stores its row, instead of leaving a gap in the rows.
+    const base: QueueEntry = { ...entry, lease: entry.lease && { ...entry.lease, expiresAt: Math.min(entry.lease.expiresAt, now) } };
     if (row.status === 'created' || (row.status === 'skipped-duplicate' && row.id)) {
         await record.write({
             ...base,

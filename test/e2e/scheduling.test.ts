@@ -190,6 +190,56 @@ describe('queue and publish', () => {
     });
 });
 
+describe('restarts', () => {
+    it('resumes a publish-scheduled run killed after a POST: each due pin posted once, one row and one charge each', async () => {
+        const storageDir = newStorageDir();
+        const titles = ['Resume 1', 'Resume 2', 'Resume 3'];
+        await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-09-01T08:00:00Z'),
+            input: create(titles.map((title) => pin(title, { publishAt: '2026-09-01T09:00:00Z' }))),
+        });
+        const onBoard = () => emulator.state.listPinsOfBoard(boardId).filter((item) => titles.includes(String(item.title)));
+        // The answer to the second POST is held back: that pin exists on Pinterest when the process dies.
+        emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
+        const env = at('2026-09-01T09:05:00Z');
+        const killed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            payPerEvent: true,
+            env,
+            input: publish(),
+            killWhen: () => onBoard().length >= 2,
+        });
+        expect(killed.exitCode).toBeNull();
+
+        emulator.clearFaults();
+        const resumed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            payPerEvent: true,
+            env: { ...env, CRAWLEE_PURGE_ON_START: 'false' },
+            input: publish(),
+        });
+        expect(resumed.exitCode).toBe(0);
+        expect(
+            onBoard()
+                .map((item) => item.title)
+                .sort(),
+        ).toEqual(titles);
+        expect(resumed.items.map((item) => [item.title, item.status])).toEqual(titles.map((title) => [title, 'created']));
+        expect(sumCharges(resumed.charges, 'pin-created')).toBe(3);
+        const listed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            env: at('2026-09-01T10:00:00Z'),
+            input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true },
+        });
+        expect(listed.items.map((item) => item.status)).toEqual(['published', 'published', 'published']);
+    });
+});
+
 describe('spacing and time zones', () => {
     it("puts pins in daily time slots in the user's zone, across the spring-forward night, in UTC", async () => {
         const run = await runActor({
