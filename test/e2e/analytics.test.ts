@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSettings, type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { pinDailyMetrics, pinLifetimeMetrics } from '../emulator/analytics.js';
 import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
-import { countDatasetItems, newStorageDir, runActor, sumCharges } from './harness.js';
+import { countDatasetItems, newStorageDir, readDataset, runActor, sumCharges } from './harness.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- dataset rows, probed field by field
 
@@ -16,13 +16,15 @@ let many: AnalyticsAccount;
 let few: AnalyticsAccount;
 
 beforeAll(async () => {
-    // A small org_analytics quota, so that pacing one request per pin is exercised in a few seconds, not minutes.
+    // A small org_analytics quota, so that pacing one request per pin is exercised in a few seconds, not minutes. Its
+    // window is ten seconds, long as Pinterest's minute is compared with the whole seconds of X-RateLimit-Reset, so the
+    // pacer steers by what is left of it, whatever the machine's load does to the requests' timing.
     emulator = await startEmulator({
         rateLimits: {
             standard: {
                 org_read: [{ limit: 1000, windowSec: 60 }],
                 org_write: [{ limit: 100, windowSec: 60 }],
-                org_analytics: [{ limit: 4, windowSec: 1 }],
+                org_analytics: [{ limit: 40, windowSec: 10 }],
             },
         },
     });
@@ -112,7 +114,12 @@ describe('get-pin-analytics', () => {
                 storageDir,
                 payPerEvent: true,
                 input,
-                killWhen: () => countDatasetItems(storageDir, 'charging_log') >= 3,
+                // Killed only once three rows are stored whole and the fourth request waits: local storage writes files
+                // in the background, and a kill in the middle of one is not what is tested here.
+                killWhen: () =>
+                    emulator.requestsTo('GET', PER_PIN).length >= 4 &&
+                    countDatasetItems(storageDir, 'charging_log') >= 3 &&
+                    completeRows(storageDir) >= 3,
                 timeoutMs: 60_000,
             });
             emulator.clearFaults();
@@ -282,3 +289,8 @@ describe('get-account-analytics', () => {
         expect(new Set(run.items.map((item) => item.split))).toEqual(new Set(['MOBILE', 'TABLET', 'WEB']));
     });
 });
+
+/** Rows of the default dataset whose files are whole (a file being written does not parse yet). */
+function completeRows(storageDir: string): number {
+    return readDataset(storageDir, 'default', { completeOnly: true }).length;
+}
