@@ -5,6 +5,7 @@ import { OPERATIONS } from '../pinterest/operations.js';
 import { draftProblems, type PinDraft, pinDraftShape } from '../publish/draft.js';
 import { DEFAULT_LEDGER_STORE, RECONCILE_WAIT_FIELD } from '../publish/options.js';
 import { DEFAULT_QUEUE_STORE } from '../schedule/queue.js';
+import { spacingInputProblems } from '../schedule/spacing-options.js';
 import { DEFAULT_TIME_ZONE, timeZoneProblem } from '../schedule/time-text.js';
 import { defineMode } from './types.js';
 
@@ -83,6 +84,7 @@ export const createPin = defineMode({
         const timeZone = typeof raw.timeZone === 'string' && raw.timeZone.trim() ? raw.timeZone.trim() : DEFAULT_TIME_ZONE;
         const zoneProblem = timeZoneProblem(timeZone);
         if (zoneProblem) problems.push(zoneProblem);
+        problems.push(...spacingInputProblems(raw.spacing, timeZone));
         return problems;
     },
 

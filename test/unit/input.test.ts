@@ -112,6 +112,26 @@ describe('parseInput', () => {
         expect(parseInput({ accessToken: 't', boardPrivacy: 'secret' }).boardPrivacy).toBe('SECRET');
     });
 
+    it('checks create-pin scheduling options before any request: time zone and spacing', () => {
+        const pins = [{ boardId: '549755885175', pinTitle: 'A', imageUrl: 'https://example.com/a.jpg' }];
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', pins, timeZone: 'Mars/Olympus', spacing: { timeSlots: ['09:00'] } })).toEqual([
+            'timeZone "Mars/Olympus" is not an IANA time zone name: use one such as UTC, Europe/Berlin or America/New_York',
+        ]);
+        expect(
+            problemsOf({
+                mode: 'create-pin',
+                accessToken: 't',
+                pins,
+                spacing: { intervalMinutes: 0, timeSlots: ['25:00'], startAt: '2026-02-30T09:00' },
+            }),
+        ).toEqual([
+            'spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)',
+            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
+            'spacing.intervalMinutes and spacing.timeSlots cannot be used together: give one of them',
+            'spacing.startAt "2026-02-30T09:00" is not a real date and time: February 2026 has 28 days',
+        ]);
+    });
+
     it('rejects input that is not an object', () => {
         expect(problemsOf('list-boards')[0]).toMatch(/must be a JSON object/);
     });
