@@ -88,6 +88,7 @@ export class PinPublisher {
     /** Pins of this batch by ledger key: the same pin twice in one input is published once. */
     private readonly byKey = new Map<string, { position: number; outcome: Promise<PinOutcome> }>();
     stop?: BatchStop;
+    private sendOrder = new SendOrder([]);
 
     constructor(private readonly options: PublishOptions) {}
 
@@ -96,12 +97,14 @@ export class PinPublisher {
      * (callers put them back in input order).
      */
     async publishAll(jobs: PinJob[], onOutcome: (job: PinJob, outcome: PinOutcome) => Promise<void>): Promise<void> {
+        this.sendOrder = new SendOrder(jobs);
         let next = 0;
         const worker = async () => {
             while (next < jobs.length) {
                 const job = jobs[next++]!;
                 try {
-                    await onOutcome(job, await this.publish(job));
+                    const outcome = await this.publish(job).finally(() => this.sendOrder.done(job));
+                    await onOutcome(job, outcome);
                 } catch (error) {
                     // Storage failed under us: start no further pin; the ledger already holds what was posted.
                     this.stop ??= new BatchStop(`Not attempted: the run stopped on an error (${messageOf(error)}).`);
@@ -200,11 +203,14 @@ export class PinPublisher {
                 }
             }
             const body = toPinCreate(job.draft, row.boardId!, videoId);
+            // Pins are prepared side by side but sent in input order (publishAt order for the queue).
+            await this.sendOrder.turnOf(job);
             for (let attempt = 1; ; attempt += 1) {
                 let sending: LedgerEntry | undefined;
                 // The entry is written when the request is about to leave (after waiting its turn under the rate
                 // limit), so a run that dies while pins wait leaves no "sending" entries for pins never sent.
                 const beforeSend = async () => {
+                    this.sendOrder.done(job);
                     if (this.stop) return this.stop.reason;
                     sending = {
                         ...this.entryBase(content, job),
@@ -337,6 +343,37 @@ export class PinPublisher {
 }
 
 type LedgerRecord = ReturnType<PinLedger['entry']>;
+
+/**
+ * Keeps the POSTs of a batch in the batch's order while the pins are prepared concurrently: a pin's request waits
+ * until the pin before it has sent its own, or has finished without sending one.
+ */
+class SendOrder {
+    private readonly gates = new Map<PinJob, { passed: Promise<void>; pass: () => void }>();
+    private readonly previous = new Map<PinJob, PinJob>();
+
+    constructor(jobs: PinJob[]) {
+        jobs.forEach((job, index) => {
+            let pass = () => {};
+            const passed = new Promise<void>((resolve) => (pass = resolve));
+            this.gates.set(job, { passed, pass });
+            if (index > 0) this.previous.set(job, jobs[index - 1]!);
+        });
+    }
+
+    /** Resolves when every pin before `job` has sent its request or finished without one. */
+    async turnOf(job: PinJob): Promise<void> {
+        const before = this.previous.get(job);
+        if (before) await this.gates.get(before)?.passed;
+    }
+
+    /** `job` has sent its request (or will send none): the next pin may go, once every pin before it has too. */
+    done(job: PinJob): void {
+        const gate = this.gates.get(job);
+        if (!gate) return;
+        void this.turnOf(job).then(gate.pass);
+    }
+}
 
 function messageOf(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
