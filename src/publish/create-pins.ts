@@ -76,6 +76,7 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
     };
     for (const item of future) await deliver(item.job.position, await enqueue(item, queue!, kit, context));
     await kit.publisher.publishAll(publishNow, (job, outcome) => deliver(job.position, outcome));
+    await delivery.finish();
 
     // A run of one pin that did not go out has failed, and says why in the pin's own words.
     if (total === 1 && lastRow && ['failed', 'not-attempted', 'unconfirmed'].includes(lastRow.status)) {

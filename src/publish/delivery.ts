@@ -62,6 +62,20 @@ export class OrderedDelivery {
         await this.flushing;
     }
 
+    /**
+     * Stores whatever still waits, in position order, even across a gap (a queued pin cancelled while its run
+     * restarted leaves its position unused): no outcome is ever left unstored.
+     */
+    async finish(): Promise<void> {
+        await this.flushing;
+        const positions = [...this.waiting.keys()].sort((a, b) => a - b);
+        for (const position of positions) {
+            if (position > this.pushed + 1) this.pushed = position - 1;
+            this.flushing = this.flushing.then(() => this.flush());
+            await this.flushing;
+        }
+    }
+
     private async flush(): Promise<void> {
         for (;;) {
             const group: PinOutcome[] = [];

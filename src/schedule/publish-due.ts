@@ -42,6 +42,7 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
         await settle(queue, byPosition.get(job.position)!, outcome, input, context.now());
         await kit.delivery.add(job.position, outcome);
     });
+    await kit.delivery.finish();
 
     const after = (await queue.entries()).filter((entry) => entry.status === 'scheduled' || entry.status === 'publishing');
     const nextDue = after.length > 0 ? Math.min(...after.map((entry) => Math.max(entry.publishAt, entry.nextAttemptAt ?? 0))) : undefined;
