@@ -9,7 +9,7 @@ import type { SpacingInput } from '../schedule/spacing.js';
 import { formatUtc, parsePublishAt } from '../schedule/time.js';
 import { describeCounts, invalidPinOutcome, openPublishing, type PinJob, type PinOutcome, type PublishingKit } from './batch.js';
 import { checkDraft, type PinDraft, pinDraftShape } from './draft.js';
-import { ledgerKey } from './ledger.js';
+import { contentOfDraft, ledgerKey } from './ledger.js';
 
 /**
  * create-pin's run: every pin of the input (the single-pin fields, `pins`, the CSV) in order, each checked, then
@@ -198,16 +198,7 @@ async function enqueue(
         boardId = lookup.boardId;
     }
     const draft: PinDraft = { ...job.draft, boardId, boardName: undefined, publishAt: undefined };
-    const content = {
-        environment: input.environment,
-        boardId,
-        title: draft.pinTitle,
-        description: draft.pinDescription,
-        link: draft.linkUrl,
-        mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''],
-        key: draft.key,
-    };
-    const scheduleId = PinQueue.scheduleIdFor(ledgerKey(content, job.ledgerSuffix));
+    const scheduleId = PinQueue.scheduleIdFor(ledgerKey(contentOfDraft(draft, boardId, input.environment), job.ledgerSuffix));
     const scheduled = { row: { ...row, boardId, scheduleId }, charged: false };
     const record = queue.record(scheduleId);
     const existing = await record.read();

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { NamedStore } from '../modes/types.js';
 import { normalizeLink } from '../schedule/links.js';
 import { TypedRecord } from '../storage/records.js';
+import type { PinDraft } from './draft.js';
 
 export { DEFAULT_LEDGER_STORE } from './options.js';
 
@@ -52,6 +53,19 @@ export interface PinContent {
     mediaUrls: string[];
     /** The user's own key, which identifies the pin instead of its content. */
     key?: string;
+}
+
+/** What the ledger compares of a draft on its resolved board. */
+export function contentOfDraft(draft: PinDraft, boardId: string, environment: string): PinContent {
+    return {
+        environment,
+        boardId,
+        title: draft.pinTitle,
+        description: draft.pinDescription,
+        link: draft.linkUrl,
+        mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''],
+        key: draft.key,
+    };
 }
 
 export function pinIdentity(content: PinContent): string {

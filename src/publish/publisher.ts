@@ -6,7 +6,7 @@ import { PinterestError } from '../pinterest/errors.js';
 import type { Pin } from '../pinterest/schemas.js';
 import type { BoardDirectory } from './boards.js';
 import { type PinDraft, sourcePrefix, toPinCreate } from './draft.js';
-import { type LedgerEntry, ledgerKey, type PinContent, type PinLedger, pinIdentity } from './ledger.js';
+import { contentOfDraft, type LedgerEntry, ledgerKey, type PinContent, type PinLedger, pinIdentity } from './ledger.js';
 import { reconcilePin } from './reconcile.js';
 
 /** One pin to publish, as the batch sees it. */
@@ -131,7 +131,7 @@ export class PinPublisher {
             boardId = lookup.boardId;
         }
         const row = { ...base, boardId };
-        const content = this.contentOf(job.draft, boardId);
+        const content = contentOfDraft(job.draft, boardId, this.options.environment);
         // allowDuplicates: the entry still guards this one input row against restarts, but not against other runs.
         const key = ledgerKey(content, job.ledgerSuffix);
         const earlier = this.byKey.get(key);
@@ -278,18 +278,6 @@ export class PinPublisher {
         });
         if (entry.link) await this.options.ledger.recordLinkPublished(entry.link, createdAt);
         return this.charged({ ...row, ...fields, status: 'created', boardName: row.boardName });
-    }
-
-    private contentOf(draft: PinDraft, boardId: string): PinContent {
-        return {
-            environment: this.options.environment,
-            boardId,
-            title: draft.pinTitle,
-            description: draft.pinDescription,
-            link: draft.linkUrl,
-            mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''],
-            key: draft.key,
-        };
     }
 
     private entryBase(content: PinContent, job: PinJob): Omit<LedgerEntry, 'status' | 'attempts' | 'attemptStartedAt'> {

@@ -32,22 +32,7 @@ const BASELINES = {
     /** Creates pins one after another; on a 429 it waits for the reset Pinterest names and sends that pin again. */
     async createPinsSequentially({ baseUrl, token, bodies }) {
         const created = [];
-        for (const body of bodies) {
-            for (;;) {
-                const response = await got.post(`${baseUrl}/pins`, {
-                    json: body,
-                    headers: { Authorization: `Bearer ${token}` },
-                    throwHttpErrors: false,
-                    responseType: 'json',
-                });
-                if (response.statusCode === 429) {
-                    await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
-                    continue;
-                }
-                created.push(response.body);
-                break;
-            }
-        }
+        for (const body of bodies) created.push(await untilNot429(() => got.post(`${baseUrl}/pins`, { json: body, ...asUser(token) })));
         return created;
     },
 
@@ -55,25 +40,22 @@ const BASELINES = {
     async pinAnalyticsPerPin({ baseUrl, token, boardId, maxItems, query }) {
         const pins = await BASELINES.listSequential({ baseUrl, token, path: `/boards/${boardId}/pins`, maxItems });
         const results = [];
-        for (const pin of pins) {
-            for (;;) {
-                const response = await got(`${baseUrl}/pins/${pin.id}/analytics`, {
-                    searchParams: query,
-                    headers: { Authorization: `Bearer ${token}` },
-                    throwHttpErrors: false,
-                    responseType: 'json',
-                });
-                if (response.statusCode === 429) {
-                    await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
-                    continue;
-                }
-                results.push(response.body);
-                break;
-            }
-        }
+        for (const pin of pins)
+            results.push(await untilNot429(() => got(`${baseUrl}/pins/${pin.id}/analytics`, { searchParams: query, ...asUser(token) })));
         return results;
     },
 };
+
+const asUser = (token) => ({ headers: { Authorization: `Bearer ${token}` }, throwHttpErrors: false, responseType: 'json' });
+
+/** Sends a request until it is not refused with 429, waiting for the reset Pinterest names each time, as a careful script would. */
+async function untilNot429(send) {
+    for (;;) {
+        const response = await send();
+        if (response.statusCode !== 429) return response.body;
+        await sleep(1000 * Number(response.headers['x-ratelimit-reset'] ?? 1));
+    }
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
