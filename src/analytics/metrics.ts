@@ -1,5 +1,15 @@
 import type { ApiMetricMap, ApiMetricsBlock } from '../pinterest/analytics-schemas.js';
 
+/** Metrics only video pins have (the OpenAPI enum's video part). */
+const VIDEO_METRICS = [
+    'VIDEO_MRC_VIEW',
+    'VIDEO_10S_VIEW',
+    'QUARTILE_95_PERCENT_VIEW',
+    'VIDEO_V50_WATCH_TIME',
+    'VIDEO_START',
+    'VIDEO_AVG_WATCH_TIME',
+] as const;
+
 /** Metric names `GET /pins/{id}/analytics` takes (the OpenAPI enum, standard and video). */
 export const PIN_METRIC_TYPES = [
     'IMPRESSION',
@@ -11,23 +21,11 @@ export const PIN_METRIC_TYPES = [
     'TOTAL_REACTIONS',
     'USER_FOLLOW',
     'PROFILE_VISIT',
-    'VIDEO_MRC_VIEW',
-    'VIDEO_10S_VIEW',
-    'QUARTILE_95_PERCENT_VIEW',
-    'VIDEO_V50_WATCH_TIME',
-    'VIDEO_START',
-    'VIDEO_AVG_WATCH_TIME',
+    ...VIDEO_METRICS,
 ] as const;
 export type PinMetricType = (typeof PIN_METRIC_TYPES)[number];
 
-export const VIDEO_METRIC_TYPES: readonly PinMetricType[] = [
-    'VIDEO_MRC_VIEW',
-    'VIDEO_10S_VIEW',
-    'QUARTILE_95_PERCENT_VIEW',
-    'VIDEO_V50_WATCH_TIME',
-    'VIDEO_START',
-    'VIDEO_AVG_WATCH_TIME',
-];
+export const VIDEO_METRIC_TYPES: readonly PinMetricType[] = VIDEO_METRICS;
 /** Metrics only video pins have: asked for a video pin only. */
 const VIDEO_ONLY = new Set<string>(VIDEO_METRIC_TYPES);
 /** Counters Pinterest sends only in `lifetime_metrics`. */

@@ -73,6 +73,23 @@ const listBoardsBaseline =
         maxItems,
     });
 
+/** get-user-pins of the big board with metrics, against the quickstart's paging of the same board. */
+const userPinsScenario = (maxItems: number, runs: number): Scenario => ({
+    id: `get-user-pins-${maxItems}`,
+    title: `get-user-pins, ${maxItems.toLocaleString('en-US')} with metrics`,
+    input: (account) => ({ mode: 'get-user-pins', boardId: account.bigBoardId, maxItems, includeMetrics: true }),
+    idealRequests: pagesOf250(maxItems),
+    baseline: (account) => ({
+        baseline: 'listSequential',
+        baseUrl: account.baseUrl,
+        token: account.token,
+        path: `/boards/${account.bigBoardId}/pins`,
+        query: { pin_metrics: true },
+        maxItems,
+    }),
+    runs,
+});
+
 export const SCENARIOS: Scenario[] = [
     {
         id: 'list-boards-25',
@@ -98,36 +115,8 @@ export const SCENARIOS: Scenario[] = [
         baseline: listBoardsBaseline(1000),
         runs: 5,
     },
-    {
-        id: 'get-user-pins-250',
-        title: 'get-user-pins, 250 with metrics',
-        input: (account) => ({ mode: 'get-user-pins', boardId: account.bigBoardId, maxItems: 250, includeMetrics: true }),
-        idealRequests: pagesOf250(250),
-        baseline: (account) => ({
-            baseline: 'listSequential',
-            baseUrl: account.baseUrl,
-            token: account.token,
-            path: `/boards/${account.bigBoardId}/pins`,
-            query: { pin_metrics: true },
-            maxItems: 250,
-        }),
-        runs: 5,
-    },
-    {
-        id: 'get-user-pins-10000',
-        title: 'get-user-pins, 10,000 with metrics',
-        input: (account) => ({ mode: 'get-user-pins', boardId: account.bigBoardId, maxItems: BIG_BOARD_PINS, includeMetrics: true }),
-        idealRequests: pagesOf250(BIG_BOARD_PINS),
-        baseline: (account) => ({
-            baseline: 'listSequential',
-            baseUrl: account.baseUrl,
-            token: account.token,
-            path: `/boards/${account.bigBoardId}/pins`,
-            query: { pin_metrics: true },
-            maxItems: BIG_BOARD_PINS,
-        }),
-        runs: 1,
-    },
+    userPinsScenario(250, 5),
+    userPinsScenario(BIG_BOARD_PINS, 1),
     {
         id: 'create-pin',
         title: 'create-pin, 1',
