@@ -17,5 +17,14 @@ export const LAZY_BARREL_PACKAGES: string[];
 /** Rewrites a CommonJS barrel so each re-exported module is required on first use. */
 export function lazyBarrel(file: string, source: string): string;
 
+/** Packages loaded when one of their exports is first read rather than at start-up. */
+export const LAZY_PACKAGES: string[];
+
+/** The facade a lazy package's importers get: each export is a getter that loads the package when first read. */
+export function lazyPackage(file: string): string;
+
+/** Stands in for the object `create` returns, creating it on first use and forwarding to it from then on. */
+export function createdOnFirstUse<T extends object>(create: () => T): T;
+
 /** Bundles src/main.ts into `outDir` (default dist/), replacing what was there. */
 export function buildActor(options?: { outDir?: string; metafile?: boolean; minify?: boolean }): Promise<BuildResult<{ metafile: true }>>;

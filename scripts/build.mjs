@@ -70,6 +70,28 @@ const substitutes = {
             return { contents: patched, loader: 'js' };
         });
 
+        // The platform's API client: the SDK imports it at start-up (with axios, which loads Node's http2) and builds
+        // one in the Actor's constructor, yet a local run never calls it. Importers get a facade whose exports load
+        // the package when first read, and the Actor builds its client on first use.
+        pluginBuild.onResolve({ filter: exactNames(LAZY_PACKAGES) }, (args) => ({
+            path: createRequire(join(args.resolveDir, 'importer.js')).resolve(args.path),
+            namespace: 'lazy-package',
+        }));
+        // The SDK's ES-module entry copies every export of its CommonJS entry at load, which would read (and load) the
+        // API client there: the CommonJS entry is read on use, so the Actor's `import ... from 'apify'` goes to it.
+        pluginBuild.onResolve({ filter: /^apify$/ }, (args) => ({ path: createRequire(join(args.resolveDir, 'importer.js')).resolve('apify') }));
+        pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+            contents: lazyPackage(args.path),
+            loader: 'js',
+            resolveDir: dirname(args.path),
+        }));
+        pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]apify[\\/]dist[\\/]actor\.js$/ }, async (args) => {
+            const source = await readFile(args.path, 'utf8');
+            const patched = source.replace('this.apifyClient = this.newClient();', 'this.apifyClient = createdOnFirstUse(() => this.newClient());');
+            if (patched === source) throw new Error(`${args.path} changed: the API client substitution in scripts/build.mjs no longer applies.`);
+            return { contents: `${patched}\n${createdOnFirstUse}`, loader: 'js' };
+        });
+
         // Barrels: the SDK's `@crawlee/utils` and `@crawlee/core` index files re-export every module of the package, so
         // loading the index runs them all (HTML and sitemap helpers, crawlers, session pools...). Each re-export becomes
         // a getter instead, and a module runs when one of its exports is first read.
@@ -90,6 +112,47 @@ const substitutes = {
         }));
     },
 };
+
+/** Packages loaded when one of their exports is first read rather than at start-up (see lazyPackage). */
+export const LAZY_PACKAGES = ['apify-client'];
+
+/**
+ * The module importers of a lazy package get: each export of the package (read by loading it here, at build time)
+ * is a getter, and the package runs when one is first read. Its code stays in the bundle.
+ */
+export function lazyPackage(file) {
+    const loaded = createRequire(file)(file);
+    return [
+        '"use strict";',
+        ...(loaded.__esModule ? ['Object.defineProperty(exports, "__esModule", { value: true });'] : []),
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(file)}));`,
+        ...Object.keys(loaded).map(
+            (name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => load()[${JSON.stringify(name)}] });`,
+        ),
+    ].join('\n');
+}
+
+/**
+ * Stands in for an object until it is first used, then creates it and forwards to it (methods bound to it, so
+ * that private fields work). The Actor's API client goes through this: see the substitutions above.
+ */
+export function createdOnFirstUse(create) {
+    let target;
+    const real = () => (target ??= create());
+    return new Proxy(
+        {},
+        {
+            get(_, key) {
+                const value = Reflect.get(real(), key);
+                return typeof value === 'function' ? value.bind(real()) : value;
+            },
+            set: (_, key, value) => Reflect.set(real(), key, value),
+            has: (_, key) => Reflect.has(real(), key),
+            getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+        },
+    );
+}
 
 /** Packages whose index re-exports all their modules: each module loads on first use (see lazyBarrel). */
 export const LAZY_BARREL_PACKAGES = ['@crawlee/core', '@crawlee/utils'];

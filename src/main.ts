@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Actor, log } from 'apify';
 
+import { initActor } from './actor-init.js';
 import { runClock } from './clock.js';
 import { connect } from './connect.js';
 import type { CredentialManager } from './credentials/manager.js';
@@ -14,7 +15,7 @@ import { redactSecrets, registerSecret } from './pinterest/redact.js';
 import { preflight } from './preflight.js';
 import { actorStorage } from './storage/stores.js';
 
-await Actor.init();
+await initActor();
 const output = createActorOutput();
 const warnings: string[] = [];
 let mode: string | undefined;

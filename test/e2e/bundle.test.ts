@@ -74,6 +74,19 @@ describe('the shipped bundle', () => {
         expect(run.statusMessage).toBe(`Fetched ${BOARDS} boards.`);
     });
 
+    it('leaves what a local run does not use alone: the platform’s API client, and Crawlee’s CPU and memory sampling', async () => {
+        const run = await runActor({
+            main: shippedMain,
+            baseUrl: account.emulator.baseUrl,
+            input: { accessToken: account.token },
+            nodeArgs: ['--import', START_UP_REPORT],
+            env: { CRAWLEE_PERSIST_STORAGE: 'false' },
+        });
+        expect(run.exitCode, run.log).toBe(0);
+        // Crawlee samples the system with `getconf` and `ps` for autoscaled pools, which this Actor has none of.
+        expect(startUpReport(run.log)).toEqual({ started: [], http2Loaded: false });
+    });
+
     it('uses the Apify API for storage and charging when it runs on the platform', async () => {
         const api = await startApifyApiStandIn({ mode: 'list-boards', accessToken: account.token });
         try {
@@ -81,6 +94,7 @@ describe('the shipped bundle', () => {
                 main: shippedMain,
                 baseUrl: account.emulator.baseUrl,
                 input: {},
+                nodeArgs: ['--import', START_UP_REPORT],
                 env: {
                     APIFY_IS_AT_HOME: '1',
                     APIFY_TOKEN: 'apify-test-token',
@@ -99,11 +113,15 @@ describe('the shipped bundle', () => {
             expect(api.records.get('RUN-PROGRESS')).toMatchObject({ delivered: BOARDS, done: true });
             expect(api.statusMessages.at(-1)).toBe(`Fetched ${BOARDS} boards.`);
             expect(run.items).toEqual([]); // nothing in local storage
+            expect(startUpReport(run.log)).toMatchObject({ http2Loaded: true }); // the API client, created on first use
         } finally {
             await api.close();
         }
     });
 });
+
+const START_UP_REPORT = fileURLToPath(new URL('./report-start-up.mjs', import.meta.url));
+const startUpReport = (log: string): unknown => JSON.parse(/START_UP_REPORT (.*)/.exec(log)?.[1] ?? 'null');
 
 const RUN_ID = 'run1';
 const STORE_ID = 'store1';

@@ -12,7 +12,16 @@ import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildActor, LAZY_BARREL_PACKAGES, lazyBarrel, LEFT_OUT, leftOutModule } from '../../scripts/build.mjs';
+import {
+    buildActor,
+    createdOnFirstUse,
+    LAZY_BARREL_PACKAGES,
+    LAZY_PACKAGES,
+    lazyBarrel,
+    lazyPackage,
+    LEFT_OUT,
+    leftOutModule,
+} from '../../scripts/build.mjs';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const outDir = mkdtempSync(join(tmpdir(), 'actor-bundle-'));
@@ -128,5 +137,36 @@ describe('what the bundle leaves out', () => {
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe('lazy packages', () => {
+    const require = createRequire(import.meta.url);
+    it.each(LAZY_PACKAGES)('%s keeps every export name, each read through a getter', (name) => {
+        const generated = lazyPackage(require.resolve(name));
+        const names = [...generated.matchAll(/Object\.defineProperty\(exports, "([^"]+)", \{ enumerable: true, get: /g)].map((match) => match[1]);
+        expect(names.sort()).toEqual(Object.keys(require(name) as object).sort());
+    });
+
+    it('an object created on first use is not created before, and behaves as itself after', () => {
+        class Client {
+            #secret = 'private field';
+            label = 'client';
+            reveal() {
+                return this.#secret;
+            }
+        }
+        let created = 0;
+        const client = createdOnFirstUse(() => {
+            created += 1;
+            return new Client();
+        });
+        expect(created).toBe(0);
+        expect(client.reveal()).toBe('private field'); // methods run on the real object
+        expect(client).toBeInstanceOf(Client);
+        expect('label' in client).toBe(true);
+        client.label = 'renamed';
+        expect(client.label).toBe('renamed');
+        expect(created).toBe(1);
     });
 });
