@@ -14,6 +14,9 @@ export function leftOutModule(name: string, exports: LeftOutExports): string;
 /** Packages whose index re-exports all their modules: each module loads on first use. */
 export const LAZY_BARREL_PACKAGES: string[];
 
+/** Matches the paths of those packages' barrel files. */
+export const LAZY_BARRELS: RegExp;
+
 /** Rewrites a CommonJS barrel so each re-exported module is required on first use. */
 export function lazyBarrel(file: string, source: string): string;
 
@@ -25,6 +28,12 @@ export function lazyPackage(file: string): string;
 
 /** Stands in for the object `create` returns, creating it on first use and forwarding to it from then on. */
 export function createdOnFirstUse<T extends object>(create: () => T): T;
+
+/** The JSON5 module local storage gets: JSON.parse first, the JSON5 package for what JSON rejects. */
+export function jsonFirst(file: string): string;
+
+/** Packages the Actor imports by their CommonJS entry rather than their ES-module one. */
+export const COMMON_JS_ENTRIES: string[];
 
 /** Bundles src/main.ts into `outDir` (default dist/), replacing what was there. */
 export function buildActor(options?: { outDir?: string; metafile?: boolean; minify?: boolean }): Promise<BuildResult<{ metafile: true }>>;

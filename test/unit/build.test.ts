@@ -6,7 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Metafile } from 'esbuild';
@@ -16,7 +16,9 @@ import {
     buildActor,
     createdOnFirstUse,
     LAZY_BARREL_PACKAGES,
+    LAZY_BARRELS,
     LAZY_PACKAGES,
+    jsonFirst,
     lazyBarrel,
     lazyPackage,
     LEFT_OUT,
@@ -105,11 +107,18 @@ describe('the bundle', () => {
 
 describe('lazy barrels', () => {
     const require = createRequire(import.meta.url);
-    it.each(LAZY_BARREL_PACKAGES)('%s keeps every export name of its index, each read through a getter', (name) => {
-        const file = require.resolve(name);
+    const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+    const barrels = LAZY_BARREL_PACKAGES.flatMap((name) => sourceFiles(packageDir(name)).filter((file) => LAZY_BARRELS.test(file)));
+
+    it('are the index files of the packages named', () => {
+        for (const name of LAZY_BARREL_PACKAGES) expect(barrels).toContain(require.resolve(name));
+        expect(barrels.length).toBeGreaterThan(LAZY_BARREL_PACKAGES.length); // and the folders' index files
+    });
+
+    it.each(barrels.map((file) => [relative(process.cwd(), file), file]))('%s keeps every export name, each read through a getter', (_, file) => {
         const generated = lazyBarrel(file, readFileSync(file, 'utf8'));
         const names = [...generated.matchAll(/Object\.defineProperty\(exports, "([^"]+)", \{ enumerable: true, get: /g)].map((match) => match[1]);
-        expect(names.sort()).toEqual(Object.keys(require(name) as object).sort());
+        expect(names.sort()).toEqual(Object.keys(require(file) as object).sort());
     });
 });
 
@@ -168,5 +177,31 @@ describe('lazy packages', () => {
         client.label = 'renamed';
         expect(client.label).toBe('renamed');
         expect(created).toBe(1);
+    });
+});
+
+describe('JSON5 for local storage', () => {
+    const require = createRequire(import.meta.url);
+    const json5File = require.resolve('json5');
+    let stand: { parse(text: string, reviver?: (key: string, value: unknown) => unknown): unknown; stringify(value: unknown): string };
+    let dir: string;
+
+    beforeAll(() => {
+        dir = mkdtempSync(join(tmpdir(), 'json-first-'));
+        writeFileSync(join(dir, 'json5.cjs'), jsonFirst(json5File));
+        stand = require(join(dir, 'json5.cjs')) as typeof stand;
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads JSON as JSON5 does, and what only JSON5 accepts through JSON5', () => {
+        const json5 = require('json5') as typeof stand;
+        const texts = ['{"pins":[{"title":"A \\u00e9","n":1e3}],"ok":true,"none":null}', "{ pins: ['a', 'b',], // hand-edited\n }", '  42 '];
+        for (const text of texts) expect(stand.parse(text)).toEqual(json5.parse(text));
+        expect(stand.parse('{"a":1,"b":2}', (key, value) => (key === 'a' ? 10 : value))).toEqual({ a: 10, b: 2 });
+        expect(stand.stringify({ a: 1 })).toBe(json5.stringify({ a: 1 }));
+    });
+
+    it('rejects what JSON5 rejects, with its message', () => {
+        expect(() => stand.parse('{ pins: [ }')).toThrow(/JSON5: invalid character/);
     });
 });
