@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { PinterestEmulator } from '../emulator/index.js';
 import { startWithAccount } from './fixture.js';
-import { newStorageDir, readKeyValueStore, runActor, sumCharges } from './harness.js';
+import { firstPinCharged, newStorageDir, readKeyValueStore, runActor, sumCharges } from './harness.js';
 
 /**
  * create-pin as a batch publisher: many pins, CSV, boards by name, carousels and videos, dry runs, and the
@@ -285,7 +285,13 @@ describe('restarts', () => {
         const onBoard = () => emulator.state.listPinsOfBoard(boardId).filter((item) => titles.includes(String(item.title)));
         // Hold the answer to the second POST: the pin exists on Pinterest, and the process dies before it hears so.
         emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
-        const killed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, killWhen: () => onBoard().length >= 2 });
+        const killed = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            payPerEvent: true,
+            input,
+            killWhen: () => onBoard().length >= 2 && firstPinCharged(storageDir),
+        });
         expect(killed.exitCode).toBeNull();
 
         emulator.clearFaults();

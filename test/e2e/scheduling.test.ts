@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { ALL_SCOPES } from './fixture.js';
-import { newStorageDir, readKeyValueStore, runActor, sumCharges } from './harness.js';
+import { firstPinCharged, newStorageDir, readKeyValueStore, runActor, sumCharges } from './harness.js';
 
 /**
  * The scheduling queue end to end. Time is moved, not waited for: the Actor reads its clock from ACTOR_TEST_NOW and
@@ -210,7 +210,7 @@ describe('restarts', () => {
             payPerEvent: true,
             env,
             input: publish(),
-            killWhen: () => onBoard().length >= 2,
+            killWhen: () => onBoard().length >= 2 && firstPinCharged(storageDir),
         });
         expect(killed.exitCode).toBeNull();
 
