@@ -50,6 +50,9 @@ export function leftOutModule(name, { default: defaultKeys = [], named = [] }) {
     return lines.join('\n');
 }
 
+/** Where Node's require would find `specifier` from a file in `dir`. */
+const resolveFrom = (dir, specifier) => createRequire(join(dir, 'importer.js')).resolve(specifier);
+
 const exactNames = (names) => new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`);
 
 const substitutes = {
@@ -73,14 +76,14 @@ const substitutes = {
         // The SDK's ES-module entries copy every export of their CommonJS entry at load, which reads (and so loads)
         // everything a lazy package or barrel would defer: the Actor's imports of them go to the CommonJS entries.
         pluginBuild.onResolve({ filter: exactNames(COMMON_JS_ENTRIES) }, (args) => ({
-            path: createRequire(join(args.resolveDir, 'importer.js')).resolve(args.path),
+            path: resolveFrom(args.resolveDir, args.path),
         }));
 
         // The platform's API client: the SDK imports it at start-up (with axios, which loads Node's http2) and builds
         // one in the Actor's constructor, yet a local run never calls it. Importers get a facade whose exports load
         // the package when first read, and the Actor builds its client on first use.
         pluginBuild.onResolve({ filter: exactNames(LAZY_PACKAGES) }, (args) => ({
-            path: createRequire(join(args.resolveDir, 'importer.js')).resolve(args.path),
+            path: resolveFrom(args.resolveDir, args.path),
             namespace: 'lazy-package',
         }));
         pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
@@ -99,7 +102,7 @@ const substitutes = {
         // times slower than JSON.parse: the 20 KB input of 200 pins took 9 ms, twice. JSON5 is a superset of JSON, so a
         // text JSON.parse accepts means the same to both; only what it rejects goes to JSON5.
         pluginBuild.onResolve({ filter: /^json5$/ }, (args) => ({
-            path: createRequire(join(args.resolveDir, 'importer.js')).resolve('json5'),
+            path: resolveFrom(args.resolveDir, 'json5'),
             namespace: 'json-first',
         }));
         pluginBuild.onLoad({ filter: /.*/, namespace: 'json-first' }, (args) => ({

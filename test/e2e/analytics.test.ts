@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSettings, type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { pinDailyMetrics, pinLifetimeMetrics } from '../emulator/analytics.js';
 import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
-import { countDatasetItems, newStorageDir, readDataset, runActor, sumCharges } from './harness.js';
+import { completeItems, newStorageDir, runActor, sumCharges } from './harness.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- dataset rows, probed field by field
 
@@ -118,8 +118,8 @@ describe('get-pin-analytics', () => {
                 // in the background, and a kill in the middle of one is not what is tested here.
                 killWhen: () =>
                     emulator.requestsTo('GET', PER_PIN).length >= 4 &&
-                    countDatasetItems(storageDir, 'charging_log') >= 3 &&
-                    completeRows(storageDir) >= 3,
+                    completeItems(storageDir, 'charging_log') >= 3 &&
+                    completeItems(storageDir) >= 3,
                 timeoutMs: 60_000,
             });
             emulator.clearFaults();
@@ -289,8 +289,3 @@ describe('get-account-analytics', () => {
         expect(new Set(run.items.map((item) => item.split))).toEqual(new Set(['MOBILE', 'TABLET', 'WEB']));
     });
 });
-
-/** Rows of the default dataset whose files are whole (a file being written does not parse yet). */
-function completeRows(storageDir: string): number {
-    return readDataset(storageDir, 'default', { completeOnly: true }).length;
-}

@@ -150,12 +150,8 @@ export function readDataset(storageDir: string, name: string, { completeOnly = f
     return items;
 }
 
-/**
- * For tests that kill a batch while a later pin's POST is held back: the first pin's row is stored and its charge
- * logged. The SDK stores a row, then charges it; a kill between the two loses that one charge (never doubles it),
- * which is not what those tests are about, so they wait until the first pin is past it.
- */
-export const firstPinCharged = (storageDir: string) => readDataset(storageDir, 'charging_log', { completeOnly: true }).length >= 1;
+/** How many items of a dataset are whole files: one being written does not parse yet (for tests that kill a run). */
+export const completeItems = (storageDir: string, name = 'default') => readDataset(storageDir, name, { completeOnly: true }).length;
 
 /** How many items a dataset holds, without reading them (safe while the Actor is still writing). */
 export function countDatasetItems(storageDir: string, name = 'default'): number {

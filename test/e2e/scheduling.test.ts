@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { ALL_SCOPES } from './fixture.js';
-import { firstPinCharged, newStorageDir, readKeyValueStore, runActor, sumCharges } from './harness.js';
+import { completeItems, newStorageDir, readKeyValueStore, runActor, sumCharges } from './harness.js';
 
 /**
  * The scheduling queue end to end. Time is moved, not waited for: the Actor reads its clock from ACTOR_TEST_NOW and
@@ -210,7 +210,9 @@ describe('restarts', () => {
             payPerEvent: true,
             env,
             input: publish(),
-            killWhen: () => onBoard().length >= 2 && firstPinCharged(storageDir),
+            // Not before the first pin is stored and charged: the SDK stores a row, then charges it, and a kill between
+            // the two loses that one charge (never doubles it), which is not what this test is about.
+            killWhen: () => onBoard().length >= 2 && completeItems(storageDir, 'charging_log') >= 1,
         });
         expect(killed.exitCode).toBeNull();
 
