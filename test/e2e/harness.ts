@@ -153,12 +153,6 @@ export function readDataset(storageDir: string, name: string, { completeOnly = f
 /** How many items of a dataset are whole files: one being written does not parse yet (for tests that kill a run). */
 export const completeItems = (storageDir: string, name = 'default') => readDataset(storageDir, name, { completeOnly: true }).length;
 
-/** How many items a dataset holds, without reading them (safe while the Actor is still writing). */
-export function countDatasetItems(storageDir: string, name = 'default'): number {
-    const dir = join(storageDir, 'datasets', name);
-    return existsSync(dir) ? readdirSync(dir).filter((file) => /^\d+\.json$/.test(file)).length : 0;
-}
-
 /** The records of a named key-value store, by key. */
 export function readKeyValueStore(storageDir: string, name: string): Record<string, unknown> {
     const dir = join(storageDir, 'key_value_stores', name);
