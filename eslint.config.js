@@ -14,6 +14,11 @@ export default tseslint.config(
         },
     },
     {
+        // Tool configuration in CommonJS (dependency-cruiser reads .cjs).
+        files: ['**/*.cjs'],
+        languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    },
+    {
         // Scripts for humans (demo, auth helper, emulator CLI) print to the terminal on purpose.
         files: ['test/demo.ts', 'test/emulator/cli.ts', 'src/auth/**/*.ts', 'test/bench/**/*.ts'],
         rules: { 'no-console': 'off' },

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 
 import { Actor, log } from 'apify';
 
-import { initActor } from './actor-init.js';
-import { runClock } from './clock.js';
-import { connect } from './connect.js';
+import { initActor } from './run/actor-init.js';
+import { runClock } from './common/clock.js';
+import { connect } from './run/connect.js';
 import type { CredentialManager } from './credentials/manager.js';
-import { ActorError } from './errors.js';
-import { actorJournal } from './journal.js';
+import { ActorError } from './common/errors.js';
+import { actorJournal } from './storage/journal.js';
 import { MODE_HANDLERS, type ModeHandler, parseActorInput } from './modes/index.js';
-import { createActorOutput } from './output.js';
+import { createActorOutput } from './output/run-output.js';
 import { PinterestError } from './pinterest/errors.js';
 import { redactSecrets, registerSecret } from './pinterest/redact.js';
-import { preflight } from './preflight.js';
+import { preflight } from './run/preflight.js';
 import { actorStorage } from './storage/stores.js';
 
 await initActor();

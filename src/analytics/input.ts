@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { runClock } from '../clock.js';
-import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input.js';
+import { runClock } from '../common/clock.js';
+import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';

@@ -1,7 +1,8 @@
-import type { PinAnalyticsItem } from './items.js';
+import type { Log } from '../common/log.js';
+import type { PinAnalyticsItem } from '../output/analytics-items.js';
 import { type DateRange } from './dates.js';
 import { mergeBlock, type Metrics, type MergedMetrics, metricTypesFor, type PinMetricType, rates, toMetrics } from './metrics.js';
-import { largestImageUrl, pinUrl } from '../items.js';
+import { largestImageUrl, pinUrl } from '../output/items.js';
 import type { ApiSplitMetrics } from '../pinterest/analytics-schemas.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
@@ -38,10 +39,6 @@ export interface MultiPinAccess {
     closed: boolean;
 }
 
-export interface FetchLog {
-    info(message: string): void;
-}
-
 /**
  * Pinterest's restricted-feature answer (401, code 3): the multi-pin endpoint is gated per app. A token truly
  * missing a scope answers the same, but then the per-pin requests fail with the scope message, so nothing is lost.
@@ -58,7 +55,7 @@ export async function* fetchPinAnalytics(
     pins: readonly AnalyticsPin[],
     request: PinAnalyticsRequest,
     access: MultiPinAccess,
-    log: FetchLog,
+    log: Pick<Log, 'info'>,
     { perPinFallback = true } = {},
 ): AsyncGenerator<PinAnalyticsItem[]> {
     for (const group of [pins.filter((pin) => !isVideo(pin)), pins.filter(isVideo)]) {

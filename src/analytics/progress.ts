@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import { daysBetween, type ResolvedRange } from './dates.js';
-import type { RunJournal } from '../journal.js';
-import type { RunOutput } from '../output.js';
+import type { RunJournal } from '../storage/journal.js';
+import type { RunOutput } from '../output/run-output.js';
 
 const progressSchema = z.object({ startDate: z.string(), endDate: z.string(), stored: z.number().int().min(0) });
 

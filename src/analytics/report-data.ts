@@ -1,7 +1,7 @@
 import { datesOf, type DateRange } from './dates.js';
-import type { AccountAnalyticsItem, PinAnalyticsItem, TopPin } from './items.js';
+import type { AccountAnalyticsItem, PinAnalyticsItem, TopPin } from '../output/analytics-items.js';
 import { type Metrics, rates } from './metrics.js';
-import type { ReportData, ReportDay } from '../report/report.js';
+import type { ReportData, ReportDay } from './report/report.js';
 
 /** What the report shows, gathered from the rows a mode stored; kept apart from the (heavy) page builder. */
 

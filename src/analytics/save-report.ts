@@ -1,5 +1,6 @@
-import type { ModeContext } from '../modes/types.js';
-import type { ReportData } from '../report/report.js';
+import type { Log } from '../common/log.js';
+import type { RunOutput } from '../output/run-output.js';
+import type { ReportData } from './report/report.js';
 
 export const REPORT_KEY = 'report.html';
 
@@ -8,12 +9,9 @@ export const REPORT_KEY = 'report.html';
  * modes never pay for them. The rows are already stored and charged, so a report that cannot be built is a
  * warning, not a failed run.
  */
-export async function saveReport(
-    context: Pick<ModeContext<unknown>, 'output' | 'log'>,
-    data: () => ReportData,
-): Promise<{ saved: boolean; warning?: string }> {
+export async function saveReport(context: { output: RunOutput; log: Log }, data: () => ReportData): Promise<{ saved: boolean; warning?: string }> {
     try {
-        const { buildReport } = await import('../report/report.js');
+        const { buildReport } = await import('./report/report.js');
         const html = await buildReport(data());
         await context.output.saveRecord(REPORT_KEY, html, 'text/html; charset=utf-8');
         return { saved: true };

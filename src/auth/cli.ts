@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 
-import { apiBaseUrl } from '../connect.js';
+import { apiBaseUrl } from '../run/connect.js';
 import { DEFAULT_SCOPES, runAuthorizationFlow } from './flow.js';
 
 const { values } = parseArgs({

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
+import type { Log } from '../common/log.js';
 import type { AccessTokenSource, AppCredentials } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
 import { redactSecrets, registerSecret } from '../pinterest/redact.js';
 import type { TokenResponse } from '../pinterest/schemas.js';
+import { plural } from '../common/text.js';
 
 const DAY_MS = 86_400_000;
 /** Refresh a little before the access token's stated expiry, so a request never starts with a dying token. */
@@ -60,7 +62,7 @@ export interface CredentialManagerOptions {
     now?: () => number;
     sleep?: (ms: number) => Promise<void>;
     rotationPoll?: RotationPoll;
-    log?: { info(message: string): void; warning(message: string): void };
+    log?: Log;
 }
 
 /**
@@ -138,7 +140,7 @@ export class CredentialManager implements AccessTokenSource {
         if (!this.refreshTokenExpiresWithin(REFRESH_TOKEN_WARNING_MS) || this.refreshTokenExpiresAt === undefined) return undefined;
         const days = Math.max(0, Math.floor((this.refreshTokenExpiresAt - this.now()) / DAY_MS));
         const date = new Date(this.refreshTokenExpiresAt).toISOString().slice(0, 10);
-        return `Warning: the Pinterest refresh token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}) and Pinterest did not extend it: authorise the app again (npm run auth) and put the new refreshToken in the input.`;
+        return `Warning: the Pinterest refresh token expires on ${date} (in ${plural(days, 'day')}) and Pinterest did not extend it: authorise the app again (npm run auth) and put the new refreshToken in the input.`;
     }
 
     /**

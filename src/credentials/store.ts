@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { Actor } from 'apify';
 
-import { DEFAULT_WRITE_POLICY, type KeyValueBackend, type RecordWritePolicy, TypedRecord } from '../storage/records.js';
+import type { KeyValueBackend } from '../storage/contracts.js';
+import { DEFAULT_WRITE_POLICY, type RecordWritePolicy, TypedRecord } from '../storage/records.js';
 import { type CredentialRecordStore, storedCredentialsSchema } from './manager.js';
 
 /**

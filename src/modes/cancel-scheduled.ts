@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
-import { blankToUndefined, FIELDS, flag, modeInputSchema, optionalText, trimmed, UserInputError } from '../input.js';
+import { blankToUndefined, FIELDS, flag, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
+import { UserInputError } from '../input/parse.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import { DEFAULT_QUEUE_STORE, openAccountQueue, type QueueEntry } from '../schedule/queue.js';
 import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { toScheduledPinItem } from './list-scheduled.js';
 import { defineMode } from './types.js';
+import { plural } from '../common/text.js';
 
 const input = modeInputSchema('cancel-scheduled', {
     queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
@@ -37,7 +39,6 @@ const changeable = (entry: QueueEntry, now: number) =>
 export const cancelScheduled = defineMode({
     input,
     operations: [OPERATIONS.getUserAccount],
-    writes: false,
 
     inputProblems(raw) {
         const given = (field: string) => blankToUndefined(raw[field]) !== undefined;
@@ -60,7 +61,7 @@ export const cancelScheduled = defineMode({
     async run(context) {
         const { input, output, log } = context;
         const now = context.now();
-        const queue = await openAccountQueue(context);
+        const queue = await openAccountQueue(context, context.input);
         const entries = await queue.entries();
         const { parsePublishAt } = await import('../schedule/time.js');
         const reschedule = input.newPublishAt ? parsePublishAt(input.newPublishAt, input.timeZone, 'newPublishAt') : undefined;
@@ -95,12 +96,12 @@ export const cancelScheduled = defineMode({
         await output.pushRows([...changed, ...untouched].map(toScheduledPinItem));
 
         const verb = reschedule?.ok
-            ? `Moved ${changed.length} pin${changed.length === 1 ? '' : 's'} to ${formatUtc(reschedule.epochMs)}`
-            : `Cancelled ${changed.length} pin${changed.length === 1 ? '' : 's'}`;
+            ? `Moved ${plural(changed.length, 'pin')} to ${formatUtc(reschedule.epochMs)}`
+            : `Cancelled ${plural(changed.length, 'pin')}`;
         const notes = [
             untouched.length > 0 ? `${untouched.length} already published or being published, left as they are` : '',
             unknown.length > 0
-                ? `${unknown.length} schedule id${unknown.length === 1 ? '' : 's'} not in the queue (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''})`
+                ? `${plural(unknown.length, 'schedule id')} not in the queue (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''})`
                 : '',
         ].filter(Boolean);
         if (unknown.length > 0) log.warning(`Not in queue store "${input.queueStoreName}" for this account: ${unknown.join(', ')}.`);

@@ -1,14 +1,14 @@
-import { FIELDS, modeInputSchema } from '../input.js';
-import { toPinItem } from '../items.js';
+import { FIELDS, modeInputSchema } from '../input/fields.js';
+import { toPinItem } from '../output/items.js';
 import type { ListOptions } from '../pinterest/client.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { deliverList, plural, stopNote } from './deliver.js';
+import { plural } from '../common/text.js';
+import { deliverList, stopNote } from '../output/list-delivery.js';
 import { defineMode } from './types.js';
 
 export const getUserPins = defineMode({
     input: modeInputSchema('get-user-pins', { boardId: FIELDS.boardId, maxItems: FIELDS.maxItems, includeMetrics: FIELDS.includeMetrics }),
     operations: [OPERATIONS.listBoardPins, OPERATIONS.listPins],
-    writes: false,
 
     async run({ input, client, output, journal }) {
         const { boardId, includeMetrics: pinMetrics } = input;

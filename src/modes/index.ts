@@ -1,14 +1,15 @@
 import { z } from 'zod';
 
-import { blankToUndefined, type CommonInput, DEFAULT_MODE, parseInput, type ParseInputOptions } from '../input.js';
+import { blankToUndefined, type CommonInput } from '../input/fields.js';
+import { DEFAULT_MODE, parseInput, type ParseInputOptions } from '../input/parse.js';
 import { cancelScheduled } from './cancel-scheduled.js';
-import { createPin } from './create-pin.js';
-import { getAccountAnalytics } from './get-account-analytics.js';
-import { getPinAnalytics } from './get-pin-analytics.js';
+import { createPin } from './create-pin/index.js';
+import { getAccountAnalytics } from './get-account-analytics/index.js';
+import { getPinAnalytics } from './get-pin-analytics/index.js';
 import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
-import { publishScheduled } from './publish-scheduled.js';
+import { publishScheduled } from './publish-scheduled/index.js';
 import type { ModeHandler } from './types.js';
 
 /** One line per mode: a new mode is a new file and a new line here. */

@@ -1,13 +1,13 @@
-import { FIELDS, modeInputSchema } from '../input.js';
-import { toBoardItem } from '../items.js';
+import { FIELDS, modeInputSchema } from '../input/fields.js';
+import { toBoardItem } from '../output/items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { deliverList, plural, stopNote } from './deliver.js';
+import { plural } from '../common/text.js';
+import { deliverList, stopNote } from '../output/list-delivery.js';
 import { defineMode } from './types.js';
 
 export const listBoards = defineMode({
     input: modeInputSchema('list-boards', { maxItems: FIELDS.maxItems, boardPrivacy: FIELDS.boardPrivacy }),
     operations: [OPERATIONS.listBoards],
-    writes: false,
 
     async run({ input, client, output, journal }) {
         const privacy = input.boardPrivacy;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
-import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from '../input.js';
-import type { ScheduledPinItem } from '../items.js';
+import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
+import type { ScheduledPinItem } from '../output/items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import { DEFAULT_QUEUE_STORE, openAccountQueue, QUEUE_STATUSES, type QueueEntry } from '../schedule/queue.js';
 import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { defineMode } from './types.js';
+import { plural } from '../common/text.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : formatUtc(ms));
 
@@ -55,7 +56,6 @@ const input = modeInputSchema('list-scheduled', {
 export const listScheduled = defineMode({
     input,
     operations: [OPERATIONS.getUserAccount],
-    writes: false,
 
     inputProblems(raw) {
         const zone = typeof raw.timeZone === 'string' && raw.timeZone.trim() ? raw.timeZone.trim() : DEFAULT_TIME_ZONE;
@@ -71,7 +71,7 @@ export const listScheduled = defineMode({
 
     async run(context) {
         const { input, output } = context;
-        const queue = await openAccountQueue(context);
+        const queue = await openAccountQueue(context, context.input);
         // Placing a wall-clock time in a zone needs the zone data, loaded only when a window was asked for.
         const { parsePublishAt } = await import('../schedule/time.js');
         const bound = (text: string | undefined) => (text ? (parsePublishAt(text, input.timeZone) as { epochMs: number }).epochMs : undefined);
@@ -93,7 +93,7 @@ export const listScheduled = defineMode({
             .join(', ');
         const more = matching.length > rows.length;
         return {
-            summary: `Listed ${rows.length} queued pin${rows.length === 1 ? '' : 's'}${breakdown ? ` (${breakdown})` : ''}${more ? `; ${matching.length - rows.length} more match: raise maxItems` : ''}.`,
+            summary: `Listed ${plural(rows.length, 'queued pin')}${breakdown ? ` (${breakdown})` : ''}${more ? `; ${matching.length - rows.length} more match: raise maxItems` : ''}.`,
             counts,
             hasMore: more,
         };

@@ -1,36 +1,19 @@
 import type { z } from 'zod';
 
-import type { ModeInputDefinition } from '../input.js';
-import type { RunJournal } from '../journal.js';
-import type { RunOutput } from '../output.js';
+import type { Log } from '../common/log.js';
+import type { ModeInputDefinition } from '../input/parse.js';
+import type { RunOutput } from '../output/run-output.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import type { Operation } from '../pinterest/operations.js';
-import type { KeyValueBackend } from '../storage/records.js';
+import type { RunStorage } from '../storage/contracts.js';
+import type { RunJournal } from '../storage/journal.js';
 
-export interface Log {
-    info(message: string): void;
-    warning(message: string): void;
-}
-
-/** Key-value stores a mode may keep state in. */
-export interface RunStorage {
-    /** A named store: it outlives runs and can be shared by several of them (ledger, queue). */
-    openNamedStore(name: string): Promise<NamedStore>;
-    /** The run's default store: it survives a restart of the run (a migration), not the next run. */
-    openRunStore(): Promise<KeyValueBackend>;
-}
-
-export interface NamedStore extends KeyValueBackend {
-    readonly name: string;
-    /** Every key that starts with `prefix`, in key order. */
-    keys(prefix: string): Promise<string[]>;
-}
-
+/** What a mode's run gets: its validated input and the run's parts. Engines below take the parts they need. */
 export interface ModeContext<I> {
     input: I;
     client: PinterestClient;
     output: RunOutput;
-    /** Progress that must survive a restart of the run; see journal.ts. */
+    /** Progress that must survive a restart of the run; see storage/journal.ts. */
     journal: RunJournal;
     storage: RunStorage;
     log: Log;
@@ -56,12 +39,12 @@ export interface ModeHandler<S extends z.ZodObject = z.ZodObject> extends ModeIn
     readonly input: S;
     /** Every Pinterest operation the mode may call; preflight checks the token's scopes against them. */
     readonly operations: readonly Operation[];
-    /** Creates content on Pinterest (which Trial apps may not do in production). */
-    readonly writes: boolean;
-    /** Whether the mode talks to Pinterest at all (a queue listing does not need a token). */
-    readonly needsPinterest?: boolean;
     run(context: ModeContext<z.infer<S>>): Promise<ModeResult>;
 }
 
 /** Keeps a mode's input type tied to its schema. */
 export const defineMode = <S extends z.ZodObject>(handler: ModeHandler<S>): ModeHandler<S> => handler;
+
+/** Whether a mode creates or changes content on Pinterest (which Trial apps may not do in production). */
+export const writesContent = (mode: Pick<ModeHandler, 'operations'>): boolean =>
+    mode.operations.some((operation) => operation.category === 'org_write');

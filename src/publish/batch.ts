@@ -1,12 +1,15 @@
-import type { PinResultItem } from '../items.js';
-import { pinResultItem } from '../items.js';
-import type { Log, ModeContext } from '../modes/types.js';
+import type { PinResultItem } from '../output/items.js';
+import { pinResultItem } from '../output/items.js';
+import type { Log } from '../common/log.js';
+import type { RunOutput } from '../output/run-output.js';
+import type { RunStorage } from '../storage/contracts.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { BoardDirectory } from './boards.js';
 import { OrderedDelivery } from './delivery.js';
 import { PinLedger } from './ledger.js';
 import { sourcePrefix } from './draft.js';
 import { type PinJob, type PinOutcome, PinPublisher } from './publisher.js';
+import { plural } from '../common/text.js';
 
 export interface PublishingSetup {
     ledgerStoreName: string;
@@ -24,8 +27,18 @@ export interface PublishingKit {
     publisher: PinPublisher;
 }
 
-export async function openPublishing(context: ModeContext<unknown>, setup: PublishingSetup): Promise<PublishingKit> {
-    const { client, output, storage, log, runId } = context;
+/** The parts of a run the publishing machinery works with. */
+export interface PublishingDeps {
+    client: PinterestClient;
+    output: RunOutput;
+    storage: RunStorage;
+    log: Log;
+    runId: string;
+    now: () => number;
+}
+
+export async function openPublishing(deps: PublishingDeps, setup: PublishingSetup): Promise<PublishingKit> {
+    const { client, output, storage, log, runId, now } = deps;
     const ledger = new PinLedger(await storage.openNamedStore(setup.ledgerStoreName));
     const boards = new BoardDirectory(client, { createMissing: setup.createMissingBoards, dryRun: setup.dryRun });
     const delivery = await OrderedDelivery.open(output, await storage.openRunStore());
@@ -40,7 +53,7 @@ export async function openPublishing(context: ModeContext<unknown>, setup: Publi
         dryRun: setup.dryRun,
         reconcileWaitMs: setup.reconcileWaitSeconds * 1000,
         uploadVideo: (videoUrl) => uploadVideoThrough(client, videoUrl, log),
-        now: context.now,
+        now,
     });
     return { ledger, boards, delivery, publisher };
 }
@@ -81,8 +94,6 @@ export function invalidPinOutcome(position: number, source: string, problems: st
 }
 
 export type { PinJob, PinOutcome };
-
-const plural = (count: number, noun: string, many = `${noun}s`) => `${count} ${count === 1 ? noun : many}`;
 
 /** "Created 3 pins, scheduled 2, 1 failed (see the dataset's error column)." */
 export function describeCounts(counts: Record<string, number>): string {

@@ -3,8 +3,9 @@ import type { Readable } from 'node:stream';
 
 import { CsvError, parse } from 'csv-parse';
 
-import { ActorError } from '../errors.js';
+import { ActorError } from '../common/errors.js';
 import { downloadToTempFile } from './download.js';
+import { plural } from '../common/text.js';
 
 /**
  * Pinterest's bulk-create CSV (the file its "Create Pins in bulk" page takes), read row by row into pin drafts
@@ -166,7 +167,7 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
     if (!columns) throw new CsvFormatError(`${fieldName} is empty; its first row must be the header (${COLUMNS.join(', ')}).`);
     if (keywordRows > 0) {
         options.onWarning(
-            `The Keywords column was ignored in ${keywordRows} row${keywordRows === 1 ? '' : 's'}: Pinterest API v5 cannot set keywords on a pin; put them in the description instead.`,
+            `The Keywords column was ignored in ${plural(keywordRows, 'row')}: Pinterest API v5 cannot set keywords on a pin; put them in the description instead.`,
         );
     }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { EVENTS, type RunOutput } from '../output.js';
-import type { KeyValueBackend } from '../storage/records.js';
+import { EVENTS, type RunOutput } from '../output/run-output.js';
+import type { KeyValueBackend } from '../storage/contracts.js';
 import { TypedRecord } from '../storage/records.js';
 import type { PinOutcome } from './publisher.js';
 

@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import got, { HTTPError, MaxRedirectsError, RequestError, TimeoutError } from 'got';
 
-import { ActorError } from '../errors.js';
+import { ActorError } from '../common/errors.js';
 
 /**
  * Downloads of user-supplied files (a CSV of pins, a video) go to a temporary file first: the file is never held

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { blankToUndefined, httpUrl, LIMITS, optionalText, pinterestId, trimmed } from '../input.js';
+import { blankToUndefined, httpUrl, LIMITS, optionalText, pinterestId, trimmed } from '../input/fields.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import type { PinCreate } from '../pinterest/schemas.js';
 

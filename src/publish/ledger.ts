@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { NamedStore } from '../modes/types.js';
-import { normalizeLink } from '../schedule/links.js';
+import type { NamedStore } from '../storage/contracts.js';
+import { normalizeLink } from './links.js';
 import { TypedRecord } from '../storage/records.js';
 import type { PinDraft } from './draft.js';
 

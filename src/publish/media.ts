@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import got, { RequestError } from 'got';
 
-import { ActorError } from '../errors.js';
+import { ActorError } from '../common/errors.js';
 import { DownloadError, type DownloadedFile, describeUrl, downloadToTempFile, formatBytes, isHttpUrl } from './download.js';
 
 /**

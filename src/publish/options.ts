@@ -1,4 +1,4 @@
-import { wholeNumber } from '../input.js';
+import { wholeNumber } from '../input/fields.js';
 
 /** The named store of the ledger, unless the input names another. */
 export const DEFAULT_LEDGER_STORE = 'pinterest-pin-ledger';

@@ -1,6 +1,6 @@
-import { type PinResultItem, createdPinFields, type PinError, pinResultItem, type PinResultStatus } from '../items.js';
-import type { Log } from '../modes/types.js';
-import { EVENTS, type RunOutput } from '../output.js';
+import { type PinResultItem, createdPinFields, type PinError, pinResultItem, type PinResultStatus } from '../output/items.js';
+import type { Log } from '../common/log.js';
+import { EVENTS, type RunOutput } from '../output/run-output.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
 import type { Pin } from '../pinterest/schemas.js';

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { ModeContext, NamedStore } from '../modes/types.js';
+import type { PinterestClient } from '../pinterest/client.js';
+import type { NamedStore, RunStorage } from '../storage/contracts.js';
 import { pinDraftSchema } from '../publish/draft.js';
 import { TypedRecord } from '../storage/records.js';
 
@@ -135,8 +136,11 @@ export function retryBackoffMs(attempts: number): number {
 }
 
 /** The queue of the token's account in the named store the input names (several accounts may share a store). */
-export async function openAccountQueue(context: ModeContext<{ queueStoreName: string; environment: string }>): Promise<PinQueue> {
-    const { account } = await context.client.getUserAccount();
+export async function openAccountQueue(
+    { client, storage }: { client: PinterestClient; storage: RunStorage },
+    { queueStoreName, environment }: { queueStoreName: string; environment: string },
+): Promise<PinQueue> {
+    const { account } = await client.getUserAccount();
     const owner = account.id ?? account.username ?? 'unknown';
-    return new PinQueue(await context.storage.openNamedStore(context.input.queueStoreName), owner, context.input.environment);
+    return new PinQueue(await storage.openNamedStore(queueStoreName), owner, environment);
 }

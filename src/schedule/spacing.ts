@@ -1,8 +1,8 @@
-import { normalizeLink } from './links.js';
+import { normalizeLink } from '../publish/links.js';
 import { hasRhythm, optionProblems, type SpacingInput } from './spacing-options.js';
 import { formatInZone, isValidTimeZone, localDateTimeOf, parsePublishAt, parseTimeOfDay, plusCalendarDays, resolveLocalTime } from './time.js';
 
-export { normalizeLink } from './links.js';
+export { normalizeLink } from '../publish/links.js';
 export { SPACING_LIMITS, type SpacingInput } from './spacing-options.js';
 
 const DAY_MS = 86_400_000;

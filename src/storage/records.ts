@@ -1,13 +1,8 @@
 import type { z } from 'zod';
 
-import { ActorError } from '../errors.js';
+import { ActorError } from '../common/errors.js';
 import { redactSecrets } from '../pinterest/redact.js';
-
-/** The two calls of a key-value store this needs; Apify's `KeyValueStore` has them, and so does a test's Map. */
-export interface KeyValueBackend {
-    getValue(key: string): Promise<unknown>;
-    setValue(key: string, value: unknown): Promise<void>;
-}
+import type { KeyValueBackend } from './contracts.js';
 
 /** A record exists but does not parse: the run stops rather than silently starting afresh and repeating work. */
 export class RecordCorruptError extends ActorError {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { Actor } from 'apify';
 
-import type { NamedStore, RunStorage } from '../modes/types.js';
+import type { NamedStore, RunStorage } from './contracts.js';
 
 /**
  * Named key-value stores outlive runs and may be shared by runs that overlap (a schedule firing while the last

@@ -41,6 +41,6 @@ describe('a large batch', () => {
         expect(new Set(run.items.map((item) => item.id)).size).toBe(1000);
         expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1000);
         expect(sumCharges(run.charges, 'pin-created')).toBe(1000);
-        expect(run.statusMessage).toBe('Created 1000 pins.');
+        expect(run.statusMessage).toBe('Created 1,000 pins.');
     });
 });

@@ -5,13 +5,13 @@ import { dateRangeProblems } from '../../src/analytics/input.js';
 import { mergeBlock, metricKey, metricTypesFor, rates } from '../../src/analytics/metrics.js';
 import { type AnalyticsPin, fetchPinAnalytics, type MultiPinAccess } from '../../src/analytics/pin-analytics.js';
 import { pinReportData } from '../../src/analytics/report-data.js';
-import { UserInputError } from '../../src/input.js';
+import { UserInputError } from '../../src/input/parse.js';
 import { parseActorInput } from '../../src/modes/index.js';
 import type { PinterestClient } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { OPERATIONS } from '../../src/pinterest/operations.js';
-import { buildReport } from '../../src/report/report.js';
-import { inlineImages, thumbnailUrl } from '../../src/report/thumbnails.js';
+import { buildReport } from '../../src/analytics/report/report.js';
+import { inlineImages, thumbnailUrl } from '../../src/analytics/report/thumbnails.js';
 
 const NOW = Date.UTC(2025, 5, 15, 10, 30); // 2025-06-15
 

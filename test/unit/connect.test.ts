@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { apiBaseUrl } from '../../src/connect.js';
+import { apiBaseUrl } from '../../src/run/connect.js';
 
 describe('apiBaseUrl', () => {
     it('follows the environment', () => {

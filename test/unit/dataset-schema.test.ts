@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 
-import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from '../../src/analytics/items.js';
+import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from '../../src/output/analytics-items.js';
 import { mergeBlock } from '../../src/analytics/metrics.js';
 import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
 import {
@@ -15,7 +15,7 @@ import {
     scheduledPinItemSchema,
     toBoardItem,
     toPinItem,
-} from '../../src/items.js';
+} from '../../src/output/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 interface View {

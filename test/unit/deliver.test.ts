@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { DatasetItem } from '../../src/items.js';
-import type { RunJournal } from '../../src/journal.js';
-import { deliverList } from '../../src/modes/deliver.js';
+import type { DatasetItem } from '../../src/output/items.js';
+import type { RunJournal } from '../../src/storage/journal.js';
+import { deliverList } from '../../src/output/list-delivery.js';
 import { RecordCorruptError } from '../../src/storage/records.js';
-import type { RunOutput } from '../../src/output.js';
+import type { RunOutput } from '../../src/output/run-output.js';
 import type { ListOptions, ListPage } from '../../src/pinterest/client.js';
 
 /** A list of `total` numbered items served in pages of up to 250, with bookmarks, like the client yields. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { pinResultItem, type PinResultStatus } from '../../src/items.js';
-import type { RunOutput } from '../../src/output.js';
+import { pinResultItem, type PinResultStatus } from '../../src/output/items.js';
+import type { RunOutput } from '../../src/output/run-output.js';
 import { DELIVERY_PROGRESS_KEY, OrderedDelivery } from '../../src/publish/delivery.js';
 import type { PinOutcome } from '../../src/publish/publisher.js';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { BOARD_PRIVACY_FILTERS, DEFAULT_CREDENTIALS_STORE, ENVIRONMENTS, LIMITS } from '../../src/input.js';
+import { BOARD_PRIVACY_FILTERS, DEFAULT_CREDENTIALS_STORE, ENVIRONMENTS, LIMITS } from '../../src/input/fields.js';
 import { allInputFields as inputSchema, MODES, parseActorInput as parseInput } from '../../src/modes/index.js';
 
 interface JsonField {

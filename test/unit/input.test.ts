@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { UserInputError } from '../../src/input.js';
+import { UserInputError } from '../../src/input/parse.js';
 import { parseActorInput as parseInput } from '../../src/modes/index.js';
 
 const problemsOf = (raw: unknown): string[] => {

@@ -11,7 +11,7 @@ import {
     pinResultItemSchema,
     toPinItem,
     utcTimestamp,
-} from '../../src/items.js';
+} from '../../src/output/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 const apiPin = pinSchema.parse({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { describeApiLocation } from '../../src/connect.js';
+import { describeApiLocation } from '../../src/run/connect.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { OPERATIONS } from '../../src/pinterest/operations.js';
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-import type { DatasetItem } from '../items.js';
-import { readProgress, type RunJournal } from '../journal.js';
-import { EVENTS, type RunOutput } from '../output.js';
+import type { DatasetItem } from './items.js';
+import { readProgress, type RunJournal } from '../storage/journal.js';
+import { EVENTS, type RunOutput } from './run-output.js';
 import type { ListOptions, ListPage } from '../pinterest/client.js';
+import { formatCount } from '../common/text.js';
 
 export interface ListDelivery {
     delivered: number;
@@ -47,8 +48,6 @@ export interface DeliverListOptions<T> {
     /** What the list holds, singular ("pin"), for progress messages. */
     noun?: string;
 }
-
-const formatCount = (count: number) => count.toLocaleString('en-US');
 
 /**
  * Stores a paginated list page by page. Each page is stored and charged before the next one is requested, so a
@@ -118,8 +117,6 @@ export async function deliverList<T>(
     }
     return summary();
 }
-
-export const plural = (count: number, noun: string) => `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 
 /** Why a list stopped before its end, for the status message: the budget, or maxItems (`whose`: "the board"). */
 export const stopNote = (delivery: ListDelivery, whose: string) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import type { AccountAnalyticsItem, PinAnalyticsItem } from './analytics/items.js';
-import type { Board, ImageDetails, Pin } from './pinterest/schemas.js';
+import type { AccountAnalyticsItem, PinAnalyticsItem } from './analytics-items.js';
+import type { Board, ImageDetails, Pin } from '../pinterest/schemas.js';
 
 /**
  * Dataset items: flat camelCase records, one per board, pin or created pin. The schemas here are the contract

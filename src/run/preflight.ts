@@ -1,11 +1,12 @@
 import { describeApiLocation } from './connect.js';
-import { ActorError } from './errors.js';
-import type { CommonInput } from './input.js';
-import type { ModeHandler } from './modes/types.js';
-import type { PinterestClient } from './pinterest/client.js';
-import { PinterestError } from './pinterest/errors.js';
-import { OPERATIONS, scopesFor } from './pinterest/operations.js';
-import { looksLikeTrialQuota } from './pinterest/rate-limit.js';
+import { ActorError } from '../common/errors.js';
+import type { CommonInput } from '../input/fields.js';
+import type { Log } from '../common/log.js';
+import { type ModeHandler, writesContent } from '../modes/types.js';
+import type { PinterestClient } from '../pinterest/client.js';
+import { PinterestError } from '../pinterest/errors.js';
+import { OPERATIONS, scopesFor } from '../pinterest/operations.js';
+import { looksLikeTrialQuota } from '../pinterest/rate-limit.js';
 
 /** A problem found before any work was done: the run stops with this sentence and nothing is charged. */
 export class PreflightError extends ActorError {
@@ -25,7 +26,7 @@ export interface PreflightContext {
     client: PinterestClient;
     /** Granted scopes, when known (Pinterest reports them with every token refresh). */
     scopes: () => readonly string[] | undefined;
-    log: { info(message: string): void; warning(message: string): void };
+    log: Log;
 }
 
 /**
@@ -64,7 +65,7 @@ export async function preflight({ input, mode, client, scopes, log }: PreflightC
         );
     }
 
-    if (mode.writes && report.trialAccess && input.environment === 'production') {
+    if (writesContent(mode) && report.trialAccess && input.environment === 'production') {
         throw new PreflightError(
             'Your Pinterest app has Trial access, which cannot create pins in production: set environment to "sandbox" and use a sandbox token to test, or apply for Standard access at developers.pinterest.com.',
         );

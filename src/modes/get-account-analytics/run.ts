@@ -1,23 +1,17 @@
-import { previousPeriod, type ResolvedRange } from './dates.js';
-import { resumeProgress } from './progress.js';
-import type { AccountAnalyticsItem, TopPin } from './items.js';
-import { mergeBlock, type Metrics, metricKey, toMetrics } from './metrics.js';
-import { accountReportData } from './report-data.js';
-import { saveReport } from './save-report.js';
-import { largestImageUrl, pinUrl } from '../items.js';
-import { budgetNote, plural } from '../modes/deliver.js';
-import type { ModeContext, ModeResult } from '../modes/types.js';
-import { EVENTS } from '../output.js';
-import type { ApiSplitMetrics } from '../pinterest/analytics-schemas.js';
-import { PinterestError } from '../pinterest/errors.js';
-
-export interface AccountAnalyticsInput {
-    accountMetricTypes?: string[];
-    appTypes: string;
-    splitField: string;
-    sortBy: string;
-    topPinsCount: number;
-}
+import { previousPeriod, resolveDateRange } from '../../analytics/dates.js';
+import { resumeProgress } from '../../analytics/progress.js';
+import type { AccountAnalyticsItem, TopPin } from '../../output/analytics-items.js';
+import { mergeBlock, type Metrics, metricKey, toMetrics } from '../../analytics/metrics.js';
+import { accountReportData } from '../../analytics/report-data.js';
+import { saveReport } from '../../analytics/save-report.js';
+import { largestImageUrl, pinUrl } from '../../output/items.js';
+import { plural } from '../../common/text.js';
+import { budgetNote } from '../../output/list-delivery.js';
+import type { ModeContext, ModeResult } from '../types.js';
+import type { AccountAnalyticsInput } from './input.js';
+import { EVENTS } from '../../output/run-output.js';
+import type { ApiSplitMetrics } from '../../pinterest/analytics-schemas.js';
+import { PinterestError } from '../../pinterest/errors.js';
 
 export const TOP_PINS_KEY = 'top-pins';
 
@@ -49,8 +43,9 @@ function summaryOf(answer: ApiSplitMetrics): Metrics {
  * get-account-analytics: the account's days as rows (charged), its top pins as a record (free, with titles and
  * images looked up so the report can show them), and the report comparing the range with the period before.
  */
-export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsInput>, requested: ResolvedRange): Promise<ModeResult> {
+export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsInput>): Promise<ModeResult> {
     const { input, client, output, log, now, journal } = context;
+    const requested = resolveDateRange({ startDate: input.startDate, endDate: input.endDate }, now(), input.clampDateRange);
     const progress = await resumeProgress(journal, output, requested);
     const range = progress.range;
     const warnings = [...range.warnings];

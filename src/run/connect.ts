@@ -1,14 +1,10 @@
-import { CredentialManager, type RefreshSetup } from './credentials/manager.js';
-import { credentialsRecordKey, openCredentialStore } from './credentials/store.js';
-import { ActorError } from './errors.js';
-import type { CommonInput } from './input.js';
-import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL } from './pinterest/client.js';
-import type { RateLimitWaitNotice } from './pinterest/transport.js';
-
-export interface Log {
-    info(message: string): void;
-    warning(message: string): void;
-}
+import { CredentialManager, type RefreshSetup } from '../credentials/manager.js';
+import { credentialsRecordKey, openCredentialStore } from '../credentials/store.js';
+import { ActorError } from '../common/errors.js';
+import type { CommonInput } from '../input/fields.js';
+import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL } from '../pinterest/client.js';
+import type { Log } from '../common/log.js';
+import type { RateLimitWaitNotice } from '../pinterest/transport.js';
 
 /** `PINTEREST_API_BASE_URL` points every request elsewhere (the emulator in tests, a proxy); else the environment decides. */
 export function apiBaseUrl(environment: CommonInput['environment'], env: NodeJS.ProcessEnv = process.env): string {

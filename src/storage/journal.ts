@@ -1,7 +1,8 @@
 import { Actor } from 'apify';
 import { z } from 'zod';
 
-import { DEFAULT_WRITE_POLICY, type KeyValueBackend, type RecordWritePolicy, TypedRecord } from './storage/records.js';
+import type { KeyValueBackend } from './contracts.js';
+import { DEFAULT_WRITE_POLICY, type RecordWritePolicy, TypedRecord } from './records.js';
 
 /**
  * What a run has done so far that must not be done twice. On the platform a migration restarts the Actor from

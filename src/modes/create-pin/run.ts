@@ -1,15 +1,14 @@
-import { ActorError } from '../errors.js';
-import { UserInputError } from '../input.js';
-import { type PinResultItem, pinResultItem } from '../items.js';
-import type { CreatePinInput } from '../modes/create-pin.js';
-import { SINGLE_PIN_MARKERS } from '../modes/create-pin.js';
-import type { ModeContext, ModeResult } from '../modes/types.js';
-import { PinQueue, type QueueEntry } from '../schedule/queue.js';
-import type { SpacingInput } from '../schedule/spacing.js';
-import { formatUtc, parsePublishAt } from '../schedule/time.js';
-import { describeCounts, invalidPinOutcome, openPublishing, type PinJob, type PinOutcome, type PublishingKit } from './batch.js';
-import { checkDraft, type PinDraft, pinDraftShape } from './draft.js';
-import { contentOfDraft, ledgerKey } from './ledger.js';
+import { ActorError } from '../../common/errors.js';
+import { UserInputError } from '../../input/parse.js';
+import { type PinResultItem, pinResultItem } from '../../output/items.js';
+import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
+import type { ModeContext, ModeResult } from '../types.js';
+import { openAccountQueue, PinQueue, type QueueEntry } from '../../schedule/queue.js';
+import type { SpacingInput } from '../../schedule/spacing.js';
+import { formatUtc, parsePublishAt } from '../../schedule/time.js';
+import { describeCounts, invalidPinOutcome, openPublishing, type PinJob, type PinOutcome, type PublishingKit } from '../../publish/batch.js';
+import { checkDraft, type PinDraft, pinDraftShape } from '../../publish/draft.js';
+import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
 
 /**
  * create-pin's run: every pin of the input (the single-pin fields, `pins`, the CSV) in order, each checked, then
@@ -57,7 +56,7 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
     if (total === 0) throw new UserInputError(['the pins list and the CSV hold no pins: add at least one']);
 
     const now = context.now();
-    const queue = spacing || [...explicitTimes.values()].some((at) => at > now) ? await openQueue(context) : undefined;
+    const queue = spacing || [...explicitTimes.values()].some((at) => at > now) ? await openAccountQueue(context, input) : undefined;
     const times = spacing
         ? await spaceJobs(jobs, explicitTimes, spacing, input.timeZone, now, queue!, kit)
         : jobs.map((job) => ({ publishAt: explicitTimes.get(job.position), slotAt: undefined as number | undefined }));
@@ -119,7 +118,7 @@ async function* pinCandidates(input: CreatePinInput, log: ModeContext<unknown>['
     }
     if (input.pinsCsv || input.pinsCsvUrl) {
         // CSV support is loaded only by runs that read a CSV.
-        const { readPinsCsv, openCsvUrl } = await import('../publish/csv.js');
+        const { readPinsCsv, openCsvUrl } = await import('../../publish/csv.js');
         const source = input.pinsCsvUrl ? await openCsvUrl(input.pinsCsvUrl) : (input.pinsCsv ?? '');
         const warned = new Set<string>();
         const onWarning = (message: string) => {
@@ -135,16 +134,10 @@ async function* pinCandidates(input: CreatePinInput, log: ModeContext<unknown>['
 
 async function loadSpacing(input: CreatePinInput) {
     if (!input.spacing) return undefined;
-    const { parseSpacing } = await import('../schedule/spacing.js');
+    const { parseSpacing } = await import('../../schedule/spacing.js');
     const parsed = parseSpacing(input.spacing as SpacingInput, input.timeZone);
     if (!parsed.ok) throw new UserInputError(parsed.problems);
     return parsed.options;
-}
-
-async function openQueue(context: ModeContext<CreatePinInput>): Promise<PinQueue> {
-    const { account } = await context.client.getUserAccount();
-    const owner = account.id ?? account.username ?? 'unknown';
-    return new PinQueue(await context.storage.openNamedStore(context.input.queueStoreName), owner, context.input.environment);
 }
 
 /** Times from spacing, counting what is queued already and what the ledger says went out with the same links. */
@@ -157,7 +150,7 @@ async function spaceJobs(
     queue: PinQueue,
     kit: PublishingKit,
 ) {
-    const { assignPublishTimes } = await import('../schedule/spacing.js');
+    const { assignPublishTimes } = await import('../../schedule/spacing.js');
     const queued = (await queue.entries()).filter((entry) => entry.status === 'scheduled' || entry.status === 'publishing');
     const existing = queued.map((entry) => ({ publishAt: entry.publishAt, slotAt: entry.slotAt, link: entry.draft.linkUrl }));
     if (spacing.minDaysBetweenSameLink) {

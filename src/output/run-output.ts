@@ -1,6 +1,6 @@
 import { Actor } from 'apify';
 
-import { ActorError } from './errors.js';
+import { ActorError } from '../common/errors.js';
 import type { DatasetItem } from './items.js';
 
 /** Pay-per-event events. Prices are set in Apify Console; names must match it. */

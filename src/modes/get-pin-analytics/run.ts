@@ -1,24 +1,23 @@
-import type { PinAnalyticsItem } from './items.js';
-import { type DateRange, previousPeriod, type ResolvedRange } from './dates.js';
-import { resumeProgress } from './progress.js';
-import type { PinMetricType } from './metrics.js';
-import { type AnalyticsPin, fetchPinAnalytics, type MultiPinAccess, multiPinTotals, quickPinAnalyticsItem, toAnalyticsPin } from './pin-analytics.js';
-import { pinReportData } from './report-data.js';
-import { saveReport } from './save-report.js';
-import type { ModeContext, ModeResult } from '../modes/types.js';
-import { budgetNote, plural } from '../modes/deliver.js';
-import { EVENTS } from '../output.js';
-import { PinterestError } from '../pinterest/errors.js';
-import type { Pin } from '../pinterest/schemas.js';
-
-export interface PinAnalyticsInput {
-    pinIds?: string[];
-    boardId?: string;
-    maxItems: number;
-    metricTypes?: PinMetricType[];
-    appTypes: string;
-    quick: boolean;
-}
+import type { PinAnalyticsItem } from '../../output/analytics-items.js';
+import { type DateRange, fromDay, previousPeriod, resolveDateRange, today } from '../../analytics/dates.js';
+import { resumeProgress } from '../../analytics/progress.js';
+import {
+    type AnalyticsPin,
+    fetchPinAnalytics,
+    type MultiPinAccess,
+    multiPinTotals,
+    quickPinAnalyticsItem,
+    toAnalyticsPin,
+} from '../../analytics/pin-analytics.js';
+import { pinReportData } from '../../analytics/report-data.js';
+import { saveReport } from '../../analytics/save-report.js';
+import type { ModeContext, ModeResult } from '../types.js';
+import type { PinAnalyticsInput } from './input.js';
+import { plural } from '../../common/text.js';
+import { budgetNote } from '../../output/list-delivery.js';
+import { EVENTS } from '../../output/run-output.js';
+import { PinterestError } from '../../pinterest/errors.js';
+import type { Pin } from '../../pinterest/schemas.js';
 
 /** Which pins: the listed ones (fetched one by one for title and image), a board's, or the account's. */
 async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput>, limit: number, warnings: string[]): Promise<Pin[]> {
@@ -47,8 +46,11 @@ async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput
  * get-pin-analytics: rows are stored (and charged) batch by batch as they arrive, so a failure later keeps what
  * was fetched and a spent budget stops the requests; the report is written at the end from the stored rows.
  */
-export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>, requested: ResolvedRange): Promise<ModeResult> {
+export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): Promise<ModeResult> {
     const { input, client, output, log, now, journal } = context;
+    const requested = input.quick
+        ? { startDate: fromDay(today(now()) - 90), endDate: fromDay(today(now())), days: 91, warnings: [] }
+        : resolveDateRange({ startDate: input.startDate, endDate: input.endDate }, now(), input.clampDateRange);
     const progress = await resumeProgress(journal, output, requested);
     const range = progress.range;
     const warnings = [...range.warnings];

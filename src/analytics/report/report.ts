@@ -1,7 +1,8 @@
-import type { DateRange } from '../analytics/dates.js';
-import type { Metrics } from '../analytics/metrics.js';
+import type { DateRange } from '../dates.js';
+import type { Metrics } from '../metrics.js';
 import { dailyChartSvg } from './charts.js';
 import { inlineImages, type ImageFetcher } from './thumbnails.js';
+import { plural } from '../../common/text.js';
 
 /**
  * The analytics report: one self-contained HTML page (charts as inline SVG, thumbnails as data: URIs, styles
@@ -150,7 +151,7 @@ ${svg}</figure>`);
 <header>
 <h1>${escapeHtml(data.title)}</h1>
 <p class="subject">${escapeHtml(data.subject)}</p>
-<p class="range" data-start="${data.range.startDate}" data-end="${data.range.endDate}">${data.range.startDate} to ${data.range.endDate} · ${days} day${days === 1 ? '' : 's'}, UTC</p>
+<p class="range" data-start="${data.range.startDate}" data-end="${data.range.endDate}">${data.range.startDate} to ${data.range.endDate} · ${plural(days, 'day')}, UTC</p>
 </header>
 <main>
 <section class="totals" aria-label="Totals">

@@ -1,8 +1,8 @@
-import type { PublishScheduledInput } from '../modes/publish-scheduled.js';
-import type { ModeContext, ModeResult } from '../modes/types.js';
-import { describeCounts, openPublishing, type PinJob, type PinOutcome } from '../publish/batch.js';
-import { isDue, openAccountQueue, PinQueue, type QueueEntry, retryBackoffMs } from './queue.js';
-import { formatUtc } from './time-text.js';
+import type { PublishScheduledInput } from './input.js';
+import type { ModeContext, ModeResult } from '../types.js';
+import { describeCounts, openPublishing, type PinJob, type PinOutcome } from '../../publish/batch.js';
+import { isDue, openAccountQueue, PinQueue, type QueueEntry, retryBackoffMs } from '../../schedule/queue.js';
+import { formatUtc } from '../../schedule/time-text.js';
 
 /**
  * publish-scheduled's run: publishes every queued pin whose time has come, oldest first, through the same
@@ -11,7 +11,7 @@ import { formatUtc } from './time-text.js';
  */
 export async function publishDuePins(context: ModeContext<PublishScheduledInput>): Promise<ModeResult> {
     const { input, runId, log } = context;
-    const queue = await openAccountQueue(context);
+    const queue = await openAccountQueue(context, context.input);
     const kit = await openPublishing(context, { ...input, createMissingBoards: false, dryRun: false, environment: input.environment });
     const now = context.now();
     const entries = await queue.entries();

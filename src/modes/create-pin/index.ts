@@ -1,0 +1,20 @@
+import { OPERATIONS } from '../../pinterest/operations.js';
+import { defineMode } from '../types.js';
+import { createPinInput, createPinInputProblems } from './input.js';
+
+/** Publishes pins, each exactly once: one, a list or a CSV; now, or queued for later (see run.ts). */
+export const createPin = defineMode({
+    input: createPinInput,
+    inputProblems: createPinInputProblems,
+    operations: [
+        OPERATIONS.listBoards,
+        OPERATIONS.createPin,
+        OPERATIONS.createBoard,
+        OPERATIONS.listBoardPins,
+        OPERATIONS.registerMedia,
+        OPERATIONS.getMedia,
+    ],
+
+    // The publishing machinery (ledger, boards, queue, time zones, CSV) loads only in runs of this mode.
+    run: async (context) => (await import('./run.js')).runCreatePin(context),
+});

@@ -1,0 +1,13 @@
+import { OPERATIONS } from '../../pinterest/operations.js';
+import { defineMode } from '../types.js';
+import { pinAnalyticsInput, pinAnalyticsInputProblems } from './input.js';
+
+/** Daily analytics of chosen pins, one board's or the account's, with a report (see run.ts). */
+export const getPinAnalytics = defineMode({
+    input: pinAnalyticsInput,
+    inputProblems: pinAnalyticsInputProblems,
+    operations: [OPERATIONS.getMultiPinAnalytics, OPERATIONS.getPinAnalytics, OPERATIONS.getPin, OPERATIONS.listBoardPins, OPERATIONS.listPins],
+
+    // The analytics machinery and the report load only in runs of this mode.
+    run: async (context) => (await import('./run.js')).runPinAnalytics(context),
+});

@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+
+import { ANALYTICS_FIELDS, dateRangeProblems } from '../../analytics/input.js';
+import { FIELDS, modeInputSchema } from '../../input/fields.js';
+
+const { pinIds, startDate, endDate, clampDateRange, metricTypes, appTypes, quick } = ANALYTICS_FIELDS;
+
+export const pinAnalyticsInput = modeInputSchema('get-pin-analytics', {
+    pinIds,
+    boardId: FIELDS.boardId,
+    maxItems: FIELDS.maxItems,
+    startDate,
+    endDate,
+    clampDateRange,
+    metricTypes,
+    appTypes,
+    quick,
+});
+export type PinAnalyticsInput = z.infer<typeof pinAnalyticsInput>;
+
+/** The date-range rules (against the run's clock) and the choice of pins. */
+export function pinAnalyticsInputProblems(raw: Record<string, unknown>): string[] {
+    return [
+        ...dateRangeProblems(raw),
+        ...(Array.isArray(raw.pinIds) && raw.pinIds.length > 0 && raw.boardId ? ['Give either pinIds or boardId, not both'] : []),
+    ];
+}
