@@ -28,9 +28,15 @@ const input = modeInputSchema('cancel-scheduled', {
     timeZone: z.preprocess(blankToUndefined, trimmed().default(DEFAULT_TIME_ZONE)),
 });
 
-/** Pins that a cancel or reschedule may still change: not yet out, and not in the hands of a running publish. */
-const changeable = (entry: QueueEntry, now: number) =>
-    entry.status === 'scheduled' || entry.status === 'failed' || (entry.status === 'publishing' && (entry.lease?.expiresAt ?? 0) <= now);
+/**
+ * Pins that a cancel or reschedule may still change: not yet out, and not in the hands of a running publish. A
+ * cancelled pin may be moved (which queues it again); only a move revives it.
+ */
+const changeable = (entry: QueueEntry, now: number, moving: boolean) =>
+    entry.status === 'scheduled' ||
+    entry.status === 'failed' ||
+    (moving && entry.status === 'cancelled') ||
+    (entry.status === 'publishing' && (entry.lease?.expiresAt ?? 0) <= now);
 
 /**
  * Cancels queued pins (by scheduleIds, or every waiting one with cancelAll), or moves them to newPublishAt.
@@ -60,38 +66,45 @@ export const cancelScheduled = defineMode({
 
     async run(context) {
         const { input, output, log } = context;
-        const now = context.now();
-        const queue = await openAccountQueue(context, context.input);
-        const entries = await queue.entries();
+        const queue = await openAccountQueue(context, input);
         const { parsePublishAt } = await import('../schedule/time.js');
         const reschedule = input.newPublishAt ? parsePublishAt(input.newPublishAt, input.timeZone, 'newPublishAt') : undefined;
         if (reschedule && !reschedule.ok) throw new UserInputError([reschedule.problem]);
+        const moving = reschedule?.ok === true;
 
-        const wanted = input.cancelAll
-            ? entries.filter((entry) => changeable(entry, now))
-            : entries.filter((entry) => input.scheduleIds?.includes(entry.scheduleId));
-        const unknown = (input.scheduleIds ?? []).filter((id) => !entries.some((entry) => entry.scheduleId === id));
+        // cancelAll: what waits now, read from the waiting index; else the named pins, one read each.
+        const ids: string[] = [];
+        if (input.cancelAll) for await (const pointer of queue.waitingPointers()) ids.push(pointer.scheduleId);
+        else ids.push(...new Set(input.scheduleIds ?? []));
+
         const changed: QueueEntry[] = [];
         const untouched: QueueEntry[] = [];
-        for (const entry of wanted) {
-            if (!changeable(entry, now)) {
-                untouched.push(entry);
-                continue;
-            }
-            const next: QueueEntry = reschedule?.ok
-                ? {
-                      ...entry,
-                      status: 'scheduled',
-                      publishAt: reschedule.epochMs,
-                      slotAt: undefined,
-                      attempts: 0,
-                      nextAttemptAt: undefined,
-                      lastError: undefined,
-                      lease: undefined,
-                  }
-                : { ...entry, status: 'cancelled', lease: undefined };
-            await queue.record(entry.scheduleId).write(next);
-            changed.push(next);
+        const unknown: string[] = [];
+        for (const scheduleId of ids) {
+            // Each pin is changed from what is stored at that moment, never from an earlier read, so that a pin a
+            // publishing run took in between is reported as such instead of being cancelled on paper only.
+            const now = context.now();
+            let current: QueueEntry | undefined;
+            const next = await queue.update(scheduleId, (entry) => {
+                current = entry;
+                if (!changeable(entry, now, moving)) return undefined;
+                return reschedule?.ok
+                    ? {
+                          ...entry,
+                          status: 'scheduled',
+                          publishAt: reschedule.epochMs,
+                          slotAt: undefined,
+                          attempts: 0,
+                          nextAttemptAt: undefined,
+                          lastError: undefined,
+                          lease: undefined,
+                      }
+                    : { ...entry, status: 'cancelled', lease: undefined, finishedAt: now };
+            });
+            if (next) changed.push(next);
+            else if (current) {
+                if (!input.cancelAll || current.status === 'publishing') untouched.push(current);
+            } else unknown.push(scheduleId);
         }
         await output.pushRows([...changed, ...untouched].map(toScheduledPinItem));
 
@@ -104,11 +117,12 @@ export const cancelScheduled = defineMode({
                 ? `${plural(unknown.length, 'schedule id')} not in the queue (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''})`
                 : '',
         ].filter(Boolean);
-        if (unknown.length > 0) log.warning(`Not in queue store "${input.queueStoreName}" for this account: ${unknown.join(', ')}.`);
+        const warnings = unknown.length > 0 ? [`Not in queue store "${input.queueStoreName}" for this account: ${unknown.join(', ')}.`] : [];
+        for (const warning of warnings) log.warning(warning);
         return {
             summary: `${verb}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}.`,
             counts: { changed: changed.length, unchanged: untouched.length, unknown: unknown.length },
-            warnings: unknown.length > 0 ? [`Unknown schedule ids: ${unknown.join(', ')}`] : [],
+            warnings,
         };
     },
 });

@@ -2,29 +2,32 @@ import { z } from 'zod';
 
 import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
 import type { ScheduledPinItem } from '../output/items.js';
+import { draftFields } from '../publish/rows.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { DEFAULT_QUEUE_STORE, openAccountQueue, QUEUE_STATUSES, type QueueEntry } from '../schedule/queue.js';
+import { DEFAULT_QUEUE_STORE, openAccountQueue, QUEUE_STATUSES, type QueueEntry, type QueueStatus } from '../schedule/queue.js';
 import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { defineMode } from './types.js';
 import { plural } from '../common/text.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : formatUtc(ms));
+const WAITING: QueueStatus[] = ['scheduled', 'publishing'];
+const FINISHED: QueueStatus[] = ['published', 'failed', 'cancelled'];
 
 /** A queue entry as a dataset row. */
 export function toScheduledPinItem(entry: QueueEntry): ScheduledPinItem {
-    const { draft } = entry;
+    const { boardId, title, description, link, imageUrl, mediaType, key } = draftFields(entry.draft);
     return {
         type: 'scheduledPin',
         scheduleId: entry.scheduleId,
         status: entry.status,
         publishAt: formatUtc(entry.publishAt),
-        boardId: draft.boardId ?? null,
-        title: draft.pinTitle ?? null,
-        description: draft.pinDescription ?? null,
-        link: draft.linkUrl ?? null,
-        imageUrl: draft.imageUrl ?? draft.imageUrls?.[0] ?? draft.coverImageUrl ?? null,
-        mediaType: draft.videoUrl ? 'video' : draft.imageUrls ? 'multiple_images' : 'image',
-        key: draft.key ?? null,
+        boardId,
+        title,
+        description,
+        link,
+        imageUrl,
+        mediaType,
+        key,
         attempts: entry.attempts,
         lastError: entry.lastError ?? null,
         nextAttemptAt: iso(entry.nextAttemptAt),
@@ -52,7 +55,7 @@ const input = modeInputSchema('list-scheduled', {
     maxItems: FIELDS.maxItems,
 });
 
-/** Lists the scheduling queue (free): what is waiting, what went out and what failed, in publishAt order. */
+/** Lists the scheduling queue (free): what is waiting, soonest first, then what went out, failed or was cancelled, latest first. */
 export const listScheduled = defineMode({
     input,
     operations: [OPERATIONS.getUserAccount],
@@ -71,29 +74,49 @@ export const listScheduled = defineMode({
 
     async run(context) {
         const { input, output } = context;
-        const queue = await openAccountQueue(context, context.input);
+        const queue = await openAccountQueue(context, input);
         // Placing a wall-clock time in a zone needs the zone data, loaded only when a window was asked for.
         const { parsePublishAt } = await import('../schedule/time.js');
         const bound = (text: string | undefined) => (text ? (parsePublishAt(text, input.timeZone) as { epochMs: number }).epochMs : undefined);
-        const from = bound(input.publishFrom);
-        const to = bound(input.publishTo);
-        const statuses = input.statusFilter && input.statusFilter.length > 0 ? new Set(input.statusFilter) : undefined;
-        const matching = (await queue.entries()).filter(
-            (entry) =>
-                (!statuses || statuses.has(entry.status)) &&
-                (from === undefined || entry.publishAt >= from) &&
-                (to === undefined || entry.publishAt <= to),
-        );
-        const rows = matching.slice(0, input.maxItems).map(toScheduledPinItem);
+        const from = bound(input.publishFrom) ?? -Infinity;
+        const to = bound(input.publishTo) ?? Infinity;
+        const statuses = new Set<QueueStatus>(input.statusFilter && input.statusFilter.length > 0 ? input.statusFilter : QUEUE_STATUSES);
+        const rows: ScheduledPinItem[] = [];
+        let more = false;
+        /** Adds the entry's row when it matches; false once maxItems rows are taken and one more matches. */
+        const take = (entry: QueueEntry): boolean => {
+            if (!statuses.has(entry.status)) return true;
+            more = rows.length >= input.maxItems;
+            if (!more) rows.push(toScheduledPinItem(entry));
+            return !more;
+        };
+        // What is still to go out, the soonest first: each key says when a pin is due, so only those listed are read.
+        if (WAITING.some((status) => statuses.has(status))) {
+            for await (const pointer of queue.waitingPointers()) {
+                if (pointer.dueAt < from) continue;
+                if (pointer.dueAt > to) break;
+                const entry = await queue.entryAt(pointer.key);
+                if (entry && !take(entry)) break;
+            }
+        }
+        // Then what went out, failed or was cancelled, the latest first.
+        if (!more && FINISHED.some((status) => statuses.has(status))) {
+            for await (const key of queue.historyKeys()) {
+                const entry = await queue.entryAt(key);
+                if (!entry) continue;
+                if ((entry.finishedAt ?? entry.publishAt) < from) break;
+                if (entry.publishAt > to || entry.publishAt < from) continue;
+                if (!take(entry)) break;
+            }
+        }
         await output.pushRows(rows);
         const counts: Record<string, number> = {};
         for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
         const breakdown = Object.entries(counts)
             .map(([status, count]) => `${count} ${status}`)
             .join(', ');
-        const more = matching.length > rows.length;
         return {
-            summary: `Listed ${plural(rows.length, 'queued pin')}${breakdown ? ` (${breakdown})` : ''}${more ? `; ${matching.length - rows.length} more match: raise maxItems` : ''}.`,
+            summary: `Listed ${plural(rows.length, 'queued pin')}${breakdown ? ` (${breakdown})` : ''}${more ? '; more match: raise maxItems' : ''}.`,
             counts,
             hasMore: more,
         };

@@ -58,6 +58,7 @@ export const PIN_RESULT_STATUSES = [
     'would-create',
     'scheduled',
     'would-schedule',
+    'will-retry',
 ] as const;
 export type PinResultStatus = (typeof PIN_RESULT_STATUSES)[number];
 
@@ -191,18 +192,21 @@ export function pinResultItem(fields: Partial<PinResultItem> & Pick<PinResultIte
     };
 }
 
-/** What Pinterest said about a pin it created, in row fields. */
-export function createdPinFields(pin: Pin, requested: { boardId: string }): Partial<PinResultItem> {
+/**
+ * What Pinterest said about a pin it created, in row fields. An answer may leave out anything but the id (the spec
+ * allows it): the row then keeps what was sent, which is what the pin holds.
+ */
+export function createdPinFields(pin: Pin, sent: Partial<PinResultItem> & { boardId: string }): Partial<PinResultItem> {
     return {
         id: pin.id,
         url: pinUrl(pin.id),
-        boardId: pin.board_id ?? requested.boardId,
-        title: pin.title ?? null,
-        description: pin.description ?? null,
-        link: pin.link ?? null,
-        altText: pin.alt_text ?? null,
-        imageUrl: largestImageUrl(pin),
-        mediaType: pin.media?.media_type ?? null,
+        boardId: pin.board_id ?? sent.boardId,
+        title: pin.title ?? sent.title ?? null,
+        description: pin.description ?? sent.description ?? null,
+        link: pin.link ?? sent.link ?? null,
+        altText: pin.alt_text ?? sent.altText ?? null,
+        imageUrl: largestImageUrl(pin) ?? sent.imageUrl ?? null,
+        mediaType: pin.media?.media_type ?? sent.mediaType ?? null,
         createdAt: utcTimestamp(pin.created_at),
     };
 }

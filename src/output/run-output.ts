@@ -27,8 +27,22 @@ export interface DeliveryResult {
  * being stored or stored-and-charged twice by one call. Handlers depend on this interface, not on the SDK.
  */
 export interface RunOutput {
-    /** How many more `event`s the user's budget allows this run (Infinity when not charging per event). */
+    /**
+     * How many more `event`s the user's budget allows this run (Infinity when not charging per event), less those
+     * reserved for work under way.
+     */
     budgetFor(event: ChargeEvent): number;
+    /**
+     * Holds one `event` of the budget for work whose row is not stored yet (a pin being created): returns the
+     * release to call once the row is stored and charged, or undefined when the budget cannot pay for one more.
+     */
+    reserve(event: ChargeEvent): (() => void) | undefined;
+    /** `event`s charged in this run; on the platform this counts the run's earlier processes (before a migration) too. */
+    chargedCount(event: ChargeEvent): number;
+    /** Whether `chargedCount` counts earlier processes of the run: the platform says so after a migration, local runs cannot. */
+    readonly knowsEarlierCharges: boolean;
+    /** Charges `count` events for rows already stored (a restart found them stored but not charged). */
+    chargeStored(event: ChargeEvent, count: number): Promise<void>;
     /**
      * Items of the run's dataset from position `offset` (0-based), at most `limit`: after a restart, which items of
      * a page being stored made it. (The dataset's `itemCount` lags behind pushes, so it is not asked.)
@@ -43,18 +57,41 @@ export interface RunOutput {
     pushRows(rows: object[], event?: ChargeEvent): Promise<DeliveryResult>;
     /** Saves a record in the run's default key-value store (a report, a picture). */
     saveRecord(key: string, value: unknown, contentType?: string): Promise<void>;
-    /** Events charged by this process, by name. */
+    /** Events charged in this run, by name (see chargedCount). */
     chargedEvents(): Record<string, number>;
     /** Tells how a long run is getting on: logged, and shown as the run's status message in the Console. */
     progress?(message: string): Promise<void>;
 }
 
 export function createActorOutput(): RunOutput {
-    const charged: Record<string, number> = {};
+    const reserved: Record<string, number> = {};
+    const charging = () => Actor.getChargingManager();
+    /** What the SDK lets the budget pay for, before reservations. */
+    const withinLimit = (event: ChargeEvent) => charging().calculateMaxEventChargeCountWithinLimit(event);
 
     const output: RunOutput = {
         budgetFor(event) {
-            return Actor.getChargingManager().calculateMaxEventChargeCountWithinLimit(event);
+            return withinLimit(event) - (reserved[event] ?? 0);
+        },
+
+        reserve(event) {
+            if (output.budgetFor(event) < 1) return undefined;
+            reserved[event] = (reserved[event] ?? 0) + 1;
+            let held = true;
+            return () => {
+                if (held) reserved[event] = (reserved[event] ?? 1) - 1;
+                held = false;
+            };
+        },
+
+        chargedCount(event) {
+            return charging().getChargedEventCount(event);
+        },
+
+        knowsEarlierCharges: Actor.isAtHome(),
+
+        async chargeStored(event, count) {
+            if (count > 0) await Actor.charge({ eventName: event, count });
         },
 
         async readStoredItems(offset, limit) {
@@ -73,10 +110,10 @@ export function createActorOutput(): RunOutput {
                 await Actor.pushData(rows);
                 return { delivered: rows.length, budgetExhausted: false };
             }
-            const allowed = Math.max(0, Math.min(rows.length, output.budgetFor(event)));
-            // The SDK trims what the budget cannot pay for, stores the rest and charges for exactly those.
+            // Rows reserved for are within what the SDK allows: it trims only what the budget cannot pay for,
+            // stores the rest and charges for exactly those.
+            const allowed = Math.max(0, Math.min(rows.length, withinLimit(event)));
             const result = await Actor.pushData(rows, event);
-            charged[event] = (charged[event] ?? 0) + allowed;
             return { delivered: allowed, budgetExhausted: result.eventChargeLimitReached };
         },
 
@@ -85,7 +122,8 @@ export function createActorOutput(): RunOutput {
         },
 
         chargedEvents() {
-            return { ...charged };
+            const counts = Object.values(EVENTS).map((event) => [event, output.chargedCount(event)] as const);
+            return Object.fromEntries(counts.filter(([, count]) => count > 0));
         },
 
         async progress(message) {

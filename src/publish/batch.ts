@@ -1,15 +1,13 @@
-import type { PinResultItem } from '../output/items.js';
-import { pinResultItem } from '../output/items.js';
 import type { Log } from '../common/log.js';
+import { plural } from '../common/text.js';
 import type { RunOutput } from '../output/run-output.js';
-import type { RunStorage } from '../storage/contracts.js';
 import type { PinterestClient } from '../pinterest/client.js';
+import type { RunStorage } from '../storage/contracts.js';
 import { BoardDirectory } from './boards.js';
+import { Renewals } from './claims.js';
 import { OrderedDelivery } from './delivery.js';
 import { PinLedger } from './ledger.js';
-import { sourcePrefix } from './draft.js';
-import { type PinJob, type PinOutcome, PinPublisher } from './publisher.js';
-import { plural } from '../common/text.js';
+import { PinPublisher } from './publisher.js';
 
 export interface PublishingSetup {
     ledgerStoreName: string;
@@ -35,10 +33,13 @@ export interface PublishingDeps {
     log: Log;
     runId: string;
     now: () => number;
+    /** Shared with whatever else the run keeps alive (the queue's leases). */
+    renewals?: Renewals;
 }
 
 export async function openPublishing(deps: PublishingDeps, setup: PublishingSetup): Promise<PublishingKit> {
     const { client, output, storage, log, runId, now } = deps;
+    const renewals = deps.renewals ?? new Renewals(log);
     const ledger = new PinLedger(await storage.openNamedStore(setup.ledgerStoreName));
     const boards = new BoardDirectory(client, { createMissing: setup.createMissingBoards, dryRun: setup.dryRun });
     const delivery = await OrderedDelivery.open(output, await storage.openRunStore());
@@ -54,6 +55,7 @@ export async function openPublishing(deps: PublishingDeps, setup: PublishingSetu
         reconcileWaitMs: setup.reconcileWaitSeconds * 1000,
         uploadVideo: (videoUrl) => uploadVideoThrough(client, videoUrl, log),
         now,
+        renewals,
     });
     return { ledger, boards, delivery, publisher };
 }
@@ -79,22 +81,6 @@ async function uploadVideoThrough(client: PinterestClient, videoUrl: string, log
     });
 }
 
-/** A row for a pin that never reached the publisher (its fields or its time were wrong). */
-export function invalidPinOutcome(position: number, source: string, problems: string[], fields: Partial<PinResultItem> = {}): PinOutcome {
-    return {
-        row: pinResultItem({
-            ...fields,
-            status: 'failed',
-            position,
-            source,
-            error: { message: `${sourcePrefix(source)}${problems.join('; ')}.`, httpStatus: null, pinterestCode: null, requestId: null },
-        }),
-        charged: false,
-    };
-}
-
-export type { PinJob, PinOutcome };
-
 /** "Created 3 pins, scheduled 2, 1 failed (see the dataset's error column)." */
 export function describeCounts(counts: Record<string, number>): string {
     const parts: string[] = [];
@@ -108,6 +94,7 @@ export function describeCounts(counts: Record<string, number>): string {
     add('skipped-duplicate', (n) => `skipped ${plural(n, 'duplicate')}`);
     add('unconfirmed', (n) => `${n} unconfirmed (not charged; the next run checks again)`);
     add('not-attempted', (n) => `${n} not attempted`);
+    add('will-retry', (n) => `${n} failed and will be tried again (see each row's reason)`);
     add('failed', (n) => `${n} failed (see each row's error)`);
     const text = parts.length > 0 ? parts.join(', ') : 'nothing to do';
     return `${text[0]!.toUpperCase()}${text.slice(1)}.`;

@@ -3,17 +3,31 @@ import { z } from 'zod';
 import { EVENTS, type RunOutput } from '../output/run-output.js';
 import type { KeyValueBackend } from '../storage/contracts.js';
 import { TypedRecord } from '../storage/records.js';
-import type { PinOutcome } from './publisher.js';
+import type { PinOutcome } from './rows.js';
+
+const statusCounts = z.record(z.string(), z.number().int().min(0));
 
 /**
- * How many rows of the batch are stored, journaled around every push. `pushing` is written before a push and
- * cleared after it, so a run killed in between knows which rows to look for in its dataset on restart instead of
- * trusting the dataset's item count, which lags behind pushes.
+ * How far the batch's rows are stored, in a record of the run's store written around every push. `pending` is
+ * written before a push and cleared after it, with what a restart needs to tell whether the push happened: for
+ * charged rows, the run's charge count before it (on the platform the run's `chargedEventCounts` survive a
+ * migration, and the SDK charges only after it stored the rows), else the positions to look for in the dataset.
  */
 const deliveryProgressSchema = z.object({
     pushed: z.number().int().min(0),
-    pushing: z.object({ from: z.number().int().min(0), count: z.number().int().min(1) }).optional(),
+    /** Rows stored per status, restarts included: the run's totals come from here, not from one process's memory. */
+    counts: statusCounts.default({}),
+    pending: z
+        .object({
+            from: z.number().int().min(0),
+            count: z.number().int().min(1),
+            charged: z.boolean(),
+            chargedBefore: z.number().int().min(0),
+            counts: statusCounts,
+        })
+        .optional(),
 });
+type DeliveryProgress = z.infer<typeof deliveryProgressSchema>;
 
 export const DELIVERY_PROGRESS_KEY = 'PUBLISH-PROGRESS';
 
@@ -22,15 +36,15 @@ export const DELIVERY_PROGRESS_KEY = 'PUBLISH-PROGRESS';
  * for exactly the created ones. After a restart, rows already stored are known and never stored (or charged) again.
  */
 export class OrderedDelivery {
-    private readonly waiting = new Map<number, PinOutcome>();
+    private readonly waiting = new Map<number, { outcome: PinOutcome; onStored?: () => Promise<void> }>();
     private flushing: Promise<void> = Promise.resolve();
-    /** Rows stored per status, for the run's summary. */
-    readonly counts: Record<string, number> = {};
+    private readonly afterStored: Array<Promise<void>> = [];
+    private afterStoredFailure?: { error: unknown };
 
     private constructor(
         private readonly output: RunOutput,
         private readonly record: TypedRecord<typeof deliveryProgressSchema>,
-        private pushed: number,
+        private progress: DeliveryProgress,
     ) {}
 
     static async open(output: RunOutput, runStore: KeyValueBackend): Promise<OrderedDelivery> {
@@ -40,24 +54,28 @@ export class OrderedDelivery {
             deliveryProgressSchema,
             `record ${DELIVERY_PROGRESS_KEY} in the run's key-value store`,
         );
-        const progress = (await record.read()) ?? { pushed: 0 };
-        let pushed = progress.pushed;
-        if (progress.pushing) {
-            // The run stopped during a push: the rows that made it into the dataset are the ones to count.
-            pushed = progress.pushing.from + (await output.readStoredItems(progress.pushing.from, progress.pushing.count)).length;
-            await record.write({ pushed });
-        }
-        return new OrderedDelivery(output, record, pushed);
+        const progress = (await record.read()) ?? { pushed: 0, counts: {} };
+        const delivery = new OrderedDelivery(output, record, progress);
+        if (progress.pending) await delivery.settlePending(progress.pending);
+        return delivery;
     }
 
     /** Rows at positions up to this one are stored already (positions are 1-based). */
     get storedThrough(): number {
-        return this.pushed;
+        return this.progress.pushed;
     }
 
-    /** Takes a pin's outcome; stores every row whose turn has come. */
-    async add(position: number, outcome: PinOutcome): Promise<void> {
-        this.waiting.set(position, outcome);
+    /** Rows stored per status, this run's earlier processes included. */
+    get counts(): Record<string, number> {
+        return { ...this.progress.counts };
+    }
+
+    /**
+     * Takes a pin's outcome; stores every row whose turn has come. `onStored` runs once this row is stored (the
+     * queue settles a pin only then, so that a restart in between still stores its row).
+     */
+    async add(position: number, outcome: PinOutcome, onStored?: () => Promise<void>): Promise<void> {
+        this.waiting.set(position, { outcome, onStored });
         this.flushing = this.flushing.then(() => this.flush());
         await this.flushing;
     }
@@ -68,36 +86,68 @@ export class OrderedDelivery {
      */
     async finish(): Promise<void> {
         await this.flushing;
-        const positions = [...this.waiting.keys()].sort((a, b) => a - b);
-        for (const position of positions) {
-            if (position > this.pushed + 1) this.pushed = position - 1;
+        for (const position of [...this.waiting.keys()].sort((a, b) => a - b)) {
+            if (position > this.progress.pushed + 1) this.progress = { ...this.progress, pushed: position - 1 };
             this.flushing = this.flushing.then(() => this.flush());
             await this.flushing;
         }
+        await Promise.all(this.afterStored);
+        if (this.afterStoredFailure) throw this.afterStoredFailure.error;
+    }
+
+    /** A restart found a push under way: was it stored (and charged), or is it still to do? */
+    private async settlePending(pending: NonNullable<DeliveryProgress['pending']>): Promise<void> {
+        let stored = 0;
+        const chargedSince = this.output.chargedCount(EVENTS.pinCreated) - pending.chargedBefore;
+        if (pending.charged && this.output.knowsEarlierCharges && chargedSince >= pending.count) stored = pending.count;
+        else {
+            // Rows carry their position, so the ones that made it are recognised; the item count is not asked.
+            const items = await this.output.readStoredItems(pending.from, pending.count);
+            while (stored < items.length && items[stored]?.type === 'pinResult' && items[stored]?.position === pending.from + stored + 1) stored += 1;
+            // Stored but not charged: the run stopped between the SDK's push and its charge.
+            if (pending.charged && this.output.knowsEarlierCharges && stored > chargedSince) {
+                await this.output.chargeStored(EVENTS.pinCreated, stored - Math.max(0, chargedSince));
+            }
+        }
+        const counts = { ...this.progress.counts };
+        // A push is all or nothing on the platform; locally a killed push may have written some files.
+        if (stored === pending.count) for (const [status, count] of Object.entries(pending.counts)) counts[status] = (counts[status] ?? 0) + count;
+        this.progress = { pushed: pending.from + (stored === pending.count ? stored : 0), counts };
+        await this.record.write(this.progress);
     }
 
     private async flush(): Promise<void> {
         for (;;) {
-            const group: PinOutcome[] = [];
+            const group: Array<{ outcome: PinOutcome; onStored?: () => Promise<void> }> = [];
             // Consecutive rows that are charged alike go in one push.
-            for (let position = this.pushed + 1; this.waiting.has(position); position += 1) {
-                const outcome = this.waiting.get(position)!;
-                if (group.length > 0 && outcome.charged !== group[0]!.charged) break;
-                group.push(outcome);
+            for (let position = this.progress.pushed + 1; this.waiting.has(position); position += 1) {
+                const waiting = this.waiting.get(position)!;
+                if (group.length > 0 && waiting.outcome.charged !== group[0]!.outcome.charged) break;
+                group.push(waiting);
             }
             if (group.length === 0) return;
-            const from = this.pushed;
-            await this.record.write({ pushed: from, pushing: { from, count: group.length } });
+            const from = this.progress.pushed;
+            const charged = group[0]!.outcome.charged;
+            const groupCounts: Record<string, number> = {};
+            for (const { outcome } of group) groupCounts[outcome.row.status] = (groupCounts[outcome.row.status] ?? 0) + 1;
+            const chargedBefore = this.output.chargedCount(EVENTS.pinCreated);
+            await this.record.write({ ...this.progress, pending: { from, count: group.length, charged, chargedBefore, counts: groupCounts } });
             await this.output.pushRows(
-                group.map((outcome) => outcome.row),
-                group[0]!.charged ? EVENTS.pinCreated : undefined,
+                group.map(({ outcome }) => outcome.row),
+                charged ? EVENTS.pinCreated : undefined,
             );
-            for (const outcome of group) {
+            const counts = { ...this.progress.counts };
+            for (const { outcome } of group) {
                 this.waiting.delete(outcome.row.position);
-                this.counts[outcome.row.status] = (this.counts[outcome.row.status] ?? 0) + 1;
+                counts[outcome.row.status] = (counts[outcome.row.status] ?? 0) + 1;
+                outcome.release?.();
             }
-            this.pushed = from + group.length;
-            await this.record.write({ pushed: this.pushed });
+            this.progress = { pushed: from + group.length, counts };
+            await this.record.write(this.progress);
+            for (const { onStored } of group) {
+                // Kept and awaited in finish(), so that a failure there fails the run instead of going unnoticed.
+                if (onStored) this.afterStored.push(onStored().catch((error: unknown) => void (this.afterStoredFailure ??= { error })));
+            }
         }
     }
 }

@@ -3,19 +3,35 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import type { NamedStore } from '../storage/contracts.js';
-import { normalizeLink } from './links.js';
-import { TypedRecord } from '../storage/records.js';
+import { TIME_MS, TypedRecord } from '../storage/records.js';
 import type { PinDraft } from './draft.js';
+import { normalizeLink } from './links.js';
 
 export { DEFAULT_LEDGER_STORE } from './options.js';
 
+/** What a pin's media is, as reconciliation can see it in Pinterest's listing. */
+export const MEDIA_KINDS = ['image', 'carousel', 'video'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** A run's hold on a pin: only the run holding a live claim may send it. See claims.ts. */
+export const claimSchema = z.object({
+    runId: z.string(),
+    /** Tells apart two processes of one run (a restart after a migration) and two runs with equal ids. */
+    nonce: z.string(),
+    /** The claim lapses unless renewed: a run that died lets go of its pins by itself. */
+    until: TIME_MS,
+});
+export type Claim = z.infer<typeof claimSchema>;
+
 /**
  * What the Actor knows about one pin it was asked to publish, kept in a named key-value store so that every
- * later run (and a restarted one) knows it too. Written before the POST (`sending`) and after it.
+ * later run (and a restarted one) knows it too.
+ * - `claimed`: a run holds the pin and will send it (or let go); nothing was sent by this attempt yet.
  * - `sending`: the POST may be under way or may have happened; only reconciliation can tell.
  * - `created`: Pinterest confirmed it (or reconciliation found it), with its id.
  * - `failed`: Pinterest refused it; a later run may try again.
  * - `unconfirmed`: reconciliation could not tell yet; the next run looks again before posting.
+ * - `deleted`: the pin was created and later deleted through this Actor; publishing it again is a new pin.
  */
 export const ledgerEntrySchema = z.object({
     version: z.literal(1),
@@ -27,17 +43,25 @@ export const ledgerEntrySchema = z.object({
     description: z.string().nullable(),
     link: z.string().nullable(),
     mediaUrls: z.array(z.string()),
-    status: z.enum(['sending', 'created', 'failed', 'unconfirmed']),
+    /** What was sent besides the text, so that reconciliation can tell look-alike pins apart. */
+    altText: z.string().nullable().optional(),
+    boardSectionId: z.string().nullable().optional(),
+    mediaKind: z.enum(MEDIA_KINDS).optional(),
+    status: z.enum(['claimed', 'sending', 'created', 'failed', 'unconfirmed', 'deleted']),
+    claim: claimSchema.optional(),
     /** The run that last acted on the entry, and the row position the pin had in it. */
     runId: z.string(),
     position: z.number().int().optional(),
     attempts: z.number().int().min(0),
     /** When the latest POST began (ms): a pin found by reconciliation must be newer than this. */
-    attemptStartedAt: z.number(),
+    attemptStartedAt: TIME_MS,
+    /** When the latest POST ended without an answer: a pin found by reconciliation must be older than this. */
+    attemptEndedAt: TIME_MS.optional(),
     pinId: z.string().optional(),
     pinUrl: z.string().optional(),
     /** When Pinterest confirmed the pin (ms). */
-    createdAt: z.number().optional(),
+    createdAt: TIME_MS.optional(),
+    deletedAt: TIME_MS.optional(),
     error: z.string().optional(),
     scheduleId: z.string().optional(),
 });
@@ -51,6 +75,9 @@ export interface PinContent {
     description?: string;
     link?: string;
     mediaUrls: string[];
+    altText?: string;
+    boardSectionId?: string;
+    mediaKind: MediaKind;
     /** The user's own key, which identifies the pin instead of its content. */
     key?: string;
 }
@@ -64,10 +91,17 @@ export function contentOfDraft(draft: PinDraft, boardId: string, environment: st
         description: draft.pinDescription,
         link: draft.linkUrl,
         mediaUrls: draft.imageUrls ?? [draft.videoUrl ?? draft.imageUrl ?? ''],
+        altText: draft.altText,
+        boardSectionId: draft.boardSectionId,
+        mediaKind: draft.imageUrls ? 'carousel' : draft.videoUrl ? 'video' : 'image',
         key: draft.key,
     };
 }
 
+/**
+ * The identity of a pin: the user's key, or a fingerprint of its text and media. Alt text and section are not part
+ * of it (a pin edited only there is the same pin), but reconciliation compares them.
+ */
 export function pinIdentity(content: PinContent): string {
     if (content.key) return `key:${content.key}`;
     const fingerprint = createHash('sha256')
@@ -90,14 +124,44 @@ export function ledgerKey(content: PinContent, suffix?: string): string {
     return `pin-${digest}`;
 }
 
+/** The fields an entry takes from the content it describes. */
+export function entryContent(
+    content: PinContent,
+): Pick<
+    LedgerEntry,
+    'identity' | 'environment' | 'boardId' | 'title' | 'description' | 'link' | 'mediaUrls' | 'altText' | 'boardSectionId' | 'mediaKind'
+> {
+    return {
+        identity: pinIdentity(content),
+        environment: content.environment,
+        boardId: content.boardId,
+        title: content.title ?? null,
+        description: content.description ?? null,
+        link: content.link ?? null,
+        mediaUrls: content.mediaUrls,
+        altText: content.altText ?? null,
+        boardSectionId: content.boardSectionId ?? null,
+        mediaKind: content.mediaKind,
+    };
+}
+
+const linkRecordSchema = z.object({ link: z.string(), publishedAt: z.array(TIME_MS) });
+/** Which ledger entry a Pinterest pin belongs to: reconciliation never takes a pin that is another entry's. */
+const attributionSchema = z.object({ ledgerKey: z.string() });
+
+export type LedgerRecord = TypedRecord<typeof ledgerEntrySchema>;
+
 export class PinLedger {
+    /** Pins this process attributed, for checks that need no storage call. */
+    private readonly attributedHere = new Map<string, string>();
+
     constructor(readonly store: NamedStore) {}
 
-    entry(key: string): TypedRecord<typeof ledgerEntrySchema> {
+    entry(key: string): LedgerRecord {
         return new TypedRecord(this.store, key, ledgerEntrySchema, `ledger entry ${key} in key-value store "${this.store.name}"`);
     }
 
-    /** When pins with this link were published, newest last (for minDaysBetweenSameLink). */
+    /** When pins with this link were published, newest last (for minDaysBetweenSameLink): one read, whatever the history. */
     async linkPublishTimes(link: string): Promise<number[]> {
         return (await this.linkRecord(link).read())?.publishedAt ?? [];
     }
@@ -109,6 +173,26 @@ export class PinLedger {
         await record.write({ link, publishedAt: times });
     }
 
+    /** Records that Pinterest's pin `pinId` is the one of ledger entry `key`. */
+    async attribute(pinId: string, key: string): Promise<void> {
+        this.attributedHere.set(pinId, key);
+        await this.attributionRecord(pinId).write({ ledgerKey: key });
+    }
+
+    /** The ledger entry a Pinterest pin was attributed to, if any. */
+    async attributedTo(pinId: string): Promise<string | undefined> {
+        return this.attributedHere.get(pinId) ?? (await this.attributionRecord(pinId).read())?.ledgerKey;
+    }
+
+    private attributionRecord(pinId: string) {
+        return new TypedRecord(
+            this.store,
+            `pinid-${pinId}`,
+            attributionSchema,
+            `attribution of pin ${pinId} in key-value store "${this.store.name}"`,
+        );
+    }
+
     private linkRecord(link: string) {
         const digest = createHash('sha256')
             .update(normalizeLink(link) ?? link)
@@ -117,5 +201,3 @@ export class PinLedger {
         return new TypedRecord(this.store, `link-${digest}`, linkRecordSchema, `link record for ${link} in key-value store "${this.store.name}"`);
     }
 }
-
-const linkRecordSchema = z.object({ link: z.string(), publishedAt: z.array(z.number()) });

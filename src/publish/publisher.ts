@@ -1,28 +1,21 @@
-import { type PinResultItem, createdPinFields, type PinError, pinResultItem, type PinResultStatus } from '../output/items.js';
+import { randomUUID } from 'node:crypto';
+
 import type { Log } from '../common/log.js';
+import type { PinError, PinResultItem } from '../output/items.js';
+import { createdPinFields } from '../output/items.js';
 import { EVENTS, type RunOutput } from '../output/run-output.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
 import type { Pin } from '../pinterest/schemas.js';
 import type { BoardDirectory } from './boards.js';
-import { type PinDraft, sourcePrefix, toPinCreate } from './draft.js';
-import { contentOfDraft, type LedgerEntry, ledgerKey, type PinContent, type PinLedger, pinIdentity } from './ledger.js';
+import { type Claimant, claimPin, releaseClaim, renewClaim, Renewals, stillClaimed } from './claims.js';
+import { sourcePrefix, toPinCreate } from './draft.js';
+import { contentOfDraft, entryContent, type LedgerEntry, ledgerKey, type LedgerRecord, type PinContent, type PinLedger } from './ledger.js';
 import { reconcilePin } from './reconcile.js';
+import { failedOutcome, freeOutcome, jobRow, type PinJob, type PinOutcome } from './rows.js';
+import { SendOrder } from './send-order.js';
 
-/** One pin to publish, as the batch sees it. */
-export interface PinJob {
-    /** 1-based position in the run's rows. */
-    position: number;
-    /** Where it came from, for rows and messages: `pins[2]`, `CSV row 7`, `queue`. */
-    source: string;
-    draft: PinDraft;
-    scheduleId?: string;
-    publishAt?: string;
-    /** Set when duplicates are allowed: makes the pin's ledger key its own, so only this job can match it. */
-    ledgerSuffix?: string;
-    /** publish-scheduled: minutes after publishAt. */
-    lateByMinutes?: number;
-}
+export type { PinJob, PinOutcome } from './rows.js';
 
 export interface PublishOptions {
     client: PinterestClient;
@@ -38,26 +31,21 @@ export interface PublishOptions {
     /** Uploads a video and returns its media id (loaded only when a batch has videos). */
     uploadVideo: (videoUrl: string) => Promise<string>;
     sleep?: (ms: number) => Promise<void>;
-    /** The run's clock: ledger times and reconciliation use it, so tests can move time. */
+    /** The run's clock: ledger times, claims and reconciliation use it, so tests can move time. */
     now: () => number;
     /** Pins in flight at once; the transport's pacer keeps writes within the rate limit whatever this is. */
     concurrency?: number;
-}
-
-/** A pin's outcome: its row, and whether the row is charged as `pin-created`. */
-export interface PinOutcome {
-    row: PinResultItem;
-    charged: boolean;
+    /** Keeps this run's claims alive while it works; shared with the queue's leases. */
+    renewals?: Renewals;
+    /** Tells this process's claims from any other's; new in every process. */
+    nonce?: string;
 }
 
 /**
- * Pins prepared at once (board, ledger, video upload). The pacer, not this number, sets the pace of the writes:
+ * Pins prepared at once (board, claim, video upload). The pacer, not this number, sets the pace of the writes:
  * it only has to be large enough that a write is always ready when its turn comes.
  */
 const DEFAULT_CONCURRENCY = 8;
-
-/** An attempt of another run younger than this may still be under way; older ones belong to a run that died. */
-const OTHER_RUN_GRACE_MS = 15 * 60_000;
 
 /** Kinds of failure after which no further pin can succeed in this run: stop the batch. */
 const BATCH_STOPPERS = new Set([
@@ -70,27 +58,35 @@ const BATCH_STOPPERS = new Set([
 ]);
 
 /** Why the rest of a batch was not attempted, once something stopped it. */
-export class BatchStop {
+class BatchStop {
     constructor(
         readonly reason: string,
         readonly error?: PinterestError,
     ) {}
 }
 
+const HELD_ELSEWHERE = 'Another run is publishing this pin right now, so this run left it to that run (it is not charged here).';
+
 /**
- * Publishes pins exactly once. Each pin is looked up in the ledger first (a pin published by an earlier run is
- * skipped; one left unresolved is reconciled with the board before anything is posted), recorded as `sending`
- * before its POST and as `created` after it, so no run, restart or overlap posts it twice. A POST whose answer
- * was lost is reconciled with the board instead of being repeated blindly.
+ * Publishes pins exactly once. Each pin is claimed in the ledger before it waits for anything (claims.ts), the
+ * claim is checked again right before the request leaves, and the ledger records the attempt before and its
+ * outcome after, so that no retry, restart or overlapping run posts it twice. A POST whose answer was lost is
+ * reconciled with the board instead of being repeated blindly. The budget for a pin is held from before its
+ * request until its row is charged.
  */
 export class PinPublisher {
-    private inFlightCharges = 0;
     /** Pins of this batch by ledger key: the same pin twice in one input is published once. */
     private readonly byKey = new Map<string, { position: number; outcome: Promise<PinOutcome> }>();
     stop?: BatchStop;
-    private sendOrder = new SendOrder([]);
+    private sendOrder = new SendOrder<PinJob>([]);
+    private readonly claimant: Claimant;
+    readonly renewals: Renewals;
 
-    constructor(private readonly options: PublishOptions) {}
+    constructor(private readonly options: PublishOptions) {
+        const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+        this.claimant = { runId: options.runId, nonce: options.nonce ?? randomUUID(), now: options.now, sleep };
+        this.renewals = options.renewals ?? new Renewals(options.log);
+    }
 
     /**
      * Runs every job, `concurrency` at a time, and hands each outcome to `onOutcome` as soon as it is known
@@ -119,15 +115,33 @@ export class PinPublisher {
     }
 
     async publish(job: PinJob): Promise<PinOutcome> {
-        const base = this.baseRow(job);
-        if (this.stop) return this.free(base, 'not-attempted', { reason: this.stop.reason });
+        const base = jobRow(job);
+        if (this.stop) return freeOutcome(base, 'not-attempted', { reason: this.stop.reason });
+        if (this.options.dryRun) return this.publishWithin(job, base);
+        // The budget is held first, in input order, and until the row is charged: a pin must never exist on
+        // Pinterest without being paid for and reported, and the first pins of a batch are the ones the budget pays.
+        const release = this.options.output.reserve(EVENTS.pinCreated);
+        if (!release) {
+            return freeOutcome(base, 'not-attempted', {
+                reason: 'The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.',
+            });
+        }
+        const outcome = await this.publishWithin(job, base).catch((error: unknown) => {
+            release();
+            throw error;
+        });
+        if (outcome.charged) return { ...outcome, release };
+        release();
+        return outcome;
+    }
 
+    private async publishWithin(job: PinJob, base: PinResultItem): Promise<PinOutcome> {
         let boardId = job.draft.boardId;
         if (!boardId) {
             const lookup = await this.options.boards
                 .resolve(job.draft.boardName ?? '')
                 .catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
-            if (!lookup.ok) return this.failed(base, { message: `${sourcePrefix(job.source)}${lookup.problem}.` });
+            if (!lookup.ok) return failedOutcome(base, { message: `${sourcePrefix(job.source)}${lookup.problem}.` });
             boardId = lookup.boardId;
         }
         const row = { ...base, boardId };
@@ -137,46 +151,74 @@ export class PinPublisher {
         const earlier = this.byKey.get(key);
         if (earlier) {
             const first = (await earlier.outcome).row;
-            return this.free(row, 'skipped-duplicate', {
+            return freeOutcome(row, 'skipped-duplicate', {
                 id: first.id,
                 url: first.url,
                 reason: `The same pin is at position ${earlier.position} of this batch, so it was published at most once.`,
             });
         }
-        const outcome = this.publishOnce(job, row, content, key);
+        const outcome = this.options.dryRun ? this.check(row, key) : this.publishOnce(job, row, content, key);
         this.byKey.set(key, { position: job.position, outcome });
         return outcome;
     }
 
+    /** A dry run: what a real run would do with the pin, from the ledger alone. */
+    private async check(row: PinResultItem, key: string): Promise<PinOutcome> {
+        const entry = await this.options.ledger.entry(key).read();
+        if (entry?.status === 'created') return this.duplicate(row, entry);
+        const note =
+            entry && entry.status !== 'claimed' && entry.status !== 'deleted'
+                ? ` The ledger holds an unfinished attempt (${entry.status}); a real run first checks the board for it.`
+                : '';
+        return freeOutcome(row, 'would-create', { reason: `Checked and ready to publish.${note}` });
+    }
+
+    private duplicate(row: PinResultItem, entry: LedgerEntry): PinOutcome {
+        const when = entry.createdAt ? ` on ${new Date(entry.createdAt).toISOString().slice(0, 10)}` : '';
+        return freeOutcome(row, 'skipped-duplicate', {
+            id: entry.pinId ?? null,
+            url: entry.pinUrl ?? null,
+            reason: `The same pin was already published${when} (pin ${entry.pinId}): it was not posted again. Set allowDuplicates to true to post it anyway.`,
+        });
+    }
+
     private async publishOnce(job: PinJob, row: PinResultItem, content: PinContent, key: string): Promise<PinOutcome> {
         const record = this.options.ledger.entry(key);
-        const entry = await record.read();
-
-        if (entry?.status === 'created') {
-            const fields = { id: entry.pinId ?? null, url: entry.pinUrl ?? null };
+        const claim = await claimPin(record, () => this.freshEntry(content, job), this.claimant);
+        if (claim.kind === 'created') {
+            const { entry } = claim;
             // This very row of this very run created it before a restart: it is this run's result, stored and charged once.
-            const mine = entry.runId === this.options.runId && entry.position === job.position;
-            if (mine && !this.options.dryRun) return this.charged({ ...row, ...fields, status: 'created' });
-            const when = entry.createdAt ? ` on ${new Date(entry.createdAt).toISOString().slice(0, 10)}` : '';
-            return this.free(row, 'skipped-duplicate', {
-                ...fields,
-                reason: `The same pin was already published${when} (pin ${entry.pinId}): it was not posted again. Set allowDuplicates to true to post it anyway.`,
-            });
+            if (entry.runId === this.options.runId && entry.position === job.position) {
+                return { row: { ...row, id: entry.pinId ?? null, url: entry.pinUrl ?? null, status: 'created' }, charged: true };
+            }
+            return this.duplicate(row, entry);
         }
-        if (this.options.dryRun) {
-            const note = entry ? ` The ledger holds an unfinished attempt (${entry.status}); a real run first checks the board for it.` : '';
-            return this.free(row, 'would-create', { reason: `Checked and ready to publish.${note}` });
-        }
+        if (claim.kind === 'held') return freeOutcome(row, 'not-attempted', { reason: HELD_ELSEWHERE });
 
-        // Another run is posting this very pin right now (an overlapping scheduled run): leave it to that run.
-        if (entry?.status === 'sending' && entry.runId !== this.options.runId && this.options.now() - entry.attemptStartedAt < OTHER_RUN_GRACE_MS) {
-            return this.free(row, 'not-attempted', { reason: 'Another run is publishing this pin right now, so this run left it alone.' });
+        this.renewals.hold(key, () => renewClaim(record, this.claimant));
+        try {
+            const previous = claim.previous;
+            if (previous && (previous.status === 'sending' || previous.status === 'unconfirmed')) {
+                const settled = await this.reconcile(previous, row, record, key);
+                if (settled) return settled;
+            }
+            return await this.post(job, row, content, record, key, previous);
+        } finally {
+            this.renewals.release(key);
         }
-        if (entry && (entry.status === 'sending' || entry.status === 'unconfirmed')) {
-            const settled = await this.reconcile(entry, row, record);
-            if (settled) return settled;
-        }
-        return this.post(job, row, content, record, entry);
+    }
+
+    private freshEntry(content: PinContent, job: PinJob): LedgerEntry {
+        return {
+            version: 1,
+            ...entryContent(content),
+            status: 'claimed',
+            runId: this.options.runId,
+            position: job.position,
+            scheduleId: job.scheduleId,
+            attempts: 0,
+            attemptStartedAt: this.options.now(),
+        };
     }
 
     private async post(
@@ -184,91 +226,108 @@ export class PinPublisher {
         row: PinResultItem,
         content: PinContent,
         record: LedgerRecord,
+        key: string,
         previous: LedgerEntry | undefined,
     ): Promise<PinOutcome> {
-        // Reserve the charge first: a pin must never exist on Pinterest without being paid for and reported.
-        if (this.options.output.budgetFor(EVENTS.pinCreated) - this.inFlightCharges < 1) {
-            return this.free(row, 'not-attempted', {
-                reason: 'The maximum charge you set for this run cannot pay for one more pin-created event, so this pin was not created: raise it and run again.',
-            });
+        let videoId: string | undefined;
+        if (job.draft.videoUrl) {
+            // A video steps out of the send order while it uploads, so the pins after it do not wait for it.
+            this.sendOrder.done(job);
+            try {
+                videoId = await this.options.uploadVideo(job.draft.videoUrl);
+            } catch (error) {
+                await releaseClaim(record, this.claimant, previous);
+                return failedOutcome(row, errorOf(error, job.source));
+            }
         }
-        this.inFlightCharges += 1;
-        try {
-            let videoId: string | undefined;
-            if (job.draft.videoUrl) {
-                try {
-                    videoId = await this.options.uploadVideo(job.draft.videoUrl);
-                } catch (error) {
-                    return this.failed(row, errorOf(error, job.source));
-                }
-            }
-            const body = toPinCreate(job.draft, row.boardId!, videoId);
-            // Pins are prepared side by side but sent in input order (publishAt order for the queue).
-            await this.sendOrder.turnOf(job);
-            for (let attempt = 1; ; attempt += 1) {
-                let sending: LedgerEntry | undefined;
-                // The entry is written when the request is about to leave (after waiting its turn under the rate
-                // limit), so a run that dies while pins wait leaves no "sending" entries for pins never sent.
-                const beforeSend = async () => {
-                    this.sendOrder.done(job);
-                    if (this.stop) return this.stop.reason;
-                    sending = {
-                        ...this.entryBase(content, job),
-                        status: 'sending',
-                        attempts: (previous?.attempts ?? 0) + attempt,
-                        attemptStartedAt: this.options.now(),
-                    };
-                    await record.write(sending);
-                    return undefined;
+        const body = toPinCreate(job.draft, row.boardId!, videoId);
+        // Pins are prepared side by side but sent in input order (publishAt order for the queue).
+        await this.sendOrder.turnOf(job);
+        for (let attempt = 1; ; attempt += 1) {
+            let sending: LedgerEntry | undefined;
+            // Right before the request leaves (after its turn and the rate limit's wait): the claim is checked once
+            // more and the attempt recorded, so a run that lost the pin meanwhile, or dies now, never repeats it.
+            const beforeSend = async () => {
+                this.sendOrder.done(job);
+                const reason = this.stop?.reason ?? (await job.recheck?.());
+                if (reason) return reason;
+                const held = await stillClaimed(record, this.claimant);
+                if (!held) return 'this run\u2019s claim on the pin lapsed or was taken over by another run, so it did not send it';
+                sending = {
+                    ...held,
+                    ...entryContent(content),
+                    status: 'sending',
+                    runId: this.options.runId,
+                    position: job.position,
+                    scheduleId: job.scheduleId,
+                    attempts: (previous?.attempts ?? 0) + attempt,
+                    attemptStartedAt: this.options.now(),
+                    attemptEndedAt: undefined,
+                    error: undefined,
                 };
-                let pin: Pin;
-                try {
-                    pin = await this.options.client.createPin(body, { beforeSend });
-                } catch (error) {
-                    if (!sending || (error instanceof PinterestError && error.kind === 'not-sent')) {
-                        // Never sent: nothing happened, and a later run posts it.
-                        return this.free(row, 'not-attempted', { reason: this.stop?.reason ?? messageOf(error) });
-                    }
-                    if (error instanceof PinterestError && error.outcomeUnknown) {
-                        this.options.log.warning(`${sourcePrefix(job.source)}${error.message} Checking the board for it.`);
-                        const settled = await this.reconcile(sending, row, record);
-                        // Provably not created: post again, but never loop on a flaky API.
-                        if (!settled && attempt < 3) continue;
-                        if (settled) return settled;
-                    }
-                    await record.write({ ...sending, status: 'failed', error: messageOf(error) });
-                    if (error instanceof PinterestError && BATCH_STOPPERS.has(error.kind))
-                        this.stop = new BatchStop(`Not attempted: an earlier pin stopped the batch. ${error.message}`, error);
-                    return this.failed(row, errorOf(error, job.source));
+                await record.write(sending);
+                return undefined;
+            };
+            let pin: Pin;
+            try {
+                pin = await this.options.client.createPin(body, { beforeSend });
+            } catch (error) {
+                if (!sending || (error instanceof PinterestError && error.kind === 'not-sent')) {
+                    // Never sent: nothing happened, and a later run posts it.
+                    await releaseClaim(record, this.claimant, previous);
+                    return freeOutcome(row, 'not-attempted', { reason: this.stop?.reason ?? reasonOf(error) });
                 }
-                return this.confirmed(pin, row, record, sending!);
+                if (error instanceof PinterestError && error.outcomeUnknown) {
+                    this.options.log.warning(`${sourcePrefix(job.source)}${error.message} Checking the board for it.`);
+                    sending = { ...sending, attemptEndedAt: this.options.now() };
+                    const settled = await this.reconcile(sending, row, record, key);
+                    // Provably not created: post again, but never loop on a flaky API.
+                    if (!settled && attempt < 3) {
+                        await record.write({ ...sending, status: 'claimed' });
+                        continue;
+                    }
+                    if (settled) return settled;
+                }
+                await record.write({ ...sending, status: 'failed', claim: undefined, error: messageOf(error) });
+                if (error instanceof PinterestError && BATCH_STOPPERS.has(error.kind))
+                    this.stop = new BatchStop(`Not attempted: an earlier pin stopped the batch. ${error.message}`, error);
+                return failedOutcome(row, errorOf(error, job.source));
             }
-        } finally {
-            this.inFlightCharges -= 1;
+            return this.confirmed(pin, row, record, sending!, key);
         }
     }
 
-    /** Looks for a pin whose POST may have gone through; undefined when it is provably absent (post it again). */
-    private async reconcile(entry: LedgerEntry, row: PinResultItem, record: LedgerRecord): Promise<PinOutcome | undefined> {
-        const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-        const verdict = await reconcilePin(this.options.client, entry, { now: this.options.now, sleep, maxWaitMs: this.options.reconcileWaitMs });
+    /**
+     * Looks for a pin whose POST may have gone through; undefined when it is provably absent (post it again). An
+     * unknown outcome always ends in a row: a listing that fails leaves the pin unconfirmed, never the run stopped.
+     */
+    private async reconcile(entry: LedgerEntry, row: PinResultItem, record: LedgerRecord, key: string): Promise<PinOutcome | undefined> {
+        const { ledger, log } = this.options;
+        const verdict = await reconcilePin(this.options.client, entry, {
+            now: this.options.now,
+            sleep: this.claimant.sleep,
+            maxWaitMs: this.options.reconcileWaitMs,
+            attributedTo: (pinId) => ledger.attributedTo(pinId),
+            ledgerKey: key,
+        }).catch((error: unknown) => ({ outcome: 'unsure' as const, reason: `board ${entry.boardId} could not be read (${messageOf(error)})` }));
         if (verdict.outcome === 'found') {
-            this.options.log.info(`Found pin ${verdict.pin.id} on board ${entry.boardId}: the unanswered request had created it.`);
-            return this.confirmed(verdict.pin, row, record, entry);
+            log.info(`Found pin ${verdict.pin.id} on board ${entry.boardId}: the unanswered request had created it.`);
+            return this.confirmed(verdict.pin, row, record, entry, key);
         }
         if (verdict.outcome === 'absent') return undefined;
-        await record.write({ ...entry, status: 'unconfirmed', runId: this.options.runId, position: row.position });
-        return this.free(row, 'unconfirmed', {
-            reason: `Pinterest did not confirm this pin and it is not on board ${entry.boardId} yet (the board's listing can lag): it was not charged, and the next run checks again before posting it.`,
+        await record.write({ ...entry, status: 'unconfirmed', claim: undefined, runId: this.options.runId, position: row.position });
+        return freeOutcome(row, 'unconfirmed', {
+            reason: `Pinterest did not confirm this pin and ${verdict.reason}: it was not charged, and the next run checks again before posting it.`,
         });
     }
 
-    private async confirmed(pin: Pin, row: PinResultItem, record: LedgerRecord, entry: LedgerEntry): Promise<PinOutcome> {
-        const fields = createdPinFields(pin, { boardId: entry.boardId });
+    private async confirmed(pin: Pin, row: PinResultItem, record: LedgerRecord, entry: LedgerEntry, key: string): Promise<PinOutcome> {
+        const fields = createdPinFields(pin, { ...row, boardId: entry.boardId });
         const createdAt = this.options.now();
         await record.write({
             ...entry,
             status: 'created',
+            claim: undefined,
             runId: this.options.runId,
             position: row.position,
             pinId: pin.id,
@@ -276,95 +335,23 @@ export class PinPublisher {
             createdAt,
             error: undefined,
         });
+        await this.options.ledger.attribute(pin.id, key);
         if (entry.link) await this.options.ledger.recordLinkPublished(entry.link, createdAt);
-        return this.charged({ ...row, ...fields, status: 'created', boardName: row.boardName });
-    }
-
-    private entryBase(content: PinContent, job: PinJob): Omit<LedgerEntry, 'status' | 'attempts' | 'attemptStartedAt'> {
-        return {
-            version: 1,
-            identity: pinIdentity(content),
-            environment: content.environment,
-            boardId: content.boardId,
-            title: content.title ?? null,
-            description: content.description ?? null,
-            link: content.link ?? null,
-            mediaUrls: content.mediaUrls,
-            runId: this.options.runId,
-            position: job.position,
-            scheduleId: job.scheduleId,
-        };
-    }
-
-    private baseRow(job: PinJob): PinResultItem {
-        const { draft } = job;
-        return pinResultItem({
-            status: 'failed',
-            position: job.position,
-            source: job.source,
-            boardId: draft.boardId ?? null,
-            boardName: draft.boardName ?? null,
-            title: draft.pinTitle ?? null,
-            description: draft.pinDescription ?? null,
-            link: draft.linkUrl ?? null,
-            altText: draft.altText ?? null,
-            imageUrl: draft.imageUrl ?? draft.imageUrls?.[0] ?? draft.coverImageUrl ?? null,
-            mediaType: draft.videoUrl ? 'video' : draft.imageUrls ? 'multiple_images' : 'image',
-            key: draft.key ?? null,
-            scheduleId: job.scheduleId ?? null,
-            publishAt: job.publishAt ?? null,
-            lateByMinutes: job.lateByMinutes ?? null,
-        });
-    }
-
-    private charged(row: PinResultItem): PinOutcome {
-        return { row, charged: true };
-    }
-
-    private free(row: PinResultItem, status: PinResultStatus, fields: Partial<PinResultItem> = {}): PinOutcome {
-        return { row: { ...row, ...fields, status }, charged: false };
-    }
-
-    private failed(row: PinResultItem, error: PinError | { message: string }): PinOutcome {
-        return this.free(row, 'failed', { error: { httpStatus: null, pinterestCode: null, requestId: null, ...error } });
-    }
-}
-
-type LedgerRecord = ReturnType<PinLedger['entry']>;
-
-/**
- * Keeps the POSTs of a batch in the batch's order while the pins are prepared concurrently: a pin's request waits
- * until the pin before it has sent its own, or has finished without sending one.
- */
-class SendOrder {
-    private readonly gates = new Map<PinJob, { passed: Promise<void>; pass: () => void }>();
-    private readonly previous = new Map<PinJob, PinJob>();
-
-    constructor(jobs: PinJob[]) {
-        jobs.forEach((job, index) => {
-            let pass = () => {};
-            const passed = new Promise<void>((resolve) => (pass = resolve));
-            this.gates.set(job, { passed, pass });
-            if (index > 0) this.previous.set(job, jobs[index - 1]!);
-        });
-    }
-
-    /** Resolves when every pin before `job` has sent its request or finished without one. */
-    async turnOf(job: PinJob): Promise<void> {
-        const before = this.previous.get(job);
-        if (before) await this.gates.get(before)?.passed;
-    }
-
-    /** `job` has sent its request (or will send none): the next pin may go, once every pin before it has too. */
-    done(job: PinJob): void {
-        const gate = this.gates.get(job);
-        if (!gate) return;
-        void this.turnOf(job).then(gate.pass);
+        return { row: { ...row, ...fields, status: 'created', boardName: row.boardName }, charged: true };
     }
 }
 
 function messageOf(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
+}
+
+/** A withdrawn request's reason is already a clause; other errors are sentences. */
+function reasonOf(error: unknown): string {
+    if (error instanceof PinterestError && error.kind === 'not-sent' && error.apiMessage) {
+        const clause = error.apiMessage.replace(/\.$/, '');
+        return `${clause[0]!.toUpperCase()}${clause.slice(1)}.`;
+    }
+    return messageOf(error);
 }
 
 /** The row's error object: Pinterest's details when it answered, our sentence in any case. */

@@ -1,8 +1,14 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import { ActorError } from '../common/errors.js';
 import { redactSecrets } from '../pinterest/redact.js';
 import type { KeyValueBackend } from './contracts.js';
+
+/** The last millisecond of year 9999: no time the Actor stores is later, and none is negative. */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A point in time as records keep it: epoch milliseconds, bounded so that a damaged record is told apart from a date. */
+export const TIME_MS = z.number().int().min(0).max(MAX_TIME_MS);
 
 /** A record exists but does not parse: the run stops rather than silently starting afresh and repeating work. */
 export class RecordCorruptError extends ActorError {

@@ -1,21 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { Actor } from 'apify';
 
 import type { NamedStore, RunStorage } from './contracts.js';
+import { memoryNamedStore, pageOf } from './memory-store.js';
 
 /**
  * Named key-value stores outlive runs and may be shared by runs that overlap (a schedule firing while the last
- * run still works). On the platform every read goes to the store's API, so runs see each other's writes. The SDK's
- * local storage, though, caches a store in the process that opened it: two local runs would never see each other's
- * leases. Locally, named stores are therefore read and written as files in the same layout the SDK uses, every
- * time, with atomic renames.
+ * run still works).
+ * - On the platform they are the Apify API's stores, reached with the platform's API client directly: one call
+ *   opens a store by name (the SDK's open makes two), and every record call is one request, with no cache in
+ *   between, so overlapping runs see each other's writes.
+ * - Locally, the SDK's storage caches a store in the process that opened it, so two local runs would never see
+ *   each other's leases. Named stores are therefore files in the layout the SDK uses, read and written on every
+ *   call, with atomic renames; without persistent storage (CRAWLEE_PERSIST_STORAGE=false) they live in memory.
  */
 export const actorStorage: RunStorage = {
     async openNamedStore(name) {
-        if (Actor.isAtHome() || process.env.CRAWLEE_PERSIST_STORAGE === 'false') return platformStore(name);
+        if (Actor.isAtHome()) return platformStore(name);
+        if (process.env.CRAWLEE_PERSIST_STORAGE === 'false') return (inMemory[name] ??= memoryNamedStore(name));
         return localFileStore(name, join(localStorageDir(), 'key_value_stores', name));
     },
 
@@ -25,22 +30,21 @@ export const actorStorage: RunStorage = {
     },
 };
 
+const inMemory: Record<string, NamedStore> = {};
+
 async function platformStore(name: string): Promise<NamedStore> {
-    const store = await Actor.openKeyValueStore(name);
+    const { id } = await Actor.apifyClient.keyValueStores().getOrCreate(name);
+    const client = Actor.apifyClient.keyValueStore(id);
     return {
         name,
-        getValue: async (key) => store.getValue(key),
-        setValue: async (key, value) => store.setValue(key, value),
-        async keys(prefix) {
-            const keys: string[] = [];
-            await store.forEachKey(
-                async (key) => {
-                    if (key.startsWith(prefix)) keys.push(key);
-                },
-                { prefix },
-            );
-            return keys.sort();
+        getValue: async (key) => (await client.getRecord(key))?.value,
+        setValue: async (key, value) => client.setRecord({ key, value: value as Parameters<typeof client.setRecord>[0]['value'] }),
+        async listKeys({ prefix, startAfter, limit }) {
+            const page = await client.listKeys({ prefix, exclusiveStartKey: startAfter, limit });
+            const keys = page.items.map((item) => item.key);
+            return { keys, nextStartAfter: page.isTruncated && keys.length > 0 ? (page.nextExclusiveStartKey ?? keys.at(-1)) : undefined };
         },
+        delete: async (key) => client.deleteRecord(key),
     };
 }
 
@@ -68,12 +72,15 @@ export async function localFileStore(name: string, dir: string): Promise<NamedSt
             await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
             await rename(temporary, file(key));
         },
-        async keys(prefix) {
+        async listKeys(options) {
             const names = await readdir(dir);
-            return names
-                .filter((entry) => entry.endsWith('.json') && !entry.startsWith('.') && !entry.startsWith('__') && entry.startsWith(prefix))
-                .map((entry) => entry.slice(0, -'.json'.length))
-                .sort();
+            const keys = names
+                .filter((entry) => entry.endsWith('.json') && !entry.startsWith('.') && !entry.startsWith('__'))
+                .map((entry) => entry.slice(0, -'.json'.length));
+            return pageOf(keys, options);
+        },
+        async delete(key) {
+            await rm(file(key), { force: true });
         },
     };
 }

@@ -26,11 +26,13 @@ const listPins = (extra: Record<string, unknown> = {}) =>
         input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true, ...extra },
     });
 
+/** Each test's pin has a title of its own: reconciliation never takes a look-alike pin of another test for its own. */
+let pinsMade = 0;
 const createPinInput = () => ({
     mode: 'create-pin',
     accessToken: token,
     boardId,
-    pinTitle: 'Fault test',
+    pinTitle: `Fault test ${++pinsMade}`,
     imageUrl: 'https://example.com/a.jpg',
     skipPreflight: true,
 });

@@ -106,11 +106,12 @@ describe('queue and publish', () => {
             env: at('2026-03-10T14:00:00Z'),
             input: { mode: 'list-scheduled', accessToken: token, skipPreflight: true },
         });
+        // Finished pins are the queue's history, the latest first.
         expect(listed.items.map((item) => [item.title, item.status, item.attempts])).toEqual([
-            ['Sooner', 'published', 0],
             ['Later', 'published', 0],
+            ['Sooner', 'published', 0],
         ]);
-        expect(listed.items[0]!.id).toBe(due.items[0]!.id);
+        expect(listed.items[1]!.id).toBe(due.items[0]!.id);
         expect(Object.keys(readKeyValueStore(storageDir, 'pinterest-pin-ledger')).filter((key) => key.startsWith('pin-'))).toHaveLength(4);
     });
 

@@ -30,6 +30,12 @@ function memoryOutput(budget = Number.POSITIVE_INFINITY): RunOutput & { stored: 
         progressed: [] as string[],
         itemCount: () => 0,
         budgetFor: () => left,
+        reserve: () => () => undefined,
+        chargedCount: () => 0,
+        knowsEarlierCharges: false,
+        async chargeStored(): Promise<never> {
+            throw new Error('not used');
+        },
         async readStoredItems(offset: number, limit: number) {
             return output.stored.slice(offset, offset + limit) as unknown as Array<Record<string, unknown>>;
         },

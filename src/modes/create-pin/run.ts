@@ -1,112 +1,84 @@
 import { ActorError } from '../../common/errors.js';
+import type { Log } from '../../common/log.js';
 import { UserInputError } from '../../input/parse.js';
-import { type PinResultItem, pinResultItem } from '../../output/items.js';
-import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
-import type { ModeContext, ModeResult } from '../types.js';
-import { openAccountQueue, PinQueue, type QueueEntry } from '../../schedule/queue.js';
-import type { SpacingInput } from '../../schedule/spacing.js';
-import { formatUtc, parsePublishAt } from '../../schedule/time.js';
-import { describeCounts, invalidPinOutcome, openPublishing, type PinJob, type PinOutcome, type PublishingKit } from '../../publish/batch.js';
+import type { PinResultItem } from '../../output/items.js';
+import type { RunOutput } from '../../output/run-output.js';
+import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
 import { checkDraft, type PinDraft, pinDraftShape } from '../../publish/draft.js';
 import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
+import { freeOutcome, invalidPinOutcome, jobRow, type PinJob, type PinOutcome } from '../../publish/rows.js';
+import { openAccountQueue, PinQueue, type QueueEntry } from '../../schedule/queue.js';
+import type { ExistingSchedule, SpacingInput, SpacingOptions } from '../../schedule/spacing.js';
+import { formatUtc, parsePublishAt } from '../../schedule/time.js';
+import type { ModeContext, ModeResult } from '../types.js';
+import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
 
 /**
- * create-pin's run: every pin of the input (the single-pin fields, `pins`, the CSV) in order, each checked, then
- * queued when it has a future time, or published now through the ledger, one result row per pin.
+ * Pins read, checked and handed on at once. A CSV of any length is read in chunks of this many, so memory holds
+ * one chunk and the counts, never the whole batch.
+ */
+const CHUNK_SIZE = 500;
+
+/** Statuses of a run of one pin that did not go out: the run fails, in the pin's own words. */
+const NOT_OUT = new Set(['failed', 'not-attempted', 'unconfirmed']);
+
+/**
+ * create-pin's run: every pin of the input (the single-pin fields, `pins`, the CSV) in order, chunk by chunk, each
+ * checked, then queued when it has a future time, or published now through the ledger, one result row per pin.
  */
 export async function runCreatePin(context: ModeContext<CreatePinInput>): Promise<ModeResult> {
     const { input, log } = context;
     const spacing = await loadSpacing(input);
-    const kit = await openPublishing(context, { ...input, environment: input.environment });
+    const kit = await openPublishing(context, input);
     const { delivery } = kit;
-    const jobs: PinJob[] = [];
-    const future: Array<{ job: PinJob; publishAt: number; slotAt?: number }> = [];
-    let valid = 0;
-    let total = 0;
+    const batch = new CreateBatch(context, kit, spacing);
 
-    const explicitTimes = new Map<number, number>();
+    let total = 0;
+    let chunk: Array<{ job: PinJob; explicitAt?: number }> = [];
     for await (const candidate of pinCandidates(input, log)) {
         total = candidate.position;
         // Rows stored before a restart of this run are done: their pins are in the ledger or the queue already.
-        if (candidate.position <= delivery.storedThrough) {
-            if (!('problems' in candidate)) valid += 1;
-            continue;
-        }
+        if (candidate.position <= delivery.storedThrough) continue;
         if ('problems' in candidate) {
             if (candidate.source === 'input') throw new UserInputError(candidate.problems);
-            await delivery.add(candidate.position, invalidPinOutcome(candidate.position, candidate.source, candidate.problems));
+            await batch.deliver(candidate.position, invalidPinOutcome(candidate.position, candidate.source, candidate.problems, candidate.raw));
             continue;
         }
         const { draft } = candidate;
+        const ledgerSuffix = input.allowDuplicates ? `${context.runId}#${candidate.position}` : undefined;
+        const job: PinJob = { position: candidate.position, source: candidate.source, draft, ledgerSuffix };
+        let explicitAt: number | undefined;
         if (draft.publishAt) {
             const parsed = parsePublishAt(draft.publishAt, input.timeZone);
             if (!parsed.ok) {
-                await delivery.add(
-                    candidate.position,
-                    invalidPinOutcome(candidate.position, candidate.source, [parsed.problem], { title: draft.pinTitle ?? null }),
-                );
+                if (candidate.source === 'input') throw new UserInputError([parsed.problem]);
+                await batch.deliver(candidate.position, invalidPinOutcome(candidate.position, candidate.source, [parsed.problem], draft));
                 continue;
             }
-            explicitTimes.set(candidate.position, parsed.epochMs);
+            explicitAt = parsed.epochMs;
         }
-        valid += 1;
-        const ledgerSuffix = input.allowDuplicates ? `${context.runId}#${candidate.position}` : undefined;
-        jobs.push({ position: candidate.position, source: candidate.source, draft, ledgerSuffix });
+        chunk.push({ job, explicitAt });
+        if (chunk.length >= CHUNK_SIZE) {
+            await batch.process(chunk);
+            chunk = [];
+        }
     }
     if (total === 0) throw new UserInputError(['the pins list and the CSV hold no pins: add at least one']);
-
-    const now = context.now();
-    const queue = spacing || [...explicitTimes.values()].some((at) => at > now) ? await openAccountQueue(context, input) : undefined;
-    const times = spacing
-        ? await spaceJobs(jobs, explicitTimes, spacing, input.timeZone, now, queue!, kit)
-        : jobs.map((job) => ({ publishAt: explicitTimes.get(job.position), slotAt: undefined as number | undefined }));
-    const publishNow: PinJob[] = [];
-    jobs.forEach((job, index) => {
-        const time = times[index];
-        if (time?.publishAt !== undefined && time.publishAt > now)
-            future.push({ job: { ...job, publishAt: formatUtc(time.publishAt) }, publishAt: time.publishAt, slotAt: time.slotAt });
-        else publishNow.push(job);
-    });
-
-    let lastRow: PinResultItem | undefined;
-    const deliver = async (position: number, outcome: PinOutcome) => {
-        lastRow = outcome.row;
-        await delivery.add(position, outcome);
-    };
-    for (const item of future) await deliver(item.job.position, await enqueue(item, queue!, kit, context));
-    await kit.publisher.publishAll(publishNow, (job, outcome) => deliver(job.position, outcome));
+    await batch.process(chunk);
     await delivery.finish();
-
-    // A run of one pin that did not go out has failed, and says why in the pin's own words.
-    if (total === 1 && lastRow && ['failed', 'not-attempted', 'unconfirmed'].includes(lastRow.status)) {
-        throw new ActorError(lastRow.error?.message ?? lastRow.reason ?? `The pin was ${lastRow.status}.`);
-    }
-
-    const counts = delivery.counts;
-    const stop = kit.publisher.stop;
-    if (valid === 0 && !input.dryRun)
-        throw new ActorError(`None of the ${total} pins could be published: ${describeCounts(counts)} Fix the rows the dataset lists and run again.`);
-    if (stop?.error && !counts.created && !counts['skipped-duplicate'] && !counts.scheduled) throw stop.error;
-    if (total === 1 && lastRow?.status === 'created') {
-        return { summary: `Created pin ${lastRow.id} on board ${lastRow.boardId}: ${lastRow.url}`, counts: delivery.counts };
-    }
-    const nextDue = future.length > 0 ? Math.min(...future.map((item) => item.publishAt)) : undefined;
-    return {
-        summary: `${describeCounts(counts)}${nextDue !== undefined ? ` Next scheduled pin: ${formatUtc(nextDue)}.` : ''}`,
-        counts,
-        details: { dryRun: input.dryRun, ...(nextDue !== undefined ? { nextScheduledAt: formatUtc(nextDue) } : {}) },
-    };
+    return batch.result(total, context.output);
 }
 
-type PinCandidate = { position: number; source: string; draft: PinDraft } | { position: number; source: string; problems: string[] };
+type PinCandidate =
+    { position: number; source: string; draft: PinDraft } | { position: number; source: string; problems: string[]; raw?: Partial<PinDraft> };
 
 /** Every pin of the input in order: the top-level pin, then `pins`, then the CSV's rows. */
-async function* pinCandidates(input: CreatePinInput, log: ModeContext<unknown>['log']): AsyncGenerator<PinCandidate> {
+async function* pinCandidates(input: CreatePinInput, log: Log): AsyncGenerator<PinCandidate> {
     let position = 0;
     const checked = (source: string, raw: unknown): PinCandidate => {
         position += 1;
         const check = checkDraft(raw);
-        return check.ok ? { position, source, draft: check.draft } : { position, source, problems: check.problems };
+        return check.ok ? { position, source, draft: check.draft } : { position, source, problems: check.problems, raw: looseDraft(raw) };
     };
     if (SINGLE_PIN_MARKERS.some((field) => input[field] !== undefined)) {
         yield checked('input', Object.fromEntries(Object.keys(pinDraftShape).map((field) => [field, input[field as keyof PinDraft]])));
@@ -132,6 +104,14 @@ async function* pinCandidates(input: CreatePinInput, log: ModeContext<unknown>['
     }
 }
 
+/** The text fields of a pin that failed its checks, so that its row still says which pin it was. */
+function looseDraft(raw: unknown): Partial<PinDraft> | undefined {
+    if (typeof raw !== 'object' || raw === null) return undefined;
+    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 2048) : undefined);
+    const fields = raw as Record<string, unknown>;
+    return { pinTitle: text(fields.pinTitle), imageUrl: text(fields.imageUrl), linkUrl: text(fields.linkUrl), boardName: text(fields.boardName) };
+}
+
 async function loadSpacing(input: CreatePinInput) {
     if (!input.spacing) return undefined;
     const { parseSpacing } = await import('../../schedule/spacing.js');
@@ -140,90 +120,193 @@ async function loadSpacing(input: CreatePinInput) {
     return parsed.options;
 }
 
-/** Times from spacing, counting what is queued already and what the ledger says went out with the same links. */
-async function spaceJobs(
-    jobs: PinJob[],
-    explicitTimes: Map<number, number>,
-    spacing: NonNullable<Awaited<ReturnType<typeof loadSpacing>>>,
-    timeZone: string,
-    now: number,
-    queue: PinQueue,
-    kit: PublishingKit,
-) {
-    const { assignPublishTimes } = await import('../../schedule/spacing.js');
-    const queued = (await queue.entries()).filter((entry) => entry.status === 'scheduled' || entry.status === 'publishing');
-    const existing = queued.map((entry) => ({ publishAt: entry.publishAt, slotAt: entry.slotAt, link: entry.draft.linkUrl }));
-    if (spacing.minDaysBetweenSameLink) {
-        const links = new Set(jobs.map((job) => job.draft.linkUrl).filter((link): link is string => Boolean(link)));
-        for (const link of links)
-            for (const publishedAt of await kit.ledger.linkPublishTimes(link)) existing.push({ publishAt: publishedAt, slotAt: undefined, link });
-    }
-    const pins = jobs.map((job) => ({ explicitPublishAt: explicitTimes.get(job.position), link: job.draft.linkUrl }));
-    return assignPublishTimes(pins, { ...spacing, timeZone, now, existing });
-}
+/**
+ * The state of one create-pin run across its chunks: the queue (opened when a pin first needs it), what spacing
+ * has handed out so far, the single pin's row (its run fails in its words) and the next time a pin is due.
+ */
+class CreateBatch {
+    private queue?: Promise<PinQueue>;
+    /** Times already taken: the queue's waiting pins, the ledger's recent links, and this run's earlier chunks. */
+    private taken?: ExistingSchedule[];
+    private readonly linksLoaded = new Set<string>();
+    private lastRow?: PinResultItem;
+    private nextDue?: number;
 
-/** Puts a future pin in the queue (free), once: the same pin queued again is reported, not queued twice. */
-async function enqueue(
-    item: { job: PinJob; publishAt: number; slotAt?: number },
-    queue: PinQueue,
-    kit: PublishingKit,
-    context: ModeContext<CreatePinInput>,
-) {
-    const { job } = item;
-    const { input, runId } = context;
-    const row = pinResultItem({
-        status: input.dryRun ? 'would-schedule' : 'scheduled',
-        position: job.position,
-        source: job.source,
-        boardId: job.draft.boardId ?? null,
-        boardName: job.draft.boardName ?? null,
-        title: job.draft.pinTitle ?? null,
-        description: job.draft.pinDescription ?? null,
-        link: job.draft.linkUrl ?? null,
-        imageUrl: job.draft.imageUrl ?? job.draft.imageUrls?.[0] ?? job.draft.coverImageUrl ?? null,
-        key: job.draft.key ?? null,
-        publishAt: formatUtc(item.publishAt),
-    });
-    let boardId = job.draft.boardId;
-    if (!boardId) {
-        const lookup = await kit.boards.resolve(job.draft.boardName ?? '');
-        if (!lookup.ok) return invalidPinOutcome(job.position, job.source, [lookup.problem], { title: row.title });
-        boardId = lookup.boardId;
+    constructor(
+        private readonly context: ModeContext<CreatePinInput>,
+        private readonly kit: PublishingKit,
+        private readonly spacing: SpacingOptions | undefined,
+    ) {}
+
+    async deliver(position: number, outcome: PinOutcome): Promise<void> {
+        this.lastRow = outcome.row;
+        await this.kit.delivery.add(position, outcome);
     }
-    const draft: PinDraft = { ...job.draft, boardId, boardName: undefined, publishAt: undefined };
-    const scheduleId = PinQueue.scheduleIdFor(ledgerKey(contentOfDraft(draft, boardId, input.environment), job.ledgerSuffix));
-    const scheduled = { row: { ...row, boardId, scheduleId }, charged: false };
-    const record = queue.record(scheduleId);
-    const existing = await record.read();
-    const alive = existing && existing.status !== 'cancelled' && existing.status !== 'failed';
-    if (alive && existing.queuedByRun !== runId) {
-        const when = existing.status === 'published' ? `was published (pin ${existing.pinId})` : `is queued for ${formatUtc(existing.publishAt)}`;
+
+    /** One chunk: pins for later go to the queue (free), the rest are published now. */
+    async process(chunk: Array<{ job: PinJob; explicitAt?: number }>): Promise<void> {
+        if (chunk.length === 0) return;
+        const now = this.context.now();
+        const queued = this.spacing || chunk.some((item) => (item.explicitAt ?? 0) > now) ? await this.openQueue() : undefined;
+        const publishNow: PinJob[] = [];
+        const later: Array<{ job: PinJob; explicitAt?: number; scheduleId: string; draft: PinDraft }> = [];
+        for (const item of chunk) {
+            if (!queued || (!this.spacing && (item.explicitAt ?? 0) <= now)) {
+                publishNow.push(item.job);
+                continue;
+            }
+            // Pins already queued or published are reported before spacing runs, so they take no time slot.
+            const prepared = await this.prepareForQueue(item.job, queued);
+            if ('outcome' in prepared) await this.deliver(item.job.position, prepared.outcome);
+            else later.push({ ...item, ...prepared });
+        }
+        const times = this.spacing ? await this.assignTimes(later, now) : later.map((item) => ({ publishAt: item.explicitAt, slotAt: undefined }));
+        for (const [index, item] of later.entries()) {
+            const time = times[index];
+            if (time?.publishAt !== undefined && time.publishAt > now) {
+                await this.deliver(item.job.position, await this.enqueue(item, time.publishAt, time.slotAt, queued!));
+            } else publishNow.push(item.job);
+        }
+        publishNow.sort((a, b) => a.position - b.position);
+        await this.kit.publisher.publishAll(publishNow, (job, outcome) => this.deliver(job.position, outcome));
+    }
+
+    private openQueue(): Promise<PinQueue> {
+        return (this.queue ??= openAccountQueue(this.context, this.context.input));
+    }
+
+    /** The pin's board and schedule id, or its row when it must not be queued (already queued, cancelled, published). */
+    private async prepareForQueue(job: PinJob, queue: PinQueue): Promise<{ scheduleId: string; draft: PinDraft } | { outcome: PinOutcome }> {
+        const { input, runId } = this.context;
+        const row = jobRow(job, 'scheduled');
+        let boardId = job.draft.boardId;
+        if (!boardId) {
+            const lookup = await this.kit.boards.resolve(job.draft.boardName ?? '');
+            if (!lookup.ok) return { outcome: invalidPinOutcome(job.position, job.source, [lookup.problem], job.draft) };
+            boardId = lookup.boardId;
+        }
+        const draft: PinDraft = { ...job.draft, boardId, boardName: undefined, publishAt: undefined };
+        const key = ledgerKey(contentOfDraft(draft, boardId, input.environment), job.ledgerSuffix);
+        const scheduleId = PinQueue.scheduleIdFor(key);
+        const skipped = (reason: string, fields: Partial<PinResultItem> = {}) => ({
+            outcome: freeOutcome({ ...row, boardId, scheduleId }, 'skipped-duplicate', { publishAt: null, ...fields, reason }),
+        });
+        const existing = await queue.get(scheduleId);
+        if (existing && existing.queuedByRun !== runId) {
+            if (existing.status === 'cancelled') {
+                return skipped(
+                    `The same pin was cancelled (schedule ${scheduleId}), so it stays cancelled: to queue it again, run cancel-scheduled with scheduleIds ["${scheduleId}"] and a newPublishAt.`,
+                );
+            }
+            if (existing.status === 'published')
+                return skipped(`The same pin was published (pin ${existing.pinId}, schedule ${scheduleId}): it was not queued again.`, {
+                    id: existing.pinId ?? null,
+                    url: existing.pinUrl ?? null,
+                });
+            if (existing.status !== 'failed')
+                return skipped(`The same pin is queued for ${formatUtc(existing.publishAt)} (schedule ${scheduleId}): it was not queued again.`, {
+                    publishAt: formatUtc(existing.publishAt),
+                });
+        }
+        const published = await this.kit.ledger.entry(key).read();
+        if (published?.status === 'created') {
+            return skipped(
+                `The same pin was already published (pin ${published.pinId}): it was not queued again. Set allowDuplicates to true to post it anyway.`,
+                { id: published.pinId ?? null, url: published.pinUrl ?? null },
+            );
+        }
+        return { scheduleId, draft };
+    }
+
+    /** Times from spacing, counting what is queued already, what the ledger says went out with the same links, and earlier chunks. */
+    private async assignTimes(items: Array<{ job: PinJob; explicitAt?: number }>, now: number) {
+        const { assignPublishTimes } = await import('../../schedule/spacing.js');
+        const queue = await this.openQueue();
+        if (!this.taken) {
+            this.taken = [];
+            // Only what still waits: finished pins are in the history, which spacing has no use for.
+            for await (const pointer of queue.waitingPointers()) {
+                const entry = await queue.entryAt(pointer.key);
+                if (entry) this.taken.push({ publishAt: entry.publishAt, slotAt: entry.slotAt, link: entry.draft.linkUrl });
+            }
+        }
+        if (this.spacing?.minDaysBetweenSameLink) {
+            for (const link of new Set(items.map((item) => item.job.draft.linkUrl).filter((link): link is string => Boolean(link)))) {
+                if (this.linksLoaded.has(link)) continue;
+                this.linksLoaded.add(link);
+                for (const publishedAt of await this.kit.ledger.linkPublishTimes(link)) this.taken.push({ publishAt: publishedAt, link });
+            }
+        }
+        const pins = items.map((item) => ({ explicitPublishAt: item.explicitAt, link: item.job.draft.linkUrl }));
+        const times = assignPublishTimes(pins, { ...this.spacing, timeZone: this.context.input.timeZone, now, existing: this.taken });
+        times.forEach((time, index) => {
+            if (time.publishAt !== undefined)
+                this.taken!.push({ publishAt: time.publishAt, slotAt: time.slotAt, link: items[index]!.job.draft.linkUrl });
+            if (time.note) this.context.log.info(`${items[index]!.job.source}: ${time.note}.`);
+        });
+        return times;
+    }
+
+    /** Puts a future pin in the queue (free), once. */
+    private async enqueue(
+        item: { job: PinJob; scheduleId: string; draft: PinDraft },
+        publishAt: number,
+        slotAt: number | undefined,
+        queue: PinQueue,
+    ): Promise<PinOutcome> {
+        const { input, runId } = this.context;
+        const { job, scheduleId, draft } = item;
+        const row = {
+            ...jobRow({ ...job, publishAt: formatUtc(publishAt), scheduleId }, input.dryRun ? 'would-schedule' : 'scheduled'),
+            boardId: draft.boardId ?? null,
+        };
+        this.nextDue = Math.min(this.nextDue ?? Infinity, publishAt);
+        if (input.dryRun) return { row, charged: false };
+        const previous = await queue.get(scheduleId);
+        const entry: QueueEntry = {
+            version: 1,
+            scheduleId,
+            account: queue.account,
+            environment: input.environment,
+            draft,
+            publishAt,
+            slotAt,
+            status: 'scheduled',
+            attempts: 0,
+            queuedAt: this.context.now(),
+            queuedByRun: runId,
+            ledgerSuffix: job.ledgerSuffix,
+            revision: previous?.revision ?? 0,
+        };
+        await queue.put(entry, previous);
+        return { row, charged: false };
+    }
+
+    /** The run's result, from the rows stored (this run's earlier processes included). */
+    async result(total: number, output: RunOutput): Promise<ModeResult> {
+        const { input } = this.context;
+        const counts = this.kit.delivery.counts;
+        // A run restarted after its one row was stored says what the first start said.
+        const lastRow = this.lastRow ?? (total === 1 ? ((await output.readStoredItems(0, 1))[0] as PinResultItem | undefined) : undefined);
+        // A run of one pin that did not go out has failed, and says why in the pin's own words.
+        if (total === 1 && lastRow && NOT_OUT.has(lastRow.status)) {
+            throw new ActorError(lastRow.error?.message ?? lastRow.reason ?? `The pin was ${lastRow.status}.`);
+        }
+        const out = (counts.created ?? 0) + (counts['skipped-duplicate'] ?? 0) + (counts.scheduled ?? 0);
+        const stop = this.kit.publisher.stop;
+        if (stop?.error && out === 0) throw stop.error;
+        if (!input.dryRun && out === 0 && (counts.failed ?? 0) > 0) {
+            const firstFailure = lastRow?.error?.message ? ` The last one: ${lastRow.error.message}` : '';
+            throw new ActorError(`None of the ${total} pins could be published: ${describeCounts(counts)}${firstFailure}`);
+        }
+        if (total === 1 && lastRow?.status === 'created') {
+            return { summary: `Created pin ${lastRow.id} on board ${lastRow.boardId}: ${lastRow.url}`, counts };
+        }
+        const nextDue = this.nextDue;
         return {
-            row: {
-                ...scheduled.row,
-                status: 'skipped-duplicate' as const,
-                id: existing.pinId ?? null,
-                publishAt: formatUtc(existing.publishAt),
-                reason: `The same pin ${when} (schedule ${scheduleId}): it was not queued again.`,
-            },
-            charged: false,
+            summary: `${describeCounts(counts)}${nextDue !== undefined ? ` Next scheduled pin: ${formatUtc(nextDue)}.` : ''}`,
+            counts,
+            details: { dryRun: input.dryRun, ...(nextDue !== undefined ? { nextScheduledAt: formatUtc(nextDue) } : {}) },
         };
     }
-    if (input.dryRun) return scheduled;
-    const entry: QueueEntry = {
-        version: 1,
-        scheduleId,
-        account: queue.account,
-        environment: input.environment,
-        draft,
-        publishAt: item.publishAt,
-        slotAt: item.slotAt,
-        status: 'scheduled',
-        attempts: 0,
-        queuedAt: context.now(),
-        queuedByRun: runId,
-        ledgerSuffix: job.ledgerSuffix,
-    };
-    await record.write(entry);
-    return scheduled;
 }

@@ -1,92 +1,287 @@
-import type { PublishScheduledInput } from './input.js';
-import type { ModeContext, ModeResult } from '../types.js';
-import { describeCounts, openPublishing, type PinJob, type PinOutcome } from '../../publish/batch.js';
-import { isDue, openAccountQueue, PinQueue, type QueueEntry, retryBackoffMs } from '../../schedule/queue.js';
+import { ActorError } from '../../common/errors.js';
+import { plural } from '../../common/text.js';
+import type { PinResultItem } from '../../output/items.js';
+import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
+import { Renewals } from '../../publish/claims.js';
+import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
+import type { PinJob, PinOutcome } from '../../publish/rows.js';
+import {
+    heldByOther,
+    isDue,
+    LEASE_MS,
+    openAccountQueue,
+    type PinQueue,
+    type QueueEntry,
+    retryBackoffMs,
+    type WaitingPointer,
+} from '../../schedule/queue.js';
 import { formatUtc } from '../../schedule/time-text.js';
+import type { ModeContext, ModeResult } from '../types.js';
+import type { PublishScheduledInput } from './input.js';
+
+/** Due pins claimed at once: each batch finishes well within a lease, and renewals cover a slow one. */
+const CLAIM_CHUNK = 25;
+
+/** Pinterest could not fetch the image: it often can a little later, so such a pin gets one more try after this. */
+const IMAGE_FETCH_RETRY_MS = 60 * 60_000;
 
 /**
  * publish-scheduled's run: publishes every queued pin whose time has come, oldest first, through the same
- * exactly-once path as create-pin. Each run claims the due pins with a lease, so a run that starts while the
- * previous one is still going leaves that run's pins alone.
+ * exactly-once path as create-pin. A run with nothing due reads one page of the queue's keys and stops: it never
+ * opens the ledger or its own progress record, however long the queue's history.
  */
 export async function publishDuePins(context: ModeContext<PublishScheduledInput>): Promise<ModeResult> {
-    const { input, runId, log } = context;
-    const queue = await openAccountQueue(context, context.input);
-    const kit = await openPublishing(context, { ...input, createMissingBoards: false, dryRun: false, environment: input.environment });
+    const { input, log } = context;
     const now = context.now();
-    const entries = await queue.entries();
+    const queue = await openAccountQueue(context, input);
+    const glance = await queue.glance();
+    const dueInGlance = glance.waiting.filter((pointer) => pointer.dueAt <= now);
+    if (dueInGlance.length === 0) {
+        const next = glance.waiting[0];
+        const waiting = `${glance.waiting.length}${glance.moreWaiting ? ' or more' : ''} waiting`;
+        return {
+            summary: `No scheduled pins were due.${next ? ` Next pin due ${formatUtc(next.dueAt)} (${waiting}).` : ' The queue has no more pins waiting.'}`,
+            counts: {},
+            details: { due: 0, waiting: glance.waiting.length, ...(next ? { nextDueAt: formatUtc(next.dueAt) } : {}) },
+        };
+    }
 
-    // After a restart of this run, the pins it had claimed are still its own, at the positions they had.
-    const resumed = entries.filter((entry) => entry.lease?.runId === runId && entry.lease.position > kit.delivery.storedThrough);
-    const firstPosition =
-        Math.max(kit.delivery.storedThrough, ...entries.map((entry) => (entry.lease?.runId === runId ? entry.lease.position : 0))) + 1;
-    const due = entries.filter((entry) => isDue(entry, now) && entry.lease?.runId !== runId);
-    const claimed = [...resumed, ...(await queue.claim(due, runId, now, firstPosition))];
-    if (due.length > 0 && claimed.length < due.length + resumed.length)
-        log.info(`${due.length + resumed.length - claimed.length} due pins are being published by another run; left to it.`);
-
-    const byPosition = new Map(claimed.map((entry) => [entry.lease!.position, entry]));
-    const jobs: PinJob[] = claimed.map((entry) => ({
-        position: entry.lease!.position,
-        source: 'queue',
-        draft: entry.draft,
-        scheduleId: entry.scheduleId,
-        publishAt: formatUtc(entry.publishAt),
-        ledgerSuffix: entry.ledgerSuffix,
-        lateByMinutes: Math.max(0, Math.round((now - entry.publishAt) / 60_000)),
-    }));
-    const late = jobs.filter((job) => (job.lateByMinutes ?? 0) >= 60);
-    if (late.length > 0) log.warning(`${late.length} due pins are more than an hour late (was the schedule paused?): publishing them now.`);
-
-    await kit.publisher.publishAll(jobs, async (job, outcome) => {
-        await settle(queue, byPosition.get(job.position)!, outcome, input, context.now());
-        await kit.delivery.add(job.position, outcome);
-    });
+    const renewals = new Renewals(log);
+    const kit = await openPublishing({ ...context, renewals }, { ...input, createMissingBoards: false, dryRun: false });
+    const run = new DueRun(context, queue, kit, renewals);
+    let chunk: QueueEntry[] = [];
+    for await (const entry of run.dueEntries(glance)) {
+        chunk.push(entry);
+        if (chunk.length >= CLAIM_CHUNK) {
+            await run.publish(chunk);
+            chunk = [];
+        }
+    }
+    await run.publish(chunk);
     await kit.delivery.finish();
-
-    const after = (await queue.entries()).filter((entry) => entry.status === 'scheduled' || entry.status === 'publishing');
-    const nextDue = after.length > 0 ? Math.min(...after.map((entry) => Math.max(entry.publishAt, entry.nextAttemptAt ?? 0))) : undefined;
-    const counts = kit.delivery.counts;
-    const done = jobs.length === 0 ? 'No scheduled pins were due.' : describeCounts(counts);
-    const next = nextDue !== undefined ? ` Next pin due ${formatUtc(nextDue)} (${after.length} waiting).` : ' The queue has no more pins waiting.';
-    return {
-        summary: `${done}${next}`,
-        counts,
-        details: { due: jobs.length, waiting: after.length, ...(nextDue !== undefined ? { nextDueAt: formatUtc(nextDue) } : {}) },
-    };
+    return run.result(await queue.upcoming(context.now()));
 }
 
-/** Records a pin's outcome in its queue entry and lets go of the lease. */
-async function settle(queue: PinQueue, entry: QueueEntry, { row }: PinOutcome, input: PublishScheduledInput, now: number): Promise<void> {
-    const record = queue.record(entry.scheduleId);
-    // The lease ends now but keeps its run and position: a restart of this run before the row is stored finds the
-    // pin among its own and stores its row, instead of leaving a gap in the rows.
-    const base: QueueEntry = { ...entry, lease: entry.lease && { ...entry.lease, expiresAt: Math.min(entry.lease.expiresAt, now) } };
-    if (row.status === 'created' || (row.status === 'skipped-duplicate' && row.id)) {
-        await record.write({
-            ...base,
-            status: 'published',
-            pinId: row.id ?? undefined,
-            pinUrl: row.url ?? undefined,
-            publishedAt: now,
-            lastError: undefined,
-            nextAttemptAt: undefined,
-        });
-        return;
+/** One publish-scheduled run's work on the due pins. */
+class DueRun {
+    private nextPosition: number;
+    private attempted = 0;
+    private firstFailure?: string;
+    private elsewhere = 0;
+
+    constructor(
+        private readonly context: ModeContext<PublishScheduledInput>,
+        private readonly queue: PinQueue,
+        private readonly kit: PublishingKit,
+        private readonly renewals: Renewals,
+    ) {
+        this.nextPosition = kit.delivery.storedThrough + 1;
     }
-    if (row.status === 'failed' || row.status === 'unconfirmed') {
+
+    /**
+     * The due entries, in due order: the glance's page, then further pages only while they are due. Pins this run
+     * had claimed before a restart come back with their positions; one whose row is already stored is settled.
+     */
+    async *dueEntries(glance: { waiting: WaitingPointer[]; moreWaiting: boolean }): AsyncGenerator<QueueEntry> {
+        const now = this.context.now();
+        const pointers = async function* (queue: PinQueue) {
+            yield* glance.waiting;
+            if (glance.moreWaiting) yield* queue.waitingPointers(glance.waiting.at(-1)?.key);
+        };
+        for await (const pointer of pointers(this.queue)) {
+            if (pointer.dueAt > now) return;
+            const entry = await this.queue.entryAt(pointer.key);
+            if (!entry) continue;
+            const lease = entry.lease;
+            if (lease?.runId === this.context.runId) {
+                this.nextPosition = Math.max(this.nextPosition, lease.position + 1);
+                if (lease.position <= this.kit.delivery.storedThrough) await this.settleStored(entry);
+                else yield entry;
+            } else if (heldByOther(entry, this.context.runId, now)) this.elsewhere += 1;
+            else if (isDue(entry, now)) yield entry;
+        }
+    }
+
+    /** Claims the entries (a lease each), publishes them, and settles each in the queue once its row is stored. */
+    async publish(entries: QueueEntry[]): Promise<void> {
+        const { runId } = this.context;
+        const now = this.context.now();
+        const jobs: PinJob[] = [];
+        const claimed = new Map<PinJob, QueueEntry>();
+        for (const entry of entries) {
+            const mine = entry.lease?.runId === runId ? entry : await this.claim(entry, now);
+            if (!mine?.lease) {
+                this.elsewhere += 1;
+                continue;
+            }
+            this.renewals.hold(`queue entry ${mine.scheduleId}`, () => this.renewLease(mine.scheduleId));
+            const job = this.jobOf(mine, now);
+            claimed.set(job, mine);
+            jobs.push(job);
+        }
+        jobs.sort((a, b) => a.position - b.position);
+        const late = jobs.filter((job) => (job.lateByMinutes ?? 0) >= 60);
+        if (late.length > 0)
+            this.context.log.warning(`${plural(late.length, 'due pin')} more than an hour late (was the schedule paused?): publishing them now.`);
+        await this.kit.publisher.publishAll(jobs, async (job, outcome) => {
+            this.attempted += 1;
+            const settled = this.decide(claimed.get(job)!, outcome);
+            await this.kit.delivery.add(job.position, settled.outcome, async () => {
+                await this.settle(job.scheduleId!, settled.outcome.row, settled.retryIn);
+                this.renewals.release(`queue entry ${job.scheduleId}`);
+            });
+        });
+    }
+
+    /**
+     * What becomes of the pin in the queue, decided before its row is stored so that the row and list-scheduled
+     * agree: a failed pin that will be tried again says so (`will-retry`, with when), one that failed for good is
+     * `failed`.
+     */
+    private decide(entry: QueueEntry, outcome: PinOutcome): { outcome: PinOutcome; retryIn?: number } {
+        const { row } = outcome;
+        if (row.status !== 'failed' && row.status !== 'unconfirmed') return { outcome };
         const attempts = entry.attempts + 1;
-        const lastError = row.error?.message ?? row.reason ?? row.status;
-        const givingUp = attempts >= input.maxAttempts;
-        await record.write({
-            ...base,
-            attempts,
-            lastError,
-            status: givingUp ? 'failed' : 'scheduled',
-            nextAttemptAt: givingUp ? undefined : now + retryBackoffMs(attempts),
-        });
-        return;
+        const retryIn = retryDelay(row, attempts, this.context.input.maxAttempts);
+        if (row.status === 'failed') this.firstFailure ??= row.error?.message;
+        if (row.status === 'unconfirmed' || retryIn === undefined) return { outcome, retryIn };
+        const at = formatUtc(this.context.now() + retryIn);
+        const reason = `Attempt ${attempts} of ${this.context.input.maxAttempts} failed; a publish-scheduled run after ${at} tries again.`;
+        return { outcome: { ...outcome, row: { ...row, status: 'will-retry', reason } }, retryIn };
     }
-    // Not attempted (budget, a stopped batch): back in the queue as it was.
-    await record.write({ ...base, status: 'scheduled' });
+
+    private async claim(entry: QueueEntry, now: number): Promise<QueueEntry | undefined> {
+        const { runId } = this.context;
+        const position = this.nextPosition;
+        const claimed = await this.queue.update(entry.scheduleId, (current) =>
+            isDue(current, now) && !heldByOther(current, runId, now)
+                ? { ...current, status: 'publishing', lease: { runId, expiresAt: now + LEASE_MS, position } }
+                : undefined,
+        );
+        if (claimed) this.nextPosition += 1;
+        return claimed;
+    }
+
+    private async renewLease(scheduleId: string): Promise<void> {
+        const { runId } = this.context;
+        await this.queue.update(scheduleId, (current) =>
+            current.status === 'publishing' && current.lease?.runId === runId
+                ? { ...current, lease: { ...current.lease, expiresAt: this.context.now() + LEASE_MS } }
+                : undefined,
+        );
+    }
+
+    private jobOf(entry: QueueEntry, now: number): PinJob {
+        const { runId } = this.context;
+        return {
+            position: entry.lease!.position,
+            source: 'queue',
+            draft: entry.draft,
+            scheduleId: entry.scheduleId,
+            publishAt: formatUtc(entry.publishAt),
+            ledgerSuffix: entry.ledgerSuffix,
+            lateByMinutes: Math.max(0, Math.round((now - entry.publishAt) / 60_000)),
+            // Right before the POST: a pin cancelled, moved or taken over meanwhile is not sent.
+            recheck: async () => {
+                const current = await this.queue.get(entry.scheduleId);
+                if (!current || current.status === 'cancelled') return 'it was cancelled while this run was publishing';
+                if (current.status !== 'publishing' || current.lease?.runId !== runId)
+                    return 'it was rescheduled or taken over by another run meanwhile';
+                if (current.lease.expiresAt <= this.context.now()) return 'this run\u2019s lease on it lapsed';
+                return undefined;
+            },
+        };
+    }
+
+    /**
+     * Records a pin's outcome in its queue entry, from what is stored now: a published pin is always recorded as
+     * such; anything else only while this run still holds the pin.
+     */
+    private async settle(scheduleId: string, row: PinResultItem, retryIn?: number): Promise<void> {
+        const { runId } = this.context;
+        const now = this.context.now();
+        await this.queue.update(scheduleId, (current) => {
+            if (row.status === 'created' || (row.status === 'skipped-duplicate' && row.id)) {
+                return {
+                    ...current,
+                    status: 'published',
+                    lease: undefined,
+                    pinId: row.id ?? undefined,
+                    pinUrl: row.url ?? undefined,
+                    publishedAt: current.publishedAt ?? now,
+                    finishedAt: now,
+                    lastError: undefined,
+                    nextAttemptAt: undefined,
+                };
+            }
+            if (current.lease?.runId !== runId || current.status !== 'publishing') return undefined;
+            if (row.status === 'failed' || row.status === 'unconfirmed' || row.status === 'will-retry') {
+                const attempts = current.attempts + 1;
+                const lastError = row.error?.message ?? row.reason ?? row.status;
+                return {
+                    ...current,
+                    lease: undefined,
+                    attempts,
+                    lastError,
+                    status: retryIn === undefined ? 'failed' : 'scheduled',
+                    nextAttemptAt: retryIn === undefined ? undefined : now + retryIn,
+                    finishedAt: retryIn === undefined ? now : undefined,
+                };
+            }
+            // Not attempted (budget, a stopped batch, another run holding it): back in the queue as it was.
+            return { ...current, status: 'scheduled', lease: undefined };
+        });
+    }
+
+    /** A row stored before a restart whose entry was not settled yet: its outcome is in the ledger. */
+    private async settleStored(entry: QueueEntry): Promise<void> {
+        const { environment } = this.context.input;
+        const boardId = entry.draft.boardId ?? '';
+        const ledger = await this.kit.ledger.entry(ledgerKey(contentOfDraft(entry.draft, boardId, environment), entry.ledgerSuffix)).read();
+        const status = ledger?.status === 'created' ? 'created' : 'not-attempted';
+        await this.settle(entry.scheduleId, { id: ledger?.pinId ?? null, url: ledger?.pinUrl ?? null, status } as PinResultItem);
+    }
+
+    result(upcoming: { nextDueAt?: number; waiting: number; dueElsewhere: number }): ModeResult {
+        const counts = this.kit.delivery.counts;
+        const out = (counts.created ?? 0) + (counts['skipped-duplicate'] ?? 0);
+        const tried = Object.values(counts).reduce((sum, count) => sum + count, 0);
+        const elsewhere = Math.max(this.elsewhere, upcoming.dueElsewhere);
+        const next =
+            upcoming.nextDueAt !== undefined
+                ? ` Next pin due ${formatUtc(upcoming.nextDueAt)} (${upcoming.waiting} waiting).`
+                : ' The queue has no more pins waiting.';
+        const others = elsewhere > 0 ? ` ${plural(elsewhere, 'due pin')} ${elsewhere === 1 ? 'is' : 'are'} being published by another run.` : '';
+        const done = tried === 0 ? 'No scheduled pins were due.' : describeCounts(counts);
+        const summary = `${done}${others}${next}`;
+        // Every pin this run tried failed: the run fails, so that the platform's failure notifications fire.
+        const failures = (counts.failed ?? 0) + (counts['will-retry'] ?? 0);
+        if (tried > 0 && out === 0 && failures > 0 && failures === tried - (counts['not-attempted'] ?? 0)) {
+            throw new ActorError(`${summary} ${this.firstFailure ?? 'See each row\u2019s error.'}`);
+        }
+        return {
+            summary,
+            counts,
+            details: {
+                due: this.attempted,
+                waiting: upcoming.waiting,
+                ...(upcoming.nextDueAt !== undefined ? { nextDueAt: formatUtc(upcoming.nextDueAt) } : {}),
+            },
+        };
+    }
+}
+
+/**
+ * When a failed pin is tried again, or undefined when it has failed for good: Pinterest refusing the pin itself (a
+ * bad request, a board that is gone) fails at once, since trying again changes nothing; an image Pinterest could
+ * not fetch gets one more try later; the rest back off until maxAttempts.
+ */
+function retryDelay(row: PinResultItem, attempts: number, maxAttempts: number): number | undefined {
+    if (attempts >= maxAttempts) return undefined;
+    const status = row.error?.httpStatus ?? null;
+    if (status !== null && status >= 400 && status < 500 && status !== 429) {
+        const imageFetch = row.error?.pinterestCode === 1 && /fetch/i.test(row.error.message);
+        return imageFetch && attempts === 1 ? IMAGE_FETCH_RETRY_MS : undefined;
+    }
+    return retryBackoffMs(attempts);
 }
