@@ -43,10 +43,16 @@ export async function reconcilePin(client: PinterestClient, entry: LedgerEntry, 
 
 async function lookOnce(client: PinterestClient, entry: LedgerEntry, now: number): Promise<Reconciliation> {
     const pins: Pin[] = [];
-    for await (const page of client.listBoardPins(entry.boardId, { maxItems: PINS_COMPARED })) pins.push(...page.items);
+    let unreadable = 0;
+    for await (const page of client.listBoardPins(entry.boardId, { maxItems: PINS_COMPARED })) {
+        pins.push(...page.items);
+        unreadable += page.skipped ?? 0;
+    }
     const since = entry.attemptStartedAt - CLOCK_SKEW_MS;
     const match = pins.find((pin) => sameContent(pin, entry) && (createdAt(pin) ?? now) >= since);
     if (match) return { outcome: 'found', pin: match };
+    // An entry the client could not read might be this pin: absence is proven only by a listing read in full.
+    if (unreadable > 0) return { outcome: 'unsure' };
     const listingCaughtUp = pins.some((pin) => (createdAt(pin) ?? 0) > entry.attemptStartedAt + CLOCK_SKEW_MS);
     if (listingCaughtUp || now - entry.attemptStartedAt > LISTING_LAG_BOUND_MS) return { outcome: 'absent' };
     return { outcome: 'unsure' };
