@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type ListPage, PinterestClient, type RetryNotice, type SkipNotice } from '../../src/pinterest/client.js';
-import { PinterestError } from '../../src/pinterest/errors.js';
 import { ALL_SCOPES, startWithAccount } from '../e2e/fixture.js';
 import type { PinterestEmulator } from '../emulator/index.js';
+import { failureOf } from './support.js';
 
 const FAST_RETRIES = { baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -33,16 +33,6 @@ const newPin = () => ({
     title: 'Client pin',
     media_source: { source_type: 'image_url' as const, url: 'https://example.com/p.jpg' },
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<PinterestError> {
-    try {
-        await promise;
-    } catch (error) {
-        if (error instanceof PinterestError) return error;
-        throw error;
-    }
-    throw new Error('expected a PinterestError');
-}
 
 async function collect<T>(pages: AsyncIterable<ListPage<T>>): Promise<T[][]> {
     const all: T[][] = [];
