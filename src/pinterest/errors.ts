@@ -17,6 +17,7 @@ export type PinterestErrorKind =
     | 'network'
     | 'outcome-unknown'
     | 'unexpected-response'
+    | 'incomplete-answer'
     | 'not-json'
     | 'redirected'
     | 'unsendable-credentials'
@@ -49,6 +50,9 @@ export interface PinterestErrorDetails {
     contentType?: string;
     /** The Pinterest environment the request was for, when the caller said. */
     environment?: 'production' | 'sandbox';
+    /** For `incomplete-answer`: the field Pinterest left out, and what needs it ("the video upload needs"). */
+    missing?: string;
+    neededFor?: string;
 }
 
 /** The one error type the client throws. `message` is a single actionable sentence, safe to show anywhere. */
@@ -61,6 +65,8 @@ export class PinterestError extends Error {
     readonly apiMessage?: string;
     readonly requestId?: string;
     readonly networkCode?: string;
+    /** Attempts made, retries included (absent when none was sent). */
+    readonly attempts?: number;
 
     constructor(details: PinterestErrorDetails) {
         super(describe(details));
@@ -71,6 +77,7 @@ export class PinterestError extends Error {
         this.apiMessage = details.apiMessage;
         this.requestId = details.requestId;
         this.networkCode = details.networkCode;
+        this.attempts = details.attempts;
     }
 
     /** True when a write may have happened although no success was seen: reconcile, don't retry blindly. */
@@ -78,6 +85,15 @@ export class PinterestError extends Error {
         return this.kind === 'outcome-unknown';
     }
 }
+
+/** For writes that must not be repeated blindly: what may have happened, and how the user finds out. */
+const UNCONFIRMED_WRITES: Record<string, { happened: string; check: string }> = {
+    'pins/create': { happened: 'the pin was created', check: 'check the board before running again' },
+    'pins/save': { happened: 'the pin was saved', check: 'check the board before saving it again' },
+    'boards/create': { happened: 'the board was created', check: 'check your boards before running again' },
+    'board_sections/create': { happened: 'the section was created', check: "check the board's sections before running again" },
+    'media/create': { happened: 'the video upload was registered', check: 'run again (an unused registration costs nothing)' },
+};
 
 function describe(details: PinterestErrorDetails): string {
     const { kind, operation, status, apiMessage, subject, attempts, resetSeconds, networkCode, environment } = details;
@@ -91,7 +107,9 @@ function describe(details: PinterestErrorDetails): string {
                 'The Pinterest access token is invalid or expired: generate a new one at developers.pinterest.com, or give refreshToken, appId and appSecret so the Actor renews it automatically.';
             break;
         case 'missing-scope':
-            sentence = `The Pinterest token is not allowed to do this (${operation.id}): authorise your app again with the scopes ${scopes}, then use the new token.${said}`;
+            sentence = operation.beta
+                ? `Pinterest did not allow ${operation.id}, which is in beta and not available to all apps: ask Pinterest for access for your app at developers.pinterest.com, or, if the token lacks one of the scopes ${scopes}, authorise your app again with them.${said}`
+                : `The Pinterest token is not allowed to do this (${operation.id}): authorise your app again with the scopes ${scopes}, then use the new token.${said}`;
             break;
         case 'trial-production':
             sentence =
@@ -128,10 +146,19 @@ function describe(details: PinterestErrorDetails): string {
                 sentence = `Pinterest did not confirm the token refresh (${networkCode ?? `HTTP ${status}`}) and the Actor did not repeat it, because a refresh that went through replaces the refresh token: run again, and if refreshing then fails, authorise the app again (npm run auth).`;
                 break;
             }
-            sentence = `Pinterest did not confirm whether the pin was created${subject ? ` on ${subject}` : ''} (${networkCode ?? `HTTP ${status}`}) and the Actor did not retry, to avoid creating it twice: check the board before running again.`;
+            {
+                const write = UNCONFIRMED_WRITES[operation.id] ?? {
+                    happened: `${operation.id} went through`,
+                    check: 'check on Pinterest before running again',
+                };
+                sentence = `Pinterest did not confirm whether ${write.happened}${subject ? ` on ${subject}` : ''} (${networkCode ?? `HTTP ${status}`}) and the Actor did not retry, to avoid doing it twice: ${write.check}.`;
+            }
             break;
         case 'unexpected-response':
             sentence = `Pinterest answered ${operation.id} with data the Actor does not understand${status ? ` (HTTP ${status})` : ''}: please report this with the request id.${said}`;
+            break;
+        case 'incomplete-answer':
+            sentence = `Pinterest's answer to ${operation.id} left out ${details.missing ?? 'a field'}, which ${details.neededFor ?? 'the Actor needs'}: try again later.`;
             break;
         case 'not-json':
             sentence = `Pinterest answered ${operation.id} with something that is not the API's JSON (HTTP ${status ?? '?'}${

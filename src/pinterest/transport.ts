@@ -1,11 +1,23 @@
-import got, { type Got, HTTPError, type NormalizedOptions, type Options, ParseError, RequestError, type Response } from 'got';
-import { z } from 'zod';
+import got, { type Got, type NormalizedOptions, type Options, type RequestError, type Response } from 'got';
+import type { z } from 'zod';
 
-import { PinterestError, type PinterestErrorKind } from './errors.js';
+import { PinterestError } from './errors.js';
+import {
+    describeAttempt,
+    errorCode,
+    type FailureContext,
+    fromTokenSource,
+    isRedirect,
+    redirectFailure,
+    translateFailure,
+    unexpectedAnswer,
+} from './failures.js';
 import { expandPath, type Operation, type RateLimitCategory } from './operations.js';
-import { RateLimitTracker, readRateLimitHeaders, readRetryAfter, RequestPacer } from './rate-limit.js';
-import { redactSecrets, registerSecret } from './redact.js';
-import { errorBodySchema } from './schemas.js';
+import { RateLimitTracker, RequestPacer } from './rate-limit.js';
+import { registerSecret } from './redact.js';
+import { DEFAULT_RETRY_POLICY, planRetry, type RetryPolicy } from './retry-policy.js';
+
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 /** Where the bearer token comes from. The transport never stores it; it asks before every attempt. */
 export interface AccessTokenSource {
@@ -16,17 +28,6 @@ export interface AccessTokenSource {
      */
     refreshAccessToken?(rejected: string): Promise<string | undefined>;
 }
-
-export interface RetryPolicy {
-    /** Retries after the first attempt. */
-    limit: number;
-    baseDelayMs: number;
-    maxDelayMs: number;
-    /** A 429 that resets later than this fails at once with the reset time, instead of stalling the run. */
-    maxRateLimitWaitMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { limit: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRateLimitWaitMs: 65_000 };
 
 export interface RetryNotice {
     operation: Operation;
@@ -45,12 +46,25 @@ export interface RateLimitWaitNotice {
     reason: string;
 }
 
+/** Entries of an answer left out because they lack what the Actor needs (a board without an id, a day without a date). */
+export interface SkipNotice {
+    operation: Operation;
+    count: number;
+    /** One sentence saying what was left out and why. */
+    message: string;
+}
+
 export interface TransportOptions {
     baseUrl: string;
     /** Which Pinterest environment the token belongs to, for messages (a Trial app is told what fits it). */
     environment?: 'production' | 'sandbox';
     /** The user's token; a transport without one can only make app-authenticated token requests. */
     tokens?: AccessTokenSource;
+    /**
+     * Business Access: act as the owner of this ad account. Sent as `ad_account_id` with every operation that takes
+     * it (the media operations do not: uploads stay the token user's).
+     */
+    adAccountId?: string;
     /** Whole-request timeout per attempt. */
     timeoutMs?: number;
     retry?: Partial<RetryPolicy>;
@@ -59,20 +73,32 @@ export interface TransportOptions {
     sleep?: (ms: number) => Promise<void>;
     onRetry?: (notice: RetryNotice) => void;
     onRateLimitWait?: (notice: RateLimitWaitNotice) => void;
+    onSkipped?: (notice: SkipNotice) => void;
 }
 
 /** Categories whose requests are spaced ahead of time; reads are cheap and plentiful, so they are not paced. */
 const PACED_CATEGORIES = new Set<RateLimitCategory>(['org_write', 'org_analytics']);
+
+/** `ad_account_id` as the description allows it: digits, at most 18. */
+const AD_ACCOUNT_ID = /^\d{1,18}$/;
 
 export interface AppCredentials {
     appId: string;
     appSecret: string;
 }
 
+type Query = Record<string, string | number | boolean | undefined>;
+
+/** What a left-out entry is, for the notice: `{ one: 'pin without an id', many: 'pins without an id' }`. */
+export interface Unusable {
+    one: string;
+    many: string;
+}
+
 /** One call of an operation: what fills its path, query and body, and who it authenticates as. */
 export interface ApiCall {
     pathParams?: Record<string, string>;
-    query?: Record<string, string | number | boolean | undefined>;
+    query?: Query;
     json?: unknown;
     form?: Record<string, string>;
     /** Set for `POST /oauth/token`, which authenticates the app (HTTP Basic) instead of a user token. */
@@ -89,50 +115,13 @@ export interface ApiCall {
     beforeSend?: () => Promise<string | undefined>;
 }
 
-interface RequestContext {
-    operation: Operation;
+interface RequestContext extends FailureContext {
     app?: AppCredentials;
-    grantType?: string;
-    subject?: string;
     beforeSend?: () => Promise<string | undefined>;
     refreshedToken?: boolean;
 }
 
-/** Network failures where the request provably never reached Pinterest, so even a POST may be sent again. */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-const RETRIED_NETWORK_CODES = [
-    'ETIMEDOUT',
-    'ECONNRESET',
-    'EADDRINUSE',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ENOTFOUND',
-    'ENETUNREACH',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-];
-const RETRIED_STATUS_CODES = [429, 500, 502, 503, 504];
-
 const contextOf = (options: Options | NormalizedOptions): RequestContext => options.context.pinterest as RequestContext;
-
-/**
- * A failure of the token source (a refresh Pinterest rejected, a damaged credentials record) inside one of got's
- * hooks. got would wrap it like a network error; marking it lets `request` rethrow the original, which already
- * says what is wrong.
- */
-class TokenSourceFailure extends Error {
-    constructor(readonly original: unknown) {
-        super(original instanceof Error ? original.message : String(original));
-    }
-}
-
-async function fromTokenSource<T>(call: () => Promise<T>): Promise<T> {
-    try {
-        return await call();
-    } catch (error) {
-        throw new TokenSourceFailure(error);
-    }
-}
 
 /** The `Authorization` value for the app's own requests; its base64 form is a secret too, so it is registered. */
 function basicAuthorization(app: AppCredentials): string {
@@ -142,8 +131,10 @@ function basicAuthorization(app: AppCredentials): string {
 }
 
 /**
- * How every request reaches Pinterest: got with hooks for authentication, token refresh, rate limits,
- * retries and error translation. Endpoint functions describe calls; this is the only place that sends them.
+ * How every request reaches Pinterest: got with hooks for authentication, token refresh, rate limits and
+ * pacing. Whether and when a failed attempt is sent again is the retry policy's (retry-policy.ts), what a failure
+ * means is failure translation's (failures.ts). Endpoint functions describe calls; this is the only place that
+ * sends them.
  */
 export class PinterestTransport {
     /** Attempts sent to the API, retries included; the benchmark and tests read it. */
@@ -159,6 +150,9 @@ export class PinterestTransport {
     private readonly origin: string;
 
     constructor(private readonly options: TransportOptions) {
+        if (options.adAccountId !== undefined && !AD_ACCOUNT_ID.test(options.adAccountId)) {
+            throw new Error(`adAccountId must be the ad account's id, 1 to 18 digits, not "${options.adAccountId}".`);
+        }
         this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
         this.random = options.random ?? Math.random;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -178,11 +172,9 @@ export class PinterestTransport {
             headers: { accept: 'application/json', 'user-agent': 'pinterest-publisher-analytics (Apify Actor)' },
             retry: {
                 limit: this.policy.limit,
-                methods: ['GET', 'POST'],
-                statusCodes: RETRIED_STATUS_CODES,
-                errorCodes: RETRIED_NETWORK_CODES,
-                enforceRetryRules: true,
-                // got drops retries whose Retry-After exceeds this (default: the request timeout); retryDelay decides.
+                // got's own rules (by method, status and error code) are off: the retry policy decides every case.
+                enforceRetryRules: false,
+                // got drops retries whose Retry-After exceeds this (default: the request timeout); the policy decides.
                 maxRetryAfter: Number.POSITIVE_INFINITY,
                 // got awaits this: the wait happens here, on the injectable clock, and got then retries at once.
                 calculateDelay: async ({ attemptCount, error }) => {
@@ -218,15 +210,15 @@ export class PinterestTransport {
         try {
             response = await this.http(expandPath(operation, call.pathParams), {
                 method: operation.method,
-                searchParams: definedOnly(call.query),
+                searchParams: this.queryFor(operation, call.query),
                 json: call.json,
                 form: call.form,
                 context: { pinterest: context },
             });
         } catch (error) {
-            throw this.translateError(error, context);
+            throw this.translate(error, context);
         }
-        return parseBody(schema, response, context);
+        return this.parse(operation, schema, response);
     }
 
     /**
@@ -237,29 +229,48 @@ export class PinterestTransport {
         operation: Operation,
         call: ApiCall,
         transform: (body: unknown, response: Response) => P,
-        next: (page: P) => Record<string, string | number | boolean | undefined> | false,
+        next: (page: P) => Query | false,
     ): AsyncGenerator<P> {
         const context = contextFor(operation, call);
         try {
             yield* this.http.paginate<P>(expandPath(operation, call.pathParams), {
-                searchParams: definedOnly(call.query),
+                searchParams: this.queryFor(operation, call.query),
                 context: { pinterest: context },
                 pagination: {
                     transform: (response) => [transform(response.body, response)],
                     paginate: ({ currentItems: [page] }) => {
                         const query = page === undefined ? false : next(page);
-                        return query === false ? false : { searchParams: definedOnly(query) };
+                        return query === false ? false : { searchParams: this.queryFor(operation, query) };
                     },
                 },
             });
         } catch (error) {
-            throw this.translateError(error, context);
+            throw this.translate(error, context);
         }
     }
 
     /** Parses a response body for an operation, turning a mismatch into a PinterestError. */
-    parse<T extends z.ZodType>(operation: Operation, schema: T, response: Response, subject?: string): z.infer<T> {
-        return parseBody(schema, response, { operation, subject });
+    parse<T extends z.ZodType>(operation: Operation, schema: T, response: Response): z.infer<T> {
+        const parsed = schema.safeParse(response.body);
+        if (parsed.success) return parsed.data;
+        throw unexpectedAnswer(response, { operation }, parsed.error.issues[0]);
+    }
+
+    /** Tells the caller that `count` entries of an answer were left out, in one sentence. `what` names one and many. */
+    noteSkipped(operation: Operation, count: number, what: Unusable): void {
+        if (count <= 0) return;
+        const message = `Pinterest's answer to ${operation.id} held ${count} ${count === 1 ? what.one : what.many}, which the Actor cannot use; ${count === 1 ? 'it was' : 'they were'} left out.`;
+        this.options.onSkipped?.({ operation, count, message });
+    }
+
+    private queryFor(operation: Operation, query: Query | undefined): Record<string, string | number | boolean> | undefined {
+        const adAccount = operation.adAccount && this.options.adAccountId ? { ad_account_id: this.options.adAccountId } : {};
+        const entries = Object.entries({ ...query, ...adAccount }).filter(([, value]) => value !== undefined);
+        return entries.length > 0 ? (Object.fromEntries(entries) as Record<string, string | number | boolean>) : undefined;
+    }
+
+    private translate(error: unknown, context: RequestContext): unknown {
+        return translateFailure(error, context, { now: this.now(), environment: this.options.environment });
     }
 
     private async prepareAttempt(requestOptions: NormalizedOptions): Promise<void> {
@@ -305,7 +316,7 @@ export class PinterestTransport {
         const context = contextOf(response.request.options);
         this.rateLimits.record(context.operation.category, response.headers);
         this.pacer.settled(context.operation.category);
-        if (isRedirect(response)) throw redirectError(response, context);
+        if (isRedirect(response)) throw redirectFailure(response, context.operation);
 
         const refresh = this.options.tokens?.refreshAccessToken?.bind(this.options.tokens);
         if (response.statusCode === 401 && errorCode(response) === 2 && refresh && !context.app && !context.refreshedToken) {
@@ -318,184 +329,18 @@ export class PinterestTransport {
         return response;
     }
 
+    /** Milliseconds before the next attempt, 0 for none: the retry policy's plan, told to `onRetry`. */
     private retryDelay(attemptCount: number, error: RequestError): number {
         // got's own signal that a hook asked for a retry (the token refresh above): go at once.
         if (error.name === 'RetryError') return 1;
-        const context = contextOf(error.options);
-        const response = error.response;
-        let delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attemptCount - 1));
-        delay = delay / 2 + this.random() * (delay / 2);
-        let reason = response ? `HTTP ${response.statusCode}` : (error.code ?? 'network error');
-
-        if (response?.statusCode === 429) {
-            if (isSpamBlock(response)) return 0;
-            const untilReset = waitAsked(response, this.now());
-            if (untilReset !== undefined) {
-                if (untilReset > this.policy.maxRateLimitWaitMs) return 0;
-                // Land just after the reset; a little jitter keeps parallel runs from arriving together.
-                delay = untilReset + this.random() * Math.min(1000, this.policy.baseDelayMs);
-            }
-            reason = 'rate limited (429)';
-        } else if (context.operation.method === 'POST' && !neverReachedServer(error)) {
-            return 0;
-        } else if (response?.statusCode === 503) {
-            // A 503 may say when to come back; the same limit applies as for rate limits.
-            const retryAfter = readRetryAfter(response.headers, this.now());
-            if (retryAfter !== undefined) {
-                if (retryAfter > this.policy.maxRateLimitWaitMs) return 0;
-                delay = Math.max(delay, retryAfter);
-                reason = 'HTTP 503 with Retry-After';
-            }
-        }
-
-        this.options.onRetry?.({ operation: context.operation, retry: attemptCount, delayMs: Math.round(delay), reason });
-        return Math.max(1, delay);
-    }
-
-    private translateError(error: unknown, context: RequestContext): unknown {
-        if (error instanceof PinterestError) return error;
-        if (error instanceof TokenSourceFailure) return error.original;
-        const { operation, subject } = context;
-        if (!(error instanceof RequestError)) {
-            const detail = error instanceof z.ZodError ? 'response did not match the expected shape' : String(error);
-            return new PinterestError({ kind: 'unexpected-response', operation, apiMessage: redactSecrets(detail) });
-        }
-        // A hook's own error arrives wrapped by got.
-        if (error.cause instanceof PinterestError) return error.cause;
-        if (error.cause instanceof TokenSourceFailure) return error.cause.original;
-        const attempts = (error.request?.retryCount ?? 0) + 1;
-        if (error.response && isRedirect(error.response)) return redirectError(error.response, context);
-        if (error instanceof ParseError) {
-            const { response } = error;
-            return new PinterestError({
-                kind: 'not-json',
-                operation,
-                status: response.statusCode,
-                contentType: headerValue(response.headers['content-type'])?.split(';')[0]?.trim(),
-                requestId: headerValue(response.headers['x-pinterest-rid']),
-            });
-        }
-        // Node refuses header values with line breaks or other control characters before anything is sent.
-        if (error.code === 'ERR_INVALID_CHAR' || error.code === 'ERR_HTTP_INVALID_HEADER_VALUE') {
-            return new PinterestError({ kind: 'unsendable-credentials', operation });
-        }
-
-        if (error instanceof HTTPError) {
-            const { response } = error;
-            const body = errorBodySchema.safeParse(response.body);
-            const code = body.success ? body.data.code : undefined;
-            const message = body.success ? [body.data.message, body.data.message_detail].filter(Boolean).join(' ') : undefined;
-            const status = response.statusCode;
-            return new PinterestError({
-                kind: classifyHttpFailure(status, code, context, response),
-                operation,
-                status,
-                code,
-                apiMessage: message ? redactSecrets(message) : undefined,
-                requestId: headerValue(response.headers['x-pinterest-rid']),
-                subject,
-                attempts,
-                resetSeconds: resetSecondsOf(response, this.now()),
-                environment: this.options.environment,
-            });
-        }
-
-        const kind: PinterestErrorKind = operation.method === 'POST' && !neverReachedServer(error) ? 'outcome-unknown' : 'network';
-        return new PinterestError({ kind, operation, networkCode: error.code, subject, attempts });
+        const { operation } = contextOf(error.options);
+        const plan = planRetry(operation, describeAttempt(error, this.now()), attemptCount, this.policy, this.random);
+        if (!plan.retry) return 0;
+        this.options.onRetry?.({ operation, retry: attemptCount, delayMs: Math.round(plan.delayMs), reason: plan.reason });
+        return plan.delayMs;
     }
 }
 
 function contextFor(operation: Operation, call: ApiCall): RequestContext {
     return { operation, app: call.app, grantType: call.grantType, subject: call.subject, beforeSend: call.beforeSend };
-}
-
-function definedOnly(query: ApiCall['query']): Record<string, string | number | boolean> | undefined {
-    if (!query) return undefined;
-    return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as Record<string, string | number | boolean>;
-}
-
-function classifyHttpFailure(status: number, code: number | undefined, context: RequestContext, response: Response): PinterestErrorKind {
-    const { operation } = context;
-    if (context.app && status >= 400 && status < 500 && status !== 429) {
-        if (status === 401) return 'app-credentials-rejected';
-        return context.grantType === 'refresh_token' ? 'refresh-rejected' : 'bad-request';
-    }
-    if (status === 401) return code === 3 ? 'missing-scope' : 'invalid-token';
-    if (status === 403) return code === 29 ? 'trial-production' : 'missing-scope';
-    if (status === 404) return 'not-found';
-    if (status === 429) return isSpamBlock(response) ? 'spam-blocked' : 'rate-limited';
-    // A 5xx after a write was sent may hide a created pin (or a rotated refresh token).
-    if (status >= 500) return operation.method === 'POST' ? 'outcome-unknown' : 'server-error';
-    return 'bad-request';
-}
-
-function parseBody<T extends z.ZodType>(schema: T, response: Response, context: Pick<RequestContext, 'operation' | 'subject'>): z.infer<T> {
-    const parsed = schema.safeParse(response.body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new PinterestError({
-        kind: 'unexpected-response',
-        operation: context.operation,
-        status: response.statusCode,
-        apiMessage: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : undefined,
-        requestId: headerValue(response.headers['x-pinterest-rid']),
-    });
-}
-
-function isRedirect(response: Response): boolean {
-    return response.statusCode >= 300 && response.statusCode < 400;
-}
-
-/** Names only the host a redirect points to: its path or query may carry anything. */
-function redirectError(response: Response, context: RequestContext): PinterestError {
-    const location = headerValue(response.headers.location);
-    let host: string | undefined;
-    try {
-        host = location ? new URL(location, response.url).host : undefined;
-    } catch {
-        host = undefined;
-    }
-    return new PinterestError({
-        kind: 'redirected',
-        operation: context.operation,
-        status: response.statusCode,
-        redirectHost: host,
-        requestId: headerValue(response.headers['x-pinterest-rid']),
-    });
-}
-
-/** Milliseconds a 429 asks to wait: `X-RateLimit-Reset` (Pinterest's own header), else `Retry-After`. */
-function waitAsked(response: Response, now: number): number | undefined {
-    const reset = readRateLimitHeaders(response.headers, now).resetSeconds;
-    return reset !== undefined ? reset * 1000 : readRetryAfter(response.headers, now);
-}
-
-function resetSecondsOf(response: Response, now: number): number | undefined {
-    const wait = response.statusCode === 429 ? waitAsked(response, now) : readRetryAfter(response.headers, now);
-    return wait === undefined ? undefined : wait / 1000;
-}
-
-function errorCode(response: Response): number | undefined {
-    const body = errorBodySchema.safeParse(response.body);
-    return body.success ? body.data.code : undefined;
-}
-
-function isSpamBlock(response: Response): boolean {
-    const body = errorBodySchema.safeParse(response.body);
-    if (!body.success) return false;
-    return /spam/i.test(`${body.data.message ?? ''} ${body.data.message_detail ?? ''}`);
-}
-
-/** True only when no connection was ever made, so the server cannot have seen the request. */
-function neverReachedServer(error: RequestError): boolean {
-    if (error.response) return false;
-    if (error.code && NEVER_SENT_CODES.has(error.code)) return true;
-    const timings = error.timings;
-    if (!timings) return false;
-    const tls = error.options.url instanceof URL && error.options.url.protocol === 'https:';
-    return timings.connect === undefined || (tls && timings.secureConnect === undefined);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-    return Array.isArray(value) ? value[0] : value;
 }

@@ -58,6 +58,7 @@ async function lookOnce(client: PinterestClient, entry: LedgerEntry, options: Re
     const candidates: Pin[] = [];
     let listingCaughtUp = false;
     let readPastAttempt = false;
+    let unreadable = 0;
     // Newest first: read back until the listing is older than the attempt, so a pin pushed down by the pins of the
     // rest of its batch is still found.
     pages: for await (const page of client.listBoardPins(entry.boardId, { maxItems: MAX_PINS_READ })) {
@@ -70,6 +71,7 @@ async function lookOnce(client: PinterestClient, entry: LedgerEntry, options: Re
             }
             if ((created === undefined || created <= until) && sameContent(pin, entry)) candidates.push(pin);
         }
+        unreadable += page.skipped ?? 0;
         if (page.nextBookmark === null) readPastAttempt = true;
     }
 
@@ -85,6 +87,9 @@ async function lookOnce(client: PinterestClient, entry: LedgerEntry, options: Re
             reason: `${free.length} pins on board ${entry.boardId} match it (${free.map((pin) => pin.id).join(', ')}) and nothing tells which is this one`,
         };
     }
+    // An entry the client could not read might be this pin: absence is proven only by a listing read in full.
+    if (unreadable > 0)
+        return { outcome: 'unsure', reason: `board ${entry.boardId} lists ${unreadable} pins the Actor could not read, one of which may be it` };
     if ((listingCaughtUp && readPastAttempt) || now - entry.attemptStartedAt > LISTING_LAG_BOUND_MS) return { outcome: 'absent' };
     return { outcome: 'unsure', reason: `it is not on board ${entry.boardId} yet (the board's listing can lag)` };
 }

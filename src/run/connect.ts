@@ -2,7 +2,7 @@ import { CredentialManager, type RefreshSetup } from '../credentials/manager.js'
 import { credentialsRecordKey, openCredentialStore } from '../credentials/store.js';
 import { ActorError } from '../common/errors.js';
 import type { CommonInput } from '../input/fields.js';
-import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL } from '../pinterest/client.js';
+import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL, type SkipNotice } from '../pinterest/client.js';
 import type { Log } from '../common/log.js';
 import type { RateLimitWaitNotice } from '../pinterest/transport.js';
 
@@ -34,6 +34,7 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
         log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${seconds(delayMs)}.`);
     const onRateLimitWait = ({ operation, category, delayMs, reason }: RateLimitWaitNotice) =>
         log.warning(`Waiting ${seconds(delayMs)} before ${operation ? `Pinterest ${operation.id}` : `the next ${category} request`}: ${reason}.`);
+    const onSkipped = ({ message }: SkipNotice) => log.warning(message);
 
     const { refreshToken, appId, appSecret } = input;
     let refresh: RefreshSetup | undefined;
@@ -49,5 +50,5 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
         };
     }
     const credentials = await CredentialManager.open({ accessToken: input.accessToken, refresh, log });
-    return { client: new PinterestClient({ baseUrl, environment, tokens: credentials, onRetry, onRateLimitWait }), credentials };
+    return { client: new PinterestClient({ baseUrl, environment, tokens: credentials, onRetry, onRateLimitWait, onSkipped }), credentials };
 }

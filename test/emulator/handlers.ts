@@ -62,6 +62,11 @@ export const MESSAGES = {
     rateLimited:
         'This request exceeded a rate limit. This can happen if the client sends too many requests in a short period of time. Please wait and retry.',
     spam: 'Your request was blocked because it looks like spam. If you believe this is a mistake, contact Pinterest support.',
+    /** The spec's example for `pins/save` and other refusals of someone else's resource (403 code 29). */
+    notPermitted: 'You are not permitted to access that resource.',
+    /** A beta endpoint for an app without access: 401 code 3, as for other restricted features. */
+    pinUpdateRestricted:
+        'Updating Pins (PATCH /v5/pins/{pin_id}) is in beta and not available to this app. Learn more about beta features at https://developers.pinterest.com/docs/getting-started/using-beta-and-restricted-features/.',
     /** Pinterest's wording for a token without the needed scopes; the emulator appends which ones are missing. */
     missingScopes:
         'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
@@ -232,6 +237,132 @@ function getPin(ctx: HandlerContext): HandlerResult {
     return { status: 200, body: ctx.state.renderPin(pin, token.userId, ctx.query.pin_metrics === true) };
 }
 
+/**
+ * The pin a write (`PATCH`, `DELETE`) acts on: one of the token user's, on a board it can see. Another user's pin
+ * on a PUBLIC board exists for everyone, so touching it is refused (403 code 29); any other pin is not found for
+ * this user (404 code 50), as `GET /pins/{pin_id}` says too. Pins on SECRET boards also need `pins:write_secret`.
+ */
+function ownPinForWrite(ctx: HandlerContext): PinRecord {
+    const token = tokenOf(ctx);
+    const pin = ctx.state.pinRecord(ctx.pathParams.pin_id ?? '');
+    if (!pin) throw new ApiError(404, 50, MESSAGES.pinNotFound);
+    if (!canSeePin(ctx.state, token, pin)) {
+        const board = ctx.state.boardRecord(pin.boardId);
+        if (pin.ownerId !== token.userId && board?.privacy === 'PUBLIC') throw new ApiError(403, 29, MESSAGES.notPermitted);
+        throw new ApiError(404, 50, MESSAGES.pinNotFound);
+    }
+    if (ctx.state.boardRecord(pin.boardId)?.privacy === 'SECRET' && !has(token, 'pins:write_secret')) throw missingScopesError(['pins:write_secret']);
+    return pin;
+}
+
+/** The token user's board a pin is written to (POST /pins, a move, a save); SECRET ones need `pins:write_secret`. */
+function targetBoard(ctx: HandlerContext, boardId: string): BoardRecord {
+    const token = tokenOf(ctx);
+    const board = ctx.state.boardRecord(boardId);
+    if (!board || !canSeeBoard(token, board)) throw new ApiError(404, 40, MESSAGES.boardNotFound);
+    if (board.privacy === 'SECRET' && !has(token, 'pins:write_secret')) throw missingScopesError(['pins:write_secret']);
+    return board;
+}
+
+/** A section of `board`, or 404 code 2031. */
+function sectionOf(ctx: HandlerContext, board: BoardRecord, sectionId: string): string {
+    const section = ctx.state.sectionRecord(sectionId);
+    if (!section || section.boardId !== board.id) throw new ApiError(404, 2031, MESSAGES.sectionNotFound);
+    return section.id;
+}
+
+/**
+ * `PATCH /pins/{pin_id}` (beta): sets the fields given, `null` clears the nullable ones; `board_id` moves the pin
+ * (leaving its section unless a section of the new board is given), `board_section_id` puts it in a section of its
+ * board. `carousel_slots` needs a carousel with as many slots as images (400 code 1 otherwise).
+ */
+function updatePin(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    if (ctx.state.pinUpdateDeniedApps.has(token.appId)) throw new ApiError(401, 3, MESSAGES.pinUpdateRestricted);
+    const pin = ownPinForWrite(ctx);
+    const body = ctx.body as Record<string, unknown>;
+    const board = typeof body.board_id === 'string' ? targetBoard(ctx, body.board_id) : ctx.state.boardRecord(pin.boardId);
+    if (!board) throw new ApiError(404, 40, MESSAGES.boardNotFound);
+    let sectionId = board.id === pin.boardId ? pin.boardSectionId : null;
+    if (typeof body.board_section_id === 'string') sectionId = sectionOf(ctx, board, body.board_section_id);
+    else if (body.board_section_id === null) sectionId = null;
+    let media = pin.media;
+    if (Array.isArray(body.carousel_slots)) {
+        const slots = body.carousel_slots as Record<string, unknown>[];
+        if (media.media_type !== 'multiple_images') throw new ApiError(400, 1, 'Invalid request body: carousel_slots only apply to carousel Pins.');
+        if (slots.length !== media.items.length) {
+            throw new ApiError(
+                400,
+                1,
+                `Invalid request body: carousel_slots must have ${media.items.length} slots, one per image, not ${slots.length}.`,
+            );
+        }
+        media = {
+            ...media,
+            items: media.items.map((item, i) => {
+                const slot = slots[i] ?? {};
+                const field = (name: 'title' | 'description' | 'link') => (typeof slot[name] === 'string' ? slot[name] : item[name]);
+                return { ...item, title: field('title'), description: field('description'), link: field('link') };
+            }),
+        };
+    }
+    // Checks done: only now is anything changed.
+    const text = (name: string, current: string | null): string | null =>
+        name in body ? (typeof body[name] === 'string' ? body[name] : null) : current;
+    pin.title = text('title', pin.title);
+    pin.description = text('description', pin.description);
+    pin.link = text('link', pin.link);
+    pin.altText = text('alt_text', pin.altText);
+    pin.media = media;
+    pin.boardSectionId = sectionId;
+    ctx.state.movePin(pin, board);
+    return { status: 200, body: ctx.state.renderPin(pin, token.userId, false) };
+}
+
+/** `DELETE /pins/{pin_id}`: 204 with no body; the pin is gone (a second DELETE finds nothing: 404 code 50). */
+function deletePin(ctx: HandlerContext): HandlerResult {
+    ctx.state.removePin(ownPinForWrite(ctx));
+    return { status: 204, body: undefined };
+}
+
+/**
+ * `POST /pins/{pin_id}/save`: a new pin of the token user on the target board (and section), copying the saved
+ * pin's content, with `parent_pin_id` naming it. Any of the user's pins, or any pin on a PUBLIC board, can be saved;
+ * other pins are not found (404 code 50). Emulator rule: `board_id` is required (a pin lives on a board).
+ */
+function savePin(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const { state } = ctx;
+    const app = state.getApp(token.appId);
+    if (app?.trial && token.environment === 'production') throw new ApiError(403, 29, MESSAGES.trialNoPins);
+    const source = state.pinRecord(ctx.pathParams.pin_id ?? '');
+    const sourceBoard = source ? state.boardRecord(source.boardId) : undefined;
+    if (!source || !sourceBoard || !(canSeePin(state, token, source) || sourceBoard.privacy === 'PUBLIC')) {
+        throw new ApiError(404, 50, MESSAGES.pinNotFound);
+    }
+    const body = ctx.body as Record<string, unknown>;
+    if (typeof body.board_id !== 'string') throw new ApiError(400, 1, "Invalid request body: missing required property 'board_id'");
+    const board = targetBoard(ctx, body.board_id);
+    const sectionId = typeof body.board_section_id === 'string' ? sectionOf(ctx, board, body.board_section_id) : null;
+    const record = state.insertPin(board, {
+        createdAt: ctx.now(),
+        title: source.title,
+        description: source.description,
+        link: source.link,
+        altText: source.altText,
+        dominantColor: source.dominantColor,
+        boardSectionId: sectionId,
+        parentPinId: source.id,
+        isStandard: source.isStandard,
+        hasBeenPromoted: false,
+        creativeType: source.creativeType,
+        media: structuredClone(source.media),
+        metrics: zeroMetrics(),
+    });
+    state.startListingLag(record);
+    return { status: 201, body: state.renderPin(record, token.userId, false) };
+}
+
 /** The image behind a URL "can be fetched" unless the URL is not http(s) or its host ends in `.invalid`. */
 function checkFetchable(url: unknown, field: string): string {
     let parsed: URL | undefined;
@@ -271,15 +402,8 @@ function createPin(ctx: HandlerContext): HandlerResult {
     if (body.sponsor_id !== undefined && body.sponsor_id !== null) {
         throw new ApiError(403, 29, 'sponsor_id is only available to a closed beta; this app is not part of it.');
     }
-    const board = state.boardRecord(body.board_id);
-    if (!board || !canSeeBoard(token, board)) throw new ApiError(404, 40, MESSAGES.boardNotFound);
-    if (board.privacy === 'SECRET' && !has(token, 'pins:write_secret')) throw missingScopesError(['pins:write_secret']);
-    let sectionId: string | null = null;
-    if (typeof body.board_section_id === 'string') {
-        const section = state.sectionRecord(body.board_section_id);
-        if (!section || section.boardId !== board.id) throw new ApiError(404, 2031, MESSAGES.sectionNotFound);
-        sectionId = section.id;
-    }
+    const board = targetBoard(ctx, body.board_id);
+    const sectionId = typeof body.board_section_id === 'string' ? sectionOf(ctx, board, body.board_section_id) : null;
 
     const source = body.media_source as Record<string, unknown>;
     let media: ApiPinMedia;
@@ -502,5 +626,8 @@ export const HANDLERS: Record<string, (ctx: HandlerContext) => HandlerResult> = 
     'pins/list': listPins,
     'pins/get': getPin,
     'pins/create': createPin,
+    'pins/update': updatePin,
+    'pins/delete': deletePin,
+    'pins/save': savePin,
     'oauth/token': oauthToken,
 };

@@ -42,14 +42,16 @@ async function call(
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const record = target.requests[target.requests.length - 1];
     if (record?.operationId) {
-        expect(validateResponse(record.operationId, response.status, body), `${method} ${path} → ${response.status} ${text.slice(0, 300)}`).toEqual(
-            [],
-        );
+        expect(
+            validateResponse(record.operationId, response.status, text ? body : undefined),
+            `${method} ${path} → ${response.status} ${text.slice(0, 300)}`,
+        ).toEqual([]);
     }
     return { status: response.status, body, headers: response.headers };
 }
 
 interface Account {
+    appId: string;
     userId: string;
     token: string;
 }
@@ -67,7 +69,7 @@ function account(
         scopes: [...(options.scopes ?? DEMO_SCOPES)],
         environment: options.environment ?? 'production',
     });
-    return { userId: user.id, token: tokens.accessToken };
+    return { appId: app.appId, userId: user.id, token: tokens.accessToken };
 }
 
 function items(result: CallResult): Record<string, unknown>[] {
@@ -280,6 +282,205 @@ describe('board sections', () => {
             expect(result.body).toEqual({ code: 2031, message: 'Board section not found.' });
         }
         expect(emulator.state.createdPinCount()).toBe(count);
+    });
+});
+
+describe('board sections, paged', () => {
+    it('answers 25 sections by default, up to 250 when asked, and refuses a larger page', async () => {
+        const user = account('manysections');
+        const own = emulator.state.createBoard(user.userId, { name: 'Many sections' }).id;
+        for (let n = 1; n <= 30; n++) emulator.state.createBoardSection(own, `Section ${n}`);
+        const byDefault = await call('GET', `/boards/${own}/sections`, { token: user.token });
+        expect(items(byDefault)).toHaveLength(25);
+        expect(byDefault.body.bookmark).toEqual(expect.any(String));
+        const large = await call('GET', `/boards/${own}/sections`, { token: user.token, query: { page_size: '250' } });
+        expect(items(large).map((s) => s.name)).toEqual(Array.from({ length: 30 }, (_, i) => `Section ${i + 1}`));
+        expect(large.body.bookmark).toBeNull();
+        const tooLarge = await call('GET', `/boards/${own}/sections`, { token: user.token, query: { page_size: '251' } });
+        expect(tooLarge.status).toBe(400);
+        expect(tooLarge.body.message).toContain("'page_size'");
+    });
+});
+
+describe('PATCH /pins/{pin_id}', () => {
+    it('changes the fields given, clears those set to null, leaves the rest, and counts as org_write', async () => {
+        const user = account('editor');
+        const own = emulator.state.createBoard(user.userId, { name: 'Edits' }).id;
+        const [pin] = emulator.state.createPins(own, 1, { title: 'Old title', description: 'Old description', link: 'https://example.com/old' });
+        const result = await call('PATCH', `/pins/${pin!.id}`, { token: user.token, json: { title: 'New title', link: null } });
+        expect(result.status).toBe(200);
+        expect(result.body).toMatchObject({ id: pin!.id, title: 'New title', description: 'Old description', link: null, board_id: own });
+        expect(emulator.state.getPin(pin!.id)).toMatchObject({ title: 'New title', link: null });
+        expect(emulator.requests.at(-1)?.category).toBe('org_write');
+    });
+
+    it('moves a pin to another board and into a section of it; a section of another board is 404 code 2031', async () => {
+        const user = account('mover');
+        const from = emulator.state.createBoard(user.userId, { name: 'From' }).id;
+        const to = emulator.state.createBoard(user.userId, { name: 'To' }).id;
+        const section = emulator.state.createBoardSection(to, 'Shelf');
+        const [pin] = emulator.state.createPins(from, 1);
+        const wrong = await call('PATCH', `/pins/${pin!.id}`, { token: user.token, json: { board_section_id: section.id } });
+        expect(wrong.status).toBe(404);
+        expect(wrong.body).toEqual({ code: 2031, message: 'Board section not found.' });
+        const moved = await call('PATCH', `/pins/${pin!.id}`, { token: user.token, json: { board_id: to, board_section_id: section.id } });
+        expect(moved.body).toMatchObject({ board_id: to, board_section_id: section.id });
+        expect(emulator.state.listPinsOfBoard(from)).toEqual([]);
+        expect(emulator.state.listPinsOfBoard(to).map((p) => p.id)).toEqual([pin!.id]);
+        const out = await call('PATCH', `/pins/${pin!.id}`, { token: user.token, json: { board_section_id: null } });
+        expect(out.body).toMatchObject({ board_id: to, board_section_id: null });
+    });
+
+    it.each([
+        ['an unknown field', { title: 'A', media_source: {} }, "'media_source'"],
+        ['a 101-character title', { title: 'x'.repeat(101) }, "'title'"],
+        ['a board id that is not digits', { board_id: 'abc' }, "'board_id'"],
+    ])('rejects %s with 400 naming the field', async (_label, json, field) => {
+        const [pin] = emulator.state.createPins(board, 1);
+        const result = await call('PATCH', `/pins/${pin!.id}`, { token: main.token, json });
+        expect(result.status).toBe(400);
+        expect(result.body).toEqual({ code: 1, message: expect.stringContaining(field) });
+    });
+
+    it("refuses another user's public pin (403 code 29), and a pin it cannot see is not found (404 code 50)", async () => {
+        const owner = account('patchowner');
+        const publicPin = emulator.state.createPins(emulator.state.createBoard(owner.userId, { name: 'Open' }).id, 1)[0]!;
+        const secretPin = emulator.state.createPins(emulator.state.createBoard(owner.userId, { name: 'Hidden', privacy: 'SECRET' }).id, 1)[0]!;
+        const foreign = await call('PATCH', `/pins/${publicPin.id}`, { token: main.token, json: { title: 'Mine now' } });
+        expect(foreign.status).toBe(403);
+        expect(foreign.body).toEqual({ code: 29, message: 'You are not permitted to access that resource.' });
+        const hidden = await call('PATCH', `/pins/${secretPin.id}`, { token: main.token, json: { title: 'Mine now' } });
+        expect(hidden.body).toEqual({ code: 50, message: 'Pin not found.' });
+        expect(emulator.state.getPin(publicPin.id)?.title).toBe(publicPin.title);
+    });
+
+    it('answers 401 code 3 to an app without access to the beta, changing nothing', async () => {
+        const user = account('nobeta');
+        const [pin] = emulator.state.createPins(emulator.state.createBoard(user.userId, { name: 'Beta' }).id, 1);
+        emulator.state.pinUpdateDeniedApps.add(user.appId);
+        try {
+            const result = await call('PATCH', `/pins/${pin!.id}`, { token: user.token, json: { title: 'Changed' } });
+            expect(result.status).toBe(401);
+            expect(result.body).toEqual({ code: 3, message: expect.stringContaining('beta') });
+            expect(emulator.state.getPin(pin!.id)?.title).toBe(pin!.title);
+        } finally {
+            emulator.state.pinUpdateDeniedApps.delete(user.appId);
+        }
+    });
+
+    it('updates the slots of a carousel, one per image, and refuses slots for an image pin', async () => {
+        const items = [1, 2].map((n) => ({ url: `https://www.example.com/${n}.jpg`, title: `Slide ${n}` }));
+        const carousel = await call('POST', '/pins', {
+            token: main.token,
+            json: imagePin(board, { media_source: { source_type: 'multiple_image_urls', items } }),
+        });
+        const slots = [{ title: 'First' }, { link: 'https://www.example.com/two' }];
+        const updated = await call('PATCH', `/pins/${String(carousel.body.id)}`, { token: main.token, json: { carousel_slots: slots } });
+        expect(updated.status).toBe(200);
+        const media = updated.body.media as { items: Record<string, unknown>[] };
+        expect(media.items.map((item) => [item.title, item.link])).toEqual([
+            ['First', null],
+            ['Slide 2', 'https://www.example.com/two'],
+        ]);
+        const wrongCount = await call('PATCH', `/pins/${String(carousel.body.id)}`, { token: main.token, json: { carousel_slots: [slots[0]] } });
+        expect(wrongCount.status).toBe(400);
+        const [image] = emulator.state.createPins(board, 1);
+        expect((await call('PATCH', `/pins/${image!.id}`, { token: main.token, json: { carousel_slots: slots } })).status).toBe(400);
+    });
+});
+
+describe('DELETE /pins/{pin_id}', () => {
+    it('answers 204 with no body; the pin is gone from its board, the lists and GET (404 code 50 after)', async () => {
+        const user = account('deleter');
+        const own = emulator.state.createBoard(user.userId, { name: 'Deletes' }).id;
+        const [keep, drop] = emulator.state.createPins(own, 2);
+        const result = await fetch(`${emulator.baseUrl}/pins/${drop!.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${user.token}` } });
+        clock += 25;
+        expect(result.status).toBe(204);
+        expect(await result.text()).toBe('');
+        expect(emulator.requests.at(-1)).toMatchObject({ operationId: 'pins/delete', category: 'org_write', status: 204 });
+        expect(emulator.state.getPin(drop!.id)).toBeUndefined();
+        expect(emulator.state.listPinsOfBoard(own).map((p) => p.id)).toEqual([keep!.id]);
+        expect(items(await call('GET', '/pins', { token: user.token })).map((p) => p.id)).toEqual([keep!.id]);
+        expect((await call('GET', `/boards/${own}`, { token: user.token })).body.pin_count).toBe(1);
+        const again = await call('DELETE', `/pins/${drop!.id}`, { token: user.token });
+        expect(again.status).toBe(404);
+        expect(again.body).toEqual({ code: 50, message: 'Pin not found.' });
+    });
+
+    it("refuses another user's public pin (403 code 29) and keeps it; an unknown id is 404, a malformed one 400", async () => {
+        const owner = account('deleteowner');
+        const [pin] = emulator.state.createPins(emulator.state.createBoard(owner.userId, { name: 'Theirs' }).id, 1);
+        const foreign = await call('DELETE', `/pins/${pin!.id}`, { token: main.token });
+        expect(foreign.status).toBe(403);
+        expect(foreign.body.code).toBe(29);
+        expect(emulator.state.getPin(pin!.id)).toBeDefined();
+        expect((await call('DELETE', '/pins/999999999999', { token: main.token })).status).toBe(404);
+        expect((await call('DELETE', '/pins/not-a-pin', { token: main.token })).status).toBe(400);
+    });
+
+    it('needs the write scopes the spec names (401 code 3)', async () => {
+        const reader = account('readonlydeleter', { scopes: ['boards:read', 'pins:read'] });
+        const [pin] = emulator.state.createPins(emulator.state.createBoard(reader.userId, { name: 'Read only' }).id, 1);
+        const result = await call('DELETE', `/pins/${pin!.id}`, { token: reader.token });
+        expect(result.status).toBe(401);
+        expect(result.body).toEqual({ code: 3, message: expect.stringContaining('boards:write, pins:write') });
+    });
+});
+
+describe('POST /pins/{pin_id}/save', () => {
+    it('makes a new pin on the target board and section, with the content of the saved one and parent_pin_id', async () => {
+        const user = account('saver');
+        const target = emulator.state.createBoard(user.userId, { name: 'Saved' }).id;
+        const section = emulator.state.createBoardSection(target, 'Favourites');
+        const owner = account('savedfrom');
+        const [source] = emulator.state.createPins(emulator.state.createBoard(owner.userId, { name: 'Public' }).id, 1, {
+            title: 'Worth saving',
+            link: 'https://www.example.com/worth',
+        });
+        const result = await call('POST', `/pins/${source!.id}/save`, {
+            token: user.token,
+            json: { board_id: target, board_section_id: section.id },
+        });
+        expect(result.status).toBe(201);
+        expect(result.body).toMatchObject({
+            board_id: target,
+            board_section_id: section.id,
+            parent_pin_id: source!.id,
+            title: 'Worth saving',
+            link: 'https://www.example.com/worth',
+            is_owner: true,
+        });
+        expect(result.body.id).not.toBe(source!.id);
+        expect(emulator.state.listPinsOfBoard(target).map((p) => p.id)).toEqual([result.body.id]);
+        expect(emulator.state.getPin(source!.id)?.board_id).not.toBe(target);
+        expect(emulator.requests.at(-1)?.category).toBe('org_write');
+        const twice = await call('POST', `/pins/${source!.id}/save`, { token: user.token, json: { board_id: target } });
+        expect(twice.body.id).not.toBe(result.body.id);
+        expect(emulator.state.listPinsOfBoard(target)).toHaveLength(2);
+    });
+
+    it("refuses a pin it cannot see (404 code 50), another user's board (404 code 40), a foreign section (404 code 2031)", async () => {
+        const owner = account('savetarget');
+        const secret = emulator.state.createPins(emulator.state.createBoard(owner.userId, { name: 'Secret', privacy: 'SECRET' }).id, 1)[0]!;
+        const theirBoard = emulator.state.createBoard(owner.userId, { name: 'Not yours' }).id;
+        const [own] = emulator.state.createPins(board, 1);
+        expect((await call('POST', `/pins/${secret.id}/save`, { token: main.token, json: { board_id: board } })).body).toEqual({
+            code: 50,
+            message: 'Pin not found.',
+        });
+        expect((await call('POST', `/pins/${own!.id}/save`, { token: main.token, json: { board_id: theirBoard } })).body).toEqual({
+            code: 40,
+            message: 'Board not found.',
+        });
+        const elsewhere = emulator.state.createBoardSection(theirBoard, 'Theirs');
+        const section = await call('POST', `/pins/${own!.id}/save`, { token: main.token, json: { board_id: board, board_section_id: elsewhere.id } });
+        expect(section.body).toEqual({ code: 2031, message: 'Board section not found.' });
+        const noBoard = await call('POST', `/pins/${own!.id}/save`, { token: main.token, json: {} });
+        expect(noBoard.status).toBe(400);
+        expect(noBoard.body.message).toContain("'board_id'");
+        const unknownField = await call('POST', `/pins/${own!.id}/save`, { token: main.token, json: { board_id: board, title: 'x' } });
+        expect(unknownField.body).toEqual({ code: 1, message: expect.stringContaining("'title'") });
     });
 });
 

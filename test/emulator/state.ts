@@ -394,6 +394,11 @@ export class EmulatorState {
     private failNextMediaCount = 0;
     /** `GET /media/{media_id}` answers that say `processing` after an upload, before the final status. */
     mediaProcessingPolls = DEFAULT_MEDIA_PROCESSING_POLLS;
+    /**
+     * Apps without access to the `PATCH /pins/{pin_id}` beta ("not available to all apps"): their tokens get 401
+     * code 3, Pinterest's answer for a restricted feature. Add an app id to switch it off for that app.
+     */
+    readonly pinUpdateDeniedApps = new Set<string>();
 
     constructor(readonly now: () => number = Date.now) {}
 
@@ -700,6 +705,31 @@ export class EmulatorState {
         board.pinsModifiedAt = Math.max(board.pinsModifiedAt, this.now());
         this.users.get(board.ownerId)?.pins.push(record);
         return record;
+    }
+
+    /** server: `DELETE /pins/{pin_id}`: the pin is gone from its board, its owner and every lookup. */
+    removePin(pin: PinRecord): void {
+        this.pins.delete(pin.id);
+        const board = this.boards.get(pin.boardId);
+        if (board) {
+            board.pins = board.pins.filter((p) => p !== pin);
+            board.pinsModifiedAt = Math.max(board.pinsModifiedAt, this.now());
+        }
+        const owner = this.users.get(pin.ownerId);
+        if (owner) owner.pins = owner.pins.filter((p) => p !== pin);
+    }
+
+    /** server: `PATCH /pins/{pin_id}` with another `board_id`: the pin keeps its place in creation order on the new board. */
+    movePin(pin: PinRecord, board: BoardRecord): void {
+        const from = this.boards.get(pin.boardId);
+        if (from === board) return;
+        if (from) {
+            from.pins = from.pins.filter((p) => p !== pin);
+            from.pinsModifiedAt = Math.max(from.pinsModifiedAt, this.now());
+        }
+        pin.boardId = board.id;
+        board.pins = [...board.pins, pin].sort((a, b) => a.seq - b.seq);
+        board.pinsModifiedAt = Math.max(board.pinsModifiedAt, this.now());
     }
 
     /** Boards of the user, newest first (the API's order). */

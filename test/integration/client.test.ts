@@ -3,10 +3,10 @@ import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type ListPage, PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
-import { PinterestError } from '../../src/pinterest/errors.js';
+import { type ListPage, PinterestClient, type RetryNotice, type SkipNotice } from '../../src/pinterest/client.js';
 import { ALL_SCOPES, startWithAccount } from '../e2e/fixture.js';
 import type { PinterestEmulator } from '../emulator/index.js';
+import { failureOf } from './support.js';
 
 const FAST_RETRIES = { baseDelayMs: 1, maxDelayMs: 5 };
 
@@ -33,16 +33,6 @@ const newPin = () => ({
     title: 'Client pin',
     media_source: { source_type: 'image_url' as const, url: 'https://example.com/p.jpg' },
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<PinterestError> {
-    try {
-        await promise;
-    } catch (error) {
-        if (error instanceof PinterestError) return error;
-        throw error;
-    }
-    throw new Error('expected a PinterestError');
-}
 
 async function collect<T>(pages: AsyncIterable<ListPage<T>>): Promise<T[][]> {
     const all: T[][] = [];
@@ -237,10 +227,23 @@ describe('answers outside the happy path', () => {
     });
 
     it('a body that is not what the API describes is reported, not trusted', async () => {
-        await withCannedAnswer(200, JSON.stringify({ items: [{ name: 'a board without an id' }], bookmark: null }), async (baseUrl) => {
+        await withCannedAnswer(200, JSON.stringify({ items: { name: 'not a list' }, bookmark: null }), async (baseUrl) => {
             const error = await failureOf(collect(client({ baseUrl }).listBoards({ maxItems: 5 })));
             expect(error.kind).toBe('unexpected-response');
             expect(error.message).toMatch(/^Pinterest answered boards\/list with data the Actor does not understand \(HTTP 200\)/);
+        });
+    });
+
+    it('a list entry without what the Actor needs is left out of its page, counted and told, not the whole page', async () => {
+        const body = { items: [{ name: 'a board without an id' }, { id: '42', name: 'Kept' }, 'not even an object'], bookmark: null };
+        await withCannedAnswer(200, JSON.stringify(body), async (baseUrl) => {
+            const notices: SkipNotice[] = [];
+            const pages: ListPage<{ id: string }>[] = [];
+            for await (const page of client({ baseUrl, onSkipped: (notice) => notices.push(notice) }).listBoards({ maxItems: 5 })) pages.push(page);
+            expect(pages).toEqual([{ items: [expect.objectContaining({ id: '42', name: 'Kept' })], nextBookmark: null, skipped: 2 }]);
+            expect(notices.map((notice) => notice.message)).toEqual([
+                "Pinterest's answer to boards/list held 2 boards without an id or a name, which the Actor cannot use; they were left out.",
+            ]);
         });
     });
 

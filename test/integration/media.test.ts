@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type MediaApi, MediaError, type MediaStatus, type VideoUploadOptions, uploadVideo, waitForMedia } from '../../src/publish/media.js';
+import { failureOf } from './support.js';
 
 const VIDEO_BYTES = 8 * 1024 * 1024;
 const UPLOAD_PARAMETERS = {
@@ -165,15 +166,7 @@ function options(api: MediaApi, clock = fakeClock(), extra: Partial<VideoUploadO
     return { api, tempDir, sleep: clock.sleep, now: clock.now, onProgress: (message) => progress.push(message), ...extra };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<MediaError> {
-    try {
-        await promise;
-    } catch (error) {
-        if (error instanceof MediaError) return error;
-        throw error;
-    }
-    throw new Error('expected a MediaError');
-}
+const mediaFailureOf = async (promise: Promise<unknown>) => failureOf(promise, MediaError);
 
 describe('uploadVideo', () => {
     it('downloads, registers, uploads every parameter and the intact file without credentials, then polls until processed', async () => {
@@ -213,7 +206,7 @@ describe('uploadVideo', () => {
 
     it('fails with one sentence when Pinterest cannot process the video', async () => {
         const { api } = fakeApi(['processing', 'failed']);
-        const error = await failureOf(uploadVideo(`${base}/video.mp4`, options(api)));
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api)));
         expect(error.message).toBe(
             `Pinterest could not process the video from ${base}/video.mp4 (media 4242); use an MP4, MOV or M4V video of at most 2 GB, between 4 seconds and 15 minutes long.`,
         );
@@ -223,7 +216,7 @@ describe('uploadVideo', () => {
     it('gives up after maxWaitMs with backoff capped at 15 s, keeping the media id for a later run', async () => {
         const { api, polled } = fakeApi(['processing']);
         const clock = fakeClock();
-        const error = await failureOf(uploadVideo(`${base}/video.mp4`, options(api, clock, { maxWaitMs: 60_000 })));
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api, clock, { maxWaitMs: 60_000 })));
         expect(error.message).toBe(
             `Pinterest was still processing the video from ${base}/video.mp4 (media 4242, status processing) after 1 minute; no pin was created, try again later.`,
         );
@@ -235,7 +228,7 @@ describe('uploadVideo', () => {
 
     it('fails a download error naming videoUrl without its query, before registering anything', async () => {
         const { api, registrations } = fakeApi(['succeeded']);
-        const error = await failureOf(uploadVideo(`${base}/missing.mp4?token=user-secret`, options(api)));
+        const error = await mediaFailureOf(uploadVideo(`${base}/missing.mp4?token=user-secret`, options(api)));
         expect(error.message).toBe(
             `videoUrl: the video at ${base}/missing.mp4 could not be downloaded (HTTP 404); check that the link is correct and public.`,
         );
@@ -248,14 +241,14 @@ describe('uploadVideo', () => {
         ['streamed without a length', '/undeclared.mp4'],
     ])('refuses a video larger than maxBytes (%s) with a clear sentence', async (_case, path) => {
         const { api, registrations } = fakeApi(['succeeded']);
-        const error = await failureOf(uploadVideo(`${base}${path}`, options(api, fakeClock(), { maxBytes: 4 * 1024 * 1024 })));
+        const error = await mediaFailureOf(uploadVideo(`${base}${path}`, options(api, fakeClock(), { maxBytes: 4 * 1024 * 1024 })));
         expect(error.message).toBe(`videoUrl: the video at ${base}${path} is larger than 4 MB, the most this Actor accepts; use a smaller file.`);
         expect(registrations()).toBe(0);
     });
 
     it('refuses a web page where the video was expected', async () => {
         const { api } = fakeApi(['succeeded']);
-        const error = await failureOf(uploadVideo(`${base}/watch.mp4`, options(api)));
+        const error = await mediaFailureOf(uploadVideo(`${base}/watch.mp4`, options(api)));
         expect(error.message).toBe(
             `videoUrl: the video at ${base}/watch.mp4 is a web page, not the file itself; use a direct download link (one that starts the download in a browser).`,
         );
@@ -263,7 +256,7 @@ describe('uploadVideo', () => {
 
     it('refuses a URL that is not http(s) before any request', async () => {
         const { api, registrations } = fakeApi(['succeeded']);
-        const error = await failureOf(uploadVideo('ftp://example.com/video.mp4', options(api)));
+        const error = await mediaFailureOf(uploadVideo('ftp://example.com/video.mp4', options(api)));
         expect(error.message).toBe('videoUrl must be an http(s) URL of the video; got "ftp://example.com/video.mp4".');
         expect(registrations()).toBe(0);
         expect(events).toEqual([]);
@@ -277,7 +270,7 @@ describe('uploadVideo', () => {
             },
         ];
         const { api, polled } = fakeApi(['succeeded']);
-        const error = await failureOf(uploadVideo(`${base}/video.mp4`, options(api)));
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api)));
         expect(error.message).toBe(
             `Uploading the video from ${base}/video.mp4 to Pinterest failed (HTTP 403, AccessDenied, media 4242); the upload authorisation was refused or expired, run again.`,
         );
@@ -299,7 +292,7 @@ describe('uploadVideo', () => {
     it('gives up on an upload that keeps failing, with one sentence', async () => {
         uploadAnswers = ['drop', 'drop', 'drop'];
         const { api } = fakeApi(['succeeded']);
-        const error = await failureOf(uploadVideo(`${base}/video.mp4`, options(api)));
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api)));
         expect(error.message).toMatch(
             new RegExp(
                 `^Uploading the video from ${base.replace(/\./g, '\\.')}/video\\.mp4 to Pinterest failed \\(the connection failed: [A-Z_]+, media 4242\\); try again later\\.$`,
@@ -310,7 +303,7 @@ describe('uploadVideo', () => {
 
     it('refuses an upload URL that is not http(s) without sending the file anywhere', async () => {
         const { api } = fakeApi(['succeeded'], 'file:///tmp/upload');
-        const error = await failureOf(uploadVideo(`${base}/video.mp4`, options(api)));
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api)));
         expect(error.message).toBe('Pinterest answered the video registration with an unusable upload URL (media 4242); try again later.');
         expect(events).toEqual(['GET /video.mp4', 'register']);
     });

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { CredentialManager } from '../../src/credentials/manager.js';
 import { credentialRecordStore } from '../../src/credentials/store.js';
-import { PinterestClient, type RetryNotice } from '../../src/pinterest/client.js';
-import { PinterestError } from '../../src/pinterest/errors.js';
+import { PinterestClient, type PinterestClientOptions, type RetryNotice } from '../../src/pinterest/client.js';
 import { redactSecrets } from '../../src/pinterest/redact.js';
 import type { RateLimitWaitNotice } from '../../src/pinterest/transport.js';
+import { failureOf, recordingClient } from './support.js';
 import { type FaultProxy, type Recorder, startFaultProxy, startRecorder } from '../e2e/fault-server.js';
 import { startWithAccount } from '../e2e/fixture.js';
 import type { PinterestEmulator } from '../emulator/index.js';
@@ -37,31 +37,8 @@ beforeEach(() => {
     emulator.resetRequests();
 });
 
-/** A client whose waits are recorded instead of slept. */
-function client(overrides: Partial<ConstructorParameters<typeof PinterestClient>[0]> = {}) {
-    const waits: number[] = [];
-    const api = new PinterestClient({
-        baseUrl: proxy.baseUrl,
-        tokens: { getAccessToken: async () => token },
-        retry: { baseDelayMs: 1, maxDelayMs: 5 },
-        random: () => 0,
-        sleep: async (ms) => {
-            waits.push(ms);
-        },
-        ...overrides,
-    });
-    return { api, waits };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<PinterestError> {
-    try {
-        await promise;
-    } catch (error) {
-        if (error instanceof PinterestError) return error;
-        throw error;
-    }
-    throw new Error('expected a PinterestError');
-}
+const client = (overrides: Partial<PinterestClientOptions> = {}) =>
+    recordingClient({ baseUrl: proxy.baseUrl, tokens: { getAccessToken: async () => token }, ...overrides });
 
 describe('credentials never leave the API origin', () => {
     it('does not follow a 302 from /user_account: the target receives nothing and the error names only its host', async () => {

@@ -12,6 +12,8 @@ function memory(preStored: object[] = []) {
     const records = new Map<string, unknown>();
     const output = {
         budgetFor: () => Number.POSITIVE_INFINITY,
+        chargedCount: () => 0,
+        knowsEarlierCharges: false,
         pushFetched: async () => ({ delivered: 0, budgetExhausted: false }),
         async pushRows(batch: object[], event?: string) {
             rows.push(...batch);
@@ -57,10 +59,13 @@ describe('OrderedDelivery', () => {
     it('after a restart during a push, counts the rows that reached the dataset rather than storing them again', async () => {
         // Two of three rows made it before the run died; the journal still says the push was under way.
         const { output, store, records } = memory([outcome(1).row, outcome(2).row]);
-        records.set(DELIVERY_PROGRESS_KEY, { pushed: 0, pushing: { from: 0, count: 3 } });
+        records.set(DELIVERY_PROGRESS_KEY, {
+            pushed: 0,
+            pending: { from: 0, count: 2, charged: true, chargedBefore: 0, counts: { created: 2 } },
+        });
         const delivery = await OrderedDelivery.open(output, store);
         expect(delivery.storedThrough).toBe(2);
-        expect(records.get(DELIVERY_PROGRESS_KEY)).toEqual({ pushed: 2 });
+        expect(records.get(DELIVERY_PROGRESS_KEY)).toEqual({ pushed: 2, counts: { created: 2 } });
     });
 
     it('stores what still waits at the end, across a position nobody filled', async () => {
