@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
 import type { ScheduledPinItem } from '../output/items.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { DEFAULT_QUEUE_STORE, openAccountQueue, QUEUE_STATUSES, type QueueEntry } from '../schedule/queue.js';
+import { openAccountQueue, QUEUE_STATUSES, type QueueEntry } from '../schedule/queue.js';
 import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
+import { SHARED_FIELDS } from './input.js';
 import { defineMode } from './types.js';
 import { plural } from '../common/text.js';
 
@@ -37,7 +38,7 @@ export function toScheduledPinItem(entry: QueueEntry): ScheduledPinItem {
 const timeField = (field: string) => optionalText(trimmed().max(64, `${field} must be an ISO 8601 date and time such as 2026-12-01T00:00:00Z`));
 
 const input = modeInputSchema('list-scheduled', {
-    queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
+    queueStoreName: SHARED_FIELDS.queueStoreName,
     statusFilter: z.preprocess(
         blankToUndefined,
         z
@@ -48,12 +49,14 @@ const input = modeInputSchema('list-scheduled', {
     ),
     publishFrom: timeField('publishFrom'),
     publishTo: timeField('publishTo'),
-    timeZone: z.preprocess(blankToUndefined, trimmed().default(DEFAULT_TIME_ZONE)),
+    timeZone: SHARED_FIELDS.timeZone,
     maxItems: FIELDS.maxItems,
 });
 
 /** Lists the scheduling queue (free): what is waiting, what went out and what failed, in publishAt order. */
 export const listScheduled = defineMode({
+    title: 'List the scheduling queue',
+    description: 'Shows the queued pins: waiting, published and failed, in publishing order (free).',
     input,
     operations: [OPERATIONS.getUserAccount],
 
