@@ -15,7 +15,7 @@ import { modeInputFields, type ModeInputDefinition } from './parse.js';
 export interface ConsoleMode extends ModeInputDefinition {
     readonly title: string;
     readonly description: string;
-    readonly operations: readonly Pick<Operation, 'scopes'>[];
+    readonly operations: readonly Operation[];
 }
 
 /** How one field looks in the form. Nothing a validator checks belongs here: that is the zod schema's. */
@@ -95,7 +95,12 @@ function checkEveryFieldPresented(fields: Record<string, z.ZodType>, modes: Read
     if (twice.length > 0) throw new Error(`The Console form (src/input/console-form.ts) shows ${twice.join(', ')} in more than one section.`);
     const missing = Object.keys(fields).filter((name) => !presented.includes(name));
     if (missing.length > 0) {
-        const which = missing.map((name) => `${name} (mode ${modesOfField(name, modes).join(', ')})`).join(', ');
+        const which = missing
+            .map((name) => {
+                const users = modesOfField(name, modes);
+                return `${name} (mode${users.length === 1 ? '' : 's'} ${users.join(', ')})`;
+            })
+            .join(', ');
         throw new Error(
             `Input field ${which} has no place in the Console form: add its title and description to a section of src/input/console-form.ts.`,
         );
@@ -107,7 +112,7 @@ function checkEveryFieldPresented(fields: Record<string, z.ZodType>, modes: Read
 
 function modeDescription(look: FieldPresentation, modes: Readonly<Record<string, ConsoleMode>>): string {
     const lines = Object.entries(modes).map(([name, mode]) => {
-        const scopes = scopesFor(mode.operations as Operation[]);
+        const scopes = scopesFor(mode.operations);
         const needs = scopes.length > 0 ? ` Scopes: ${scopes.map((scope) => `<code>${scope}</code>`).join(', ')}.` : '';
         return `<b>${name}</b>: ${mode.description}${needs}`;
     });
