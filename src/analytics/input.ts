@@ -6,7 +6,7 @@ import { PIN_LIMITS } from '../pinterest/limits.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
 
-/** Input fields of the analytics modes; `.actor/input_schema.json` mirrors them in its Analytics section. */
+/** Input fields of the analytics modes; the Console form (`npm run schema`) shows them in its Analytics section. */
 
 export const ANALYTICS_LIMITS = {
     pinIds: 1_000,

@@ -5,8 +5,9 @@ import { PIN_LIMITS } from '../pinterest/limits.js';
 /**
  * The Actor's input contract. Each mode declares its own input schema (in its file under src/modes) from the
  * shared fields below, and the dispatch table joins them into one schema discriminated by `mode`.
- * `.actor/input_schema.json` mirrors every field for the Console form; `test/unit/input-schema.test.ts` keeps the
- * two in agreement (names, limits, enum values, defaults).
+ * `.actor/input_schema.json` (the Console form) is generated from these schemas by `npm run schema`
+ * (src/input/console-schema.ts): types, limits, patterns, enums and defaults come from here, only the wording
+ * from src/input/console-form.ts.
  */
 
 export const ENVIRONMENTS = ['production', 'sandbox'] as const;
@@ -39,10 +40,17 @@ function exampleUrl(field: string): string {
     return 'https://example.com/page';
 }
 
-export const httpUrl = (field: string, max: number, example = exampleUrl(field)) =>
-    trimmed()
+/**
+ * The scheme is spelt out in both cases rather than with the `i` flag, because the pattern is also the Console
+ * form's (JSON Schema patterns have no flags); URL.canParse then catches what a pattern cannot.
+ */
+export const httpUrl = (field: string, max: number, example = exampleUrl(field)) => {
+    const message = `${field} must be a full http(s) URL, for example ${example}`;
+    return trimmed()
         .max(max, `${field} must be at most ${max} characters`)
-        .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), `${field} must be a full http(s) URL, for example ${example}`);
+        .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/\S+$/, { error: message, abort: true })
+        .refine((value) => URL.canParse(value), message);
+};
 
 export const flag = (field: string, fallback = false) =>
     z.preprocess(blankToUndefined, z.boolean({ error: `${field} must be true or false` }).default(fallback));
@@ -60,10 +68,6 @@ export const pinterestId = (field: string, example = '549755885175') =>
 /** Pinterest tokens are about 100 characters; anything this long is a paste gone wrong, not a token. */
 export const MAX_SECRET_LENGTH = 2000;
 
-/**
- * A token or app secret. It goes into an HTTP header, where a line break would be refused (or, worse, start a new
- * header), so only printable ASCII without spaces is accepted, checked before any request. Messages never echo it.
- */
 /** A whole number within limits, with a default; every message names the field and the range. */
 export const wholeNumber = (field: string, limits: { min: number; max: number; default: number }) =>
     z.preprocess(
@@ -76,6 +80,10 @@ export const wholeNumber = (field: string, limits: { min: number; max: number; d
             .default(limits.default),
     );
 
+/**
+ * A token or app secret. It goes into an HTTP header, where a line break would be refused (or, worse, start a new
+ * header), so only printable ASCII without spaces is accepted, checked before any request. Messages never echo it.
+ */
 const secret = (field: string) =>
     optionalText(
         trimmed()
@@ -91,6 +99,17 @@ const storeName = (field: string, fallback: string) =>
             .regex(/^[a-zA-Z0-9-]{1,63}$/, `${field} must be 1 to 63 letters, digits or hyphens`)
             .default(fallback),
     );
+
+/**
+ * Lists whose items are read one by one when the run reaches them, so that one bad item fails only itself and
+ * never the whole input: the fields each item takes. The Console form describes them without enforcing them.
+ */
+const listItemFields = new WeakMap<z.ZodType, z.ZodRawShape>();
+export function withItemFields<T extends z.ZodType>(list: T, fields: z.ZodRawShape): T {
+    listItemFields.set(list, fields);
+    return list;
+}
+export const itemFieldsOf = (list: z.ZodType): z.ZodRawShape | undefined => listItemFields.get(list);
 
 /** Fields several modes share, defined once. */
 export const FIELDS = {

@@ -21,6 +21,41 @@ export interface ModeInputDefinition {
 
 export const DEFAULT_MODE = 'list-boards';
 
+/**
+ * Every field of every mode in one shape, without `mode` (each mode's is its own literal). A field several modes
+ * take must be one schema object, defined once (FIELDS, ANALYTICS_FIELDS, pinDraftShape, ...): two definitions of
+ * one name would drift apart, and a plain merge would silently keep whichever came last.
+ */
+export function mergeModeFields(modes: Record<string, ModeInputDefinition>): z.ZodRawShape {
+    const merged: Record<string, { schema: z.ZodType; mode: string }> = {};
+    for (const [mode, definition] of Object.entries(modes)) {
+        for (const [field, schema] of Object.entries(definition.input.shape as Record<string, z.ZodType>)) {
+            if (field === 'mode') continue;
+            const first = merged[field];
+            if (first && first.schema !== schema) {
+                throw new Error(
+                    `Input field ${field} is defined twice, differently, by modes ${first.mode} and ${mode}: define it once (in FIELDS, src/input/fields.ts, or next to the fields it belongs with) and use that definition in both.`,
+                );
+            }
+            if (!first) merged[field] = { schema, mode };
+        }
+    }
+    return Object.fromEntries(Object.entries(merged).map(([field, { schema }]) => [field, schema]));
+}
+
+/** The `mode` field of the whole input: one of the modes' names, the first mode's by default. */
+export function modeField(names: readonly string[]) {
+    return z.preprocess(
+        blankToUndefined,
+        z.enum(names as [string, ...string[]], { error: `mode must be one of: ${names.join(', ')}` }).default(DEFAULT_MODE),
+    );
+}
+
+/** Every input field of every mode as one flat schema (what the Console form shows), `mode` an enum of the modes. */
+export function modeInputFields(modes: Record<string, ModeInputDefinition>) {
+    return z.object({ mode: modeField(Object.keys(modes)), ...mergeModeFields(modes) });
+}
+
 /** Rules spanning the common fields. */
 function credentialProblems(raw: Record<string, unknown>): string[] {
     const given = (field: string) => blankToUndefined(raw[field]) !== undefined;
@@ -96,10 +131,7 @@ export function parseInput<T extends Record<string, ModeInputDefinition>>(
     const mode = typeof modeValue === 'string' ? modes[modeValue] : undefined;
     if (!mode) {
         // Still name every other problem, judged against the fields of all modes.
-        const everyField = z
-            .object(Object.assign({}, ...Object.values(modes).map((definition) => definition.input.shape)) as z.ZodRawShape)
-            .omit({ mode: true });
-        const result = everyField.safeParse(fields);
+        const result = z.object(mergeModeFields(modes)).safeParse(fields);
         const others = result.success ? [] : result.error.issues.map(describeIssue);
         throw new UserInputError([`mode must be one of: ${names.join(', ')}`, ...new Set([...misspelt, ...others, ...credentialProblems(fields)])]);
     }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 
-import { blankToUndefined, FIELDS, flag, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
+import { blankToUndefined, flag, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
 import { UserInputError } from '../input/parse.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { DEFAULT_QUEUE_STORE, openAccountQueue, type QueueEntry } from '../schedule/queue.js';
+import { openAccountQueue, type QueueEntry } from '../schedule/queue.js';
 import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { toScheduledPinItem } from './list-scheduled.js';
+import { SHARED_FIELDS } from './input.js';
 import { defineMode } from './types.js';
 import { plural } from '../common/text.js';
 
 const input = modeInputSchema('cancel-scheduled', {
-    queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
+    queueStoreName: SHARED_FIELDS.queueStoreName,
     scheduleIds: z.preprocess(
         blankToUndefined,
         z
@@ -25,7 +26,7 @@ const input = modeInputSchema('cancel-scheduled', {
     ),
     cancelAll: flag('cancelAll'),
     newPublishAt: optionalText(trimmed().max(64, 'newPublishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z')),
-    timeZone: z.preprocess(blankToUndefined, trimmed().default(DEFAULT_TIME_ZONE)),
+    timeZone: SHARED_FIELDS.timeZone,
 });
 
 /**
@@ -43,6 +44,8 @@ const changeable = (entry: QueueEntry, now: number, moving: boolean) =>
  * Free. A pin that is already published, or being published right now, is reported and left as it is.
  */
 export const cancelScheduled = defineMode({
+    title: 'Cancel or reschedule queued pins',
+    description: 'Cancels queued pins, or moves them to a new time (free).',
     input,
     operations: [OPERATIONS.getUserAccount],
 

@@ -7,6 +7,8 @@ import { deliverList, stopNote } from '../output/list-delivery.js';
 import { defineMode } from './types.js';
 
 export const getUserPins = defineMode({
+    title: 'List pins (one board or the whole account)',
+    description: 'Saves the pins of one board, or of the whole account when Board ID is empty, optionally with their metrics.',
     input: modeInputSchema('get-user-pins', { boardId: FIELDS.boardId, maxItems: FIELDS.maxItems, includeMetrics: FIELDS.includeMetrics }),
     operations: [OPERATIONS.listBoardPins, OPERATIONS.listPins],
 

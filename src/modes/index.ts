@@ -1,7 +1,5 @@
-import { z } from 'zod';
-
-import { blankToUndefined, type CommonInput } from '../input/fields.js';
-import { DEFAULT_MODE, parseInput, type ParseInputOptions } from '../input/parse.js';
+import type { CommonInput } from '../input/fields.js';
+import { modeInputFields, parseInput, type ParseInputOptions } from '../input/parse.js';
 import { cancelScheduled } from './cancel-scheduled.js';
 import { createPin } from './create-pin/index.js';
 import { getAccountAnalytics } from './get-account-analytics/index.js';
@@ -12,7 +10,10 @@ import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
 import type { ModeHandler } from './types.js';
 
-/** One line per mode: a new mode is a new file and a new line here. */
+/**
+ * One line per mode: a new mode is a new file and a new line here. The Console form (`npm run schema` writes
+ * .actor/input_schema.json), the mode list and each field's "Modes:" are derived from this table.
+ */
 export const MODE_HANDLERS = {
     'list-boards': listBoards,
     'create-pin': createPin,
@@ -27,11 +28,8 @@ export const MODE_HANDLERS = {
 export type Mode = keyof typeof MODE_HANDLERS;
 export const MODES = Object.keys(MODE_HANDLERS) as Mode[];
 
-/** Every input field of every mode, as one flat schema: what the Console form (input_schema.json) shows. */
-export const allInputFields = z.object({
-    ...(Object.assign({}, ...Object.values(MODE_HANDLERS).map((handler) => handler.input.shape)) as z.ZodRawShape),
-    mode: z.preprocess(blankToUndefined, z.enum(MODES, { error: `mode must be one of: ${MODES.join(', ')}` }).default(DEFAULT_MODE as Mode)),
-});
+/** Every input field of every mode, each from its one definition, as one flat schema: what the Console form shows. */
+export const allInputFields = modeInputFields(MODE_HANDLERS);
 
 /** The input, validated against its mode's schema. */
 export function parseActorInput(raw: unknown, options: ParseInputOptions = {}): CommonInput & Record<string, unknown> & { mode: Mode } {

@@ -6,6 +6,8 @@ import { deliverList, stopNote } from '../output/list-delivery.js';
 import { defineMode } from './types.js';
 
 export const listBoards = defineMode({
+    title: 'List my boards',
+    description: 'Saves the boards of the account the token belongs to.',
     input: modeInputSchema('list-boards', { maxItems: FIELDS.maxItems, boardPrivacy: FIELDS.boardPrivacy }),
     operations: [OPERATIONS.listBoards],
 

@@ -4,8 +4,9 @@ import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from
 import type { ScheduledPinItem } from '../output/items.js';
 import { draftFields } from '../publish/rows.js';
 import { OPERATIONS } from '../pinterest/operations.js';
-import { DEFAULT_QUEUE_STORE, openAccountQueue, QUEUE_STATUSES, type QueueEntry, type QueueStatus } from '../schedule/queue.js';
+import { openAccountQueue, QUEUE_STATUSES, type QueueEntry, type QueueStatus } from '../schedule/queue.js';
 import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
+import { SHARED_FIELDS } from './input.js';
 import { defineMode } from './types.js';
 import { plural } from '../common/text.js';
 
@@ -40,7 +41,7 @@ export function toScheduledPinItem(entry: QueueEntry): ScheduledPinItem {
 const timeField = (field: string) => optionalText(trimmed().max(64, `${field} must be an ISO 8601 date and time such as 2026-12-01T00:00:00Z`));
 
 const input = modeInputSchema('list-scheduled', {
-    queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
+    queueStoreName: SHARED_FIELDS.queueStoreName,
     statusFilter: z.preprocess(
         blankToUndefined,
         z
@@ -51,12 +52,14 @@ const input = modeInputSchema('list-scheduled', {
     ),
     publishFrom: timeField('publishFrom'),
     publishTo: timeField('publishTo'),
-    timeZone: z.preprocess(blankToUndefined, trimmed().default(DEFAULT_TIME_ZONE)),
+    timeZone: SHARED_FIELDS.timeZone,
     maxItems: FIELDS.maxItems,
 });
 
 /** Lists the scheduling queue (free): what is waiting, soonest first, then what went out, failed or was cancelled, latest first. */
 export const listScheduled = defineMode({
+    title: 'List the scheduling queue',
+    description: 'Shows the queued pins (free): what waits, soonest first, then what was published, failed or cancelled, latest first.',
     input,
     operations: [OPERATIONS.getUserAccount],
 

@@ -36,6 +36,10 @@ export interface ModeResult {
 }
 
 export interface ModeHandler<S extends z.ZodObject = z.ZodObject> extends ModeInputDefinition {
+    /** The mode's name in the Console's mode list, e.g. "List my boards". */
+    readonly title: string;
+    /** One sentence on what a run does, for the mode field's description (what users and AI agents read). */
+    readonly description: string;
     readonly input: S;
     /** Every Pinterest operation the mode may call; preflight checks the token's scopes against them. */
     readonly operations: readonly Operation[];

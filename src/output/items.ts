@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { AccountAnalyticsItem, PinAnalyticsItem } from './analytics-items.js';
+import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from './analytics-items.js';
 import type { Board, ImageDetails, Pin } from '../pinterest/schemas.js';
 
 /**
@@ -101,7 +101,7 @@ export const pinResultItemSchema = z.object({
 });
 export type PinResultItem = z.infer<typeof pinResultItemSchema>;
 
-export type DatasetItem = BoardItem | PinItem | PinResultItem | ScheduledPinItem | PinAnalyticsItem | AccountAnalyticsItem;
+export type DatasetItem = z.infer<(typeof DATASET_VIEWS)[keyof typeof DATASET_VIEWS]>;
 
 export const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;
 
@@ -258,3 +258,17 @@ export const scheduledPinItemSchema = z.object({
     publishedAt: text,
 });
 export type ScheduledPinItem = z.infer<typeof scheduledPinItemSchema>;
+
+/**
+ * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
+ * showing fields of that schema only, and .actor/output_schema.json links each view
+ * (test/unit/dataset-schema.test.ts checks both against this table). A new item type is a new line here.
+ */
+export const DATASET_VIEWS = {
+    boards: boardItemSchema,
+    pins: pinItemSchema,
+    pinResults: pinResultItemSchema,
+    scheduledPins: scheduledPinItemSchema,
+    pinAnalytics: pinAnalyticsItemSchema,
+    accountAnalytics: accountAnalyticsItemSchema,
+} as const;

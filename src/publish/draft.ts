@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { blankToUndefined, httpUrl, LIMITS, optionalText, pinterestId, trimmed } from '../input/fields.js';
+import { blankToUndefined, FIELDS, httpUrl, LIMITS, optionalText, pinterestId, trimmed } from '../input/fields.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import type { PinCreate } from '../pinterest/schemas.js';
 
@@ -9,7 +9,7 @@ import type { PinCreate } from '../pinterest/schemas.js';
  * all read with this one schema, so a limit or a message is the same wherever the pin came from.
  */
 export const pinDraftShape = {
-    boardId: pinterestId('boardId'),
+    boardId: FIELDS.boardId,
     boardName: optionalText(trimmed().max(180, 'boardName must be at most 180 characters')),
     boardSectionId: pinterestId('boardSectionId'),
     pinTitle: optionalText(trimmed().max(LIMITS.pinTitle, `pinTitle must be at most ${LIMITS.pinTitle} characters`)),

@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 
+import { getDatasetSchemaValidator, getOutputSchemaValidator } from '@apify/json_schemas';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
-import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from '../../src/output/analytics-items.js';
+import { accountAnalyticsItemSchema } from '../../src/output/analytics-items.js';
 import { mergeBlock } from '../../src/analytics/metrics.js';
 import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
-import {
-    boardItemSchema,
-    createdPinFields,
-    pinItemSchema,
-    pinResultItem,
-    pinResultItemSchema,
-    scheduledPinItemSchema,
-    toBoardItem,
-    toPinItem,
-} from '../../src/output/items.js';
+import { createdPinFields, DATASET_VIEWS, pinResultItem, scheduledPinItemSchema, toBoardItem, toPinItem } from '../../src/output/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 interface View {
@@ -23,18 +16,14 @@ interface View {
     display: { component: string; properties: Record<string, { format?: string }> };
 }
 const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
-const dataset = readJson('../../.actor/dataset_schema.json') as { fields: { properties: Record<string, unknown> }; views: Record<string, View> };
+const dataset = readJson('../../.actor/dataset_schema.json') as {
+    fields: { properties: Record<string, { enum?: unknown[] }> };
+    views: Record<string, View>;
+};
 const output = readJson('../../.actor/output_schema.json') as { properties: Record<string, { template: string }> };
 
-/** Each view shows one kind of item, as `src/items.ts` defines it. */
-const VIEW_ITEMS = {
-    boards: boardItemSchema,
-    pins: pinItemSchema,
-    pinResults: pinResultItemSchema,
-    scheduledPins: scheduledPinItemSchema,
-    pinAnalytics: pinAnalyticsItemSchema,
-    accountAnalytics: accountAnalyticsItemSchema,
-};
+/** The item type each view shows: the `type` literal of its schema in DATASET_VIEWS. */
+const itemType = (schema: z.ZodObject) => (schema.shape.type as z.ZodLiteral<string>).value;
 
 const samplePin = pinSchema.parse({
     id: '813744226420795884',
@@ -87,9 +76,20 @@ const samples = [
 ];
 
 describe('.actor/dataset_schema.json', () => {
+    it("is valid by Apify's own schema of dataset schemas (@apify/json_schemas)", () => {
+        const validate = getDatasetSchemaValidator();
+        expect(validate(dataset), JSON.stringify(validate.errors)).toBe(true);
+    });
+
     it('describes exactly the fields the Actor writes', () => {
-        const written = new Set(Object.values(VIEW_ITEMS).flatMap((schema) => Object.keys(schema.shape)));
+        const written = new Set(Object.values(DATASET_VIEWS).flatMap((schema) => Object.keys(schema.shape)));
         expect(new Set(Object.keys(dataset.fields.properties))).toEqual(written);
+    });
+
+    it('names every item type of the table in the type field, and no other', () => {
+        const types = Object.values(DATASET_VIEWS).map(itemType);
+        expect([...(dataset.fields.properties.type?.enum ?? [])].sort()).toEqual([...types].sort());
+        expect(new Set(samples.map((item) => item.type))).toEqual(new Set(types));
     });
 
     it('accepts the items the Actor produces', () => {
@@ -98,13 +98,36 @@ describe('.actor/dataset_schema.json', () => {
     });
 
     it('has one table view per item type, showing only fields that type has', () => {
-        expect(Object.keys(dataset.views).sort()).toEqual(Object.keys(VIEW_ITEMS).sort());
-        for (const [name, schema] of Object.entries(VIEW_ITEMS)) {
+        expect(Object.keys(dataset.views).sort()).toEqual(Object.keys(DATASET_VIEWS).sort());
+        for (const [name, schema] of Object.entries(DATASET_VIEWS)) {
             const view = dataset.views[name];
             const fields = Object.keys(schema.shape);
             expect(view?.display.component).toBe('table');
             for (const field of view?.transformation.fields ?? []) expect(fields, `${name} shows ${field}`).toContain(field);
             expect(Object.keys(view?.display.properties ?? {}).sort()).toEqual([...(view?.transformation.fields ?? [])].sort());
+        }
+    });
+
+    it('shows each field in a format of its type: numbers as numbers, objects as objects, text as text, links or images', () => {
+        const formats: Record<string, string[]> = {
+            string: ['text', 'link', 'image', 'date'],
+            number: ['number'],
+            integer: ['number'],
+            boolean: ['boolean'],
+            object: ['object'],
+            array: ['array'],
+        };
+        for (const [name, schema] of Object.entries(DATASET_VIEWS)) {
+            type JsonType = { type?: string | string[]; anyOf?: JsonType[] };
+            const fields = (z.toJSONSchema(schema, { io: 'output' }) as { properties: Record<string, JsonType> }).properties;
+            // Nullable fields are `type: [t, "null"]` or `anyOf: [t, null]`; a record or open object has no type of its own.
+            const typeOf = (json: JsonType | undefined): string =>
+                [json?.type ?? []].flat().find((each) => each !== 'null') ??
+                (json?.anyOf ? typeOf(json.anyOf.find((each) => each.type !== 'null')) : 'object');
+            for (const [field, { format }] of Object.entries(dataset.views[name]?.display.properties ?? {})) {
+                const type = typeOf(fields[field]);
+                expect(formats[type], `${name}.${field} (${type}) shown as ${format}`).toContain(format);
+            }
         }
     });
 
@@ -116,6 +139,16 @@ describe('.actor/dataset_schema.json', () => {
 });
 
 describe('.actor/output_schema.json', () => {
+    it("is valid by Apify's own schema of output schemas (@apify/json_schemas)", () => {
+        const validate = getOutputSchemaValidator();
+        expect(validate(output), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it('links every view of the dataset', () => {
+        const linked = Object.values(output.properties).flatMap(({ template }) => /[?&]view=([^&]+)/.exec(template)?.[1] ?? []);
+        expect([...linked].sort()).toEqual(Object.keys(DATASET_VIEWS).sort());
+    });
+
     it('links only to views that exist', () => {
         for (const { template } of Object.values(output.properties)) {
             const view = /[?&]view=([^&]+)/.exec(template)?.[1];

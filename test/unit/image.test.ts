@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
+import { getActorSchemaValidator } from '@apify/json_schemas';
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_MEMORY_MBYTES, imageNodeArgs } from '../e2e/harness.js';
@@ -111,6 +112,33 @@ describe('Dockerfile', () => {
 });
 
 describe('.actor/actor.json', () => {
+    const actor = JSON.parse(read('../../.actor/actor.json')) as { description: string };
+
+    it("is valid by Apify's own schema of actor.json (@apify/json_schemas)", () => {
+        const validate = getActorSchemaValidator();
+        expect(validate(actor), JSON.stringify(validate.errors)).toBe(true);
+    });
+
+    it('says on the Store card (and to an AI agent choosing a tool) what the Actor does today', () => {
+        for (const capability of [
+            /boards and pins/,
+            /metrics/,
+            /exactly once/,
+            /CSV/,
+            /bulk format/,
+            /carousels/,
+            /video/,
+            /schedule/,
+            /queue/,
+            /analytics/,
+            /report/,
+            /your own token/,
+            /API v5/,
+        ]) {
+            expect(actor.description).toMatch(capability);
+        }
+    });
+
     it('declares as default and minimum the memory the end-to-end tests and the benchmark run with', () => {
         const actor = JSON.parse(read('../../.actor/actor.json')) as { defaultMemoryMbytes: number; minMemoryMbytes: number };
         expect(actor.defaultMemoryMbytes).toBe(DEFAULT_MEMORY_MBYTES);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { UserInputError } from '../../src/input/parse.js';
-import { parseActorInput as parseInput } from '../../src/modes/index.js';
+import { MODES, parseActorInput as parseInput } from '../../src/modes/index.js';
 
 const problemsOf = (raw: unknown): string[] => {
     try {
@@ -99,7 +99,7 @@ describe('parseInput', () => {
 
     it('rejects unknown enum values and wrong types with the allowed values', () => {
         expect(problemsOf({ accessToken: 't', mode: 'delete-everything', environment: 'staging', maxItems: 2.5, includeMetrics: 'yes' })).toEqual([
-            'mode must be one of: list-boards, create-pin, get-user-pins, publish-scheduled, list-scheduled, cancel-scheduled, get-pin-analytics, get-account-analytics',
+            `mode must be one of: ${MODES.join(', ')}`,
             'environment must be one of: production, sandbox',
             'maxItems must be a whole number from 1 to 10000',
             'includeMetrics must be true or false',

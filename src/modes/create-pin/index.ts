@@ -4,6 +4,9 @@ import { createPinInput, createPinInputProblems } from './input.js';
 
 /** Publishes pins, each exactly once: one, a list or a CSV; now, or queued for later (see run.ts). */
 export const createPin = defineMode({
+    title: 'Create pins (one, many, CSV; now or scheduled)',
+    description:
+        "Publishes pins, each exactly once: one, a list or a CSV in Pinterest's bulk format; images, carousels and videos; now or queued for later.",
     input: createPinInput,
     inputProblems: createPinInputProblems,
     operations: [

@@ -1,14 +1,20 @@
 import { z } from 'zod';
 
-import { blankToUndefined, flag, FIELDS, httpUrl, modeInputSchema, optionalText, trimmed } from '../../input/fields.js';
+import { blankToUndefined, flag, httpUrl, modeInputSchema, optionalText, withItemFields } from '../../input/fields.js';
 import { draftProblems, type PinDraft, pinDraftShape } from '../../publish/draft.js';
-import { DEFAULT_LEDGER_STORE, RECONCILE_WAIT_FIELD } from '../../publish/options.js';
-import { DEFAULT_QUEUE_STORE } from '../../schedule/queue.js';
-import { spacingInputProblems } from '../../schedule/spacing-options.js';
+import { RECONCILE_WAIT_FIELD } from '../../publish/options.js';
+import { SPACING_LIMITS, spacingInputProblems } from '../../schedule/spacing-options.js';
 import { DEFAULT_TIME_ZONE, timeZoneProblem } from '../../schedule/time-text.js';
+import { SHARED_FIELDS } from '../input.js';
 
 /** More than a content calendar needs in one go; each pin is a few hundred bytes in memory. */
 export const MAX_PINS = 10_000;
+
+/**
+ * spacingInputProblems checks spacing's numbers and slots (with messages that explain the rhythm); the metadata
+ * states the same SPACING_LIMITS as JSON Schema, for the Console form and for AI agents.
+ */
+const wholeNumberHint = (limits: { min: number; max: number }) => z.number().meta({ type: 'integer', minimum: limits.min, maximum: limits.max });
 
 const spacingSchema = z.preprocess(
     blankToUndefined,
@@ -16,10 +22,10 @@ const spacingSchema = z.preprocess(
         .object(
             {
                 startAt: z.string().optional(),
-                intervalMinutes: z.number().optional(),
-                timeSlots: z.array(z.string()).optional(),
-                jitterMinutes: z.number().optional(),
-                minDaysBetweenSameLink: z.number().optional(),
+                intervalMinutes: wholeNumberHint(SPACING_LIMITS.intervalMinutes).optional(),
+                timeSlots: z.array(z.string()).meta({ maxItems: SPACING_LIMITS.timeSlots.max }).optional(),
+                jitterMinutes: wholeNumberHint(SPACING_LIMITS.jitterMinutes).optional(),
+                minDaysBetweenSameLink: wholeNumberHint(SPACING_LIMITS.minDaysBetweenSameLink).optional(),
             },
             { error: 'spacing must be an object such as {"timeSlots": ["09:00", "18:00"]}' },
         )
@@ -28,14 +34,18 @@ const spacingSchema = z.preprocess(
 
 export const createPinInput = modeInputSchema('create-pin', {
     ...pinDraftShape,
-    pins: z.preprocess(
-        blankToUndefined,
-        z
-            .array(z.unknown(), {
-                error: 'pins must be a list of pin objects, for example [{"boardId": "549755885175", "pinTitle": "…", "imageUrl": "https://…"}]',
-            })
-            .max(MAX_PINS, `pins must list at most ${MAX_PINS} pins; split larger batches over several runs`)
-            .optional(),
+    // Each pin is read with pinDraftShape when the run reaches it: a bad pin gets a failed row, the others go out.
+    pins: withItemFields(
+        z.preprocess(
+            blankToUndefined,
+            z
+                .array(z.unknown(), {
+                    error: 'pins must be a list of pin objects, for example [{"boardId": "549755885175", "pinTitle": "…", "imageUrl": "https://…"}]',
+                })
+                .max(MAX_PINS, `pins must list at most ${MAX_PINS} pins; split larger batches over several runs`)
+                .optional(),
+        ),
+        pinDraftShape,
     ),
     pinsCsv: optionalText(z.string()),
     pinsCsvUrl: optionalText(httpUrl('pinsCsvUrl', 2048)),
@@ -43,9 +53,9 @@ export const createPinInput = modeInputSchema('create-pin', {
     allowDuplicates: flag('allowDuplicates'),
     createMissingBoards: flag('createMissingBoards'),
     reconcileWaitSeconds: RECONCILE_WAIT_FIELD,
-    ledgerStoreName: FIELDS.storeName('ledgerStoreName', DEFAULT_LEDGER_STORE),
-    queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
-    timeZone: z.preprocess(blankToUndefined, trimmed().default(DEFAULT_TIME_ZONE)),
+    ledgerStoreName: SHARED_FIELDS.ledgerStoreName,
+    queueStoreName: SHARED_FIELDS.queueStoreName,
+    timeZone: SHARED_FIELDS.timeZone,
     spacing: spacingSchema,
 });
 export type CreatePinInput = z.infer<typeof createPinInput>;

@@ -4,6 +4,8 @@ import { accountAnalyticsInput, accountAnalyticsInputProblems } from './input.js
 
 /** The account's analytics per day, its top pins and a report (see run.ts). */
 export const getAccountAnalytics = defineMode({
+    title: 'Account analytics (daily, top pins, report)',
+    description: "Saves the account's analytics, one item per day, its top pins, and writes a report.",
     input: accountAnalyticsInput,
     inputProblems: accountAnalyticsInputProblems,
     operations: [OPERATIONS.getAccountAnalytics, OPERATIONS.getTopPins, OPERATIONS.getPin],

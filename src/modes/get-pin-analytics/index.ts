@@ -4,6 +4,8 @@ import { pinAnalyticsInput, pinAnalyticsInputProblems } from './input.js';
 
 /** Daily analytics of chosen pins, one board's or the account's, with a report (see run.ts). */
 export const getPinAnalytics = defineMode({
+    title: 'Pin analytics (daily, with a report)',
+    description: "Saves daily analytics of pins (listed, one board's or the account's) and writes a report.",
     input: pinAnalyticsInput,
     inputProblems: pinAnalyticsInputProblems,
     operations: [OPERATIONS.getMultiPinAnalytics, OPERATIONS.getPinAnalytics, OPERATIONS.getPin, OPERATIONS.listBoardPins, OPERATIONS.listPins],

@@ -8,6 +8,8 @@ import { publishScheduledInput } from './input.js';
  * previous one is still going leaves that run's pins alone.
  */
 export const publishScheduled = defineMode({
+    title: 'Publish the scheduled pins that are due (run it from an Apify Schedule)',
+    description: 'Publishes the queued pins whose time has come, exactly once; run it from an Apify Schedule.',
     input: publishScheduledInput,
     operations: [OPERATIONS.getUserAccount, OPERATIONS.createPin, OPERATIONS.listBoardPins, OPERATIONS.registerMedia, OPERATIONS.getMedia],
 

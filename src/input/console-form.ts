@@ -1,0 +1,428 @@
+import type { ConsoleForm } from './console-schema.js';
+
+/**
+ * How the Console form presents the input: sections in order, and each field's title, words, editor and example.
+ * Only presentation lives here. Types, limits, patterns, enums, defaults, the modes a field serves and the mode
+ * list come from the zod schemas and the handler table (console-schema.ts adds them), so the words below never
+ * restate a number zod holds. A new field needs an entry here; `npm run schema` says which one is missing.
+ */
+export const CONSOLE_FORM: ConsoleForm = {
+    title: 'Pinterest Publisher & Analytics input',
+    description:
+        'Works with your own Pinterest account through the official Pinterest API v5. Pick what to do, paste a token from your Pinterest app, and run. Every field is optional except the credentials: give an access token, or a refresh token together with your App ID and App secret. Empty text fields and null count as not given.',
+    sections: [
+        {
+            caption: 'What to do',
+            description: 'One run does one job. Schedule the Actor or save tasks to repeat it.',
+            fields: {
+                mode: { title: 'Mode', description: 'What the run does, and the token scopes it needs.' },
+            },
+        },
+        {
+            caption: 'Pinterest credentials',
+            description:
+                'Give an access token, or a refresh token with your App ID and App secret (or all four). Secret fields are stored encrypted by Apify, and the Actor never writes a token to the log or the dataset.',
+            fields: {
+                accessToken: {
+                    title: 'Access token',
+                    isSecret: true,
+                    description:
+                        'Your Pinterest access token (it starts with <code>pina_</code>). Get one by creating an app at developers.pinterest.com and authorising it for your account with the scopes your mode needs (listed under Mode); the README’s “How to get a Pinterest token” walks through it. Add <code>user_accounts:read</code> for the start-up check, and <code>boards:read_secret</code> / <code>pins:read_secret</code> to include secret boards and pins. An access token works for 30 days: to stop pasting a new one every month, also fill in the refresh token, App ID and App secret below.',
+                },
+                refreshToken: {
+                    title: 'Refresh token',
+                    isSecret: true,
+                    description:
+                        'Refresh token from the same authorisation (it starts with <code>pinr_</code>). Together with App ID and App secret it lets the Actor get a new access token whenever the old one has expired or is missing. Pinterest issues a new refresh token on every refresh and the old one stops working; the Actor saves the new pair in the key-value store named under “Token store name” and uses it in later runs, so you only paste this once. A refresh token lasts 60 days from when it was issued.',
+                },
+                appId: {
+                    title: 'App ID',
+                    description:
+                        'The numeric App ID of your Pinterest app (developers.pinterest.com → My apps). Needed only together with a refresh token.',
+                    example: '1234567',
+                },
+                appSecret: {
+                    title: 'App secret',
+                    isSecret: true,
+                    description:
+                        'The secret key of your Pinterest app (developers.pinterest.com → My apps → your app). Needed only together with a refresh token; the Actor sends it to Pinterest’s token endpoint and nowhere else.',
+                },
+                environment: {
+                    title: 'Pinterest environment',
+                    description:
+                        'Which Pinterest API to call. A token works only in the environment it was issued for. Apps with Trial access may read production data but cannot create pins there (Pinterest answers 403, code 29): create test pins in the sandbox instead. The sandbox cannot create video pins and has analytics switched off.',
+                    enumTitles: { production: 'Production (api.pinterest.com)', sandbox: 'Sandbox (api-sandbox.pinterest.com)' },
+                },
+                credentialsStoreName: {
+                    title: 'Token store name',
+                    description:
+                        'Name of the key-value store in your Apify account where the Actor keeps refreshed tokens between runs, one record per Pinterest account. New tokens are written there before they are used, and later runs read them from there. Use a different name to keep separate sets of tokens apart, for example one per client. To forget the tokens, delete the record or the store in Apify Console → Storage → Key-value stores.',
+                },
+                skipPreflight: {
+                    title: 'Skip the start-up check',
+                    description:
+                        'Before any work, the Actor makes one <code>GET /user_account</code> request (scope <code>user_accounts:read</code>) to check that the token works, that it has the scopes the mode needs where Pinterest reports them, and whether the app has only Trial access. Tick this to save that request, for example in frequent scheduled runs; problems then show up on the first real request instead.',
+                },
+            },
+        },
+        {
+            caption: 'Board and new pin',
+            description:
+                'create-pin publishes the pin described here, the pins list, or a CSV. Board ID (or Board name), Pin title and one kind of media make a pin.',
+            fields: {
+                boardId: {
+                    title: 'Board ID',
+                    description:
+                        'The board’s numeric ID, written as text. create-pin: the board the pin goes to (or give Board name). The listing and analytics modes read only this board’s pins; leave it empty for every pin of the account. Run list-boards to see your boards and their IDs.',
+                    example: '549755885175',
+                },
+                boardName: {
+                    title: 'Board name',
+                    description:
+                        'Instead of Board ID: the board’s name as Pinterest shows it (case and surrounding spaces do not matter). An unknown name fails the pin with the closest names you have, unless Create missing boards is on.',
+                },
+                boardSectionId: {
+                    title: 'Board section ID',
+                    description:
+                        'Optional: put the pin in this section of the board (digits; Pinterest answers 404 if the section is not on that board).',
+                },
+                pinTitle: {
+                    title: 'Pin title',
+                    description: 'Title of the new pin. Every pin needs one.',
+                    example: 'Lemon ricotta pancakes in 20 minutes',
+                },
+                pinDescription: {
+                    title: 'Pin description',
+                    editor: 'textarea',
+                    description:
+                        'Text shown with the pin. Pinterest often shows only about the first 500 characters, so put the important words first. Optional.',
+                    example: 'Fluffy pancakes with lemon zest and ricotta. Full recipe and shopping list on the blog.',
+                },
+                imageUrl: {
+                    title: 'Image URL',
+                    description:
+                        'A public http(s) address of the image; Pinterest downloads it from there. A pin needs this, Carousel image URLs or Video URL. JPEG or PNG up to 20 MB works best (the API has rejected WebP); a 2:3 portrait image such as 1000 × 1500 px shows largest in the feed.',
+                    example: 'https://example.com/images/lemon-pancakes.jpg',
+                },
+                imageUrls: {
+                    title: 'Carousel image URLs',
+                    description: 'For a carousel pin instead of Image URL: full http(s) image URLs, shown in this order.',
+                },
+                videoUrl: {
+                    title: 'Video URL',
+                    description:
+                        'For a video pin instead of Image URL: a direct http(s) link to an MP4, MOV or M4V file. The Actor uploads it to Pinterest and waits until Pinterest has processed it. Needs Cover image URL.',
+                },
+                coverImageUrl: {
+                    title: 'Cover image URL',
+                    description: 'Video pins: the http(s) URL of the cover image Pinterest shows before the video plays (required for a video).',
+                },
+                linkUrl: {
+                    title: 'Destination link',
+                    description:
+                        'Where people go when they click the pin, for example your product page or blog post. A full http(s) address. Optional.',
+                    example: 'https://example.com/recipes/lemon-ricotta-pancakes',
+                },
+                altText: {
+                    title: 'Alt text',
+                    editor: 'textarea',
+                    description: 'Describes the image for people who use screen readers. Optional but recommended.',
+                    example: 'A stack of pancakes topped with lemon slices on a white plate',
+                },
+                publishAt: {
+                    title: 'Publish at',
+                    description:
+                        'Optional: schedule the pin instead of posting it now. ISO 8601 with an offset or Z (2026-12-01T08:00:00Z), or without one to read it in Time zone (2026-12-01T09:00). A time that has passed posts now. Queued pins are published by runs of mode publish-scheduled.',
+                    example: '2026-12-01T09:00:00+01:00',
+                },
+                key: {
+                    title: 'Key',
+                    description:
+                        'Optional: your own id for the pin. The ledger then recognises the pin by this key (on its board) instead of by its content, so editing the text does not make it a new pin.',
+                    example: 'week-48-lemon-pancakes',
+                },
+            },
+        },
+        {
+            caption: 'Many pins, CSV and duplicates',
+            description:
+                'create-pin publishes a whole batch in one run, each pin exactly once: a ledger in a named key-value store remembers every pin published, so re-running the same input skips what is already out.',
+            fields: {
+                pins: {
+                    title: 'Pins (many at once)',
+                    description:
+                        'A JSON list of pins, each with the single-pin field names above. A pin needs boardId or boardName, pinTitle, and one of imageUrl, imageUrls or videoUrl (with coverImageUrl). One dataset row per pin, in order.',
+                    example: [
+                        {
+                            boardId: '549755885175',
+                            pinTitle: 'Lemon tart',
+                            imageUrl: 'https://example.com/tart.jpg',
+                            linkUrl: 'https://example.com/tart',
+                        },
+                        {
+                            boardName: 'Summer Recipes',
+                            pinTitle: 'Berry bowl',
+                            imageUrls: ['https://example.com/b1.jpg', 'https://example.com/b2.jpg'],
+                            publishAt: '2026-12-01T09:00',
+                        },
+                    ],
+                },
+                pinsCsv: {
+                    title: 'Pins as CSV (Pinterest bulk format)',
+                    editor: 'textarea',
+                    description:
+                        'CSV text in Pinterest’s bulk-create format: columns Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords (header names in any case; other columns ignored). Every bad row is reported with its spreadsheet row number.',
+                },
+                pinsCsvUrl: {
+                    title: 'Pins CSV URL',
+                    description: 'Instead of Pins as CSV: an http(s) link to the CSV file (a direct download link, up to 50 MB).',
+                },
+                dryRun: {
+                    title: 'Dry run',
+                    description:
+                        'Check everything (fields, board names, CSV rows, duplicates in the ledger, times) and report would-create / would-schedule rows, without posting, queuing or charging anything.',
+                },
+                allowDuplicates: {
+                    title: 'Allow duplicates',
+                    description:
+                        'Post pins even if the ledger says the same pin was already published or queued. Off by default, because Pinterest treats repeated pins as spam.',
+                },
+                createMissingBoards: {
+                    title: 'Create missing boards',
+                    description: 'When a Board name is not one of your boards, create it (once per name) instead of failing that pin.',
+                },
+                ledgerStoreName: {
+                    title: 'Ledger store name',
+                    description:
+                        'Named key-value store that remembers every pin published, so no pin is posted twice across runs. Several accounts can share it; use the same name in every run and task.',
+                },
+                reconcileWaitSeconds: {
+                    title: 'Look for unanswered pins for (seconds)',
+                    unit: 'seconds',
+                    description:
+                        'When Pinterest does not answer a pin request (timeout, dropped connection, server error), the Actor looks for the pin on the board this long before calling it unconfirmed (not charged; the next run checks again). The board’s listing can lag a few seconds.',
+                },
+            },
+        },
+        {
+            caption: 'Scheduling',
+            description:
+                'Pins with a future Publish at (or spaced by Spacing) wait in a queue in a named key-value store; a task with mode publish-scheduled, run by an Apify Schedule every 15 minutes, publishes what is due. Queuing, listing and cancelling are free.',
+            fields: {
+                timeZone: {
+                    title: 'Time zone',
+                    description:
+                        'IANA time zone (Europe/Berlin, America/New_York) in which times without an offset and Spacing’s time slots are read. Daylight-saving gaps move a time forward by the gap; in an overlap the earlier time is taken.',
+                    example: 'Europe/Berlin',
+                },
+                spacing: {
+                    title: 'Spacing',
+                    editor: 'schemaBased',
+                    description:
+                        'Optional: spread the batch’s pins that have no Publish at of their own over time. Give Time slots or Interval, not both. A pin’s own Publish at wins.',
+                    example: { timeSlots: ['09:00', '13:30', '20:00'], jitterMinutes: 10, minDaysBetweenSameLink: 3 },
+                    keys: {
+                        startAt: {
+                            title: 'Start at',
+                            description:
+                                'With Interval: when the first pin goes out, read like Publish at (ISO 8601; without an offset in Time zone). Default: now.',
+                        },
+                        intervalMinutes: {
+                            title: 'Interval (minutes)',
+                            description: 'One pin every this many minutes of elapsed time, from Start at.',
+                        },
+                        timeSlots: {
+                            title: 'Time slots',
+                            description:
+                                'Daily times of day, HH:mm in Time zone, such as 09:00 and 20:00; each pin takes the next free slot, skipping slots already taken in the queue.',
+                        },
+                        jitterMinutes: {
+                            title: 'Jitter (minutes)',
+                            description:
+                                'A random offset of up to this many minutes either way, so posts do not look robotic; it never reorders pins or moves one into the past. Less than half the interval or the smallest gap between slots.',
+                        },
+                        minDaysBetweenSameLink: {
+                            title: 'Days between pins with the same link',
+                            description:
+                                'Never two pins with the same destination link closer than this many days, counting the queue and what the ledger says was published.',
+                        },
+                    },
+                },
+                queueStoreName: {
+                    title: 'Queue store name',
+                    description:
+                        'Named key-value store holding the scheduling queue. Several accounts can share it (each run sees only its own account’s pins); every mode that queues, publishes, lists or cancels pins must use the same name.',
+                },
+                maxAttempts: {
+                    title: 'Attempts per scheduled pin',
+                    description:
+                        'A pin that fails stays queued and is retried by later runs with a growing pause (15 min, 30 min, 1 h, ...) until this many attempts, then it is marked failed.',
+                },
+                statusFilter: {
+                    title: 'Statuses to list',
+                    description: 'Only pins in these statuses. Empty lists them all.',
+                    enumTitles: {
+                        scheduled: 'Scheduled',
+                        publishing: 'Publishing',
+                        published: 'Published',
+                        failed: 'Failed',
+                        cancelled: 'Cancelled',
+                    },
+                },
+                publishFrom: {
+                    title: 'Publish time from',
+                    description: 'Only pins due at or after this time (ISO 8601; without an offset it is read in Time zone).',
+                },
+                publishTo: {
+                    title: 'Publish time to',
+                    description: 'Only pins due at or before this time (ISO 8601; without an offset it is read in Time zone).',
+                },
+                scheduleIds: {
+                    title: 'Schedule IDs',
+                    description: 'The pins to cancel (or to move with New publish time), by the scheduleId that create-pin and list-scheduled show.',
+                },
+                cancelAll: {
+                    title: 'Cancel every waiting pin',
+                    description: 'Cancel every pin of this account that is still waiting in the queue. Published pins are not touched.',
+                },
+                newPublishAt: {
+                    title: 'New publish time',
+                    description:
+                        'Instead of cancelling, move the pins in Schedule IDs to this time (ISO 8601; without an offset it is read in Time zone). A failed pin moved this way gets a fresh set of attempts.',
+                },
+            },
+        },
+        {
+            caption: 'Lists',
+            description: 'How much a listing run saves, and what it lists.',
+            fields: {
+                maxItems: {
+                    title: 'Maximum items',
+                    unit: 'items',
+                    description:
+                        'The most boards, pins, pins with analytics or queued pins to save in one run. Each saved board, pin or analytics row is one charged item-fetched event (listing the queue is free). The Actor asks Pinterest for up to 250 items per request, so 1,000 items take 4 requests.',
+                },
+                includeMetrics: {
+                    title: 'Include pin metrics',
+                    description:
+                        'Adds a metrics column with each pin’s counters for the last 90 days and for its lifetime (impressions, pin clicks, outbound clicks, reactions, comments and whatever else Pinterest returns). It comes with the same list requests, so it costs no extra requests. The sandbox has analytics switched off, so metrics may be missing there.',
+                },
+                boardPrivacy: {
+                    title: 'Board privacy filter',
+                    description:
+                        'Which boards to list. Leave empty to use Pinterest’s default. Secret boards are listed only when the token has the <code>boards:read_secret</code> scope.',
+                    enumTitles: { ALL: 'All', PUBLIC: 'Public', PROTECTED: 'Protected', SECRET: 'Secret', PUBLIC_AND_SECRET: 'Public and secret' },
+                },
+            },
+        },
+        {
+            caption: 'Analytics',
+            description:
+                'Options of the analytics modes. Both write report.html (charts, totals compared with the period before, a ranked table of pins) to the run’s key-value store.',
+            fields: {
+                startDate: {
+                    title: 'Start date',
+                    editor: 'datepicker',
+                    dateType: 'absolute',
+                    description:
+                        'First day of the analytics range, as YYYY-MM-DD in UTC. Pinterest keeps analytics for 90 days, so it must be within the last 90 days. Leave empty for the 30 days ending yesterday.',
+                    example: '2025-06-01',
+                },
+                endDate: {
+                    title: 'End date',
+                    editor: 'datepicker',
+                    dateType: 'absolute',
+                    description:
+                        'Last day of the analytics range, as YYYY-MM-DD in UTC. Not before the start date, not after today, and at most 90 days after the start date. Leave empty for yesterday (or 30 days after the start date). The last two days are usually not final yet.',
+                    example: '2025-06-30',
+                },
+                clampDateRange: {
+                    title: 'Fit the range into what Pinterest keeps',
+                    description:
+                        'When the range starts more than 90 days ago, ends in the future or is too long, move it inside the allowed window and say so in the run’s warnings, instead of failing before any request.',
+                },
+                pinIds: {
+                    title: 'Pin IDs',
+                    description:
+                        'The pins to analyse, as numeric IDs written as text. Leave empty to take the pins of Board ID, or of the whole account when that is empty too (up to Maximum items).',
+                    example: ['813744226420795884'],
+                },
+                metricTypes: {
+                    title: 'Pin metrics',
+                    description:
+                        'Which metrics to fetch, in Pinterest’s names. Leave empty for impressions, saves, pin clicks, outbound clicks, comments and reactions, plus the video metrics for video pins. Video metrics are asked for video pins only.',
+                    enumTitles: {
+                        IMPRESSION: 'Impressions',
+                        OUTBOUND_CLICK: 'Outbound clicks',
+                        PIN_CLICK: 'Pin clicks',
+                        SAVE: 'Saves',
+                        SAVE_RATE: 'Save rate',
+                        TOTAL_COMMENTS: 'Comments (lifetime)',
+                        TOTAL_REACTIONS: 'Reactions (lifetime)',
+                        USER_FOLLOW: 'Follows',
+                        PROFILE_VISIT: 'Profile visits',
+                        VIDEO_MRC_VIEW: 'Video views (MRC)',
+                        VIDEO_10S_VIEW: '10-second video views',
+                        QUARTILE_95_PERCENT_VIEW: '95% video views',
+                        VIDEO_V50_WATCH_TIME: 'Video watch time',
+                        VIDEO_START: 'Video starts',
+                        VIDEO_AVG_WATCH_TIME: 'Average video watch time',
+                    },
+                },
+                accountMetricTypes: {
+                    title: 'Account metrics',
+                    description:
+                        'Which metrics to fetch, in Pinterest’s names. Leave empty for all of them (impressions, saves, pin clicks, outbound clicks, engagements and their rates).',
+                    enumTitles: {
+                        IMPRESSION: 'Impressions',
+                        SAVE: 'Saves',
+                        PIN_CLICK: 'Pin clicks',
+                        OUTBOUND_CLICK: 'Outbound clicks',
+                        ENGAGEMENT: 'Engagements',
+                        ENGAGEMENT_RATE: 'Engagement rate',
+                        OUTBOUND_CLICK_RATE: 'Outbound click rate',
+                        PIN_CLICK_RATE: 'Pin click rate',
+                        SAVE_RATE: 'Save rate',
+                    },
+                },
+                appTypes: {
+                    title: 'Apps',
+                    description: 'Count only activity in these Pinterest apps: all of them, mobile, tablet or web.',
+                    enumTitles: { ALL: 'All apps', MOBILE: 'Mobile', TABLET: 'Tablet', WEB: 'Web' },
+                },
+                splitField: {
+                    title: 'Split account analytics by',
+                    description: 'One item per day and per value of this field (for example per app type), instead of one per day.',
+                    enumTitles: {
+                        NO_SPLIT: 'No split',
+                        APP_TYPE: 'App type',
+                        OWNED_CONTENT: 'Owned content',
+                        SOURCE: 'Source',
+                        PIN_FORMAT: 'Pin format',
+                    },
+                },
+                sortBy: {
+                    title: 'Rank top pins by',
+                    description: 'The metric that ranks the account’s top pins (saved as the top-pins record and shown in the report).',
+                    enumTitles: {
+                        IMPRESSION: 'Impressions',
+                        ENGAGEMENT: 'Engagements',
+                        SAVE: 'Saves',
+                        PIN_CLICK: 'Pin clicks',
+                        OUTBOUND_CLICK: 'Outbound clicks',
+                    },
+                },
+                topPinsCount: {
+                    title: 'Top pins',
+                    unit: 'pins',
+                    description: 'How many top pins to fetch; the most is Pinterest’s limit. They are free: only the daily items are charged.',
+                },
+                quick: {
+                    title: 'Quick overview (90-day counters)',
+                    description:
+                        'Instead of daily analytics, take the 90-day and lifetime counters that come with the pin lists (one request per 250 pins, no analytics quota used). Dates are ignored.',
+                },
+            },
+        },
+    ],
+};
