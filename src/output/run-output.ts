@@ -1,14 +1,11 @@
 import { Actor } from 'apify';
 
 import { ActorError } from '../common/errors.js';
+import { Reservations } from './budget.js';
+import { type ChargeEvent, EVENTS } from './events.js';
 import type { DatasetItem } from './items.js';
 
-/** Pay-per-event events. Prices are set in Apify Console; names must match it. */
-export const EVENTS = {
-    itemFetched: 'item-fetched',
-    pinCreated: 'pin-created',
-} as const;
-export type ChargeEvent = (typeof EVENTS)[keyof typeof EVENTS];
+export { type ChargeEvent, EVENTS } from './events.js';
 
 /** The user's maximum charge for the run cannot pay for the next irreversible step, so it is not taken. */
 export class ChargeLimitError extends ActorError {
@@ -64,25 +61,14 @@ export interface RunOutput {
 }
 
 export function createActorOutput(): RunOutput {
-    const reserved: Record<string, number> = {};
     const charging = () => Actor.getChargingManager();
     /** What the SDK lets the budget pay for, before reservations. */
     const withinLimit = (event: ChargeEvent) => charging().calculateMaxEventChargeCountWithinLimit(event);
+    const reservations = new Reservations(withinLimit);
 
     const output: RunOutput = {
-        budgetFor(event) {
-            return withinLimit(event) - (reserved[event] ?? 0);
-        },
-
-        reserve(event) {
-            if (output.budgetFor(event) < 1) return undefined;
-            reserved[event] = (reserved[event] ?? 0) + 1;
-            let held = true;
-            return () => {
-                if (held) reserved[event] = (reserved[event] ?? 1) - 1;
-                held = false;
-            };
-        },
+        budgetFor: (event) => reservations.budgetFor(event),
+        reserve: (event) => reservations.reserve(event),
 
         chargedCount(event) {
             return charging().getChargedEventCount(event);

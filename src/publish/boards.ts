@@ -19,7 +19,7 @@ export class BoardDirectory {
     private readonly creating = new Map<string, Promise<BoardLookup>>();
 
     constructor(
-        private readonly client: PinterestClient,
+        private readonly client: Pick<PinterestClient, 'listBoards' | 'createBoard'>,
         private readonly options: { createMissing: boolean; dryRun: boolean },
     ) {}
 

@@ -18,7 +18,8 @@ import { SendOrder } from './send-order.js';
 export type { PinJob, PinOutcome } from './rows.js';
 
 export interface PublishOptions {
-    client: PinterestClient;
+    /** The calls publishing makes: the POST, and the board listing that reconciliation reads. */
+    client: Pick<PinterestClient, 'createPin' | 'listBoardPins'>;
     ledger: PinLedger;
     boards: BoardDirectory;
     output: RunOutput;

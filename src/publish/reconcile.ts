@@ -37,7 +37,10 @@ const ATTEMPT_LENGTH_BOUND_MS = 5 * 60_000;
 /** How far back the board is read: the listing is newest first, so this bounds a busy board's pins read. */
 const MAX_PINS_READ = 2_500;
 
-export async function reconcilePin(client: PinterestClient, entry: LedgerEntry, options: ReconcileOptions): Promise<Reconciliation> {
+/** The one call reconciliation makes. */
+export type BoardListing = Pick<PinterestClient, 'listBoardPins'>;
+
+export async function reconcilePin(client: BoardListing, entry: LedgerEntry, options: ReconcileOptions): Promise<Reconciliation> {
     const maxWaitMs = options.maxWaitMs ?? 30_000;
     const deadline = options.now() + maxWaitMs;
     let delay = options.firstDelayMs ?? 1000;
@@ -51,7 +54,7 @@ export async function reconcilePin(client: PinterestClient, entry: LedgerEntry, 
     }
 }
 
-async function lookOnce(client: PinterestClient, entry: LedgerEntry, options: ReconcileOptions): Promise<Reconciliation> {
+async function lookOnce(client: BoardListing, entry: LedgerEntry, options: ReconcileOptions): Promise<Reconciliation> {
     const now = options.now();
     const from = entry.attemptStartedAt - CLOCK_SKEW_MS;
     const until = (entry.attemptEndedAt ?? entry.attemptStartedAt + ATTEMPT_LENGTH_BOUND_MS) + CLOCK_SKEW_MS;
