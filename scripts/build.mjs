@@ -19,6 +19,10 @@
  * - Lazy barrels: Crawlee's index files load every module of the package; here a module loads when first used.
  * - CommonJS chunks: lazily imported CommonJS packages keep their named exports (the platform's API client needs it).
  * test/e2e/bundle.test.ts runs the result from a folder without node_modules, with local and platform storage.
+ *
+ * Not done on purpose: creating the platform's API client on first use, JSON.parse before JSON5 for local storage,
+ * Node's util.inspect for the event emitter's copy. Each needs an exact-string patch of an SDK file, which breaks on
+ * a dependency bump, and each gains only locally (README, "Start-up locally and on the platform").
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
