@@ -3,18 +3,26 @@
  * end-to-end tests and the benchmark spawn (`node dist/main.js`). No node_modules is needed next to it.
  * Type-checking is `npm run typecheck` (tsc --noEmit); this only strips types.
  *
- * Why each option (see README, "Performance"):
+ * Why each option (see README, "Performance"). Each one pays on the platform, where users run the Actor; none
+ * edits the text of an SDK file, except the barrels, which are rewritten statement by statement and stop the
+ * build on any statement they do not know:
  * - ESM with code splitting: every `import()` (the modes table, and lazy imports inside dependencies such as
  *   the proxy agent and got-scraping) becomes its own chunk, loaded only when that code runs.
  * - keepNames: Crawlee's storage manager derives method names from class names (`KeyValueStore` ->
  *   `keyValueStore`); renamed classes break local and platform storage.
  * - the createRequire banner: the CommonJS parts of the SDK call `require` for Node built-ins.
  * - LEFT_OUT: packages the SDK loads at start-up for features this Actor never uses (HTTP/2, HTML parsing, the
- *   public-suffix list). Each is replaced by a module whose exports throw a clear error if ever called;
- *   test/unit/build.test.ts and the end-to-end tests (which run this bundle) show nothing reaches them.
+ *   public-suffix list). esbuild's `alias` points each at scripts/left-out.mjs, whose exports throw a clear error
+ *   if ever called; test/unit/build.test.ts and the end-to-end tests (which run this bundle) show nothing reaches them.
+ * - zod's locales: only English, the messages the Actor uses.
+ * - CommonJS entries: the SDK's ES-module entries read every export of their CommonJS entry at load.
  * - Lazy barrels: Crawlee's index files load every module of the package; here a module loads when first used.
  * - CommonJS chunks: lazily imported CommonJS packages keep their named exports (the platform's API client needs it).
  * test/e2e/bundle.test.ts runs the result from a folder without node_modules, with local and platform storage.
+ *
+ * Not done on purpose: creating the platform's API client on first use, JSON.parse before JSON5 for local storage,
+ * Node's util.inspect for the event emitter's copy. Each needs an exact-string patch of an SDK file, which breaks on
+ * a dependency bump, and each gains only locally (README, "Start-up locally and on the platform").
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,27 +36,18 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 
-/** Package -> the named exports its importers reference; each throws when called. */
-export const LEFT_OUT = {
+/** Packages left out of the bundle: esbuild's `alias` points each at LEFT_OUT_STAND_IN (scripts/left-out.mjs). */
+export const LEFT_OUT = [
     // got loads it for `http2: true`, which the Pinterest client never sets; loading it builds a TLS context (~30 ms).
-    'http2-wrapper': { default: ['auto', 'globalAgent'] },
+    'http2-wrapper',
     // Crawlee's HTML helpers (social handles, Open Graph, html-to-text) for its crawlers; with parse5, htmlparser2, css-select.
-    cheerio: { named: ['load'] },
+    'cheerio',
     // The public-suffix list (about 140 KB), for Crawlee's same-domain link filters and tough-cookie's cookie jar.
-    tldts: { named: ['getDomain'] },
-};
+    'tldts',
+];
 
-/** The source of the module that stands in for a left-out package. */
-export function leftOutModule(name, { default: defaultKeys = [], named = [] }) {
-    const thrower = (what) =>
-        `() => { throw new Error(${JSON.stringify(`${what} is left out of this Actor's bundle (scripts/build.mjs), because the Actor never uses it.`)}); }`;
-    const lines = named.map((key) => `export const ${key} = ${thrower(`${name}.${key}`)};`);
-    if (defaultKeys.length) {
-        const getters = defaultKeys.map((key) => `get ${key}() { return (${thrower(`${name}.${key}`)})(); }`);
-        lines.push(`export default { ${getters.join(', ')} };`);
-    }
-    return lines.join('\n');
-}
+/** The module that stands in for every left-out package. */
+export const LEFT_OUT_STAND_IN = fileURLToPath(new URL('./left-out.mjs', import.meta.url));
 
 /** Where Node's require would find `specifier` from a file in `dir`. */
 const resolveFrom = (dir, specifier) => createRequire(join(dir, 'importer.js')).resolve(specifier);
@@ -58,57 +57,10 @@ const exactNames = (names) => new RegExp(`^(${names.map((name) => name.replace(/
 const substitutes = {
     name: 'substitutes',
     setup(pluginBuild) {
-        pluginBuild.onResolve({ filter: exactNames(Object.keys(LEFT_OUT)) }, (args) => ({ path: args.path, namespace: 'left-out' }));
-        pluginBuild.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-            contents: leftOutModule(args.path, LEFT_OUT[args.path]),
-            loader: 'js',
-        }));
-
-        // The SDK's event emitter carries its own copy of util.inspect (node-inspect-extracted, made for browsers) and
-        // runs it at load (~15 ms) for one call that formats an unhandled 'error' event: use Node's util instead.
-        pluginBuild.onLoad({ filter: /[\\/]@vladfrangu[\\/]async_event_emitter[\\/]dist[\\/]index\.cjs$/ }, async (args) => {
-            const source = await readFile(args.path, 'utf8');
-            const patched = source.replace('__toESM(require_inspect(), 1)', '{ default: require("node:util") }');
-            if (patched === source) throw new Error(`${args.path} changed: the util.inspect substitution in scripts/build.mjs no longer applies.`);
-            return { contents: patched, loader: 'js' };
-        });
-
         // The SDK's ES-module entries copy every export of their CommonJS entry at load, which reads (and so loads)
-        // everything a lazy package or barrel would defer: the Actor's imports of them go to the CommonJS entries.
+        // everything a barrel would defer: the Actor's imports of them go to the CommonJS entries.
         pluginBuild.onResolve({ filter: exactNames(COMMON_JS_ENTRIES) }, (args) => ({
             path: resolveFrom(args.resolveDir, args.path),
-        }));
-
-        // The platform's API client: the SDK imports it at start-up (with axios, which loads Node's http2) and builds
-        // one in the Actor's constructor, yet a local run never calls it. Importers get a facade whose exports load
-        // the package when first read, and the Actor builds its client on first use.
-        pluginBuild.onResolve({ filter: exactNames(LAZY_PACKAGES) }, (args) => ({
-            path: resolveFrom(args.resolveDir, args.path),
-            namespace: 'lazy-package',
-        }));
-        pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
-            contents: lazyPackage(args.path),
-            loader: 'js',
-            resolveDir: dirname(args.path),
-        }));
-        pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]apify[\\/]dist[\\/]actor\.js$/ }, async (args) => {
-            const source = await readFile(args.path, 'utf8');
-            const patched = source.replace('this.apifyClient = this.newClient();', 'this.apifyClient = createdOnFirstUse(() => this.newClient());');
-            if (patched === source) throw new Error(`${args.path} changed: the API client substitution in scripts/build.mjs no longer applies.`);
-            return { contents: `${patched}\n${createdOnFirstUse}`, loader: 'js' };
-        });
-
-        // Local storage reads every JSON record with JSON5 (to accept hand-edited files), whose parser is about forty
-        // times slower than JSON.parse: the 20 KB input of 200 pins took 9 ms, twice. JSON5 is a superset of JSON, so a
-        // text JSON.parse accepts means the same to both; only what it rejects goes to JSON5.
-        pluginBuild.onResolve({ filter: /^json5$/ }, (args) => ({
-            path: resolveFrom(args.resolveDir, 'json5'),
-            namespace: 'json-first',
-        }));
-        pluginBuild.onLoad({ filter: /.*/, namespace: 'json-first' }, (args) => ({
-            contents: jsonFirst(args.path),
-            loader: 'js',
-            resolveDir: dirname(args.path),
         }));
 
         // Barrels: the SDK's `@crawlee/utils` and `@crawlee/core` index files re-export every module of the package, so
@@ -134,65 +86,6 @@ const substitutes = {
 
 /** Packages the Actor imports by their CommonJS entry rather than their ES-module one. */
 export const COMMON_JS_ENTRIES = ['apify', '@crawlee/core'];
-
-/** Packages loaded when one of their exports is first read rather than at start-up (see lazyPackage). */
-export const LAZY_PACKAGES = ['apify-client'];
-
-/**
- * The module importers of a lazy package get: each export of the package (read by loading it here, at build time)
- * is a getter, and the package runs when one is first read. Its code stays in the bundle.
- */
-export function lazyPackage(file) {
-    const loaded = createRequire(file)(file);
-    return [
-        '"use strict";',
-        ...(loaded.__esModule ? ['Object.defineProperty(exports, "__esModule", { value: true });'] : []),
-        'let loaded;',
-        `const load = () => (loaded ??= require(${JSON.stringify(file)}));`,
-        ...Object.keys(loaded).map(
-            (name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => load()[${JSON.stringify(name)}] });`,
-        ),
-    ].join('\n');
-}
-
-/**
- * Stands in for an object until it is first used, then creates it and forwards to it (methods bound to it, so
- * that private fields work). The Actor's API client goes through this: its source is appended to the SDK's
- * actor.js (see the substitutions above), so it refers to nothing outside itself.
- */
-export function createdOnFirstUse(create) {
-    let target;
-    const real = () => (target ??= create());
-    return new Proxy(
-        {},
-        {
-            get(_, key) {
-                const value = Reflect.get(real(), key);
-                return typeof value === 'function' ? value.bind(real()) : value;
-            },
-            set: (_, key, value) => Reflect.set(real(), key, value),
-            has: (_, key) => Reflect.has(real(), key),
-            getPrototypeOf: () => Reflect.getPrototypeOf(real()),
-        },
-    );
-}
-
-/** The JSON5 module local storage gets: JSON.parse first, the JSON5 package (loaded then) for what JSON rejects. */
-export function jsonFirst(file) {
-    return [
-        '"use strict";',
-        'let json5;',
-        `const load = () => (json5 ??= require(${JSON.stringify(file)}));`,
-        'exports.parse = (text, reviver) => {',
-        '    try {',
-        '        return JSON.parse(text, reviver);',
-        '    } catch {',
-        '        return load().parse(text, reviver);',
-        '    }',
-        '};',
-        'exports.stringify = (...args) => load().stringify(...args);',
-    ].join('\n');
-}
 
 /** Packages whose index re-exports all their modules: each module loads on first use (see lazyBarrel). */
 export const LAZY_BARREL_PACKAGES = ['@crawlee/core', '@crawlee/utils', '@crawlee/memory-storage'];
@@ -318,6 +211,7 @@ export async function buildActor({ outDir = OUT_DIR, metafile = false, minify = 
         minify,
         keepNames: true,
         legalComments: 'eof',
+        alias: Object.fromEntries(LEFT_OUT.map((name) => [name, LEFT_OUT_STAND_IN])),
         banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
         plugins: [substitutes, commonJsChunks],
         metafile,

@@ -36,6 +36,7 @@ import {
     SCENARIOS,
     WRITE_LIMIT_PER_SECOND,
 } from './scenarios.js';
+import { medianOf, round } from './stats.js';
 
 const REPORT_USAGE = fileURLToPath(new URL('./report-usage.mjs', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
@@ -60,13 +61,6 @@ interface Measurement {
     firstRequestCpuMs: number | null;
     peakRssMiB: number;
 }
-
-const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-};
-const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function usageFrom(log: string, startedAt: number): Pick<Measurement, 'firstRequestMs' | 'firstRequestCpuMs' | 'peakRssMiB'> {
     const usage = JSON.parse(/BENCH_USAGE (.*)/.exec(log)?.[1] ?? '{}') as { maxRssKb?: number; firstRequestAt?: number; firstRequestCpuMs?: number };
@@ -118,10 +112,7 @@ async function measure(run: () => Promise<Measurement>): Promise<Measurement> {
 }
 
 function summarise(runs: Measurement[]) {
-    const of = (pick: (run: Measurement) => number | null) => {
-        const values = runs.map(pick).filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
-        return values.length ? round(median(values), 1) : null;
-    };
+    const of = (pick: (run: Measurement) => number | null) => medianOf(runs, pick);
     return {
         failedRuns: runs.filter((run) => run.exitCode !== 0).length,
         requests: Math.max(...runs.map((run) => run.requests)),

@@ -1,9 +1,7 @@
 import childProcess from 'node:child_process';
 import process from 'node:process';
 
-// Preloaded (`node --import`) into the Actor by bundle.test.ts: at exit it reports the programs the run started
-// and whether Node's http2 module was loaded. In the bundle only axios, the Apify API client's HTTP library, loads
-// http2 (got's HTTP/2 support is left out), so that tells whether the API client was loaded.
+// Preloaded (`node --import`) into the Actor by bundle.test.ts: at exit it reports the programs the run started.
 const started = [];
 for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync']) {
     const original = childProcess[name];
@@ -14,6 +12,5 @@ for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execF
 }
 
 process.on('exit', () => {
-    const report = { started, http2Loaded: process.moduleLoadList.includes('NativeModule http2') };
-    process.stderr.write(`\nSTART_UP_REPORT ${JSON.stringify(report)}\n`);
+    process.stderr.write(`\nSTART_UP_REPORT ${JSON.stringify({ started })}\n`);
 });

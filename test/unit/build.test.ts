@@ -3,7 +3,7 @@
  * bundle are ones the Actor's code never reaches, and reaching one anyway fails with a clear error instead of
  * something undefined. The end-to-end tests run this bundle, so they cover what it does include.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -12,18 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-    buildActor,
-    createdOnFirstUse,
-    LAZY_BARREL_PACKAGES,
-    LAZY_BARRELS,
-    LAZY_PACKAGES,
-    jsonFirst,
-    lazyBarrel,
-    lazyPackage,
-    LEFT_OUT,
-    leftOutModule,
-} from '../../scripts/build.mjs';
+import { buildActor, LAZY_BARREL_PACKAGES, LAZY_BARRELS, lazyBarrel, LEFT_OUT, LEFT_OUT_STAND_IN } from '../../scripts/build.mjs';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const outDir = mkdtempSync(join(tmpdir(), 'actor-bundle-'));
@@ -96,7 +85,7 @@ describe('the bundle', () => {
 
     it('leaves out the packages it replaces, and all of zod’s locales but English', () => {
         const inputs = outputs().flatMap((output) => output.inputs);
-        for (const name of Object.keys(LEFT_OUT))
+        for (const name of LEFT_OUT)
             expect(
                 inputs.filter((input) => input.includes(`node_modules/${name}/`)),
                 name,
@@ -134,87 +123,32 @@ describe('what the bundle leaves out', () => {
 
     it('is never asked for by the Actor’s own code', () => {
         expect(source).not.toMatch(/\bhttp2\s*:/); // got's `http2: true` is what would load http2-wrapper
-        for (const name of Object.keys(LEFT_OUT)) expect(source).not.toContain(`'${name}'`);
+        for (const name of LEFT_OUT) expect(source).not.toContain(`'${name}'`);
         expect(source).not.toMatch(/\bz\.locales\b|zod\/(v4\/)?locales/);
     });
 
-    it.each(Object.entries(LEFT_OUT))('%s: using it fails with a sentence that says why', async (name, exports) => {
-        const dir = mkdtempSync(join(tmpdir(), 'left-out-'));
-        try {
-            const file = join(dir, 'stand-in.mjs');
-            writeFileSync(file, leftOutModule(name, exports));
-            const module = (await import(file)) as Record<string, unknown> & { default?: Record<string, unknown> };
-            for (const key of exports.named ?? [])
-                expect(() => (module[key] as () => unknown)()).toThrow(`${name}.${key} is left out of this Actor's bundle`);
-            for (const key of exports.default ?? []) expect(() => module.default?.[key]).toThrow(`${name}.${key} is left out of this Actor's bundle`);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
-    });
-});
+    type StandIn = { load(html: string): unknown; getDomain(url: string): unknown; default: { auto: unknown; globalAgent: unknown } };
+    // What each package's importers in the SDK read (see scripts/left-out.mjs).
+    const uses: Array<[string, (standIn: StandIn) => unknown]> = [
+        ['cheerio.load', (standIn) => standIn.load('<p>')],
+        ['tldts.getDomain', (standIn) => standIn.getDomain('www.example.com')],
+        ['http2-wrapper.auto', (standIn) => standIn.default.auto],
+        ['http2-wrapper.globalAgent', (standIn) => standIn.default.globalAgent],
+    ];
 
-describe('lazy packages', () => {
-    const require = createRequire(import.meta.url);
-    it.each(LAZY_PACKAGES)('%s keeps every export name, each read through a getter that gives the package’s own', (name) => {
-        const generated = lazyPackage(require.resolve(name));
-        const names = [...generated.matchAll(/Object\.defineProperty\(exports, "([^"]+)", \{ enumerable: true, get: /g)].map((match) => match[1]);
-        const real = require(name) as Record<string, unknown>;
-        expect(names.sort()).toEqual(Object.keys(real).sort());
-        const dir = mkdtempSync(join(tmpdir(), 'lazy-package-'));
-        try {
-            writeFileSync(join(dir, 'facade.cjs'), generated);
-            const facade = require(join(dir, 'facade.cjs')) as Record<string, unknown>;
-            for (const key of names) expect(facade[key as string], key).toBe(real[key as string]);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
-        }
+    it('is one stand-in for every package left out, with nothing in it but what their importers read', async () => {
+        const standIn = (await import(LEFT_OUT_STAND_IN)) as StandIn;
+        const exported = [
+            ...Object.keys(standIn).filter((key) => key !== 'default'),
+            ...Object.keys(Object.getOwnPropertyDescriptors(standIn.default)).map((key) => `default.${key}`),
+        ];
+        expect(exported.sort()).toEqual(['default.auto', 'default.globalAgent', 'getDomain', 'load']);
+        expect([...new Set(uses.map(([what]) => what.split('.')[0]))].sort()).toEqual([...LEFT_OUT].sort());
+        expect(outputs().some((output) => output.inputs.includes(relative(process.cwd(), LEFT_OUT_STAND_IN)))).toBe(true);
     });
 
-    it('an object created on first use is not created before, and behaves as itself after', () => {
-        class Client {
-            #secret = 'private field';
-            label = 'client';
-            reveal() {
-                return this.#secret;
-            }
-        }
-        let created = 0;
-        const client = createdOnFirstUse(() => {
-            created += 1;
-            return new Client();
-        });
-        expect(created).toBe(0);
-        expect(client.reveal()).toBe('private field'); // methods run on the real object
-        expect(client).toBeInstanceOf(Client);
-        expect('label' in client).toBe(true);
-        client.label = 'renamed';
-        expect(client.label).toBe('renamed');
-        expect(created).toBe(1);
-    });
-});
-
-describe('JSON5 for local storage', () => {
-    const require = createRequire(import.meta.url);
-    const json5File = require.resolve('json5');
-    let stand: { parse(text: string, reviver?: (key: string, value: unknown) => unknown): unknown; stringify(value: unknown): string };
-    let dir: string;
-
-    beforeAll(() => {
-        dir = mkdtempSync(join(tmpdir(), 'json-first-'));
-        writeFileSync(join(dir, 'json5.cjs'), jsonFirst(json5File));
-        stand = require(join(dir, 'json5.cjs')) as typeof stand;
-    });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-    it('reads JSON as JSON5 does, and what only JSON5 accepts through JSON5', () => {
-        const json5 = require('json5') as typeof stand;
-        const texts = ['{"pins":[{"title":"A \\u00e9","n":1e3}],"ok":true,"none":null}', "{ pins: ['a', 'b',], // hand-edited\n }", '  42 '];
-        for (const text of texts) expect(stand.parse(text)).toEqual(json5.parse(text));
-        expect(stand.parse('{"a":1,"b":2}', (key, value) => (key === 'a' ? 10 : value))).toEqual({ a: 10, b: 2 });
-        expect(stand.stringify({ a: 1 })).toBe(json5.stringify({ a: 1 }));
-    });
-
-    it('rejects what JSON5 rejects, with its message', () => {
-        expect(() => stand.parse('{ pins: [ }')).toThrow(/JSON5: invalid character/);
+    it.each(uses)('%s: using it fails with a sentence that says why', async (what, use) => {
+        const standIn = (await import(LEFT_OUT_STAND_IN)) as StandIn;
+        expect(() => use(standIn)).toThrow(`${what} is left out of this Actor's bundle (scripts/build.mjs), because the Actor never uses it.`);
     });
 });
