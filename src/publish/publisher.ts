@@ -283,10 +283,7 @@ export class PinPublisher {
                     sending = { ...sending, attemptEndedAt: this.options.now() };
                     const settled = await this.reconcile(sending, row, record, key);
                     // Provably not created: post again, but never loop on a flaky API.
-                    if (!settled && attempt < 3) {
-                        await record.write({ ...sending, status: 'claimed' });
-                        continue;
-                    }
+                    if (!settled && attempt < 3) continue;
                     if (settled) return settled;
                 }
                 await record.write({ ...sending, status: 'failed', claim: undefined, error: messageOf(error) });
