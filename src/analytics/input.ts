@@ -11,6 +11,8 @@ import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES
 export const ANALYTICS_LIMITS = {
     pinIds: 1_000,
     topPinsCount: { min: 1, max: 50, default: 25 },
+    /** A client's or brand's name fits a report's title line; longer text is a description, not a title. */
+    reportTitle: 100,
 } as const;
 
 const date = (field: string) =>
@@ -70,6 +72,13 @@ export const ANALYTICS_FIELDS = {
     sortBy: enumField('sortBy', TOP_PINS_SORT, 'IMPRESSION'),
     topPinsCount: wholeNumber('topPinsCount', ANALYTICS_LIMITS.topPinsCount),
     quick: flag('quick'),
+    /** The report's title, for agencies sending it to a client: "Acme Garden Supplies, November". */
+    reportTitle: optionalText(
+        trimmed().max(
+            ANALYTICS_LIMITS.reportTitle,
+            `reportTitle must be at most ${ANALYTICS_LIMITS.reportTitle} characters, for example a client's name`,
+        ),
+    ),
 };
 
 /**

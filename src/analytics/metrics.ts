@@ -67,6 +67,27 @@ export function toMetrics(map: ApiMetricMap | null | undefined): Metrics {
     return Object.fromEntries(Object.entries(map ?? {}).map(([name, value]) => [metricKey(name), value]));
 }
 
+/**
+ * The pin lists' counters (`pin_metrics`: pin_click, impression, clickthrough, reaction, comment) in the keys the
+ * analytics endpoints' metrics get, so a quick row and a daily row can be read by the same code: `clickthrough`
+ * is Pinterest's older name for outbound clicks, and reactions and comments are the lifetime counters
+ * TOTAL_REACTIONS and TOTAL_COMMENTS. The others are already analytics names, in camelCase.
+ */
+const PIN_LIST_COUNTERS: Record<string, string> = {
+    clickthrough: 'outboundClick',
+    reaction: 'totalReactions',
+    comment: 'totalComments',
+};
+
+export function pinListMetrics(counters: Record<string, unknown> | null | undefined): Metrics {
+    return Object.fromEntries(
+        Object.entries(counters ?? {}).map(([name, value]) => [PIN_LIST_COUNTERS[name] ?? metricKey(name), typeof value === 'number' ? value : null]),
+    );
+}
+
+/** Statuses of days on which the pin had no numbers to give: it did not exist yet, or Pinterest no longer keeps the day. */
+export const isNoDataStatus = (status: string | null | undefined) => typeof status === 'string' && status.startsWith('BEFORE_');
+
 export interface DailyRow {
     date: string;
     dataStatus: string | null;
@@ -95,6 +116,15 @@ export function mergeBlock(block: ApiMetricsBlock | undefined): MergedMetrics {
     }));
     daily.sort((a, b) => a.date.localeCompare(b.date));
     return { summary, lifetime, daily };
+}
+
+/**
+ * Whether Pinterest gave numbers for the range: a day the pin existed on, or (for answers without days, the quick
+ * counters) any counter. A pin created after the range, or left out of the multi-pin answer, has none.
+ */
+export function hasRangeData(merged: Pick<MergedMetrics, 'summary' | 'daily'>): boolean {
+    if (merged.daily.length > 0) return merged.daily.some((day) => !isNoDataStatus(day.dataStatus));
+    return Object.values(merged.summary).some((value) => typeof value === 'number');
 }
 
 export interface Rates {

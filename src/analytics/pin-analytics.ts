@@ -1,8 +1,8 @@
 import type { Log } from '../common/log.js';
 import type { PinAnalyticsItem } from '../output/analytics-items.js';
 import { type DateRange } from './dates.js';
-import { mergeBlock, type Metrics, type MergedMetrics, metricTypesFor, type PinMetricType, rates, toMetrics } from './metrics.js';
-import { largestImageUrl, pinUrl } from '../output/items.js';
+import { hasRangeData, mergeBlock, type Metrics, type MergedMetrics, metricTypesFor, pinListMetrics, type PinMetricType, rates } from './metrics.js';
+import { largestImageUrl, pinUrl, utcTimestamp } from '../output/items.js';
 import type { ApiSplitMetrics } from '../pinterest/analytics-schemas.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
@@ -16,6 +16,8 @@ export interface AnalyticsPin {
     title: string | null;
     imageUrl: string | null;
     mediaType: string | null;
+    /** ISO 8601 in UTC, when Pinterest said: tells why a pin has no numbers for a range. */
+    createdAt?: string | null;
 }
 
 export const toAnalyticsPin = (pin: Pin): AnalyticsPin => ({
@@ -23,7 +25,15 @@ export const toAnalyticsPin = (pin: Pin): AnalyticsPin => ({
     title: pin.title ?? null,
     imageUrl: largestImageUrl(pin),
     mediaType: pin.media?.media_type ?? null,
+    createdAt: utcTimestamp(pin.created_at),
 });
+
+/** Why a pin's row has no numbers, in a sentence for the dataset and the report. */
+function noDataNote(pin: AnalyticsPin, range: DateRange): string {
+    const created = pin.createdAt?.slice(0, 10);
+    if (created && created > range.endDate) return `No analytics in this range: the pin was created on ${created}, after it.`;
+    return 'Pinterest has no analytics for this pin in this range.';
+}
 
 const isVideo = (pin: AnalyticsPin) => pin.mediaType === 'video';
 
@@ -100,6 +110,7 @@ export function toPinAnalyticsItem(
     fetchedWith: PinAnalyticsItem['fetchedWith'],
     merged: MergedMetrics,
 ): PinAnalyticsItem {
+    const hasData = hasRangeData(merged);
     return {
         type: 'pinAnalytics',
         pinId: pin.id,
@@ -110,6 +121,8 @@ export function toPinAnalyticsItem(
         startDate: range.startDate,
         endDate: range.endDate,
         fetchedWith,
+        hasData,
+        note: hasData ? null : noDataNote(pin, range),
         summary: merged.summary,
         lifetime: merged.lifetime,
         ...rates(merged.summary),
@@ -118,12 +131,13 @@ export function toPinAnalyticsItem(
 }
 
 /**
- * `quick`: the 90-day and lifetime counters the pin lists carry with `pin_metrics=true`, without daily numbers.
- * The range is the 90 days ending today, as Pinterest counts them.
+ * `quick`: the 90-day and lifetime counters the pin lists carry with `pin_metrics=true`, without daily numbers,
+ * under the same metric keys as daily analytics (`clickthrough` is `outboundClick`). The range is the 90 days
+ * ending today, as Pinterest counts them.
  */
 export function quickPinAnalyticsItem(pin: Pin, range: DateRange): PinAnalyticsItem {
-    const summary: Metrics = toMetrics(pin.pin_metrics?.['90d'] as Record<string, number | null> | undefined);
-    const lifetime: Metrics = toMetrics(pin.pin_metrics?.lifetime_metrics as Record<string, number | null> | undefined);
+    const summary = pinListMetrics(pin.pin_metrics?.['90d'] as Record<string, unknown> | undefined);
+    const lifetime = pinListMetrics(pin.pin_metrics?.lifetime_metrics as Record<string, unknown> | undefined);
     return toPinAnalyticsItem(toAnalyticsPin(pin), range, 'pinList', { summary, lifetime, daily: [] });
 }
 

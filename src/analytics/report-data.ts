@@ -1,6 +1,6 @@
 import { datesOf, type DateRange } from './dates.js';
 import type { AccountAnalyticsItem, PinAnalyticsItem, TopPin } from '../output/analytics-items.js';
-import { type Metrics, rates } from './metrics.js';
+import { isNoDataStatus, type Metrics, rates } from './metrics.js';
 import type { ReportData, ReportDay } from './report/report.js';
 
 /** What the report shows, gathered from the rows a mode stored; kept apart from the (heavy) page builder. */
@@ -15,94 +15,172 @@ const ORDER = [
     'videoStart',
     'video10sView',
     'quartile95PercentView',
+    'engagementRate',
+    'saveRate',
+    'pinClickRate',
+    'outboundClickRate',
 ];
-const NOT_CHARTED = /Rate$|Avg|WatchTime$|^total/;
+const IS_RATE = /Rate$/;
+/** Averages, watch times and lifetime counters have no meaningful daily sum. */
+const NOT_SUMMED = /Avg|WatchTime$|^total/;
 /** The pin table shows at most this many pins; the dataset has all of them. */
 export const REPORT_TABLE_PINS = 100;
 
+/** Each account rate and the counts it is made of (Pinterest's definitions: per impression). */
+const RATE_PARTS: Record<string, readonly [string, string]> = {
+    engagementRate: ['engagement', 'impression'],
+    saveRate: ['save', 'impression'],
+    pinClickRate: ['pinClick', 'impression'],
+    outboundClickRate: ['outboundClick', 'impression'],
+};
+
 /** The status that says most about a day's reliability when several pins (or splits) report it. */
 const STATUS_RANK = ['PROCESSING', 'ESTIMATE', 'READY'];
-function worstStatus(statuses: Array<string | null>): string | null {
-    const known = statuses.filter((status): status is string => status !== null);
-    if (known.length === 0) return null;
-    return STATUS_RANK.find((status) => known.includes(status)) ?? known[0] ?? null;
+/**
+ * A day's status over several series: the least final of those that had numbers that day. A day on which none had
+ * any (every pin created later) keeps that reason (`BEFORE_PIN_CREATED`), so the chart marks it instead of drawing zeros.
+ */
+function dayStatus(statuses: Array<string | null>): string | null {
+    const counted = statuses.filter((status): status is string => status !== null && !isNoDataStatus(status));
+    if (counted.length === 0) return statuses.find(isNoDataStatus) ?? null;
+    return STATUS_RANK.find((status) => counted.includes(status)) ?? counted[0] ?? null;
 }
 
 function addInto(target: Metrics, source: Metrics): void {
     for (const [key, value] of Object.entries(source)) {
-        if (typeof value !== 'number' || /Rate$|Avg/.test(key)) continue;
+        if (typeof value !== 'number' || IS_RATE.test(key) || /Avg/.test(key)) continue;
         target[key] = (target[key] ?? 0) + value;
     }
 }
 
-const chartedMetrics = (keys: Iterable<string>) => {
-    const present = [...new Set(keys)].filter((key) => !NOT_CHARTED.test(key));
-    return present.sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
-};
+const ordered = (keys: Iterable<string>) =>
+    [...new Set(keys)].sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
+const countsOf = (keys: Iterable<string>) => ordered(keys).filter((key) => !IS_RATE.test(key) && !NOT_SUMMED.test(key));
+const ratesOf = (keys: Iterable<string>) => ordered(keys).filter((key) => IS_RATE.test(key));
 
-/** Sums per day of several series (pins, or splits), with the least final status of the day. */
-function sumDays(range: DateRange, series: ReadonlyArray<ReadonlyArray<{ date: string; dataStatus: string | null; metrics: Metrics }>>): ReportDay[] {
+/** Rates worked out from counts (where the counts are there), for sums over splits whose own rates cannot be added. */
+function derivedRates(metrics: Metrics, keys: readonly string[]): Metrics {
+    const derived: Metrics = {};
+    for (const key of keys) {
+        const [part, whole] = RATE_PARTS[key] ?? [];
+        const top = part ? metrics[part] : undefined;
+        const bottom = whole ? metrics[whole] : undefined;
+        if (typeof top === 'number' && typeof bottom === 'number') derived[key] = bottom > 0 ? Math.round((top / bottom) * 1e6) / 1e6 : null;
+    }
+    return derived;
+}
+
+type Series = ReadonlyArray<{ date: string; dataStatus: string | null; metrics: Metrics }>;
+
+/** Sums per day of several series (pins, or splits), with the least final status of the day; days without numbers stay empty. */
+function sumDays(range: DateRange, series: readonly Series[]): ReportDay[] {
     const byDate = new Map(datesOf(range).map((date) => [date, { date, statuses: [] as Array<string | null>, metrics: {} as Metrics }]));
     for (const days of series) {
         for (const day of days) {
             const entry = byDate.get(day.date);
             if (!entry) continue;
             entry.statuses.push(day.dataStatus);
-            addInto(entry.metrics, day.metrics);
+            // Pinterest sends zeros for the days before a pin existed: they are no numbers, not a quiet day.
+            if (!isNoDataStatus(day.dataStatus)) addInto(entry.metrics, day.metrics);
         }
     }
-    return [...byDate.values()].map((entry) => ({ date: entry.date, dataStatus: worstStatus(entry.statuses), metrics: entry.metrics }));
+    return [...byDate.values()].map((entry) => ({ date: entry.date, dataStatus: dayStatus(entry.statuses), metrics: entry.metrics }));
+}
+
+const hasNumbers = (day: ReportDay) => Object.values(day.metrics).some((value) => typeof value === 'number');
+
+export interface ReportHeading {
+    /** The user's `reportTitle` (a client's or brand's name): the report's title when given. */
+    reportTitle?: string;
+    /** The Pinterest account's name (business name or @username), when Pinterest gave it. */
+    account?: string;
+    /** What the numbers cover: "12 pins of board Summer Recipes". */
+    subject: string;
+}
+
+/** The page's title, what kind of report it is, and whom it is about, without repeating a name. */
+function heading(kind: string, { reportTitle, account, subject }: ReportHeading): Pick<ReportData, 'kind' | 'title' | 'subject'> {
+    const title = reportTitle ?? account ?? kind;
+    const onPinterest = account && title !== account ? `${account} on Pinterest` : undefined;
+    return { kind, title, subject: [subject, onPinterest].filter(Boolean).join(' · ') };
 }
 
 export interface PinReportInput {
     rows: readonly PinAnalyticsItem[];
     range: DateRange;
-    subject: string;
+    heading: ReportHeading;
     generatedAt: string;
     previous?: { range: DateRange; totals: Metrics };
     previousNote?: string;
 }
 
-export function pinReportData({ rows, range, subject, generatedAt, previous, previousNote }: PinReportInput): ReportData {
+/** The lifetime counters a row has besides its range totals (quick rows have lifetime impressions too: never added to the range's). */
+const lifetimeOnly = (row: PinAnalyticsItem): Metrics => Object.fromEntries(Object.entries(row.lifetime).filter(([key]) => !(key in row.summary)));
+
+export function pinReportData({ rows, range, heading: names, generatedAt, previous, previousNote }: PinReportInput): ReportData {
+    const counted = rows.filter((row) => row.hasData);
+    const empty = rows.filter((row) => !row.hasData);
     const totals: Metrics = {};
-    for (const row of rows) {
+    for (const row of counted) {
         addInto(totals, row.summary);
-        addInto(totals, row.lifetime);
+        addInto(totals, lifetimeOnly(row));
     }
     const days = sumDays(
         range,
-        rows.map((row) => row.daily),
+        counted.map((row) => row.daily),
     );
-    const metrics = chartedMetrics(rows.flatMap((row) => Object.keys(row.summary)));
-    const ranked = [...rows].sort((a, b) => (b.summary.impression ?? 0) - (a.summary.impression ?? 0));
-    const lifetimeKeys = [...new Set(rows.flatMap((row) => Object.keys(row.lifetime)))];
+    const metrics = countsOf(counted.flatMap((row) => Object.keys(row.summary)));
+    const ranked = [...counted].sort((a, b) => (b.summary.impression ?? 0) - (a.summary.impression ?? 0));
+    const lifetimeKeys = [...new Set(counted.flatMap((row) => Object.keys(lifetimeOnly(row))))];
     const withRates = (summary: Metrics) => ({ ...summary, ...rates(summary) });
     return {
-        title: 'Pin analytics',
-        subject,
+        ...heading('Pin analytics', names),
         range,
         generatedAt,
-        metrics,
+        // Quick rows have no days: their totals are shown, but there is nothing to draw.
+        metrics: days.some(hasNumbers) ? metrics : [],
+        totalsShown: metrics,
         days,
         totals: withRates(totals),
         previous: previous ? { range: previous.range, totals: withRates(previous.totals) } : undefined,
         previousNote,
-        pinsTitle: rows.length > REPORT_TABLE_PINS ? `Top ${REPORT_TABLE_PINS} of ${rows.length} pins by impressions` : 'Pins by impressions',
-        pins: ranked.slice(0, REPORT_TABLE_PINS).map((row) => ({
-            pinId: row.pinId,
-            url: row.url,
-            title: row.title,
-            imageUrl: row.imageUrl,
-            metrics: {
-                ...row.summary,
-                ...row.lifetime,
-                saveRate: row.saveRate,
-                clickThroughRate: row.clickThroughRate,
-                outboundClickRate: row.outboundClickRate,
-            },
-        })),
+        beforeCreated: rows.length === 1 ? 'before the pin was created' : 'before any of these pins was created',
+        pinsTitle: counted.length > REPORT_TABLE_PINS ? `Top ${REPORT_TABLE_PINS} of ${counted.length} pins by impressions` : 'Pins by impressions',
+        pins: [
+            ...ranked.slice(0, REPORT_TABLE_PINS).map((row) => ({
+                pinId: row.pinId,
+                url: row.url,
+                title: row.title,
+                imageUrl: row.imageUrl,
+                metrics: {
+                    ...lifetimeOnly(row),
+                    ...row.summary,
+                    saveRate: row.saveRate,
+                    clickThroughRate: row.clickThroughRate,
+                    outboundClickRate: row.outboundClickRate,
+                },
+            })),
+            ...empty.slice(0, REPORT_TABLE_PINS).map((row) => ({
+                pinId: row.pinId,
+                url: row.url,
+                title: row.title,
+                imageUrl: row.imageUrl,
+                metrics: {},
+                noData: row.note ?? 'No analytics in this range.',
+            })),
+        ],
         tableMetrics: [...metrics.slice(0, 4), 'saveRate', 'clickThroughRate', 'outboundClickRate', ...lifetimeKeys],
+        notes: empty.length > 0 ? [emptyPinsNote(empty.length, rows.length)] : [],
     };
+}
+
+/** Says that pins without numbers are in the table on purpose, and where. */
+function emptyPinsNote(empty: number, total: number): string {
+    if (empty === total)
+        return total === 1
+            ? 'The pin has no analytics in this range: it is listed without numbers.'
+            : `None of the ${total} pins has analytics in this range: they are listed without numbers.`;
+    return `${empty} of the ${total} pins ${empty === 1 ? 'has' : 'have'} no analytics in this range: ${empty === 1 ? 'it is' : 'they are'} listed at the end of the table, without numbers.`;
 }
 
 export interface AccountReportInput {
@@ -110,8 +188,10 @@ export interface AccountReportInput {
     summary: Metrics;
     topPins: readonly TopPin[];
     sortBy: string;
+    /** The user's accountMetricTypes: rates they named are charted, not only totalled. */
+    metricTypes?: readonly string[];
     range: DateRange;
-    subject: string;
+    heading: ReportHeading;
     generatedAt: string;
     previous?: { range: DateRange; totals: Metrics };
     previousNote?: string;
@@ -120,22 +200,44 @@ export interface AccountReportInput {
 export function accountReportData(input: AccountReportInput): ReportData {
     const splits = new Map<string, AccountAnalyticsItem[]>();
     for (const row of input.rows) splits.set(row.split, [...(splits.get(row.split) ?? []), row]);
+    const keys = input.rows.flatMap((row) => Object.keys(row.metrics));
+    const counts = countsOf(keys);
+    const rateKeys = ratesOf(keys);
     const days = sumDays(input.range, [...splits.values()]);
-    const metrics = chartedMetrics(input.rows.flatMap((row) => Object.keys(row.metrics)));
+    // One series keeps Pinterest's own daily rates; rates of several splits are worked out from their summed counts.
+    const only = splits.size === 1 ? [...splits.values()][0] : undefined;
+    const rateOfDay = new Map(only?.map((row) => [row.date, row.metrics]));
+    for (const day of days) {
+        if (!hasNumbers(day) && !only) continue;
+        const own = rateOfDay.get(day.date);
+        Object.assign(day.metrics, only ? Object.fromEntries(rateKeys.map((key) => [key, own?.[key] ?? null])) : derivedRates(day.metrics, rateKeys));
+    }
+    const withRates = (totals: Metrics) => ({ ...derivedRates(totals, rateKeys), ...totals });
+    const totals = withRates(input.summary);
+    const chartedRates = counts.length === 0 || input.metricTypes?.some((name) => /_RATE$/.test(name)) ? rateKeys : [];
+    const uncombined = rateKeys.filter((key) => typeof totals[key] !== 'number');
+
     const sortKey = input.sortBy.toLowerCase().replace(/_([a-z])/g, (_match, next: string) => next.toUpperCase());
     const topMetrics = [...new Set(input.topPins.flatMap((pin) => Object.keys(pin.metrics)))];
     return {
-        title: 'Account analytics',
-        subject: input.subject,
+        ...heading('Account analytics', input.heading),
         range: input.range,
         generatedAt: input.generatedAt,
-        metrics,
+        metrics: [...counts, ...chartedRates.filter((key) => !uncombined.includes(key))],
+        totalsShown: [...counts, ...rateKeys.filter((key) => !uncombined.includes(key))],
         days,
-        totals: input.summary,
-        previous: input.previous,
+        totals,
+        previous: input.previous ? { range: input.previous.range, totals: withRates(input.previous.totals) } : undefined,
         previousNote: input.previousNote,
+        beforeCreated: 'before the account had pins',
         pinsTitle: `Top pins by ${sortKey === 'pinClick' ? 'pin clicks' : sortKey.replace(/([A-Z])/g, ' $1').toLowerCase()}s`.replace(/ss$/, 's'),
         pins: input.topPins.map((pin) => ({ pinId: pin.pinId, url: pin.url, title: pin.title, imageUrl: pin.imageUrl, metrics: pin.metrics })),
-        tableMetrics: [sortKey, ...chartedMetrics(topMetrics).filter((key) => key !== sortKey), ...topMetrics.filter((key) => /Rate$/.test(key))],
+        tableMetrics: [sortKey, ...countsOf(topMetrics).filter((key) => key !== sortKey), ...ratesOf(topMetrics)],
+        notes:
+            uncombined.length > 0
+                ? [
+                      "Rates of several split values cannot be combined without the counts they come from, so the report has none: add IMPRESSION and the counts behind the rates to accountMetricTypes, or use no split. The dataset has each split value's own rates.",
+                  ]
+                : [],
     };
 }

@@ -18,6 +18,12 @@ export const pinAnalyticsItemSchema = z.object({
     endDate: z.string(),
     /** How the numbers were fetched: `multiPin`, `perPin`, or `pinList` (quick: 90-day counters). */
     fetchedWith: z.enum(['multiPin', 'perPin', 'pinList']),
+    /**
+     * False when Pinterest has no numbers for the pin in the range (created after it, or left out of the multi-pin
+     * answer): such a row is stored free, with `note` saying why, so the dataset still lists every pin asked for.
+     */
+    hasData: z.boolean(),
+    note: z.string().nullable(),
     summary: metrics,
     lifetime: metrics,
     saveRate: rate,

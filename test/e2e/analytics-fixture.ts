@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync, crc32 } from 'node:zlib';
 
 import type { PinterestEmulator } from '../emulator/index.js';
+import { imageSizes } from '../emulator/seed.js';
 import { ALL_SCOPES } from './fixture.js';
 
 const DAY_MS = 86_400_000;
@@ -86,11 +87,11 @@ export function seedAnalyticsAccount(
     for (const [index, pin] of created.entries()) {
         const record = emulator.state.pinRecord(pin.id);
         if (!record) continue;
-        const image = { width: 600, height: 900, url: images.url(`pin-${index}`) };
+        const url = images.url(`pin-${index}`);
+        // Every size Pinterest lists (a board's cover and thumbnails are read from the small ones).
+        const sizes = imageSizes(url);
         (record as { media: unknown }).media =
-            index < videoPins
-                ? { media_type: 'video', cover_image_url: image.url, images: { '600x': image } }
-                : { media_type: 'image', images: { '600x': image } };
+            index < videoPins ? { media_type: 'video', cover_image_url: url, images: sizes } : { media_type: 'image', images: sizes };
     }
     return { token, appId: app.appId, userId, boardId, pinIds: created.map((pin) => pin.id) };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
@@ -41,6 +41,15 @@ afterAll(async () => {
 });
 
 const number = new Intl.NumberFormat('en-US');
+/** A day as the report writes it: "27 November 2026". */
+const longDate = (date: string) =>
+    new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** The chart's points for one metric: the day, the number and the label a screen reader reads. */
+const chartPoints = (page: Page, metric: string) =>
+    page
+        .locator(`figure.chart[data-metric="${metric}"] svg [aria-roledescription="point"]`)
+        .evaluateAll((nodes) => nodes.map((node) => ({ date: node.getAttribute('data-date'), label: node.getAttribute('aria-label') ?? '' })));
 
 /** Opens the run's report.html offline; returns the page and every URL it tried to load. */
 async function openReport(run: ActorRun, width: number) {
@@ -85,24 +94,23 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
             'quartile95PercentView',
         ]);
         for (const metric of ['impression', 'outboundClick']) {
-            const points = await page
-                .locator(`figure.chart[data-metric="${metric}"] svg [aria-roledescription="point"]`)
-                .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+            const points = await chartPoints(page, metric);
             expect(points).toHaveLength(21);
             const dayIndex = 6;
             const date = rows[0]?.daily[dayIndex].date as string;
             const total = rows.reduce((sum, row) => sum + row.daily[dayIndex].metrics[metric], 0);
-            expect(points[dayIndex]).toContain(`${date}: ${number.format(total)}`);
+            expect(points[dayIndex]?.date).toBe(date);
+            expect(points[dayIndex]?.label).toContain(`${longDate(date)}: ${number.format(total)}`);
             const chartTotal = rows.reduce((sum, row) => sum + row.summary[metric], 0);
             await expect(page.locator(`figure.chart[data-metric="${metric}"] figcaption strong`).textContent()).resolves.toBe(
                 number.format(chartTotal),
             );
             await expect(page.locator(`.total[data-metric="${metric}"] .value`).textContent()).resolves.toBe(number.format(chartTotal));
         }
-        // Yesterday is still processing: named in the caveats and drawn hollow.
-        await expect(page.locator('.caveats').textContent()).resolves.toContain(`${endDate} (PROCESSING)`);
+        // Yesterday is still processing: named in the caveats, in words, and drawn hollow.
+        await expect(page.locator('.caveats').textContent()).resolves.toContain(`${longDate(endDate)} (still updating)`);
         const lastPoint = page.locator('figure.chart[data-metric="impression"] svg [aria-roledescription="point"]').last();
-        await expect(lastPoint.getAttribute('aria-label')).resolves.toContain('(PROCESSING)');
+        await expect(lastPoint.getAttribute('aria-label')).resolves.toContain('(still updating)');
         await expect(lastPoint.getAttribute('fill')).resolves.toBe('#ffffff');
         // The comparison with the 21 days before.
         await expect(page.locator('.total[data-metric="impression"] .change').count()).resolves.toBe(1);
@@ -163,16 +171,88 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
         expect(run.exitCode, run.log).toBe(0);
         const rows = run.items as Row[];
         const { page, attempted, context } = await openReport(run, 1280);
-        const points = await page
-            .locator('figure.chart[data-metric="save"] svg [aria-roledescription="point"]')
-            .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+        const points = await chartPoints(page, 'save');
         expect(points).toHaveLength(14);
-        for (const [index, row] of rows.entries()) expect(points[index]).toContain(`${row.date}: ${number.format(row.metrics.save)} saves`);
+        for (const [index, row] of rows.entries()) {
+            expect(points[index]?.date).toBe(row.date);
+            expect(points[index]?.label).toContain(`${longDate(row.date)}: ${number.format(row.metrics.save)} saves`);
+        }
         const topPins = JSON.parse(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'top-pins.json'), 'utf8')) as Row[];
         const cells = await page.locator('section.pins tbody td[data-metric="impression"]').allTextContents();
         expect(cells).toEqual(topPins.map((pin) => number.format(pin.metrics.impression)));
         await expect(page.locator('section.pins h2').textContent()).resolves.toBe('Top pins by impressions');
         await page.screenshot({ path: join(ARTIFACTS, 'account-analytics-report.png'), fullPage: true });
+        expect(attempted).toEqual([]);
+        await context.close();
+    });
+
+    it('marks the days before a pin existed instead of drawing them as zeros', async () => {
+        // A pin made five days ago, in a range of fourteen days.
+        const young = seedAnalyticsAccount(emulator, images, { pins: 1, username: 'youngpin' });
+        const pin = emulator.state.pinRecord(young.pinIds[0] as string);
+        if (pin) pin.createdAt = Date.now() - 5 * 86_400_000;
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'get-pin-analytics', accessToken: young.token, pinIds: young.pinIds, startDate: utcDate(-14), endDate: utcDate(-1) },
+        });
+        expect(run.exitCode, run.log).toBe(0);
+        const [row] = run.items as Row[];
+        expect(row?.daily.filter((day: Row) => day.dataStatus === 'BEFORE_PIN_CREATED')).toHaveLength(9);
+        const { page, attempted, context } = await openReport(run, 1280);
+        // Points only for the days the pin existed; the nine days before are one shaded band saying why.
+        const points = await chartPoints(page, 'impression');
+        expect(points.map((point) => point.date)).toEqual([utcDate(-5), utcDate(-4), utcDate(-3), utcDate(-2), utcDate(-1)]);
+        const gap = page.locator('figure.chart[data-metric="impression"] svg g.gap');
+        await expect(gap.count()).resolves.toBe(1);
+        await expect(gap.getAttribute('data-from')).resolves.toBe(utcDate(-14));
+        await expect(gap.getAttribute('data-to')).resolves.toBe(utcDate(-6));
+        await expect(gap.getAttribute('aria-label')).resolves.toBe(
+            `${longDate(utcDate(-14))} to ${longDate(utcDate(-6))}: no numbers (before the pin was created)`,
+        );
+        // Drawn: the band covers the left part of the plot, and the line starts where the pin does.
+        const band = await gap.locator('rect').boundingBox();
+        const firstPoint = await page.locator('figure.chart[data-metric="impression"] svg [aria-roledescription="point"]').first().boundingBox();
+        expect(band?.width ?? 0).toBeGreaterThan(100);
+        expect((band?.x ?? 0) + (band?.width ?? 0)).toBeLessThanOrEqual((firstPoint?.x ?? 0) + 1);
+        await expect(page.locator('.caveats').textContent()).resolves.toContain('No numbers before the pin was created (');
+        await expect(page.locator('.caveats').textContent()).resolves.not.toContain('Every day in the range is final');
+        // The pin did not exist in the 14 days before either: that is said once, not as "no earlier data" on every total.
+        await expect(page.locator('.caveats').textContent()).resolves.toContain('No comparison with the 14 days before (');
+        await expect(page.locator('.total .change').count()).resolves.toBe(0);
+        await page.screenshot({ path: join(ARTIFACTS, 'pin-created-in-range-report.png'), fullPage: true });
+        expect(attempted).toEqual([]);
+        await context.close();
+    });
+
+    it('a rate-only account report: totals and charts in percentages', async () => {
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: {
+                mode: 'get-account-analytics',
+                accessToken: account.token,
+                startDate: utcDate(-14),
+                endDate: utcDate(-1),
+                topPinsCount: 3,
+                accountMetricTypes: ['ENGAGEMENT_RATE', 'OUTBOUND_CLICK_RATE'],
+            },
+        });
+        expect(run.exitCode, run.log).toBe(0);
+        const rows = run.items as Row[];
+        const { page, attempted, context } = await openReport(run, 1280);
+        await expect(
+            page.locator('figure.chart').evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-metric'))),
+        ).resolves.toEqual(['engagementRate', 'outboundClickRate']);
+        await expect(page.locator('.total .value').allTextContents()).resolves.toEqual([
+            expect.stringMatching(/^\d+\.\d\d%$/),
+            expect.stringMatching(/^\d+\.\d\d%$/),
+        ]);
+        const ticks = await page.locator('figure.chart[data-metric="engagementRate"] svg g.grid text').allTextContents();
+        expect(ticks.length).toBeGreaterThanOrEqual(2);
+        for (const tick of ticks) expect(tick).toMatch(/^\d+(\.\d+)?%$/);
+        const points = await chartPoints(page, 'engagementRate');
+        expect(points).toHaveLength(14);
+        expect(points[3]?.label).toContain(`${longDate(rows[3]?.date)}: ${(rows[3]?.metrics.engagementRate * 100).toFixed(2)}% engagement rate`);
+        await page.screenshot({ path: join(ARTIFACTS, 'rate-only-report.png'), fullPage: true });
         expect(attempted).toEqual([]);
         await context.close();
     });

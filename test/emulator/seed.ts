@@ -1,5 +1,6 @@
 /**
- * Realistic demo data for the emulator: one app, one business account, a few themed boards full of pins.
+ * Realistic demo data for the emulator: one app, one business account, a few themed boards full of pins made over
+ * the last five months, so that the analytics endpoints have a history to show (every day of Pinterest's 90 days).
  */
 import type { PinterestEmulator } from './index.js';
 import type { ApiBoard, BoardPrivacy, EmulatorApp, EmulatorUser, Environment, IssuedTokens } from './state.js';
@@ -19,7 +20,26 @@ export interface SeedOptions {
     secretBoards?: number;
     /** Username of the demo account (default 'plantbasedkitchen'). */
     username?: string;
+    /**
+     * Where each pin's image is, by a name unique to the pin (default: i.pinimg.com addresses derived from the pin,
+     * as Pinterest's look, which serve nothing). `npm run emulator` points them at images it serves itself, so that
+     * a report made from the demo data shows thumbnails without reaching the internet.
+     */
+    imageUrl?: (name: string) => string;
 }
+
+const DAY_MS = 86_400_000;
+
+/** The sizes Pinterest lists for an image pin, all at one address. */
+export const imageSizes = (url: string) => ({
+    '150x150': { width: 150, height: 150, url },
+    '400x300': { width: 400, height: 300, url },
+    '600x': { width: 600, height: 900, url },
+    '1200x': { width: 1200, height: 1800, url },
+});
+/** Age in days of the newest pin of the first board, and the days between a board's pins: about five months in all. */
+const NEWEST_PIN_DAYS = 12;
+const DAYS_BETWEEN_PINS = 13;
 
 export interface SeededAccount {
     app: EmulatorApp;
@@ -167,7 +187,9 @@ export function seedDemoAccount(emulator: PinterestEmulator, options: SeedOption
             followerCount: 40 + ((b * 37) % 400),
         });
         boardIds.push(board.id);
-        state.createPins(board.id, pinsPerBoard, (i) => {
+        // Older pins first, as a real account grows: the first board's newest pin is 12 days old, its oldest months.
+        const createdAt = (i: number) => state.now() - (NEWEST_PIN_DAYS + (pinsPerBoard - 1 - i) * DAYS_BETWEEN_PINS + b * 5) * DAY_MS;
+        const created = state.createPins(board.id, pinsPerBoard, (i) => {
             const [title, description] = theme.pins[i % theme.pins.length] as [string, string];
             const repeat = Math.floor(i / theme.pins.length);
             const slug = title
@@ -180,8 +202,15 @@ export function seedDemoAccount(emulator: PinterestEmulator, options: SeedOption
                 link: `https://www.example.com/${theme.slug}/${slug}${repeat === 0 ? '' : `-${repeat + 1}`}`,
                 alt_text: `Photo: ${title}`,
                 image_url: `https://www.example.com/images/${theme.slug}/${slug}-${b}-${i}.jpg`,
+                created_at: createdAt(i),
             };
         });
+        if (options.imageUrl) {
+            for (const [i, pin] of created.entries()) {
+                const record = state.pinRecord(pin.id);
+                if (record) record.media = { media_type: 'image', images: imageSizes(options.imageUrl(`pin-${b * pinsPerBoard + i}`)) };
+            }
+        }
     }
     const boards = boardIds.map((id) => state.getBoard(id)).filter((b): b is ApiBoard => b !== undefined);
     return { app, user, tokens, boards };

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import { previousPeriod, resolveDateRange } from '../../src/analytics/dates.js';
 import { dateRangeProblems } from '../../src/analytics/input.js';
-import { mergeBlock, metricKey, metricTypesFor, rates } from '../../src/analytics/metrics.js';
+import { hasRangeData, mergeBlock, metricKey, metricTypesFor, pinListMetrics, rates } from '../../src/analytics/metrics.js';
 import { type AnalyticsPin, fetchPinAnalytics, type MultiPinAccess } from '../../src/analytics/pin-analytics.js';
-import { pinReportData } from '../../src/analytics/report-data.js';
+import { accountReportData, pinReportData } from '../../src/analytics/report-data.js';
+import { dailyChartSvg } from '../../src/analytics/report/charts.js';
 import { UserInputError } from '../../src/input/parse.js';
 import { parseActorInput } from '../../src/modes/index.js';
 import type { PinterestClient } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { OPERATIONS } from '../../src/pinterest/operations.js';
-import { buildReport } from '../../src/analytics/report/report.js';
+import { buildReport, formatGenerated, formatRange, statusText } from '../../src/analytics/report/report.js';
 import { inlineImages, thumbnailUrl } from '../../src/analytics/report/thumbnails.js';
 
 const NOW = Date.UTC(2025, 5, 15, 10, 30); // 2025-06-15
@@ -57,6 +58,14 @@ describe('date ranges', () => {
         expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['12', 'abc'] })).toThrow(
             'pinIds must contain digits only',
         );
+        // reportTitle is one field, defined once, in both modes.
+        for (const mode of ['get-pin-analytics', 'get-account-analytics']) {
+            expect(parseActorInput({ mode, accessToken: 't', reportTitle: ` ${'é'.repeat(100)} ` })).toMatchObject({ reportTitle: 'é'.repeat(100) });
+            expect(parseActorInput({ mode, accessToken: 't', reportTitle: '' }).reportTitle).toBeUndefined();
+            expect(() => parseActorInput({ mode, accessToken: 't', reportTitle: 'x'.repeat(101) })).toThrow(
+                'reportTitle must be at most 100 characters',
+            );
+        }
         expect(
             parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: [813744226420795, ' 12 '], metricTypes: ['impression'] }),
         ).toMatchObject({
@@ -102,6 +111,29 @@ describe('metrics', () => {
             outboundClickRate: 0.005,
         });
         expect(rates({ impression: 0, save: 0 }).saveRate).toBeNull();
+    });
+});
+
+describe('one metric vocabulary', () => {
+    it("reads the pin lists' counters under the keys of daily analytics", () => {
+        expect(pinListMetrics({ pin_click: 7, impression: 2, clickthrough: 3 })).toEqual({ pinClick: 7, impression: 2, outboundClick: 3 });
+        expect(pinListMetrics({ pin_click: 7, impression: 2, clickthrough: 3, reaction: 10, comment: 2, video_start: 1 })).toEqual({
+            pinClick: 7,
+            impression: 2,
+            outboundClick: 3,
+            totalReactions: 10,
+            totalComments: 2,
+            videoStart: 1,
+        });
+        expect(pinListMetrics(undefined)).toEqual({});
+    });
+
+    it('tells a range without numbers from a quiet one', () => {
+        const day = (dataStatus: string, impression: number) => ({ date: '2025-06-01', dataStatus, metrics: { impression } });
+        expect(hasRangeData({ summary: {}, daily: [] })).toBe(false);
+        expect(hasRangeData({ summary: { impression: 0 }, daily: [day('BEFORE_PIN_CREATED', 0), day('BEFORE_PIN_CREATED', 0)] })).toBe(false);
+        expect(hasRangeData({ summary: { impression: 0 }, daily: [day('BEFORE_PIN_CREATED', 0), day('READY', 0)] })).toBe(true);
+        expect(hasRangeData({ summary: { impression: 0 }, daily: [] })).toBe(true);
     });
 });
 
@@ -183,6 +215,8 @@ describe('report', () => {
         startDate: '2025-06-01',
         endDate: '2025-06-02',
         fetchedWith: 'multiPin' as const,
+        hasData: true,
+        note: null,
         summary: { impression: impressions.reduce((a, b) => a + b, 0), save: 1 },
         lifetime: { totalComments: 2 },
         saveRate: null,
@@ -199,7 +233,7 @@ describe('report', () => {
         const data = pinReportData({
             rows: [row('1', 'A', [10, 20], ['READY', 'READY']), row('2', 'B', [5, 1], ['READY', 'PROCESSING'])],
             range: { startDate: '2025-06-01', endDate: '2025-06-02' },
-            subject: 'two pins',
+            heading: { subject: 'two pins' },
             generatedAt: '2025-06-15T00:00:00Z',
         });
         expect(data.days).toEqual([
@@ -215,14 +249,14 @@ describe('report', () => {
         const data = pinReportData({
             rows: [row('1', '<script>alert(1)</script> & "pie"', [10, 20], ['READY', 'ESTIMATE'])],
             range: { startDate: '2025-06-01', endDate: '2025-06-02' },
-            subject: 'one pin',
+            heading: { subject: 'one pin' },
             generatedAt: '2025-06-15T00:00:00Z',
         });
         const html = await buildReport(data, async () => undefined);
         expect(html).not.toContain('<script');
         expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;pie&#34;');
         expect(html).toContain("default-src 'none'");
-        expect(html).toContain('2025-06-02 (ESTIMATE)');
+        expect(html).toContain('2 June 2025 (estimate)');
         expect(html).toMatch(/<svg [^>]*viewBox="0 0 560 170"/);
     });
 
@@ -236,5 +270,117 @@ describe('report', () => {
         });
         expect(images).toEqual(['data:image/png;base64,eA==', undefined, undefined]);
         expect(fetched.sort()).toEqual(['https://a/1.png', 'https://a/2.png']);
+    });
+
+    it('marks days before a pin existed as without numbers, never as zeros, and keeps a day another pin had', () => {
+        const young = row('2', 'Young', [0, 7], ['BEFORE_PIN_CREATED', 'READY']);
+        const data = pinReportData({
+            rows: [young],
+            range: { startDate: '2025-06-01', endDate: '2025-06-02' },
+            heading: { subject: 'one pin' },
+            generatedAt: '2025-06-15T00:00:00Z',
+        });
+        expect(data.days).toEqual([
+            { date: '2025-06-01', dataStatus: 'BEFORE_PIN_CREATED', metrics: {} },
+            { date: '2025-06-02', dataStatus: 'READY', metrics: { impression: 7, save: 0 } },
+        ]);
+        const both = pinReportData({
+            rows: [young, row('1', 'Old', [10, 20], ['READY', 'ESTIMATE'])],
+            range: { startDate: '2025-06-01', endDate: '2025-06-02' },
+            heading: { subject: 'two pins' },
+            generatedAt: '2025-06-15T00:00:00Z',
+        });
+        expect(both.days.map((day) => [day.dataStatus, day.metrics.impression])).toEqual([
+            ['READY', 10],
+            ['ESTIMATE', 27],
+        ]);
+    });
+
+    it('names the report after reportTitle, else the account, and does not repeat a name', () => {
+        const base = {
+            rows: [row('1', 'A', [1], ['READY'])],
+            range: { startDate: '2025-06-01', endDate: '2025-06-01' },
+            generatedAt: '2025-06-15T00:00:00Z',
+        };
+        expect(
+            pinReportData({ ...base, heading: { subject: '1 pin of board Summer', account: 'Plant Kitchen', reportTitle: 'Acme' } }),
+        ).toMatchObject({
+            kind: 'Pin analytics',
+            title: 'Acme',
+            subject: '1 pin of board Summer · Plant Kitchen on Pinterest',
+        });
+        expect(pinReportData({ ...base, heading: { subject: '1 pin of board Summer', account: 'Plant Kitchen' } })).toMatchObject({
+            title: 'Plant Kitchen',
+            subject: '1 pin of board Summer',
+        });
+        expect(pinReportData({ ...base, heading: { subject: '1 pin' } })).toMatchObject({ title: 'Pin analytics', subject: '1 pin' });
+    });
+
+    it('writes dates and statuses as people do', () => {
+        expect(formatGenerated('2026-12-04T18:05:31.123Z')).toBe('4 December 2026, 18:05 UTC');
+        expect(formatRange({ startDate: '2026-11-08', endDate: '2026-11-28' })).toBe('8 to 28 November 2026');
+        expect(formatRange({ startDate: '2026-11-08', endDate: '2026-12-04' })).toBe('8 November to 4 December 2026');
+        expect(formatRange({ startDate: '2026-12-20', endDate: '2027-01-03' })).toBe('20 December 2026 to 3 January 2027');
+        expect(formatRange({ startDate: '2026-12-20', endDate: '2026-12-20' })).toBe('20 December 2026');
+        expect(['READY', 'PROCESSING', 'ESTIMATE', 'BEFORE_PIN_CREATED', 'SOMETHING_NEW'].map(statusText)).toEqual([
+            'final',
+            'still updating',
+            'estimate',
+            'before the pin was created',
+            'something new',
+        ]);
+    });
+
+    it('gives an all-zero series an axis from 0 to 1, not SI fractions', () => {
+        const points = ['2025-06-01', '2025-06-02', '2025-06-03'].map((date) => ({ date, value: 0, dataStatus: 'READY' }));
+        const options = { label: 'Saves', color: '#000', format: String, statusText, gapText: () => 'no data', dayText: (date: string) => date };
+        const ticks = (svg: string) =>
+            [...(/<g class="grid">(.*?)<\/g>/.exec(svg)?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]);
+        expect(ticks(dailyChartSvg(points, { ...options, kind: 'count' }))).toEqual(['0', '1']);
+        expect(
+            ticks(dailyChartSvg([...points.slice(0, 2), { date: '2025-06-03', value: 3, dataStatus: 'READY' }], { ...options, kind: 'count' })),
+        ).toEqual(['0', '1', '2', '3']);
+        expect(ticks(dailyChartSvg(points, { ...options, kind: 'rate' })).every((tick) => /^\d+(\.\d+)?%$/.test(tick ?? ''))).toBe(true);
+        expect(
+            ticks(
+                dailyChartSvg(
+                    points.map((point) => ({ ...point, value: 2500 })),
+                    { ...options, kind: 'count' },
+                ),
+            ),
+        ).toContain('0');
+    });
+
+    it('charts and totals the rates of a rate-only account report, and says when splits cannot be combined', () => {
+        const day = (date: string, split: string, engagementRate: number) => ({
+            type: 'accountAnalytics' as const,
+            date,
+            dataStatus: 'READY',
+            split,
+            metrics: { engagementRate },
+        });
+        const base = {
+            topPins: [],
+            sortBy: 'IMPRESSION',
+            range: { startDate: '2025-06-01', endDate: '2025-06-02' },
+            heading: { subject: 'Whole account' },
+            generatedAt: '2025-06-15T00:00:00Z',
+        };
+        const single = accountReportData({
+            ...base,
+            rows: [day('2025-06-01', 'all', 0.05), day('2025-06-02', 'all', 0.07)],
+            summary: { engagementRate: 0.06 },
+            metricTypes: ['ENGAGEMENT_RATE'],
+        });
+        expect(single).toMatchObject({ metrics: ['engagementRate'], totalsShown: ['engagementRate'], totals: { engagementRate: 0.06 }, notes: [] });
+        expect(single.days.map((entry) => entry.metrics.engagementRate)).toEqual([0.05, 0.07]);
+        const split = accountReportData({
+            ...base,
+            rows: [day('2025-06-01', 'WEB', 0.05), day('2025-06-01', 'MOBILE', 0.07)],
+            summary: {},
+            metricTypes: ['ENGAGEMENT_RATE'],
+        });
+        expect(split).toMatchObject({ metrics: [], totalsShown: [] });
+        expect(split.notes?.[0]).toContain('cannot be combined');
     });
 });

@@ -1,5 +1,7 @@
 import type { DateRange } from '../dates.js';
-import type { Metrics } from '../metrics.js';
+import { utcFormat } from 'd3-time-format';
+
+import { isNoDataStatus, type Metrics } from '../metrics.js';
 import { dailyChartSvg } from './charts.js';
 import { inlineImages, type ImageFetcher } from './thumbnails.js';
 import { plural } from '../../common/text.js';
@@ -12,6 +14,7 @@ import { plural } from '../../common/text.js';
 export interface ReportDay {
     date: string;
     dataStatus: string | null;
+    /** Empty on a day without numbers (before the pins existed). */
     metrics: Metrics;
 }
 
@@ -21,16 +24,24 @@ export interface ReportPin {
     title: string | null;
     imageUrl: string | null;
     metrics: Metrics;
+    /** Set for a pin Pinterest has no numbers for in the range: why, in a sentence. */
+    noData?: string;
 }
 
 export interface ReportData {
+    /** What kind of report: "Pin analytics". */
+    kind: string;
+    /** The page's title: the user's reportTitle, else the account's name, else the kind. */
     title: string;
-    /** Who or what the numbers are about ("@plantbasedkitchen, 48 pins"). */
+    /** Who or what the numbers are about ("12 pins of board Summer Recipes · Plant Based Kitchen on Pinterest"). */
     subject: string;
     range: DateRange;
+    /** ISO 8601; shown as people write it. */
     generatedAt: string;
-    /** Metric keys (camelCase) in the order they are shown. */
+    /** Metric keys (camelCase) charted, in order. */
     metrics: string[];
+    /** Metric keys whose totals are shown, in order (rates as percentages). */
+    totalsShown: string[];
     /** The range's days, summed over what the report covers. */
     days: ReportDay[];
     totals: Metrics;
@@ -38,6 +49,8 @@ export interface ReportData {
     previous?: { range: DateRange; totals: Metrics };
     /** Why there is no comparison, when there is none. */
     previousNote?: string;
+    /** Why a day before the range's first numbers has none: "before the pin was created". */
+    beforeCreated: string;
     /** Ranked pins; the table shows their metrics in `tableMetrics` order. */
     pins: ReportPin[];
     pinsTitle: string;
@@ -77,7 +90,64 @@ export const formatMetric = (key: string, value: number | null | undefined) =>
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
+/** Pinterest's data_status in the words a client reads. */
+const STATUS_WORDS: Record<string, string> = {
+    READY: 'final',
+    PROCESSING: 'still updating',
+    ESTIMATE: 'estimate',
+    BEFORE_PIN_CREATED: 'before the pin was created',
+    BEFORE_DATA_RETENTION_PERIOD: 'older than Pinterest keeps',
+};
+export const statusText = (status: string | null) =>
+    status === null ? 'status unknown' : (STATUS_WORDS[status] ?? status.toLowerCase().replace(/_/g, ' '));
 const PROVISIONAL_STATUSES = new Set(['PROCESSING', 'ESTIMATE']);
+
+const utc = (date: string) => new Date(`${date}T00:00:00Z`);
+const fullDay = utcFormat('%-d %B %Y');
+const dayOfMonth = utcFormat('%-d');
+const dayAndMonth = utcFormat('%-d %B');
+/** "27 November 2026". */
+export const formatDay = (date: string) => fullDay(utc(date));
+/** "8 to 28 November 2026", "8 November to 4 December 2026", "20 December 2026 to 3 January 2027". */
+export function formatRange(range: DateRange): string {
+    const { startDate: start, endDate: end } = range;
+    if (start === end) return formatDay(start);
+    if (start.slice(0, 7) === end.slice(0, 7)) return `${dayOfMonth(utc(start))} to ${formatDay(end)}`;
+    if (start.slice(0, 4) === end.slice(0, 4)) return `${dayAndMonth(utc(start))} to ${formatDay(end)}`;
+    return `${formatDay(start)} to ${formatDay(end)}`;
+}
+/** "4 December 2026, 18:05 UTC". */
+export const formatGenerated = (iso: string) => utcFormat('%-d %B %Y, %H:%M UTC')(new Date(iso));
+
+/** Consecutive dates as ranges: ["2026-11-01", "2026-11-02", "2026-11-05"] → "1 to 2 November 2026, 5 November 2026". */
+function dateRuns(dates: readonly string[]): string {
+    const runs: DateRange[] = [];
+    for (const date of dates) {
+        const open = runs.at(-1);
+        if (open && utc(open.endDate).getTime() + 86_400_000 === utc(date).getTime()) open.endDate = date;
+        else runs.push({ startDate: date, endDate: date });
+    }
+    return runs.map(formatRange).join(', ');
+}
+
+/** The change against the period before, as a client reads it: never a percentage of nothing. */
+function changeHtml(key: string, value: number | null | undefined, before: number | null | undefined): string {
+    if (typeof before !== 'number') return '<span class="change" data-previous="">no earlier data</span>';
+    if (typeof value !== 'number') return '';
+    const span = (direction: string, text: string, versus: boolean) =>
+        `<span class="change ${direction}" data-previous="${before}">${text}${versus ? ` <small>vs ${formatMetric(key, before)}</small>` : ''}</span>`;
+    const direction = (delta: number) => (delta > 0 ? 'up' : delta < 0 ? 'down' : '');
+    if (isRate(key)) {
+        // A rate's change is told in percentage points: "+0.3 points" is what moved, "+12%" of a rate misleads.
+        const points = Math.round((value - before) * 10_000) / 100;
+        return span(direction(points), points === 0 ? 'no change' : `${points > 0 ? '+' : ''}${points.toFixed(2)} points`, true);
+    }
+    if (before === 0) return value === 0 ? span('', 'no change', true) : span('up', 'up from 0', false);
+    const delta = Math.round(((value - before) / before) * 1000) / 10;
+    return span(direction(delta), delta === 0 ? 'no change' : `${delta > 0 ? '+' : ''}${delta.toFixed(1)}%`, true);
+}
+
+const hasNumbers = (day: ReportDay) => Object.values(day.metrics).some((value) => typeof value === 'number');
 
 export async function buildReport(data: ReportData, fetchImage?: ImageFetcher): Promise<string> {
     const charts: string[] = [];
@@ -86,7 +156,11 @@ export async function buildReport(data: ReportData, fetchImage?: ImageFetcher): 
         const svg = dailyChartSvg(points, {
             label: metricLabel(key),
             color: COLORS[index % COLORS.length] as string,
+            kind: isRate(key) ? 'rate' : 'count',
             format: (value) => formatMetric(key, value),
+            statusText,
+            gapText: (status) => (status === 'BEFORE_PIN_CREATED' ? data.beforeCreated : isNoDataStatus(status) ? statusText(status) : 'no data'),
+            dayText: formatDay,
         });
         charts.push(`<figure class="chart" data-metric="${escapeHtml(key)}" data-total="${data.totals[key] ?? ''}">
 <figcaption><span>${escapeHtml(metricLabel(key))}</span><strong>${formatMetric(key, data.totals[key])}</strong></figcaption>
@@ -96,47 +170,62 @@ ${svg}</figure>`);
         data.pins.map((pin) => pin.imageUrl),
         fetchImage,
     );
-    const provisional = data.days.filter((day) => day.dataStatus !== null && PROVISIONAL_STATUSES.has(day.dataStatus));
-    const days = data.days.length;
+    const dayCount = data.days.length;
+    const counted = data.days.filter(hasNumbers);
+    const provisional = counted.filter((day) => day.dataStatus !== null && PROVISIONAL_STATUSES.has(day.dataStatus));
+    const beforeCreated = data.days.filter((day) => !hasNumbers(day) && isNoDataStatus(day.dataStatus));
 
-    const totals = data.metrics
+    // A period before the range in which none of the numbers shown existed is no comparison: it is said so once.
+    const previous = data.previous && data.totalsShown.some((key) => typeof data.previous?.totals[key] === 'number') ? data.previous : undefined;
+    const totals = data.totalsShown
         .map((key) => {
             const value = data.totals[key];
-            const before = data.previous?.totals[key];
-            let change = '';
-            if (data.previous) {
-                const delta = typeof value === 'number' && typeof before === 'number' && before > 0 ? (value - before) / before : null;
-                const direction = delta === null ? '' : delta > 0 ? 'up' : delta < 0 ? 'down' : '';
-                const shown = delta === null ? 'no earlier data' : `${delta > 0 ? '+' : ''}${(delta * 100).toFixed(1)}%`;
-                change = `<span class="change ${direction}" data-previous="${before ?? ''}">${shown} <small>vs ${formatMetric(key, before)}</small></span>`;
-            }
+            const change = previous ? changeHtml(key, value, previous.totals[key]) : '';
             return `<div class="total" data-metric="${escapeHtml(key)}"><span class="label">${escapeHtml(metricLabel(key))}</span><span class="value">${formatMetric(key, value)}</span>${change}</div>`;
         })
         .join('\n');
 
+    let rank = 0;
     const rows = data.pins
         .map((pin, index) => {
             const image = images[index];
             const thumb = image
                 ? `<img src="${image}" alt="" width="56" height="56">`
                 : `<span class="placeholder" aria-hidden="true">${escapeHtml((pin.title ?? '#').slice(0, 1))}</span>`;
+            const title = `<td class="title"><a href="${escapeHtml(pin.url)}">${escapeHtml(pin.title || `Pin ${pin.pinId}`)}</a></td>`;
+            if (pin.noData !== undefined)
+                return `<tr class="no-data" data-pin-id="${escapeHtml(pin.pinId)}"><td class="num">–</td><td class="thumb">${thumb}</td>${title}<td class="note" colspan="${data.tableMetrics.length}">${escapeHtml(pin.noData)}</td></tr>`;
+            rank += 1;
             const cells = data.tableMetrics
                 .map((key) => `<td class="num" data-metric="${escapeHtml(key)}">${formatMetric(key, pin.metrics[key])}</td>`)
                 .join('');
-            return `<tr data-pin-id="${escapeHtml(pin.pinId)}"><td class="num">${index + 1}</td><td class="thumb">${thumb}</td><td class="title"><a href="${escapeHtml(pin.url)}">${escapeHtml(pin.title || `Pin ${pin.pinId}`)}</a></td>${cells}</tr>`;
+            return `<tr data-pin-id="${escapeHtml(pin.pinId)}"><td class="num">${rank}</td><td class="thumb">${thumb}</td>${title}${cells}</tr>`;
         })
         .join('\n');
     const headers = data.tableMetrics.map((key) => `<th class="num" scope="col">${escapeHtml(metricLabel(key))}</th>`).join('');
 
+    // What the numbers can be trusted for, said only about days that have numbers.
+    const finality =
+        counted.length === 0
+            ? ''
+            : provisional.length > 0
+              ? `${provisional.length === 1 ? 'One day is' : `${provisional.length} days are`} not final yet and drawn as hollow points: ${provisional.map((day) => `${formatDay(day.date)} (${statusText(day.dataStatus)})`).join(', ')}. Pinterest may still change these numbers.`
+              : counted.length === dayCount
+                ? 'Every day in the range is final.'
+                : 'Every day with numbers is final.';
     const caveats = [
-        provisional.length > 0
-            ? `${provisional.length === 1 ? 'One day is' : `${provisional.length} days are`} not final yet and drawn as hollow points: ${provisional.map((day) => `${day.date} (${day.dataStatus})`).join(', ')}. Pinterest may still change these numbers.`
-            : 'Every day in the range is final (READY).',
-        data.previous
-            ? `Compared with the ${days} days before: ${data.previous.range.startDate} to ${data.previous.range.endDate}.`
-            : (data.previousNote ?? ''),
+        finality,
+        beforeCreated.length > 0
+            ? `No numbers ${data.beforeCreated} (${dateRuns(beforeCreated.map((day) => day.date))}): ${beforeCreated.length === 1 ? 'that day is' : 'those days are'} shaded in the charts, not drawn as zeros.`
+            : '',
+        previous
+            ? `Compared with the ${plural(dayCount, 'day')} before: ${formatRange(previous.range)}.`
+            : data.previous
+              ? `No comparison with the ${plural(dayCount, 'day')} before (${formatRange(data.previous.range)}): Pinterest has no numbers for them.`
+              : (data.previousNote ?? ''),
         ...(data.notes ?? []),
     ].filter(Boolean);
+    const pageTitle = [data.title, data.title === data.kind ? undefined : data.kind, formatRange(data.range)].filter(Boolean).join(' · ');
 
     return `<!doctype html>
 <html lang="en">
@@ -144,29 +233,25 @@ ${svg}</figure>`);
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>${escapeHtml(data.title)} · ${data.range.startDate} to ${data.range.endDate}</title>
+<title>${escapeHtml(pageTitle)}</title>
 <style>${STYLES}</style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(data.title)}</h1>
+${data.title === data.kind ? '' : `<p class="kind">${escapeHtml(data.kind)}</p>\n`}<h1>${escapeHtml(data.title)}</h1>
 <p class="subject">${escapeHtml(data.subject)}</p>
-<p class="range" data-start="${data.range.startDate}" data-end="${data.range.endDate}">${data.range.startDate} to ${data.range.endDate} · ${plural(days, 'day')}, UTC</p>
+<p class="range" data-start="${data.range.startDate}" data-end="${data.range.endDate}">${formatRange(data.range)} · ${plural(dayCount, 'day')}, UTC</p>
 </header>
 <main>
-<section class="totals" aria-label="Totals">
-${totals}
-</section>
+${totals ? `<section class="totals" aria-label="Totals">\n${totals}\n</section>` : '<p class="empty">No analytics for this range.</p>'}
 <ul class="caveats">${caveats.map((text) => `<li>${escapeHtml(text)}</li>`).join('')}</ul>
-<section class="charts" aria-label="Daily charts">
-${charts.join('\n')}
-</section>
+${charts.length > 0 ? `<section class="charts" aria-label="Daily charts">\n${charts.join('\n')}\n</section>` : ''}
 <section class="pins">
 <h2>${escapeHtml(data.pinsTitle)}</h2>
 ${data.pins.length > 0 ? `<div class="table-wrap"><table><thead><tr><th class="num" scope="col">#</th><th scope="col"><span class="sr">Image</span></th><th scope="col">Pin</th>${headers}</tr></thead><tbody>\n${rows}\n</tbody></table></div>` : '<p>No pins to show.</p>'}
 </section>
 </main>
-<footer>Generated ${escapeHtml(data.generatedAt)} from the Pinterest API v5 · charts drawn with d3</footer>
+<footer>Generated <time datetime="${escapeHtml(data.generatedAt)}">${escapeHtml(formatGenerated(data.generatedAt))}</time> from the Pinterest API v5 · charts drawn with d3</footer>
 </body>
 </html>
 `;
@@ -179,6 +264,8 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 28px; border-top: 6px solid var(--accent); }
 h1 { margin: 0 0 4px; font-size: 1.7rem; }
+.kind { margin: 0 0 2px; color: var(--accent); font-size: .8rem; font-weight: 650; letter-spacing: .06em; text-transform: uppercase; }
+.empty { margin: 22px 0 10px; font-size: 1.1rem; }
 h2 { font-size: 1.2rem; margin: 28px 0 10px; }
 .subject, .range { margin: 0; color: var(--muted); }
 .totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; margin: 22px 0 10px; }
@@ -202,12 +289,15 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 td.title { min-width: 9rem; }
 td.title a { color: var(--ink); text-decoration: none; } td.title a:hover { text-decoration: underline; }
+td.note { color: var(--muted); font-style: italic; }
+tr.no-data td.thumb { opacity: .5; }
 td.thumb img, .placeholder { width: 56px; height: 56px; border-radius: 8px; object-fit: cover; display: block; }
 .placeholder { background: var(--soft); color: var(--muted); display: flex; align-items: center; justify-content: center; font-weight: 600; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 footer { color: var(--muted); font-size: .8rem; padding-top: 24px; padding-bottom: 28px; }
 @media (max-width: 600px) {
   header, main, footer { padding: 0 12px; }
+  header { padding-top: 16px; }
   h1 { font-size: 1.35rem; }
   .total .value { font-size: 1.3rem; }
   td.thumb img, .placeholder { width: 40px; height: 40px; }

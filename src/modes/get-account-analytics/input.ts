@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ANALYTICS_FIELDS, dateRangeProblems } from '../../analytics/input.js';
 import { modeInputSchema } from '../../input/fields.js';
 
-const { startDate, endDate, clampDateRange, accountMetricTypes, appTypes, splitField, sortBy, topPinsCount } = ANALYTICS_FIELDS;
+const { startDate, endDate, clampDateRange, accountMetricTypes, appTypes, splitField, sortBy, topPinsCount, reportTitle } = ANALYTICS_FIELDS;
 
 export const accountAnalyticsInput = modeInputSchema('get-account-analytics', {
     startDate,
@@ -14,6 +14,7 @@ export const accountAnalyticsInput = modeInputSchema('get-account-analytics', {
     splitField,
     sortBy,
     topPinsCount,
+    reportTitle,
 });
 export type AccountAnalyticsInput = z.infer<typeof accountAnalyticsInput>;
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ANALYTICS_FIELDS, dateRangeProblems } from '../../analytics/input.js';
 import { FIELDS, modeInputSchema } from '../../input/fields.js';
 
-const { pinIds, startDate, endDate, clampDateRange, metricTypes, appTypes, quick } = ANALYTICS_FIELDS;
+const { pinIds, startDate, endDate, clampDateRange, metricTypes, appTypes, quick, reportTitle } = ANALYTICS_FIELDS;
 
 export const pinAnalyticsInput = modeInputSchema('get-pin-analytics', {
     pinIds,
@@ -15,6 +15,7 @@ export const pinAnalyticsInput = modeInputSchema('get-pin-analytics', {
     metricTypes,
     appTypes,
     quick,
+    reportTitle,
 });
 export type PinAnalyticsInput = z.infer<typeof pinAnalyticsInput>;
 

@@ -9,18 +9,24 @@ import {
     quickPinAnalyticsItem,
     toAnalyticsPin,
 } from '../../analytics/pin-analytics.js';
+import { accountName, boardName } from '../../analytics/names.js';
 import { pinReportData } from '../../analytics/report-data.js';
 import { saveReport } from '../../analytics/save-report.js';
 import type { ModeContext, ModeResult } from '../types.js';
 import type { PinAnalyticsInput } from './input.js';
-import { plural } from '../../common/text.js';
+import { formatCount, plural } from '../../common/text.js';
 import { budgetNote } from '../../output/list-delivery.js';
 import { EVENTS } from '../../output/run-output.js';
 import { PinterestError } from '../../pinterest/errors.js';
 import type { Pin } from '../../pinterest/schemas.js';
 
 /** Which pins: the listed ones (fetched one by one for title and image), a board's, or the account's. */
-async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput>, limit: number, warnings: string[]): Promise<Pin[]> {
+async function collectPins(
+    { input, client, log }: ModeContext<PinAnalyticsInput>,
+    limit: number,
+    warnings: string[],
+    boardLabel: string,
+): Promise<Pin[]> {
     const pinMetrics = input.quick;
     const pins: Pin[] = [];
     if (input.pinIds && input.pinIds.length > 0) {
@@ -38,7 +44,7 @@ async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput
         ? client.listBoardPins(input.boardId, { maxItems: limit, pinMetrics })
         : client.listPins({ maxItems: limit, pinMetrics });
     for await (const page of list) pins.push(...page.items);
-    log.info(`Found ${plural(pins.length, 'pin')} ${input.boardId ? `on board ${input.boardId}` : 'in the account'}.`);
+    log.info(`Found ${plural(pins.length, 'pin')} ${input.boardId ? `on ${boardLabel}` : 'in the account'}.`);
     return pins;
 }
 
@@ -58,7 +64,8 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     const wanted = input.pinIds && input.pinIds.length > 0 ? input.pinIds.length : input.maxItems;
     const budget = output.budgetFor(EVENTS.itemFetched);
     const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
-    const pins = limit > 0 ? await collectPins(context, limit, warnings) : [];
+    const boardLabel = input.boardId ? `board ${(await boardName(client, input.boardId)) ?? input.boardId}` : '';
+    const pins = limit > 0 ? await collectPins(context, limit, warnings, boardLabel) : [];
     const stoppedByBudget = progress.stored + budget < wanted;
 
     // After a restart, the pins stored before it come first again: their numbers are fetched for the report,
@@ -67,14 +74,24 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     let seen = 0;
     let budgetExhausted = false;
     const store = async (batch: PinAnalyticsItem[]) => {
-        const replayed = batch.slice(0, Math.max(0, progress.stored - seen));
-        const fresh = batch.slice(replayed.length);
-        seen += batch.length;
+        // A pin Pinterest has no numbers for still gets its row, so the dataset lists every pin asked for (and a
+        // spreadsheet or an agent does not silently miss one), but the row is free: it says why it is empty, and
+        // item-fetched is charged only for numbers. Charged rows go first, a fixed order a restart replays alike.
+        const ordered = [...batch.filter((row) => row.hasData), ...batch.filter((row) => !row.hasData)];
+        const replayed = ordered.slice(0, Math.max(0, progress.stored - seen));
+        const fresh = ordered.slice(replayed.length);
+        seen += ordered.length;
         rows.push(...replayed);
         if (fresh.length === 0) return;
-        const result = await output.pushFetched(fresh);
-        rows.push(...fresh.slice(0, result.delivered));
-        budgetExhausted = result.budgetExhausted;
+        const charged = fresh.filter((row) => row.hasData);
+        const result = await output.pushFetched(charged);
+        rows.push(...charged.slice(0, result.delivered));
+        budgetExhausted = result.budgetExhausted || result.delivered < charged.length;
+        if (!budgetExhausted) {
+            const free = fresh.filter((row) => !row.hasData);
+            await output.pushRows(free);
+            rows.push(...free);
+        }
         await progress.save(rows.length);
     };
 
@@ -92,11 +109,15 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
         }
     }
 
-    const subject = input.pinIds?.length
+    const account = await accountName(client);
+    const pinsLabel = input.pinIds?.length
         ? plural(rows.length, 'selected pin')
         : input.boardId
-          ? `${plural(rows.length, 'pin')} of board ${input.boardId}`
-          : `${plural(rows.length, 'pin')} of your account`;
+          ? `${plural(rows.length, 'pin')} of ${boardLabel}`
+          : `${plural(rows.length, 'pin')} of ${account ?? 'your account'}`;
+    // The report names the account in its heading already.
+    const reportSubject = input.pinIds?.length || input.boardId ? pinsLabel : `${plural(rows.length, 'pin')} of the whole account`;
+    const empty = rows.filter((row) => !row.hasData).length;
     let previous: { range: DateRange; totals: Record<string, number | null> } | undefined;
     let previousNote: string | undefined;
     const earlier = input.quick ? undefined : previousPeriod(range, now());
@@ -104,7 +125,7 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     else if (!earlier) previousNote = 'No comparison with the period before: Pinterest keeps only 90 days of analytics.';
     else if (access.closed) previousNote = 'No comparison with the period before: without multi-pin access it would cost one more request per pin.';
     else {
-        const shown = new Set(rows.map((row) => row.pinId));
+        const shown = new Set(rows.filter((row) => row.hasData).map((row) => row.pinId));
         const totals = await multiPinTotals(
             client,
             analyticsPins.filter((pin) => shown.has(pin.id)),
@@ -115,7 +136,14 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     }
 
     const report = await saveReport(context, () =>
-        pinReportData({ rows, range, subject, generatedAt: new Date(now()).toISOString(), previous, previousNote }),
+        pinReportData({
+            rows,
+            range,
+            heading: { reportTitle: input.reportTitle, account, subject: reportSubject },
+            generatedAt: new Date(now()).toISOString(),
+            previous,
+            previousNote,
+        }),
     );
     if (report.warning) warnings.push(report.warning);
 
@@ -126,8 +154,8 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
           : 'with the multi-pin endpoint';
     const cut = budgetNote({ stoppedByBudget: stoppedByBudget || budgetExhausted });
     return {
-        summary: `Fetched analytics for ${plural(rows.length, 'pin')}, ${range.startDate} to ${range.endDate}, ${how}${cut}.${report.saved ? ' Report: report.html.' : ''}`,
-        counts: { fetched: rows.length },
+        summary: `Fetched analytics for ${pinsLabel}${withoutDataNote(empty, rows.length)}, ${range.startDate} to ${range.endDate}, ${how}${cut}.${report.saved ? ' Report: report.html.' : ''}`,
+        counts: { fetched: rows.length - empty, withoutData: empty },
         hasMore: stoppedByBudget || budgetExhausted,
         warnings,
         details: {
@@ -137,4 +165,11 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
             ...(report.saved ? { report: 'report.html' } : {}),
         },
     };
+}
+
+/** For the status message: how many rows are empty, and that they cost nothing. */
+function withoutDataNote(empty: number, total: number): string {
+    if (empty === 0) return '';
+    if (empty === total) return total === 1 ? ' (no data in the range, not charged)' : ' (none has data in the range, not charged)';
+    return ` (${formatCount(empty)} without data in the range, not charged)`;
 }
