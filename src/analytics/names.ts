@@ -1,7 +1,5 @@
-import { OPERATIONS } from '../pinterest/operations.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
-import { boardSchema } from '../pinterest/schemas.js';
 
 /**
  * Names for the report's header and the run's status message, so that a client reads "Plant Based Kitchen" and
@@ -10,7 +8,7 @@ import { boardSchema } from '../pinterest/schemas.js';
  */
 
 /** The account's business name, else its @username; undefined when Pinterest does not say. */
-export async function accountName(client: PinterestClient): Promise<string | undefined> {
+export async function accountName(client: Pick<PinterestClient, 'getUserAccount'>): Promise<string | undefined> {
     try {
         // Asked once per client: preflight has usually fetched it already, so this costs no request.
         const { account } = await client.getUserAccount();
@@ -24,15 +22,9 @@ export async function accountName(client: PinterestClient): Promise<string | und
 }
 
 /** The board's name, by one `GET /boards/{board_id}`; undefined when it cannot be had. */
-export async function boardName(client: PinterestClient, boardId: string): Promise<string | undefined> {
+export async function boardName(client: Pick<PinterestClient, 'getBoard'>, boardId: string): Promise<string | undefined> {
     try {
-        // The client has no getBoard method yet; its transport sends the operation the client's table describes.
-        const board = await client.transport.request(
-            OPERATIONS.getBoard,
-            { pathParams: { board_id: boardId }, subject: `board ${boardId}` },
-            boardSchema,
-        );
-        return board.name.trim() || undefined;
+        return (await client.getBoard(boardId)).name.trim() || undefined;
     } catch (error) {
         if (error instanceof PinterestError) return undefined;
         throw error;

@@ -412,6 +412,12 @@ export const CONSOLE_FORM: ConsoleForm = {
                         OUTBOUND_CLICK: 'Outbound clicks',
                     },
                 },
+                reportTitle: {
+                    title: 'Report title',
+                    example: 'Acme Garden Supplies',
+                    description:
+                        "The title of report.html, for example your client's or brand's name when you send the report on. Leave empty to title it with the Pinterest account's name.",
+                },
                 topPinsCount: {
                     title: 'Top pins',
                     unit: 'pins',

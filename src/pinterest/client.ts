@@ -95,6 +95,11 @@ export class PinterestClient {
         return this.account;
     }
 
+    /** `GET /boards/{board_id}`: one board, by id. */
+    async getBoard(boardId: string): Promise<Board> {
+        return this.transport.request(OPERATIONS.getBoard, { pathParams: { board_id: boardId }, subject: `board ${boardId}` }, boardSchema);
+    }
+
     listBoards(options: ListOptions & { privacy?: string }): AsyncGenerator<ListPage<Board>> {
         return listPages(
             this.transport,

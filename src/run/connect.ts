@@ -32,8 +32,12 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
     const environment = input.environment;
     const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) =>
         log.warning(`Pinterest ${operation.id}: ${reason}; retry ${retry} in ${seconds(delayMs)}.`);
-    const onRateLimitWait = ({ operation, category, delayMs, reason }: RateLimitWaitNotice) =>
-        log.warning(`Waiting ${seconds(delayMs)} before ${operation ? `Pinterest ${operation.id}` : `the next ${category} request`}: ${reason}.`);
+    // The pacer spacing requests ahead of time is the plan working, said as information; a spent quota is a warning.
+    const onRateLimitWait = ({ operation, category, delayMs, reason }: RateLimitWaitNotice) => {
+        const message = `Waiting ${seconds(delayMs)} before ${operation ? `Pinterest ${operation.id}` : `the next ${category} request`}: ${reason}.`;
+        if (operation) log.warning(message);
+        else log.info(message);
+    };
     const onSkipped = ({ message }: SkipNotice) => log.warning(message);
 
     const { refreshToken, appId, appSecret } = input;

@@ -77,7 +77,7 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
 
     // The days are stored and charged by now: what follows (top pins, the comparison) is free, and a failure there
     // is told as a warning rather than failing a run the user has paid for.
-    let top: ApiTopPins = {};
+    let top: ApiTopPins = { pins: [], skippedPins: 0 };
     try {
         top = await client.getTopPins({
             startDate: range.startDate,
@@ -149,7 +149,7 @@ const SPLIT_WORDS: Record<string, string> = {
 async function describeTopPins(client: PinterestClient, top: ApiTopPins, warn: (message: string) => void): Promise<TopPin[]> {
     const topPins: TopPin[] = [];
     const failed: string[] = [];
-    for (const [index, entry] of (top.pins ?? []).entries()) {
+    for (const [index, entry] of top.pins.entries()) {
         let title: string | null = null;
         let imageUrl: string | null = null;
         try {

@@ -8,7 +8,14 @@ export const getPinAnalytics = defineMode({
     description: "Saves daily analytics of pins (listed, one board's or the account's) and writes a report.",
     input: pinAnalyticsInput,
     inputProblems: pinAnalyticsInputProblems,
-    operations: [OPERATIONS.getMultiPinAnalytics, OPERATIONS.getPinAnalytics, OPERATIONS.getPin, OPERATIONS.listBoardPins, OPERATIONS.listPins],
+    operations: [
+        OPERATIONS.getMultiPinAnalytics,
+        OPERATIONS.getPinAnalytics,
+        OPERATIONS.getPin,
+        OPERATIONS.getBoard,
+        OPERATIONS.listBoardPins,
+        OPERATIONS.listPins,
+    ],
 
     // The analytics machinery and the report load only in runs of this mode.
     run: async (context) => (await import('./run.js')).runPinAnalytics(context),
