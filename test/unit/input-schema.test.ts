@@ -251,8 +251,8 @@ describe('input_schema.json agrees with src/input.ts', () => {
                 bad: ['my-board', '5497 5588', '1e5', 'https://www.pinterest.com/me/board/'],
             },
             credentialsStoreName: {
-                ok: [DEFAULT_CREDENTIALS_STORE, 'client-A-2', 'a', 'x'.repeat(63), '', ' spaced '],
-                bad: ['x'.repeat(64), 'my_store', 'my store', 'tokens!', 'über'],
+                ok: [DEFAULT_CREDENTIALS_STORE, 'client-A-2', 'a', 'x'.repeat(63), 'a-b', '', ' spaced '],
+                bad: ['x'.repeat(64), 'my_store', 'my store', 'tokens!', 'über', '-tokens', 'tokens-', '-'],
             },
             imageUrl: {
                 ok: ['https://example.com/a.jpg', 'HTTP://EXAMPLE.COM/A.JPG', ' https://example.com/x ', ''],
