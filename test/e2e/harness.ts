@@ -48,6 +48,12 @@ export interface ActorRun {
     setRecord(key: string, value: unknown): void;
     /** The records of a named key-value store the run could open (JSON parsed), by key; `{}` when there is none. */
     namedStore(name: string): Record<string, unknown>;
+    /**
+     * Everything the run's storage holds, as text, named like the local layout (`key_value_stores/<store>/<file>`,
+     * `datasets/<dataset>/<file>`): locally every file, on the platform every record and item of the run and of
+     * the account's named stores, and the run's status messages.
+     */
+    storedTexts(): Array<{ path: string; text: string }>;
 }
 
 /** How the process is started and stopped, in either world. */
@@ -131,6 +137,7 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         record: view.record,
         setRecord: (key, value) => writeFileSync(join(storageDir, 'key_value_stores', 'default', `${key}.json`), JSON.stringify(value)),
         namedStore: (name) => readKeyValueStore(storageDir, name),
+        storedTexts: () => storageFiles(storageDir),
     };
 }
 

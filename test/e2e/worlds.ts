@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll } from 'vitest';
 
-import { type ApifyApi, type ApifyUser, startApifyApi } from '../apify-api/index.js';
+import { type ApifyApi, type ApifyUser, type RunState, startApifyApi } from '../apify-api/index.js';
 import {
     type ActorRun,
     type ChargeRecord,
@@ -251,5 +251,23 @@ async function platformRun(api: ApifyApi, runId: string, options: WorldRunOption
             api.state.putRecord(target, key, { value: Buffer.from(JSON.stringify(value)), contentType: 'application/json; charset=utf-8' });
         },
         namedStore: (name) => namedRecords(api, user, name),
+        storedTexts: () => platformTexts(api, state),
     };
+}
+
+function platformTexts(api: ApifyApi, run: RunState): Array<{ path: string; text: string }> {
+    const text = (value: unknown) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : JSON.stringify(value));
+    const stores = [...api.state.stores.values()].filter(
+        (store) => store.id === run.defaultKeyValueStoreId || (store.userId === run.userId && store.name),
+    );
+    return [
+        ...stores.flatMap((store) =>
+            Object.entries(api.records(store)).map(([key, value]) => ({
+                path: `key_value_stores/${store.name ?? 'default'}/${key}`,
+                text: text(value),
+            })),
+        ),
+        ...api.datasetItems(run.defaultDatasetId).map((item, index) => ({ path: `datasets/default/${index + 1}`, text: text(item) })),
+        ...run.statusMessages.map((message, index) => ({ path: `status message ${index + 1}`, text: message })),
+    ];
 }
