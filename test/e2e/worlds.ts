@@ -7,7 +7,8 @@
  * A *space* is what a user keeps between runs: their named stores (ledger, queue, credentials). Every run in a space
  * is a new run with fresh default storages, except a *restart* (a migration, or a killed run the platform starts
  * again), which keeps the run's id, default dataset and key-value store, and the charges made so far. Locally a
- * space is a storage dir; on the platform it is an Apify account (an API token) on the stand-in.
+ * space is a folder of named stores that every run's storage dir links to; on the platform it is an Apify account
+ * (an API token) on the stand-in, so overlapping runs share its stores in both worlds.
  *
  *     describe.each(WORLDS)('publishing (%s)', (worldName) => {
  *         const world = useWorld(worldName);
