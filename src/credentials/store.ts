@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import { Actor } from 'apify';
-
 import type { KeyValueBackend } from '../storage/contracts.js';
 import { DEFAULT_WRITE_POLICY, type RecordWritePolicy, TypedRecord } from '../storage/records.js';
+import { actorStorage } from '../storage/stores.js';
 import { type CredentialRecordStore, storedCredentialsSchema } from './manager.js';
 
 /**
@@ -39,12 +38,10 @@ export function credentialRecordStore(
     return { description, read: async () => record.read(), write: async (value) => record.write(value) };
 }
 
-/** The named key-value store that holds rotated tokens. Named stores outlive runs, which is the point. */
+/**
+ * The named key-value store that holds rotated tokens. Named stores outlive runs, which is the point; opened like
+ * the ledger, so that locally too a run sees the pair an overlapping run saved a moment ago.
+ */
 export async function openCredentialStore(storeName: string, key: string): Promise<CredentialRecordStore> {
-    const store = await Actor.openKeyValueStore(storeName);
-    return credentialRecordStore(
-        { getValue: async (name) => store.getValue(name), setValue: async (name, value) => store.setValue(name, value) },
-        storeName,
-        key,
-    );
+    return credentialRecordStore(await actorStorage.openNamedStore(storeName), storeName, key);
 }

@@ -96,7 +96,11 @@ const storeName = (field: string, fallback: string) =>
     z.preprocess(
         blankToUndefined,
         trimmed()
-            .regex(/^[a-zA-Z0-9-]{1,63}$/, `${field} must be 1 to 63 letters, digits or hyphens`)
+            // The platform's rule for storage names (DNS-safe): a name it refuses would fail the run mid-way there.
+            .regex(
+                /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/,
+                `${field} must be 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen`,
+            )
             .default(fallback),
     );
 

@@ -1,7 +1,7 @@
 /**
  * The bundle is what the image runs, alone: dist/ copied to a folder with no node_modules anywhere above it, as in
  * the image's runtime stage. It must work with both kinds of local storage and, as on the platform, with the
- * Apify API for input, dataset, key-value store and pay-per-event charges (here a stand-in of that API): the
+ * Apify API for input, dataset, key-value store and pay-per-event charges (test/apify-api's stand-in): the
  * SDK finds its storage clients by class name, which a careless bundle breaks.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { platformEnv, startApifyApiStandIn } from './apify-api-stand-in.js';
 import { type AccountFixture, startWithAccount } from './fixture.js';
 import { runActor } from './harness.js';
+import { useWorld } from './worlds.js';
 
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const BOARDS = 4;
@@ -85,25 +85,28 @@ describe('the shipped bundle', () => {
         expect(startUpReport(run.log)).toEqual({ started: [] });
     });
 
-    it('uses the Apify API for storage and charging when it runs on the platform', async () => {
-        const api = await startApifyApiStandIn({ mode: 'list-boards', accessToken: account.token });
-        try {
-            const run = await runActor({
+    describe('on the platform', () => {
+        const platform = useWorld('platform');
+
+        it('uses the Apify API for input, storage, charging and the status message', async () => {
+            const run = await platform.run({
                 main: shippedMain,
                 baseUrl: account.emulator.baseUrl,
-                input: {},
-                env: platformEnv(api),
+                input: { mode: 'list-boards', accessToken: account.token },
+                payPerEvent: true,
+                maxTotalChargeUsd: 5,
+                nodeArgs: ['--import', START_UP_REPORT],
             });
-            expect(run.exitCode, `${run.log}\nAPI calls:\n${api.calls.join('\n')}`).toBe(0);
-            expect(api.pushedItems).toHaveLength(BOARDS);
-            expect(api.pushedItems.map((item) => item.type)).toEqual(Array(BOARDS).fill('board'));
-            expect(api.charges).toEqual([{ eventName: 'item-fetched', count: BOARDS }]);
-            expect(api.records.get('RUN-PROGRESS')).toMatchObject({ delivered: BOARDS, done: true });
-            expect(api.statusMessages.at(-1)).toBe(`Fetched ${BOARDS} boards.`);
-            expect(run.items).toEqual([]); // nothing in local storage
-        } finally {
-            await api.close();
-        }
+            const calls = platform.api!.calls.map((call) => `${call.method} ${call.path} ${call.status}`).join('\n');
+            expect(run.exitCode, `${run.log}\nAPI calls:\n${calls}`).toBe(0);
+            expect(run.items.map((item) => item.type)).toEqual(Array(BOARDS).fill('board'));
+            expect(run.charges).toEqual([{ eventName: 'item-fetched', chargedCount: BOARDS }]);
+            expect(run.record('RUN-PROGRESS')).toMatchObject({ delivered: BOARDS, done: true });
+            expect(run.statusMessage).toBe(`Fetched ${BOARDS} boards.`);
+            expect(platform.api!.callCounts().unknown).toBeUndefined();
+            // Nothing went to local storage (the world checks), and no program was started.
+            expect(startUpReport(run.log)).toMatchObject({ started: [] });
+        });
     });
 });
 

@@ -2,22 +2,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { PinterestEmulator } from '../emulator/index.js';
 import { startWithAccount } from './fixture.js';
-import { runActor, sumCharges } from './harness.js';
+import { sumCharges } from './harness.js';
+import { useWorld, WORLDS } from './worlds.js';
 
-let emulator: PinterestEmulator;
-let token: string;
-let boardId: string;
+describe.each(WORLDS)('pay per event (%s)', (worldName) => {
+    const world = useWorld(worldName);
+    let emulator: PinterestEmulator;
+    let token: string;
+    let boardId: string;
 
-beforeAll(async () => {
-    ({ emulator, token, boardId } = await startWithAccount({ username: 'payer', pins: 600 }));
-});
+    beforeAll(async () => {
+        ({ emulator, token, boardId } = await startWithAccount({ username: 'payer', pins: 600 }));
+    });
 
-afterAll(async () => emulator.close());
-beforeEach(() => emulator.resetRequests());
+    afterAll(async () => emulator.close());
+    beforeEach(() => emulator.resetRequests());
 
-describe('pay per event', () => {
     it('charges item-fetched once per stored item', async () => {
-        const run = await runActor({
+        const run = await world.run({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
             input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 300 },
@@ -29,7 +31,7 @@ describe('pay per event', () => {
     });
 
     it('fetches no more than the maximum charge allows, and says so', async () => {
-        const run = await runActor({
+        const run = await world.run({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
             maxTotalChargeUsd: 5,
@@ -43,7 +45,7 @@ describe('pay per event', () => {
     });
 
     it('stops paging as soon as the budget is spent', async () => {
-        const run = await runActor({
+        const run = await world.run({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
             maxTotalChargeUsd: 300,
@@ -55,7 +57,7 @@ describe('pay per event', () => {
     });
 
     it('charges pin-created once for a confirmed pin and nothing else', async () => {
-        const run = await runActor({
+        const run = await world.run({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
             input: { mode: 'create-pin', accessToken: token, boardId, pinTitle: 'Paid pin', imageUrl: 'https://example.com/a.jpg' },
@@ -65,9 +67,22 @@ describe('pay per event', () => {
         expect(run.items).toHaveLength(1);
     });
 
+    // Only the platform charges through an API that can lose an answer.
+    it.runIf(worldName === 'platform')('charges once when the platform took a charge but its answer was lost', async () => {
+        world.api!.injectFault({ match: { kind: 'run.charge' }, afterCommit: true, status: 502 });
+        const run = await world.run({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 300, skipPreflight: true },
+        });
+        expect(run.exitCode).toBe(0);
+        expect(world.api!.calls.filter((call) => call.kind === 'run.charge' && call.fault)).toHaveLength(1);
+        expect(sumCharges(run.charges, 'item-fetched')).toBe(300);
+    });
+
     it('creates no pin when the budget cannot pay for it', async () => {
         const before = emulator.state.listPinsOfBoard(boardId).length;
-        const run = await runActor({
+        const run = await world.run({
             baseUrl: emulator.baseUrl,
             payPerEvent: true,
             maxTotalChargeUsd: 0.5,

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PinterestEmulator } from '../emulator/index.js';
 import { type FaultProxy, type Recorder, startFaultProxy, startRecorder } from './fault-server.js';
 import { ALL_SCOPES, startWithAccount } from './fixture.js';
-import { type ActorRun, newStorageDir, runActor, sumCharges } from './harness.js';
-import { readDefaultRecord } from './storage-files.js';
+import { type ActorRun, runActor, sumCharges } from './harness.js';
 
 let emulator: PinterestEmulator;
 let proxy: FaultProxy;
@@ -103,7 +102,7 @@ describe('impossible input fails before any request', () => {
         expect(run.exitCode).toBe(0);
         expect(occurrences(run.log, 'favouriteColour')).toBe(1);
         expect(run.log).toContain('The input has field no mode uses, ignored: favouriteColour.');
-        expect(readDefaultRecord(run.storageDir, 'OUTPUT')).toMatchObject({
+        expect(run.record('OUTPUT')).toMatchObject({
             warnings: ['The input has field no mode uses, ignored: favouriteColour.'],
         });
     });
@@ -163,7 +162,7 @@ describe('the status and the OUTPUT record say the same', () => {
         const run = await runActor({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { accessToken: token, maxItems: 1, skipPreflight: true } });
         expect(run.exitCode).toBe(0);
         expect(run.statusMessage).toBe('Fetched 1 board; the account has more: raise maxItems.');
-        expect(readDefaultRecord(run.storageDir, 'OUTPUT')).toEqual({
+        expect(run.record('OUTPUT')).toEqual({
             mode: 'list-boards',
             status: 'succeeded',
             statusMessage: run.statusMessage,
@@ -179,18 +178,16 @@ describe('the status and the OUTPUT record say the same', () => {
     it('when the list ends there is nothing more to say', async () => {
         const run = await runActor({ baseUrl: emulator.baseUrl, input: { accessToken: token, maxItems: 10, skipPreflight: true } });
         expect(run.statusMessage).toBe('Fetched 2 boards.');
-        expect(readDefaultRecord(run.storageDir, 'OUTPUT')).toMatchObject({ hasMore: false, statusMessage: 'Fetched 2 boards.' });
+        expect(run.record('OUTPUT')).toMatchObject({ hasMore: false, statusMessage: 'Fetched 2 boards.' });
     });
 
     it('a failed run has an OUTPUT record with the same sentence', async () => {
-        const storageDir = newStorageDir();
         const run = await runActor({
             baseUrl: emulator.baseUrl,
-            storageDir,
             input: { mode: 'get-user-pins', accessToken: token, boardId: '999999999999999999' },
         });
         expect(run.exitCode).toBe(1);
-        expect(readDefaultRecord(storageDir, 'OUTPUT')).toEqual({
+        expect(run.record('OUTPUT')).toEqual({
             mode: 'get-user-pins',
             status: 'failed',
             statusMessage: run.statusMessage,

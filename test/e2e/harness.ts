@@ -12,34 +12,62 @@ export interface ChargeRecord {
     chargedCount: number;
 }
 
+/** Where a run ran: with the SDK's local storage, or on the Apify platform (the API stand-in in test/apify-api). */
+export type WorldName = 'local' | 'platform';
+
+/** What a run has stored so far, read while it runs (for `killWhen`) or after it. */
+export interface RunView {
+    /**
+     * A record of the run's default key-value store: JSON parsed, text as a string, anything else as a Buffer;
+     * undefined while missing (or, locally, half-written).
+     */
+    record(key: string): unknown;
+    /** The items of the run's default dataset that are completely stored. */
+    items(): Array<Record<string, unknown>>;
+    /** The charges made in this run so far (with a restart, in both processes). */
+    charges(): ChargeRecord[];
+}
+
 export interface ActorRun {
+    world: WorldName;
     exitCode: number | null;
     /** Everything the process printed, stdout and stderr interleaved as received. */
     log: string;
-    /** The run's final status message (the last `[Status message]` line). */
+    /** The run's final status message (locally the last `[Status message]` line; on the platform, the run's). */
     statusMessage: string | undefined;
     items: Array<Record<string, unknown>>;
     charges: ChargeRecord[];
+    /** Locally the storage dir; on the platform a local storage dir the SDK must leave empty. */
     storageDir: string;
     /** Epoch milliseconds (sub-millisecond precision) just before the process was spawned and when it closed. */
     startedAt: number;
     endedAt: number;
+    /** A record of the run's default key-value store, as {@link RunView.record} reads it. */
+    record(key: string): unknown;
+    /** Replaces a record of the run's default store (JSON), e.g. to stage what a kill at another moment leaves. */
+    setRecord(key: string, value: unknown): void;
+    /** The records of a named key-value store the run could open (JSON parsed), by key; `{}` when there is none. */
+    namedStore(name: string): Record<string, unknown>;
+    /**
+     * Everything the run's storage holds, as text, named like the local layout (`key_value_stores/<store>/<file>`,
+     * `datasets/<dataset>/<file>`): locally every file, on the platform every record and item of the run and of
+     * the account's named stores, and the run's status messages.
+     */
+    storedTexts(): Array<{ path: string; text: string }>;
 }
 
-export interface RunActorOptions {
-    input: unknown;
+/** How the process is started and stopped, in either world. */
+export interface ProcessOptions {
     /** Pinterest API base URL, e.g. the emulator's. */
     baseUrl: string;
-    /** Reuse a storage dir to keep named stores between runs, as on the platform. */
-    storageDir?: string;
-    /** Charge per event locally (each event costs $1 in local test mode). */
-    payPerEvent?: boolean;
-    maxTotalChargeUsd?: number;
     env?: Record<string, string>;
     /** Only catches a hung process: generous, so that a loaded machine never fails a test. */
     timeoutMs?: number;
-    /** Polled every few milliseconds; when it returns true the process is killed (SIGKILL), like a crashed or migrated run. */
-    killWhen?: () => boolean;
+    /**
+     * Polled every few milliseconds with what the run has stored so far; when it returns true the process is killed
+     * (SIGKILL), like a crashed or migrated run.
+     */
+    killWhen?: (view: RunView) => boolean;
     /** Extra arguments for node itself, before the script (the benchmark preloads a usage reporter). */
     nodeArgs?: string[];
     /** The run's memory, as the platform gives it (ACTOR_MEMORY_MBYTES and the image's heap flags). Default 128. */
@@ -48,6 +76,15 @@ export interface RunActorOptions {
     main?: string;
     /** The node binary to run (default: the one running the tests), e.g. a Node 22 to measure the image's runtime. */
     nodePath?: string;
+}
+
+export interface RunActorOptions extends ProcessOptions {
+    input: unknown;
+    /** Reuse a storage dir to keep named stores between runs, as on the platform. */
+    storageDir?: string;
+    /** Charge per event (each event costs $1, in local test mode and in the platform world's pricing). */
+    payPerEvent?: boolean;
+    maxTotalChargeUsd?: number;
 }
 
 /**
@@ -74,17 +111,63 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
     mkdirSync(inputDir, { recursive: true });
     writeFileSync(join(inputDir, 'INPUT.json'), JSON.stringify(options.input));
 
+    const view = localView(storageDir);
+    const { exitCode, log, killed, startedAt, endedAt } = await spawnActor(
+        {
+            CRAWLEE_STORAGE_DIR: storageDir,
+            APIFY_LOCAL_STORAGE_DIR: storageDir,
+            ...(options.payPerEvent ? { ACTOR_TEST_PAY_PER_EVENT: 'true', ACTOR_USE_CHARGING_LOG_DATASET: 'true' } : {}),
+            ...(options.maxTotalChargeUsd !== undefined ? { ACTOR_MAX_TOTAL_CHARGE_USD: String(options.maxTotalChargeUsd) } : {}),
+        },
+        options,
+        view,
+    );
+    const statusLines = [...log.matchAll(/\[Status message\]: (.*)/g)];
+    return {
+        world: 'local',
+        exitCode,
+        log,
+        statusMessage: statusLines.at(-1)?.[1]?.trim(),
+        // A killed process may have left a file half-written: read only the complete ones.
+        items: readDataset(storageDir, 'default', { completeOnly: killed }),
+        charges: readDataset(storageDir, 'charging_log', { completeOnly: killed }) as unknown as ChargeRecord[],
+        storageDir,
+        startedAt,
+        endedAt,
+        record: view.record,
+        setRecord: (key, value) => writeFileSync(join(storageDir, 'key_value_stores', 'default', `${key}.json`), JSON.stringify(value)),
+        namedStore: (name) => readKeyValueStore(storageDir, name),
+        storedTexts: () => storageFiles(storageDir),
+    };
+}
+
+export interface SpawnedActor {
+    exitCode: number | null;
+    log: string;
+    /** Killed by `killWhen` (or by the world, as the platform aborts a run). */
+    killed: boolean;
+    startedAt: number;
+    endedAt: number;
+}
+
+/**
+ * Starts the Actor as the image starts it, with `storageEnv` (where its storage is) on top of what every run
+ * gets, and waits for it to end. `view` is what `killWhen` is asked about; `kill` lets the caller end it early.
+ */
+export async function spawnActor(
+    storageEnv: Record<string, string>,
+    options: ProcessOptions,
+    view: RunView,
+    onSpawn?: (kill: () => void) => void,
+): Promise<SpawnedActor> {
     const memoryMbytes = options.memoryMbytes ?? DEFAULT_MEMORY_MBYTES;
     const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? tmpdir(),
-        CRAWLEE_STORAGE_DIR: storageDir,
-        APIFY_LOCAL_STORAGE_DIR: storageDir,
         PINTEREST_API_BASE_URL: options.baseUrl,
         APIFY_LOG_LEVEL: 'DEBUG',
         ACTOR_MEMORY_MBYTES: String(memoryMbytes),
-        ...(options.payPerEvent ? { ACTOR_TEST_PAY_PER_EVENT: 'true', ACTOR_USE_CHARGING_LOG_DATASET: 'true' } : {}),
-        ...(options.maxTotalChargeUsd !== undefined ? { ACTOR_MAX_TOTAL_CHARGE_USD: String(options.maxTotalChargeUsd) } : {}),
+        ...storageEnv,
         ...options.env,
     };
 
@@ -98,10 +181,14 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     let killed = false;
+    const kill = () => {
+        if (!killed) killed = child.kill('SIGKILL');
+    };
+    onSpawn?.(kill);
     const killer =
         options.killWhen &&
         setInterval(() => {
-            if (!killed && options.killWhen?.()) killed = child.kill('SIGKILL');
+            if (!killed && options.killWhen?.(view)) kill();
         }, 5);
     const exitCode = await new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -114,20 +201,7 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
             resolve(code);
         });
     });
-
-    const endedAt = epochNow();
-    const statusLines = [...log.matchAll(/\[Status message\]: (.*)/g)];
-    return {
-        exitCode,
-        log,
-        statusMessage: statusLines.at(-1)?.[1]?.trim(),
-        // A killed process may have left a file half-written: read only the complete ones.
-        items: readDataset(storageDir, 'default', { completeOnly: killed }),
-        charges: readDataset(storageDir, 'charging_log', { completeOnly: killed }) as unknown as ChargeRecord[],
-        storageDir,
-        startedAt,
-        endedAt,
-    };
+    return { exitCode, log, killed, startedAt, endedAt: epochNow() };
 }
 
 /** Wall-clock time in milliseconds with the precision of the monotonic clock, comparable across processes. */
@@ -150,8 +224,36 @@ export function readDataset(storageDir: string, name: string, { completeOnly = f
     return items;
 }
 
-/** How many items of a dataset are whole files: one being written does not parse yet (for tests that kill a run). */
-export const completeItems = (storageDir: string, name = 'default') => readDataset(storageDir, name, { completeOnly: true }).length;
+/** A local run's storage as its files say, read without racing the run: a file being written does not parse yet. */
+export function localView(storageDir: string): RunView {
+    return {
+        record: (key) => readLocalRecord(join(storageDir, 'key_value_stores', 'default'), key),
+        items: () => readDataset(storageDir, 'default', { completeOnly: true }),
+        charges: () => readDataset(storageDir, 'charging_log', { completeOnly: true }) as unknown as ChargeRecord[],
+    };
+}
+
+const TEXT_EXTENSIONS = new Set(['html', 'txt', 'csv', 'xml', 'svg']);
+
+/**
+ * A record of a local store: `<key>.json` parsed, or the file the SDK named after the key and its content type
+ * (`report.html`), as text or bytes. Undefined while missing or half-written.
+ */
+function readLocalRecord(dir: string, key: string): unknown {
+    if (!existsSync(dir)) return undefined;
+    const file =
+        [`${key}.json`, key].find((name) => existsSync(join(dir, name))) ??
+        readdirSync(dir).find((name) => name.startsWith(`${key}.`) && !name.includes('__metadata__'));
+    if (!file) return undefined;
+    const path = join(dir, file);
+    const extension = file.slice(file.lastIndexOf('.') + 1);
+    try {
+        if (extension === 'json') return JSON.parse(readFileSync(path, 'utf8'));
+        return TEXT_EXTENSIONS.has(extension) ? readFileSync(path, 'utf8') : readFileSync(path);
+    } catch {
+        return undefined;
+    }
+}
 
 /** The records of a named key-value store, by key. */
 export function readKeyValueStore(storageDir: string, name: string): Record<string, unknown> {

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { runActor } from './harness.js';
-import { readDefaultRecord } from './storage-files.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -71,7 +70,7 @@ describe("the README's local recipe works when followed literally", () => {
         expect(run.statusMessage).toBe(outcome?.[1]);
         expect(run.items.length).toBeGreaterThan(0);
         expect(run.items.every((item) => item.type === 'board')).toBe(true);
-        expect(readDefaultRecord(run.storageDir, 'OUTPUT')).toMatchObject({ status: 'succeeded', statusMessage: outcome?.[1] });
+        expect(run.record('OUTPUT')).toMatchObject({ status: 'succeeded', statusMessage: outcome?.[1] });
     });
 
     it('describes items truthfully: flat except the metrics of a pin', () => {

@@ -1,147 +1,165 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { PinterestEmulator } from '../emulator/index.js';
 import { startWithAccount } from './fixture.js';
-import { newStorageDir, runActor, sumCharges } from './harness.js';
-import { readJournal } from './storage-files.js';
+import { type RunView, sumCharges } from './harness.js';
+import { useWorld, WORLDS } from './worlds.js';
 
 /**
- * A platform migration (or a crash the platform restarts) runs the Actor again from the top, with the run's
- * default storages kept. Locally that is a killed process started again with CRAWLEE_PURGE_ON_START=false.
+ * A platform migration (or a crash the platform restarts) runs the Actor again from the top, with the run's id
+ * and default storages kept: on the platform a second process of the same run, locally a killed process started
+ * again on the same storage dir without purging it (see worlds.ts).
  */
-const RESUME = { CRAWLEE_PURGE_ON_START: 'false' };
+const journal = (run: Pick<RunView, 'record'>) => run.record('RUN-PROGRESS') as Record<string, unknown> | undefined;
 
-let emulator: PinterestEmulator;
-let token: string;
-let boardId: string;
+describe.each(WORLDS)('%s world', (worldName) => {
+    const world = useWorld(worldName);
+    let emulator: PinterestEmulator;
+    let token: string;
+    let boardId: string;
 
-beforeAll(async () => {
-    ({ emulator, token, boardId } = await startWithAccount({ username: 'restarts', pins: 600 }));
-});
+    beforeAll(async () => {
+        ({ emulator, token, boardId } = await startWithAccount({ username: 'restarts', pins: 600 }));
+    });
 
-afterAll(async () => emulator.close());
+    afterAll(async () => emulator.close());
 
-beforeEach(() => {
-    emulator.clearFaults();
-    emulator.resetRequests();
-});
-
-describe('a restarted run carries on without repeating anything', () => {
-    it('resumes a list after the last stored page: every item once, charged once', async () => {
-        const storageDir = newStorageDir();
-        const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
-        emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
-
-        // Killed while it waits for page three: once the journal (written after each stored page) says 500 are in.
-        const pageTwoStored = () => {
-            const entry = readJournal(storageDir);
-            return entry?.delivered === 500 && entry.pending === null;
-        };
-        const killed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, killWhen: pageTwoStored });
-        expect(killed.exitCode).toBeNull();
-        expect(killed.items).toHaveLength(500);
-
+    beforeEach(() => {
         emulator.clearFaults();
-        const pagesBefore = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).length;
-        const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: RESUME });
-        expect(resumed.exitCode).toBe(0);
-        expect(resumed.items).toHaveLength(600);
-        expect(new Set(resumed.items.map((item) => item.id)).size).toBe(600);
-        expect(sumCharges(resumed.charges, 'item-fetched')).toBe(600);
-        expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${boardId}.`);
-        // The resumed run starts at the journaled bookmark: page three, and only it.
-        const resumedPages = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).slice(pagesBefore);
-        expect(resumedPages).toHaveLength(1);
-        expect(typeof resumedPages[0]?.query.bookmark).toBe('string');
-        expect(resumedPages[0]?.query.page_size).toBe('100');
-    }, 300_000);
+        emulator.resetRequests();
+    });
 
-    it('stores and charges a page once when the run died while storing it', async () => {
-        const storageDir = newStorageDir();
-        const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
-        emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
-        const first = await runActor({
-            baseUrl: emulator.baseUrl,
-            storageDir,
-            payPerEvent: true,
-            input,
-            killWhen: () => readJournal(storageDir)?.delivered === 500,
+    describe('a restarted run carries on without repeating anything', () => {
+        it('resumes a list after the last stored page: every item once, charged once', async () => {
+            const space = world.newSpace();
+            const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
+            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
+
+            // Killed while it waits for page three: once the journal (written after each stored page) says 500 are in.
+            const pageTwoStored = (run: RunView) => {
+                const entry = journal(run);
+                return entry?.delivered === 500 && entry.pending === null;
+            };
+            const killed = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input, killWhen: pageTwoStored });
+            expect(killed.exitCode).toBeNull();
+            expect(killed.items).toHaveLength(500);
+
+            emulator.clearFaults();
+            const pagesBefore = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).length;
+            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            expect(resumed.exitCode).toBe(0);
+            expect(resumed.items).toHaveLength(600);
+            expect(new Set(resumed.items.map((item) => item.id)).size).toBe(600);
+            expect(sumCharges(resumed.charges, 'item-fetched')).toBe(600);
+            expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${boardId}.`);
+            // The resumed run starts at the journaled bookmark: page three, and only it.
+            const resumedPages = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).slice(pagesBefore);
+            expect(resumedPages).toHaveLength(1);
+            expect(typeof resumedPages[0]?.query.bookmark).toBe('string');
+            expect(resumedPages[0]?.query.page_size).toBe('100');
+        }, 300_000);
+
+        // Locally the SDK does not carry a run's charges over a restart (a local restart is a test device only).
+        it.runIf(worldName === 'platform')('spends only what is left of the maximum charge after a restart', async () => {
+            const space = world.newSpace();
+            const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
+            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1 });
+            const killed = await space.run({
+                baseUrl: emulator.baseUrl,
+                payPerEvent: true,
+                maxTotalChargeUsd: 400,
+                input,
+                killWhen: (run) => journal(run)?.delivered === 250,
+            });
+            expect(killed.exitCode).toBeNull();
+
+            emulator.clearFaults();
+            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, maxTotalChargeUsd: 400, input });
+            expect(resumed.exitCode).toBe(0);
+            expect(resumed.items).toHaveLength(400);
+            expect(sumCharges(resumed.charges, 'item-fetched')).toBe(400);
+            expect(resumed.statusMessage).toBe(`Fetched 400 pins from board ${boardId} (stopped at the maximum charge you set for this run).`);
         });
-        expect(first.exitCode).toBeNull();
-        // As if the kill had come between storing page two and journaling it: the journal still says page two is
-        // being stored, while all of it is in the dataset (whose item count may lag on the platform).
-        const entry = readJournal(storageDir) ?? {};
-        const pending = { offset: 250, count: 250, bookmark: null as unknown };
-        const history = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`);
-        pending.bookmark = history[1]?.query.bookmark;
-        writeFileSync(
-            join(storageDir, 'key_value_stores', 'default', 'RUN-PROGRESS.json'),
-            JSON.stringify({ ...entry, delivered: 250, cursor: pending.bookmark, done: false, hasMore: false, pending }),
-        );
 
-        emulator.clearFaults();
-        const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: RESUME });
-        expect(resumed.exitCode).toBe(0);
-        expect(resumed.items).toHaveLength(600);
-        expect(new Set(resumed.items.map((item) => item.id)).size).toBe(600);
-        expect(sumCharges(resumed.charges, 'item-fetched')).toBe(600);
-        expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${boardId}.`);
-    }, 300_000);
+        it('stores and charges a page once when the run died while storing it', async () => {
+            const space = world.newSpace();
+            const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
+            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
+            const first = await space.run({
+                baseUrl: emulator.baseUrl,
+                payPerEvent: true,
+                input,
+                killWhen: (run) => journal(run)?.delivered === 500,
+            });
+            expect(first.exitCode).toBeNull();
+            // As if the kill had come between storing page two and journaling it: the journal still says page two is
+            // being stored, while all of it is in the dataset (whose item count may lag on the platform).
+            const entry = journal(first) ?? {};
+            const pending = { offset: 250, count: 250, bookmark: null as unknown };
+            const history = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`);
+            pending.bookmark = history[1]?.query.bookmark;
+            first.setRecord('RUN-PROGRESS', { ...entry, delivered: 250, cursor: pending.bookmark, done: false, hasMore: false, pending });
 
-    it('does not post a pin again when the run died while Pinterest was creating it: it finds it, stores and charges it once', async () => {
-        const storageDir = newStorageDir();
-        const input = {
-            mode: 'create-pin',
-            accessToken: token,
-            boardId,
-            pinTitle: 'Only once',
-            imageUrl: 'https://example.com/once.jpg',
-            skipPreflight: true,
-        };
-        const before = emulator.state.listPinsOfBoard(boardId).length;
-        emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' } });
+            emulator.clearFaults();
+            const resumed = await space.restart(first, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            expect(resumed.exitCode).toBe(0);
+            expect(resumed.items).toHaveLength(600);
+            expect(new Set(resumed.items.map((item) => item.id)).size).toBe(600);
+            expect(sumCharges(resumed.charges, 'item-fetched')).toBe(600);
+            expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${boardId}.`);
+        }, 300_000);
 
-        const killed = await runActor({
-            baseUrl: emulator.baseUrl,
-            storageDir,
-            payPerEvent: true,
-            input,
-            killWhen: () => emulator.state.listPinsOfBoard(boardId).length > before,
+        it('does not post a pin again when the run died while Pinterest was creating it: it finds it, stores and charges it once', async () => {
+            const space = world.newSpace();
+            const input = {
+                mode: 'create-pin',
+                accessToken: token,
+                boardId,
+                pinTitle: 'Only once',
+                imageUrl: 'https://example.com/once.jpg',
+                skipPreflight: true,
+            };
+            const before = emulator.state.listPinsOfBoard(boardId).length;
+            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' } });
+
+            const killed = await space.run({
+                baseUrl: emulator.baseUrl,
+                payPerEvent: true,
+                input,
+                killWhen: () => emulator.state.listPinsOfBoard(boardId).length > before,
+            });
+            expect(killed.exitCode).toBeNull();
+
+            emulator.clearFaults();
+            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            // The ledger said "sending": the resumed run found the pin on the board instead of posting it again.
+            expect(resumed.exitCode).toBe(0);
+            expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+            expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
+            expect(resumed.items).toHaveLength(1);
+            expect(resumed.items[0]).toMatchObject({ status: 'created', id: emulator.state.listPinsOfBoard(boardId)[0]?.id });
+            expect(sumCharges(resumed.charges, 'pin-created')).toBe(1);
+        }, 300_000);
+
+        it('finishes a run that restarts after the pin was confirmed without posting again', async () => {
+            const space = world.newSpace();
+            const input = {
+                mode: 'create-pin',
+                accessToken: token,
+                boardId,
+                pinTitle: 'Confirmed',
+                imageUrl: 'https://example.com/ok.jpg',
+                skipPreflight: true,
+            };
+            const first = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            expect(first.exitCode).toBe(0);
+
+            const again = await space.restart(first, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            expect(again.exitCode).toBe(0);
+            expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+            expect(again.items).toHaveLength(1);
+            expect(sumCharges(again.charges, 'pin-created')).toBe(1);
+            expect(again.statusMessage).toBe(first.statusMessage);
         });
-        expect(killed.exitCode).toBeNull();
-
-        emulator.clearFaults();
-        const resumed = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: RESUME });
-        // The ledger said "sending": the resumed run found the pin on the board instead of posting it again.
-        expect(resumed.exitCode).toBe(0);
-        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
-        expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
-        expect(resumed.items).toHaveLength(1);
-        expect(resumed.items[0]).toMatchObject({ status: 'created', id: emulator.state.listPinsOfBoard(boardId)[0]?.id });
-        expect(sumCharges(resumed.charges, 'pin-created')).toBe(1);
-    }, 300_000);
-
-    it('finishes a run that restarts after the pin was confirmed without posting again', async () => {
-        const storageDir = newStorageDir();
-        const input = {
-            mode: 'create-pin',
-            accessToken: token,
-            boardId,
-            pinTitle: 'Confirmed',
-            imageUrl: 'https://example.com/ok.jpg',
-            skipPreflight: true,
-        };
-        const first = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input });
-        expect(first.exitCode).toBe(0);
-
-        const again = await runActor({ baseUrl: emulator.baseUrl, storageDir, payPerEvent: true, input, env: RESUME });
-        expect(again.exitCode).toBe(0);
-        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
-        expect(again.items).toHaveLength(1);
-        expect(sumCharges(again.charges, 'pin-created')).toBe(1);
-        expect(again.statusMessage).toBe(first.statusMessage);
     });
 });

@@ -263,8 +263,8 @@ describe('the platform and zod accept the same values', () => {
             boardId: { ok: ['549755885175', ' 549755885175 ', ''], bad: ['my-board', '5497 5588', '1e5', 'https://www.pinterest.com/me/board/'] },
             boardSectionId: { ok: ['4321', ''], bad: ['section-1'] },
             credentialsStoreName: {
-                ok: ['pinterest-credentials', 'client-A-2', 'a', 'x'.repeat(63), '', ' spaced '],
-                bad: ['x'.repeat(64), 'my_store', 'my store', 'tokens!', 'über'],
+                ok: ['pinterest-credentials', 'client-A-2', 'a', 'x'.repeat(63), 'a-b', '', ' spaced '],
+                bad: ['x'.repeat(64), 'my_store', 'my store', 'tokens!', 'über', '-tokens', 'tokens-', '-'],
             },
             ledgerStoreName: { ok: ['shared-ledger'], bad: ['shared ledger'] },
             queueStoreName: { ok: ['shared-queue'], bad: ['shared/queue'] },
