@@ -115,6 +115,8 @@ export interface QueueGlance {
 export class PinQueue {
     private readonly root: string;
     private readonly legacyPrefix: string;
+    /** Settles once the account's pins of the first layout, if any, are moved over: each queue checks once. */
+    private migrated?: Promise<void>;
 
     constructor(
         readonly store: NamedStore,
@@ -167,8 +169,9 @@ export class PinQueue {
      */
     async glance(): Promise<QueueGlance> {
         let page = await this.store.listKeys({ prefix: this.root, limit: MAX_KEYS_PER_PAGE });
-        if (!page.keys.includes(this.migratedKey)) {
-            await this.migrateLegacy();
+        if (page.keys.includes(this.migratedKey)) this.migrated ??= Promise.resolve();
+        else {
+            await this.ready();
             page = await this.store.listKeys({ prefix: this.root, limit: MAX_KEYS_PER_PAGE });
         }
         const waiting = page.keys.filter((key) => key.startsWith(this.waitingPrefix)).map((key) => this.pointer(key));
@@ -178,6 +181,7 @@ export class PinQueue {
 
     /** Waiting pins in due order, from the earliest, page by page (one listing per 1,000). */
     async *waitingPointers(startAfter?: string): AsyncGenerator<WaitingPointer> {
+        await this.ready();
         let after = startAfter;
         do {
             const page = await this.store.listKeys({ prefix: this.waitingPrefix, startAfter: after, limit: MAX_KEYS_PER_PAGE });
@@ -188,6 +192,7 @@ export class PinQueue {
 
     /** Finished pins, newest first, page by page. */
     async *historyKeys(): AsyncGenerator<string> {
+        await this.ready();
         yield* allKeys(this.store, this.historyPrefix);
     }
 
@@ -222,11 +227,17 @@ export class PinQueue {
 
     /** The entry by schedule id, or undefined; a damaged one throws RecordCorruptError naming it. */
     async get(scheduleId: string): Promise<QueueEntry | undefined> {
+        await this.ready();
         return this.record(scheduleId).read();
     }
 
     /** Writes an entry and moves its index key (see the class comment for the order). `previous`: its last known state. */
     async put(entry: QueueEntry, previous?: QueueEntry): Promise<void> {
+        await this.ready();
+        await this.write(entry, previous);
+    }
+
+    private async write(entry: QueueEntry, previous?: QueueEntry): Promise<void> {
         const finished = !WAITING_STATUSES.has(entry.status);
         const next: QueueEntry = {
             ...entry,
@@ -273,6 +284,17 @@ export class PinQueue {
         return { key, dueAt: Number(rest.slice(0, TIME_DIGITS)), scheduleId: rest.slice(TIME_DIGITS + 1) };
     }
 
+    /**
+     * Moves the account's pins of the first layout over, the first time the account's queue is touched: its
+     * marker is the first key of the account's range, so checking costs one listing of one key.
+     */
+    private ready(): Promise<void> {
+        return (this.migrated ??= (async () => {
+            const first = await this.store.listKeys({ prefix: this.root, limit: 1 });
+            if (first.keys[0] !== this.migratedKey) await this.migrateLegacy();
+        })());
+    }
+
     /** Moves the account's pins of the first layout (one record per pin, read by listing all of them) over, once. */
     private async migrateLegacy(): Promise<void> {
         let moved = 0;
@@ -293,7 +315,7 @@ export class PinQueue {
             if (entry) {
                 // Pins finished before the change get their last known time as their place in the history.
                 const finishedAt = WAITING_STATUSES.has(entry.status) ? undefined : (entry.publishedAt ?? entry.nextAttemptAt ?? entry.queuedAt);
-                await this.put({ ...entry, finishedAt });
+                await this.write({ ...entry, finishedAt });
                 moved += 1;
             }
             await this.store.delete(key);

@@ -20,7 +20,7 @@
  *         });
  *     });
  */
-import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,6 +65,8 @@ export interface Space {
     restart(run: ActorRun, options: WorldRunOptions): Promise<ActorRun>;
     /** The records of the space's named store `name` (JSON parsed), by key; `{}` when there is none. */
     namedStore(name: string): Record<string, unknown>;
+    /** Writes JSON records into the space's named store `name` (creating it), as earlier runs would have left them. */
+    seedNamedStore(name: string, records: Record<string, unknown>): void;
 }
 
 export interface World {
@@ -139,6 +141,11 @@ function localSpace(): Space {
             return runIn(dir, options, { CRAWLEE_PURGE_ON_START: 'false' });
         },
         namedStore: (name) => readKeyValueStore(spaceDir, name),
+        seedNamedStore(name, records) {
+            const dir = join(spaceDir, 'key_value_stores', name);
+            mkdirSync(dir, { recursive: true });
+            for (const [key, value] of Object.entries(records)) writeFileSync(join(dir, `${key}.json`), JSON.stringify(value));
+        },
     };
 }
 
@@ -194,6 +201,12 @@ function platformSpace(api: ApifyApi, user: ApifyUser): Space {
             return start(runId, options);
         },
         namedStore: (name) => namedRecords(api, user, name),
+        seedNamedStore(name, records) {
+            const { store } = api.state.getOrCreateStore(user.id, name);
+            for (const [key, value] of Object.entries(records)) {
+                api.state.putRecord(store, key, { value: Buffer.from(JSON.stringify(value)), contentType: 'application/json; charset=utf-8' });
+            }
+        },
     };
 }
 

@@ -150,16 +150,17 @@ class DueRun {
         return { outcome: { ...outcome, row: { ...row, status: 'will-retry', reason } }, retryIn };
     }
 
+    /**
+     * A lease on an entry just read from the queue. Two runs leasing one pin at the same moment both go on to the
+     * ledger, whose claim lets one of them send it; the queue only says who is working on it.
+     */
     private async claim(entry: QueueEntry, now: number): Promise<QueueEntry | undefined> {
         const { runId } = this.context;
-        const position = this.nextPosition;
-        const claimed = await this.queue.update(entry.scheduleId, (current) =>
-            isDue(current, now) && !heldByOther(current, runId, now)
-                ? { ...current, status: 'publishing', lease: { runId, expiresAt: now + LEASE_MS, position } }
-                : undefined,
-        );
-        if (claimed) this.nextPosition += 1;
-        return claimed;
+        if (!isDue(entry, now) || heldByOther(entry, runId, now)) return undefined;
+        const claimed: QueueEntry = { ...entry, status: 'publishing', lease: { runId, expiresAt: now + LEASE_MS, position: this.nextPosition } };
+        await this.queue.put(claimed, entry);
+        this.nextPosition += 1;
+        return { ...claimed, revision: entry.revision + 1 };
     }
 
     private async renewLease(scheduleId: string): Promise<void> {
