@@ -35,7 +35,8 @@ try {
     if (!input.skipPreflight) await preflight({ input, mode: handler, client, scopes: () => connection.credentials.scopes, log });
 
     const runId = await currentRunId();
-    const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), runId };
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), sleep, runId };
     const result = await handler.run(context);
     // These go into the final status message, which the SDK logs: they are not logged separately.
     const closing = [credentials.expiryWarning(), await credentials.saveUnsaved()].filter((warning): warning is string => Boolean(warning));

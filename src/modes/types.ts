@@ -19,6 +19,8 @@ export interface ModeContext<I> {
     log: Log;
     /** The run's clock (tests move it with ACTOR_TEST_NOW). */
     now: () => number;
+    /** Waits on the run's clock (claims settling, listings that lag); unit tests pass one that moves their clock. */
+    sleep: (ms: number) => Promise<void>;
     /** The run's id, or a local stand-in: who holds a lease. */
     runId: string;
 }

@@ -33,13 +33,14 @@ export interface PublishingDeps {
     log: Log;
     runId: string;
     now: () => number;
+    sleep?: (ms: number) => Promise<void>;
     /** Shared with whatever else the run keeps alive (the queue's leases). */
     renewals?: Renewals;
 }
 
 export async function openPublishing(deps: PublishingDeps, setup: PublishingSetup): Promise<PublishingKit> {
-    const { client, output, storage, log, runId, now } = deps;
-    const renewals = deps.renewals ?? new Renewals(log);
+    const { client, output, storage, log, runId, now, sleep } = deps;
+    const renewals = deps.renewals ?? new Renewals(now, log);
     const ledger = new PinLedger(await storage.openNamedStore(setup.ledgerStoreName));
     const boards = new BoardDirectory(client, { createMissing: setup.createMissingBoards, dryRun: setup.dryRun });
     const delivery = await OrderedDelivery.open(output, await storage.openRunStore());
@@ -55,6 +56,7 @@ export async function openPublishing(deps: PublishingDeps, setup: PublishingSetu
         reconcileWaitMs: setup.reconcileWaitSeconds * 1000,
         uploadVideo: (videoUrl) => uploadVideoThrough(client, videoUrl, log),
         now,
+        sleep,
         renewals,
     });
     return { ledger, boards, delivery, publisher };

@@ -90,14 +90,17 @@ export async function releaseClaim(record: LedgerRecord, me: Claimant, previous:
 
 /**
  * Keeps the claims (and queue leases) a run holds alive while it works: a batch that outlasts a claim's lifetime,
- * a slow video, a long wait for the rate limit. Each held thing has a renew function; they all run every
- * RENEW_EVERY_MS. A renewal that fails is only a warning: the check right before each request catches a lapse.
+ * a slow video, a long wait for the rate limit. Each held thing has a renew function, run when RENEW_EVERY_MS of
+ * the run's clock have passed since it was last renewed: at the natural stops of the work (`renewDue`, before
+ * every request), and from a timer while nothing else runs. A renewal that fails is only a warning: the check
+ * right before each request catches a lapse.
  */
 export class Renewals {
-    private readonly held = new Map<string, () => Promise<void>>();
+    private readonly held = new Map<string, { renew: () => Promise<void>; renewedAt: number }>();
     private stopTimer?: () => void;
 
     constructor(
+        private readonly now: () => number,
         private readonly log?: Log,
         /** Calls `tick` every `ms` until the returned function is called; tests pass their own. */
         private readonly every: (ms: number, tick: () => void) => () => void = (ms, tick) => {
@@ -108,8 +111,8 @@ export class Renewals {
     ) {}
 
     hold(name: string, renew: () => Promise<void>): void {
-        this.held.set(name, renew);
-        this.stopTimer ??= this.every(RENEW_EVERY_MS, () => void this.renewAll());
+        this.held.set(name, { renew, renewedAt: this.now() });
+        this.stopTimer ??= this.every(RENEW_EVERY_MS / 2, () => void this.renewDue());
     }
 
     release(name: string): void {
@@ -120,10 +123,21 @@ export class Renewals {
         }
     }
 
-    /** Renews everything held now (the timer calls this; so can a test). */
+    /** Renews what has not been renewed for RENEW_EVERY_MS of the run's clock. */
+    async renewDue(): Promise<void> {
+        const due = [...this.held].filter(([, item]) => this.now() - item.renewedAt >= RENEW_EVERY_MS);
+        await this.renew(due);
+    }
+
+    /** Renews everything held now. */
     async renewAll(): Promise<void> {
-        for (const [name, renew] of [...this.held]) {
-            await renew().catch((error: unknown) =>
+        await this.renew([...this.held]);
+    }
+
+    private async renew(items: Array<[string, { renew: () => Promise<void>; renewedAt: number }]>): Promise<void> {
+        for (const [name, item] of items) {
+            item.renewedAt = this.now();
+            await item.renew().catch((error: unknown) =>
                 this.log?.warning(
                     `Could not renew the claim on ${name} (${error instanceof Error ? error.message : String(error)}); it is checked again before sending.`,
                 ),

@@ -86,7 +86,7 @@ export class PinPublisher {
     constructor(private readonly options: PublishOptions) {
         const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
         this.claimant = { runId: options.runId, nonce: options.nonce ?? randomUUID(), now: options.now, sleep };
-        this.renewals = options.renewals ?? new Renewals(options.log);
+        this.renewals = options.renewals ?? new Renewals(options.now, options.log);
     }
 
     /**
@@ -250,6 +250,7 @@ export class PinPublisher {
             // more and the attempt recorded, so a run that lost the pin meanwhile, or dies now, never repeats it.
             const beforeSend = async () => {
                 this.sendOrder.done(job);
+                await this.renewals.renewDue();
                 const reason = this.stop?.reason ?? (await job.recheck?.());
                 if (reason) return reason;
                 const held = await stillClaimed(record, this.claimant);

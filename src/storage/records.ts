@@ -52,7 +52,14 @@ export class TypedRecord<S extends z.ZodType> {
 
     /** The record, or undefined when there is none. A record that does not parse throws RecordCorruptError. */
     async read(): Promise<z.infer<S> | undefined> {
-        const value = await this.backend.getValue(this.key);
+        let value: unknown;
+        try {
+            value = await this.backend.getValue(this.key);
+        } catch (error) {
+            // A record cut short (a write that died half-way, a hand edit) is damaged, not a failure of the store.
+            if (!(error instanceof SyntaxError)) throw error;
+            throw new RecordCorruptError(`The ${this.description} is damaged (not valid JSON), so the Actor stopped ${this.damagedAdvice}.`);
+        }
         if (value === null || value === undefined) return undefined;
         const parsed = this.schema.safeParse(value);
         if (parsed.success) return parsed.data;

@@ -46,7 +46,7 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
         };
     }
 
-    const renewals = new Renewals(log);
+    const renewals = new Renewals(context.now, log);
     const kit = await openPublishing({ ...context, renewals }, { ...input, createMissingBoards: false, dryRun: false });
     const run = new DueRun(context, queue, kit, renewals);
     let chunk: QueueEntry[] = [];
@@ -173,7 +173,6 @@ class DueRun {
     }
 
     private jobOf(entry: QueueEntry, now: number): PinJob {
-        const { runId } = this.context;
         return {
             position: entry.lease!.position,
             source: 'queue',
@@ -182,13 +181,13 @@ class DueRun {
             publishAt: formatUtc(entry.publishAt),
             ledgerSuffix: entry.ledgerSuffix,
             lateByMinutes: Math.max(0, Math.round((now - entry.publishAt) / 60_000)),
-            // Right before the POST: a pin cancelled, moved or taken over meanwhile is not sent.
+            // Right before the POST: a pin cancelled or moved meanwhile is not sent. Which run sends it is the ledger
+            // claim's to say (checked next), so a lease another run wrote over this one's does not stop it.
             recheck: async () => {
                 const current = await this.queue.get(entry.scheduleId);
                 if (!current || current.status === 'cancelled') return 'it was cancelled while this run was publishing';
-                if (current.status !== 'publishing' || current.lease?.runId !== runId)
-                    return 'it was rescheduled or taken over by another run meanwhile';
-                if (current.lease.expiresAt <= this.context.now()) return 'this run\u2019s lease on it lapsed';
+                if (current.status === 'published') return 'another run published it meanwhile';
+                if (current.publishAt !== entry.publishAt) return 'it was moved to another time meanwhile';
                 return undefined;
             },
         };

@@ -14,16 +14,19 @@ import type { Board, Pin, PinCreate } from '../../../src/pinterest/schemas.js';
 import type { NamedStore } from '../../../src/storage/contracts.js';
 import { memoryNamedStore } from '../../../src/storage/memory-store.js';
 
-/** A clock that moves only by `advance` and by the sleeps of whoever holds it. */
+/**
+ * A clock that moves only by `advance` and by the sleeps of whoever holds it. Sleeps that overlap overlap in time
+ * too, as real ones do: each moves the clock to its own end, if that is later.
+ */
 export function testClock(start = Date.parse('2026-06-01T10:00:00Z')) {
     let now = start;
     return {
         now: () => now,
         advance: (ms: number) => void (now += ms),
-        /** Sleeping moves the clock; it still yields, so that concurrent work interleaves. */
         sleep: async (ms: number) => {
-            now += ms;
+            const until = now + ms;
             await new Promise((resolve) => setImmediate(resolve));
+            now = Math.max(now, until);
         },
     };
 }
