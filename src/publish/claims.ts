@@ -137,11 +137,13 @@ export class Renewals {
     private async renew(items: Array<[string, { renew: () => Promise<void>; renewedAt: number }]>): Promise<void> {
         for (const [name, item] of items) {
             item.renewedAt = this.now();
-            await item.renew().catch((error: unknown) =>
-                this.log?.warning(
-                    `Could not renew the claim on ${name} (${error instanceof Error ? error.message : String(error)}); it is checked again before sending.`,
-                ),
-            );
+            await item
+                .renew()
+                .catch((error: unknown) =>
+                    this.log?.warning(
+                        `Could not renew the claim on ${name} (${error instanceof Error ? error.message : String(error)}); it is checked again before sending.`,
+                    ),
+                );
         }
     }
 }

@@ -122,7 +122,8 @@ export class PinQueue {
         readonly store: NamedStore,
         readonly account: string,
         readonly environment: string,
-        private readonly options: { log?: Log; now: () => number } = { now: Date.now },
+        /** `readOnly`: a dry run, which changes nothing, not even the layout of a queue it reads. */
+        private readonly options: { log?: Log; now: () => number; readOnly?: boolean } = { now: Date.now },
     ) {
         const hash = accountKey(environment, account);
         this.root = `q2-${hash}-`;
@@ -290,6 +291,7 @@ export class PinQueue {
      */
     private ready(): Promise<void> {
         return (this.migrated ??= (async () => {
+            if (this.options.readOnly) return;
             const first = await this.store.listKeys({ prefix: this.root, limit: 1 });
             if (first.keys[0] !== this.migratedKey) await this.migrateLegacy();
         })());
@@ -328,9 +330,9 @@ export class PinQueue {
 /** The queue of the token's account in the named store the input names (several accounts may share a store). */
 export async function openAccountQueue(
     { client, storage, log, now }: { client: PinterestClient; storage: RunStorage; log?: Log; now: () => number },
-    { queueStoreName, environment }: { queueStoreName: string; environment: string },
+    { queueStoreName, environment, dryRun = false }: { queueStoreName: string; environment: string; dryRun?: boolean },
 ): Promise<PinQueue> {
     const { account } = await client.getUserAccount();
     const owner = account.id ?? account.username ?? 'unknown';
-    return new PinQueue(await storage.openNamedStore(queueStoreName), owner, environment, { log, now });
+    return new PinQueue(await storage.openNamedStore(queueStoreName), owner, environment, { log, now, readOnly: dryRun });
 }
