@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { runClock } from '../common/clock.js';
 import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
+import { ID_OR_URL_PATTERN, looksLikeUrl, pinIdFromUrl, urlInsteadOfId } from '../input/pinterest-url.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
@@ -15,7 +16,7 @@ export const ANALYTICS_LIMITS = {
 
 const date = (field: string) =>
     optionalText(
-        trimmed()
+        trimmed(`${field} must be a date written YYYY-MM-DD (UTC), for example 2025-06-01`)
             .regex(DATE_PATTERN, `${field} must be a date written YYYY-MM-DD (UTC), for example 2025-06-01`)
             .refine(isValidDate, `${field} must be a date that exists, for example 2025-06-30`),
     );
@@ -45,7 +46,11 @@ export const ANALYTICS_FIELDS = {
             Array.isArray(value)
                 ? value
                       .map((item) =>
-                          typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : typeof item === 'string' ? item.trim() : item,
+                          typeof item === 'number' && Number.isSafeInteger(item)
+                              ? String(item)
+                              : typeof item === 'string'
+                                ? pinIdFromUrl(item.trim())
+                                : item,
                       )
                       .filter((item) => item !== '')
                 : blankToUndefined(value),
@@ -53,8 +58,14 @@ export const ANALYTICS_FIELDS = {
             .array(
                 z
                     .string({ error: 'pinIds must contain pin ids as strings of digits (in quotes: long numbers lose digits in JSON)' })
+                    .refine((item) => !looksLikeUrl(item), { error: (issue) => urlInsteadOfId(String(issue.input), 'pinIds', 'pin'), abort: true })
                     .regex(/^\d+$/, 'pinIds must contain digits only, for example ["813744226420795884"]')
-                    .max(PIN_LIMITS.idDigits, `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`),
+                    // A refinement, not .max(): the form's limit would refuse a pin's address before the Actor could read it.
+                    .refine(
+                        (item) => item.length <= PIN_LIMITS.idDigits,
+                        `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`,
+                    )
+                    .meta({ pattern: ID_OR_URL_PATTERN }),
                 { error: 'pinIds must be a list of pin ids, for example ["813744226420795884"]' },
             )
             .max(ANALYTICS_LIMITS.pinIds, `pinIds may list at most ${ANALYTICS_LIMITS.pinIds} pins`)

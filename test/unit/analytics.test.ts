@@ -55,7 +55,7 @@ describe('date ranges', () => {
             'startDate must be a date that exists',
         );
         expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['12', 'abc'] })).toThrow(
-            'pinIds must contain digits only',
+            'pinIds[1] must contain digits only',
         );
         expect(
             parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: [813744226420795, ' 12 '], metricTypes: ['impression'] }),

@@ -126,7 +126,7 @@ describe('parseInput', () => {
             }),
         ).toEqual([
             'spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)',
-            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
+            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
             'spacing.intervalMinutes and spacing.timeSlots cannot be used together: give one of them',
             'spacing.startAt "2026-02-30T09:00" is not a real date and time: February 2026 has 28 days',
         ]);

@@ -368,11 +368,9 @@ describe('minDaysBetweenSameLink', () => {
 });
 
 describe('explicit publishAt in the past', () => {
-    it('posts now, with a note', () => {
+    it('posts now (the run warns about it, in the words of the pin’s source)', () => {
         const now = utc('2026-06-01T10:00:00Z');
-        expect(schedule([{ explicitPublishAt: utc('2026-05-01T10:00:00Z') }], { now })).toEqual([
-            { note: 'publishAt 2026-05-01 10:00 UTC is in the past: the pin posts now' },
-        ]);
+        expect(schedule([{ explicitPublishAt: utc('2026-05-01T10:00:00Z') }], { now })).toEqual([{}]);
     });
 });
 
@@ -448,8 +446,8 @@ describe('spacingProblems / parseSpacing', () => {
 
     it('checks time slots', () => {
         expect(spacingProblems({ timeSlots: ['9am', '25:00'] }, 'UTC')).toEqual([
-            'spacing.timeSlots entry "9am" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
-            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
+            'spacing.timeSlots entry "9am" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
+            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
         ]);
         expect(spacingProblems({ timeSlots: ['09:00', '9:00'] }, 'UTC')).toEqual(['spacing.timeSlots lists 9:00 twice']);
         const tooMany = Array.from({ length: 49 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 === 0 ? '00' : '30'}`);
@@ -478,7 +476,10 @@ describe('spacingProblems / parseSpacing', () => {
 
     it('leaves the time zone to the caller but still reads a startAt with an offset', () => {
         expect(spacingProblems({ startAt: '2026-12-01T09:00', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual([]);
-        expect(spacingProblems({ startAt: 'soon', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual([]);
+        // What needs no zone is still checked: the input check and the run judge startAt alike.
+        expect(spacingProblems({ startAt: 'soon', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual([
+            'spacing.startAt "soon" is not a date and time: use ISO 8601 such as 2026-12-01T09:00 (read in timeZone) or 2026-12-01T09:00:00Z',
+        ]);
         expect(parseSpacing({ startAt: '2026-12-01T09:00Z', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual({
             ok: true,
             options: { startAt: utc('2026-12-01T09:00:00Z'), intervalMinutes: 60 },

@@ -12,6 +12,7 @@ import {
 import { pinReportData } from '../../analytics/report-data.js';
 import { saveReport } from '../../analytics/save-report.js';
 import type { ModeContext, ModeResult } from '../types.js';
+import { type ChosenBoard, chooseBoard } from '../board-choice.js';
 import type { PinAnalyticsInput } from './input.js';
 import { plural } from '../../common/text.js';
 import { budgetNote } from '../../output/list-delivery.js';
@@ -20,7 +21,12 @@ import { PinterestError } from '../../pinterest/errors.js';
 import type { Pin } from '../../pinterest/schemas.js';
 
 /** Which pins: the listed ones (fetched one by one for title and image), a board's, or the account's. */
-async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput>, limit: number, warnings: string[]): Promise<Pin[]> {
+async function collectPins(
+    { input, client, log }: ModeContext<PinAnalyticsInput>,
+    board: ChosenBoard | undefined,
+    limit: number,
+    warnings: string[],
+): Promise<Pin[]> {
     const pinMetrics = input.quick;
     const pins: Pin[] = [];
     if (input.pinIds && input.pinIds.length > 0) {
@@ -34,11 +40,9 @@ async function collectPins({ input, client, log }: ModeContext<PinAnalyticsInput
         }
         return pins;
     }
-    const list = input.boardId
-        ? client.listBoardPins(input.boardId, { maxItems: limit, pinMetrics })
-        : client.listPins({ maxItems: limit, pinMetrics });
+    const list = board ? client.listBoardPins(board.id, { maxItems: limit, pinMetrics }) : client.listPins({ maxItems: limit, pinMetrics });
     for await (const page of list) pins.push(...page.items);
-    log.info(`Found ${plural(pins.length, 'pin')} ${input.boardId ? `on board ${input.boardId}` : 'in the account'}.`);
+    log.info(`Found ${plural(pins.length, 'pin')} ${board ? `on ${board.label}` : 'in the account'}.`);
     return pins;
 }
 
@@ -58,7 +62,8 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     const wanted = input.pinIds && input.pinIds.length > 0 ? input.pinIds.length : input.maxItems;
     const budget = output.budgetFor(EVENTS.itemFetched);
     const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
-    const pins = limit > 0 ? await collectPins(context, limit, warnings) : [];
+    const board = input.pinIds && input.pinIds.length > 0 ? undefined : await chooseBoard(client, input);
+    const pins = limit > 0 ? await collectPins(context, board, limit, warnings) : [];
     const stoppedByBudget = progress.stored + budget < wanted;
 
     // After a restart, the pins stored before it come first again: their numbers are fetched for the report,
@@ -94,8 +99,8 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
 
     const subject = input.pinIds?.length
         ? plural(rows.length, 'selected pin')
-        : input.boardId
-          ? `${plural(rows.length, 'pin')} of board ${input.boardId}`
+        : board
+          ? `${plural(rows.length, 'pin')} of ${board.label}`
           : `${plural(rows.length, 'pin')} of your account`;
     let previous: { range: DateRange; totals: Record<string, number | null> } | undefined;
     let previousNote: string | undefined;
