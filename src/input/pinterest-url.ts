@@ -19,7 +19,7 @@ export function readPinterestUrl(text: string): PinterestUrl | undefined {
     if (/^pin\.it$/i.test(url.hostname)) return { kind: 'short-link' };
     if (!PINTEREST_HOST.test(url.hostname)) return { kind: 'other' };
     const parts = url.pathname.split('/').filter(Boolean);
-    if (parts[0] === 'pin') {
+    if (parts[0]?.toLowerCase() === 'pin') {
         const id = /^(?:.*--)?(\d+)$/.exec(parts[1] ?? '')?.[1];
         return id ? { kind: 'pin', id } : { kind: 'other' };
     }

@@ -87,10 +87,14 @@ export function seedAnalyticsAccount(
         const record = emulator.state.pinRecord(pin.id);
         if (!record) continue;
         const image = { width: 600, height: 900, url: images.url(`pin-${index}`) };
+        // Pinterest also lists the crops the board list takes its cover and thumbnails from.
+        const sizes = {
+            '150x150': { width: 150, height: 150, url: image.url },
+            '400x300': { width: 400, height: 300, url: image.url },
+            '600x': image,
+        };
         (record as { media: unknown }).media =
-            index < videoPins
-                ? { media_type: 'video', cover_image_url: image.url, images: { '600x': image } }
-                : { media_type: 'image', images: { '600x': image } };
+            index < videoPins ? { media_type: 'video', cover_image_url: image.url, images: sizes } : { media_type: 'image', images: sizes };
     }
     return { token, appId: app.appId, userId, boardId, pinIds: created.map((pin) => pin.id) };
 }
