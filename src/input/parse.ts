@@ -196,16 +196,13 @@ function missingModeProblem(fields: Record<string, unknown>, modes: Record<strin
         const given = schema.safeParse(value);
         return given.success && JSON.stringify(given.data) === JSON.stringify(schema.safeParse(undefined).data);
     };
+    // An empty list or object carries nothing either, as templates send them.
+    const empty = (value: unknown) =>
+        blankToUndefined(value) === undefined || (typeof value === 'object' && Object.keys(value as object).length === 0);
     const own = new Set(namesOf(fallback));
     const foreign = Object.keys(fields).filter((name) => {
         const schema = schemaOf(name);
-        return (
-            name !== 'mode' &&
-            !own.has(name) &&
-            schema !== undefined &&
-            blankToUndefined(fields[name]) !== undefined &&
-            !isDefault(schema, fields[name])
-        );
+        return name !== 'mode' && !own.has(name) && schema !== undefined && !empty(fields[name]) && !isDefault(schema, fields[name]);
     });
     if (foreign.length === 0) return undefined;
     const users = (name: string) => Object.keys(modes).filter((mode) => namesOf(modes[mode]!).includes(name));

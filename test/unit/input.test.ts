@@ -402,9 +402,8 @@ describe('mode names and input without a mode', () => {
     });
 
     it('still lists boards without a mode when the other fields are blank or at their defaults, as forms and templates send them', () => {
-        expect(parseInput({ accessToken: 't', pinTitle: '', includeMetrics: false, dryRun: false, timeZone: 'UTC', maxItems: 5 }).mode).toBe(
-            'list-boards',
-        );
+        const blanks = { pinTitle: '', pins: [], spacing: {}, includeMetrics: false, dryRun: false, timeZone: 'UTC', maxItems: 5 };
+        expect(parseInput({ accessToken: 't', ...blanks }).mode).toBe('list-boards');
     });
 });
 
