@@ -138,7 +138,7 @@ export const didYouMean = ({ key, meant }: { key: string; meant: string }) => `u
  * Writes each alias given in `fields` as the field it stands for, and says where an alias and its field were both
  * given with different values (which one was meant is anyone's guess).
  */
-export function applyAliases(fields: Record<string, unknown>, aliases: Readonly<Record<string, string>> | undefined, prefix = ''): string[] {
+export function applyAliases(fields: Record<string, unknown>, aliases: Readonly<Record<string, string>> | undefined): string[] {
     const problems: string[] = [];
     for (const [alias, field] of Object.entries(aliases ?? {})) {
         const value = blankToUndefined(fields[alias]);
@@ -147,9 +147,7 @@ export function applyAliases(fields: Record<string, unknown>, aliases: Readonly<
         const current = blankToUndefined(fields[field]);
         const same = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a.trim() === b.trim() : a === b);
         if (current !== undefined && !same(current, value)) {
-            problems.push(
-                `${prefix}${alias} and ${field} are the same field (${alias} is its name in the output rows), given two different values: keep one`,
-            );
+            problems.push(`${alias} and ${field} are the same field (${alias} is its name in the output rows), given two different values: keep one`);
         } else fields[field] = value;
     }
     return problems;

@@ -174,7 +174,7 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
             if (record.every((cell) => cell.trim() === '')) continue;
             const extra = record.slice(columns.length).filter((cell) => cell.trim() !== '').length;
             if (extra > 0) {
-                // The cells are shifted from the first unquoted comma on, so only the title and media are kept for the row.
+                // The cells are shifted from the first unquoted separator on, so only the title and media are kept for the row.
                 const { pinTitle, imageUrl, videoUrl } = toDraft(columns, record).draft;
                 const separator = delimiter === '\t' ? 'a tab' : delimiter === ';' ? 'a semicolon' : 'a comma';
                 yield {

@@ -18,8 +18,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Spreads a batch of pins over time: fixed intervals or a weekly plan of time slots, a cap per day, a little random
- * jitter, and a minimum number of days between pins that point at the same link. Pure: `now`, `random`, the queue and the ledger are
- * parameters, so callers (and tests) decide what time it is.
+ * jitter, and a minimum number of days between pins that point at the same link. Pure: `now`, `random`, the queue
+ * and the ledger are parameters, so callers (and tests) decide what time it is.
  *
  * The rules, in the order they apply:
  * 1. A pin with an explicit `publishAt` keeps it (explicit wins over spacing). A time at or before `now` means
@@ -50,8 +50,8 @@ const DAY_MS = 86_400_000;
  *    [-J, +J] minutes (whole seconds), clamped so that it stays strictly after `now`, stays between the midpoints
  *    to its neighbouring scheduled times (so no two pins swap order or meet), stays on its local day when
  *    `maxPerDay` is set (so jitter never breaks the cap), and never breaks rule 3 (if it would, the pin keeps its
- *    unjittered time). `slotAt` reports the unjittered time: store it in the queue and
- *    pass it back in `existing`, so jitter never makes a slot look free or taken wrongly.
+ *    unjittered time). `slotAt` reports the unjittered time: store it in the queue and pass it back in `existing`,
+ *    so jitter never makes a slot look free or taken wrongly.
  *
  * `intervalMinutes` and `timeSlots` together are rejected: one batch follows one rhythm.
  */
