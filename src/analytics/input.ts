@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { runClock } from '../common/clock.js';
 import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
+import { ID_OR_URL_PATTERN, looksLikeUrl, pinIdFromUrl, urlInsteadOfId } from '../input/pinterest-url.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
@@ -17,7 +18,7 @@ export const ANALYTICS_LIMITS = {
 
 const date = (field: string) =>
     optionalText(
-        trimmed()
+        trimmed(`${field} must be a date written YYYY-MM-DD (UTC), for example 2025-06-01`)
             .regex(DATE_PATTERN, `${field} must be a date written YYYY-MM-DD (UTC), for example 2025-06-01`)
             .refine(isValidDate, `${field} must be a date that exists, for example 2025-06-30`),
     );
@@ -47,7 +48,11 @@ export const ANALYTICS_FIELDS = {
             Array.isArray(value)
                 ? value
                       .map((item) =>
-                          typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : typeof item === 'string' ? item.trim() : item,
+                          typeof item === 'number' && Number.isSafeInteger(item)
+                              ? String(item)
+                              : typeof item === 'string'
+                                ? pinIdFromUrl(item.trim())
+                                : item,
                       )
                       .filter((item) => item !== '')
                 : blankToUndefined(value),
@@ -55,8 +60,14 @@ export const ANALYTICS_FIELDS = {
             .array(
                 z
                     .string({ error: 'pinIds must contain pin ids as strings of digits (in quotes: long numbers lose digits in JSON)' })
+                    .refine((item) => !looksLikeUrl(item), { error: (issue) => urlInsteadOfId(String(issue.input), 'pinIds', 'pin'), abort: true })
                     .regex(/^\d+$/, 'pinIds must contain digits only, for example ["813744226420795884"]')
-                    .max(PIN_LIMITS.idDigits, `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`),
+                    // A refinement, not .max(): the form's limit would refuse a pin's address before the Actor could read it.
+                    .refine(
+                        (item) => item.length <= PIN_LIMITS.idDigits,
+                        `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`,
+                    )
+                    .meta({ pattern: ID_OR_URL_PATTERN }),
                 { error: 'pinIds must be a list of pin ids, for example ["813744226420795884"]' },
             )
             .max(ANALYTICS_LIMITS.pinIds, `pinIds may list at most ${ANALYTICS_LIMITS.pinIds} pins`)
@@ -74,7 +85,7 @@ export const ANALYTICS_FIELDS = {
     quick: flag('quick'),
     /** The report's title, for agencies sending it to a client: "Acme Garden Supplies, November". */
     reportTitle: optionalText(
-        trimmed().max(
+        trimmed('reportTitle must be text: the report\u2019s title, for example a client\u2019s name').max(
             ANALYTICS_LIMITS.reportTitle,
             `reportTitle must be at most ${ANALYTICS_LIMITS.reportTitle} characters, for example a client's name`,
         ),

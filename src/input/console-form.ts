@@ -73,29 +73,34 @@ export const CONSOLE_FORM: ConsoleForm = {
                 boardId: {
                     title: 'Board ID',
                     description:
-                        'The board’s numeric ID, written as text. create-pin: the board the pin goes to (or give Board name). The listing and analytics modes read only this board’s pins; leave it empty for every pin of the account. Run list-boards to see your boards and their IDs.',
+                        'The board’s numeric ID, written as text. create-pin: the board the pin goes to (or give Board name). The listing and analytics modes read only this board’s pins; leave it and Board name empty for every pin of the account. Run list-boards to see your boards and their IDs (a board’s web address has no ID in it: give its name in Board name instead).',
                     example: '549755885175',
                 },
                 boardName: {
                     title: 'Board name',
                     description:
-                        'Instead of Board ID: the board’s name as Pinterest shows it (case and surrounding spaces do not matter). An unknown name fails the pin with the closest names you have, unless Create missing boards is on.',
+                        'Instead of Board ID: the board’s name as Pinterest shows it (case and surrounding spaces do not matter); the boards are listed once per run to find it. create-pin: an unknown name fails the pin with the closest names you have, unless Create missing boards is on. The listing and analytics modes read only this board’s pins, and stop at an unknown name before reading anything.',
                 },
                 boardSectionId: {
                     title: 'Board section ID',
                     description:
                         'Optional: put the pin in this section of the board (digits; Pinterest answers 404 if the section is not on that board).',
                 },
+                boardSectionName: {
+                    title: 'Board section name',
+                    description:
+                        'Instead of Board section ID: the name of the board’s section to put the pin in, as Pinterest shows it (the CSV’s Section column).',
+                },
                 pinTitle: {
                     title: 'Pin title',
-                    description: 'Title of the new pin. Every pin needs one.',
+                    description: 'Title of the new pin. Every pin needs one. Also read as <code>title</code>, the name the output rows use.',
                     example: 'Lemon ricotta pancakes in 20 minutes',
                 },
                 pinDescription: {
                     title: 'Pin description',
                     editor: 'textarea',
                     description:
-                        'Text shown with the pin. Pinterest often shows only about the first 500 characters, so put the important words first. Optional.',
+                        'Text shown with the pin. Pinterest often shows only about the first 500 characters, so put the important words first. Optional. Also read as <code>description</code>, the name the output rows use.',
                     example: 'Fluffy pancakes with lemon zest and ricotta. Full recipe and shopping list on the blog.',
                 },
                 imageUrl: {
@@ -120,7 +125,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 linkUrl: {
                     title: 'Destination link',
                     description:
-                        'Where people go when they click the pin, for example your product page or blog post. A full http(s) address. Optional.',
+                        'Where people go when they click the pin, for example your product page or blog post. A full http(s) address. Optional. Also read as <code>link</code>, the name the output rows use.',
                     example: 'https://example.com/recipes/lemon-ricotta-pancakes',
                 },
                 altText: {
@@ -151,7 +156,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 pins: {
                     title: 'Pins (many at once)',
                     description:
-                        'A JSON list of pins, each with the single-pin field names above. A pin needs boardId or boardName, pinTitle, and one of imageUrl, imageUrls or videoUrl (with coverImageUrl). One dataset row per pin, in order.',
+                        'A JSON list of pins, each with the single-pin field names above (or title, description and link, as the output rows name them, so a row can be copied back). A pin needs boardId or boardName, pinTitle, and one of imageUrl, imageUrls or videoUrl (with coverImageUrl). A misspelt key (publish_at, linkURL) stops the run before anything is posted; any other unknown key fails that pin. One dataset row per pin, in order.',
                     example: [
                         {
                             boardId: '549755885175',
@@ -171,7 +176,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Pins as CSV (Pinterest bulk format)',
                     editor: 'textarea',
                     description:
-                        'CSV text in Pinterest’s bulk-create format: columns Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords (header names in any case; other columns ignored). Every bad row is reported with its spreadsheet row number.',
+                        'CSV text in Pinterest’s bulk-create format: columns Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, and Section for a board section (header names in any case; other columns ignored). Separated by commas, semicolons (Excel in many languages) or tabs (pasted from a spreadsheet). Every bad row is reported with its spreadsheet row number and the column at fault.',
                 },
                 pinsCsvUrl: {
                     title: 'Pins CSV URL',
@@ -212,15 +217,15 @@ export const CONSOLE_FORM: ConsoleForm = {
                 timeZone: {
                     title: 'Time zone',
                     description:
-                        'IANA time zone (Europe/Berlin, America/New_York) in which times without an offset and Spacing’s time slots are read. Daylight-saving gaps move a time forward by the gap; in an overlap the earlier time is taken.',
+                        'IANA time zone (Europe/Berlin, America/New_York) in which times without an offset and Spacing’s time slots are read, and in which rows show publishAtLocal. Abbreviations such as EST or CET are refused, with the IANA name to use: they cannot follow summer time. Daylight-saving gaps move a time forward by the gap; in an overlap the earlier time is taken.',
                     example: 'Europe/Berlin',
                 },
                 spacing: {
                     title: 'Spacing',
                     editor: 'schemaBased',
                     description:
-                        'Optional: spread the batch’s pins that have no Publish at of their own over time. Give Time slots or Interval, not both. A pin’s own Publish at wins.',
-                    example: { timeSlots: ['09:00', '13:30', '20:00'], jitterMinutes: 10, minDaysBetweenSameLink: 3 },
+                        'Optional: spread the batch’s pins that have no Publish at of their own over time, on a weekly plan. Give Time slots or Interval, not both. A pin’s own Publish at wins. An unknown key stops the run.',
+                    example: { timeSlots: ['Mon-Fri 09:00', 'Sat,Sun 11:30', '20:00'], jitterMinutes: 10, minDaysBetweenSameLink: 3, maxPerDay: 4 },
                     keys: {
                         startAt: {
                             title: 'Start at',
@@ -234,7 +239,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                         timeSlots: {
                             title: 'Time slots',
                             description:
-                                'Daily times of day, HH:mm in Time zone, such as 09:00 and 20:00; each pin takes the next free slot, skipping slots already taken in the queue.',
+                                'Times of day, HH:mm in Time zone, every day (20:00) or on the days named before them (Mon-Fri 09:00, Sat,Sun 11:30); each pin takes the next free slot, skipping slots already taken in the queue.',
                         },
                         jitterMinutes: {
                             title: 'Jitter (minutes)',
@@ -245,6 +250,11 @@ export const CONSOLE_FORM: ConsoleForm = {
                             title: 'Days between pins with the same link',
                             description:
                                 'Never two pins with the same destination link closer than this many days, counting the queue and what the ledger says was published.',
+                        },
+                        maxPerDay: {
+                            title: 'Most pins a day',
+                            description:
+                                'At most this many pins on one day in Time zone, counting what the account has queued already; the rest move to the next day’s slots. Needs Time slots or Interval.',
                         },
                     },
                 },

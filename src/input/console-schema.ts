@@ -67,7 +67,7 @@ export function consoleInputSchema(modes: Readonly<Record<string, ConsoleMode>>,
                     : presentation;
             const description = name === 'mode' ? modeDescription(look, modes) : fieldDescription(name, schema, look, modes);
             properties[name] = {
-                ...fieldJson(name, schema, look, description),
+                ...(name === 'mode' ? preselected(fieldJson(name, schema, look, description)) : fieldJson(name, schema, look, description)),
                 ...(index === 0 ? { sectionCaption: section.caption, sectionDescription: section.description } : {}),
             };
         });
@@ -279,6 +279,17 @@ function fieldJson(name: string, schema: z.ZodType, look: FieldPresentation, des
         for (const key of ['pattern', 'errorMessage', 'minLength', 'maxLength', 'default', 'example', 'prefill']) delete field[key];
     }
     return dropUndefined(field);
+}
+
+/**
+ * The platform (and the SDK, locally) fills a field missing from the input with its default before the run starts,
+ * so a mode default would make a run without a mode look like one asking for it: the Actor could no longer tell an
+ * input of pin fields without a mode (see parse.ts). The form preselects the default mode instead, and the Actor
+ * applies the default itself.
+ */
+function preselected(field: Json): Json {
+    const { default: value, ...rest } = field;
+    return { ...rest, prefill: value };
 }
 
 function dropUndefined<T extends Json>(json: T): T {

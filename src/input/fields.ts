@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { PIN_LIMITS } from '../pinterest/limits.js';
+import { ID_OR_URL_PATTERN, type IdKind, looksLikeUrl, pinIdFromUrl, urlInsteadOfId } from './pinterest-url.js';
 
 /**
  * The Actor's input contract. Each mode declares its own input schema (in its file under src/modes) from the
@@ -31,7 +32,15 @@ export const DEFAULT_CREDENTIALS_STORE = 'pinterest-credentials';
  */
 export const blankToUndefined = (value: unknown) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value);
 export const optionalText = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-export const trimmed = (params?: { error: string }) => z.string(params).trim();
+/**
+ * Text, trimmed. `typeError` is what the user reads when the value is not text at all (a number, a list): every
+ * field says in its own words what it takes, never zod's "expected string, received number".
+ */
+export const trimmed = (typeError: string) => z.string({ error: typeError }).trim();
+/** The usual type error of a text field. */
+export const textError = (field: string, example?: string) => `${field} must be text${example ? `, such as ${example}` : ''}`;
+/** The type error of a field that takes a date and time. */
+export const dateTimeTypeError = (field: string) => `${field} must be a date and time text such as 2026-12-01T09:00`;
 
 /** An example that fits the field: a destination link is a page, not an image. */
 function exampleUrl(field: string): string {
@@ -46,7 +55,7 @@ function exampleUrl(field: string): string {
  */
 export const httpUrl = (field: string, max: number, example = exampleUrl(field)) => {
     const message = `${field} must be a full http(s) URL, for example ${example}`;
-    return trimmed()
+    return trimmed(message)
         .max(max, `${field} must be at most ${max} characters`)
         .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/\S+$/, { error: message, abort: true })
         .refine((value) => URL.canParse(value), message);
@@ -55,13 +64,24 @@ export const httpUrl = (field: string, max: number, example = exampleUrl(field))
 export const flag = (field: string, fallback = false) =>
     z.preprocess(blankToUndefined, z.boolean({ error: `${field} must be true or false` }).default(fallback));
 
-/** A Pinterest id (board, section, pin): digits, as a string; a number that JSON kept exact is accepted too. */
-export const pinterestId = (field: string, example = '549755885175') =>
+/**
+ * A Pinterest id (board, section, pin): digits, as a string; a number that JSON kept exact is accepted too. A pin's
+ * page address is read for its ID; any other address gets a sentence saying what to give instead (a board's
+ * address has no ID in it). The form's pattern lets addresses through, so that this sentence, not a bare pattern
+ * message, is what the user reads.
+ */
+export const pinterestId = (field: string, example = '549755885175', kind?: IdKind) =>
     z.preprocess(
-        (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : blankToUndefined(value)),
-        trimmed({ error: `${field} must be a string of digits (put it in quotes: long numbers lose digits in JSON)` })
+        (value) => {
+            if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+            return kind === 'pin' ? pinIdFromUrl(blankToUndefined(value)) : blankToUndefined(value);
+        },
+        trimmed(`${field} must be a string of digits (put it in quotes: long numbers lose digits in JSON)`)
+            .refine((value) => !looksLikeUrl(value), { error: (issue) => urlInsteadOfId(String(issue.input), field, kind), abort: true })
             .regex(/^\d+$/, `${field} must contain digits only, for example "${example}"`)
-            .max(PIN_LIMITS.idDigits, `${field} must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`)
+            // A refinement, not .max(): the form's limit would refuse an address before the Actor could read it.
+            .refine((value) => value.length <= PIN_LIMITS.idDigits, `${field} must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`)
+            .meta({ pattern: ID_OR_URL_PATTERN })
             .optional(),
     );
 
@@ -86,8 +106,10 @@ export const wholeNumber = (field: string, limits: { min: number; max: number; d
  */
 const secret = (field: string) =>
     optionalText(
-        trimmed()
+        trimmed(`${field} must be text: the ${field === 'appSecret' ? 'secret key' : 'token'}, copied as it is`)
             .min(1, `${field} must not be empty`)
+            // What an HTTP header shows, and what API docs tell people to send: the Actor adds the prefix itself.
+            .refine((value) => !/^bearer\b/i.test(value), { error: `${field} must be the token alone: remove the Bearer prefix`, abort: true })
             .max(MAX_SECRET_LENGTH, `${field} must be at most ${MAX_SECRET_LENGTH} characters (Pinterest tokens are far shorter): copy it again`)
             .regex(/^[\x21-\x7e]*$/, `${field} must be one line of letters, digits and punctuation, without spaces or line breaks: copy it again`),
     );
@@ -95,7 +117,7 @@ const secret = (field: string) =>
 const storeName = (field: string, fallback: string) =>
     z.preprocess(
         blankToUndefined,
-        trimmed()
+        trimmed(`${field} must be text: a store name of 1 to 63 letters, digits or hyphens`)
             // The platform's rule for storage names (DNS-safe): a name it refuses would fail the run mid-way there.
             .regex(
                 /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/,
@@ -117,7 +139,9 @@ export const itemFieldsOf = (list: z.ZodType): z.ZodRawShape | undefined => list
 
 /** Fields several modes share, defined once. */
 export const FIELDS = {
-    boardId: pinterestId('boardId'),
+    boardId: pinterestId('boardId', '549755885175', 'board'),
+    /** Instead of boardId: the board's name, as Pinterest shows it. */
+    boardName: optionalText(trimmed(textError('boardName', '"Summer Recipes"')).max(180, 'boardName must be at most 180 characters')),
     maxItems: wholeNumber('maxItems', LIMITS.maxItems),
     includeMetrics: flag('includeMetrics'),
     boardPrivacy: z.preprocess(
@@ -132,7 +156,7 @@ export const commonInputShape = {
     accessToken: secret('accessToken'),
     refreshToken: secret('refreshToken'),
     appId: optionalText(
-        trimmed()
+        trimmed('appId must be the numeric App ID from developers.pinterest.com, as text such as "1234567"')
             .regex(/^\d+$/, 'appId must be the numeric App ID from developers.pinterest.com')
             .max(PIN_LIMITS.idDigits, `appId must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest App IDs are`),
     ),

@@ -1,31 +1,32 @@
 import { z } from 'zod';
 
-import { blankToUndefined, flag, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
+import { blankToUndefined, dateTimeTypeError, flag, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
 import { UserInputError } from '../input/parse.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import { openAccountQueue, type QueueEntry } from '../schedule/queue.js';
-import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
+import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatLocalTime, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { toScheduledPinItem } from './list-scheduled.js';
 import { SHARED_FIELDS } from './input.js';
 import { defineMode } from './types.js';
 import { plural } from '../common/text.js';
+
+const SCHEDULE_ID_PROBLEM = 'each of scheduleIds must be a schedule id as list-scheduled shows it (20 letters a-f and digits)';
 
 const input = modeInputSchema('cancel-scheduled', {
     queueStoreName: SHARED_FIELDS.queueStoreName,
     scheduleIds: z.preprocess(
         blankToUndefined,
         z
-            .array(
-                trimmed().regex(/^[a-f0-9]{20}$/, 'each of scheduleIds must be a schedule id as list-scheduled shows it (20 letters a-f and digits)'),
-                {
-                    error: 'scheduleIds must be a list of schedule ids, for example ["3f9a0c2e71b84d5e9a10"]',
-                },
-            )
+            .array(trimmed(SCHEDULE_ID_PROBLEM).regex(/^[a-f0-9]{20}$/, SCHEDULE_ID_PROBLEM), {
+                error: 'scheduleIds must be a list of schedule ids, for example ["3f9a0c2e71b84d5e9a10"]',
+            })
             .max(10_000, 'scheduleIds must list at most 10000 ids')
             .optional(),
     ),
     cancelAll: flag('cancelAll'),
-    newPublishAt: optionalText(trimmed().max(64, 'newPublishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z')),
+    newPublishAt: optionalText(
+        trimmed(dateTimeTypeError('newPublishAt')).max(64, 'newPublishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z'),
+    ),
     timeZone: SHARED_FIELDS.timeZone,
 });
 
@@ -109,10 +110,10 @@ export const cancelScheduled = defineMode({
                 if (!input.cancelAll || current.status === 'publishing') untouched.push(current);
             } else unknown.push(scheduleId);
         }
-        await output.pushRows([...changed, ...untouched].map(toScheduledPinItem));
+        await output.pushRows([...changed, ...untouched].map((entry) => toScheduledPinItem(entry, input.timeZone)));
 
         const verb = reschedule?.ok
-            ? `Moved ${plural(changed.length, 'pin')} to ${formatUtc(reschedule.epochMs)}`
+            ? `Moved ${plural(changed.length, 'pin')} to ${formatUtc(reschedule.epochMs)}${input.timeZone === DEFAULT_TIME_ZONE ? '' : ` (${formatLocalTime(reschedule.epochMs, input.timeZone)})`}`
             : `Cancelled ${plural(changed.length, 'pin')}`;
         const notes = [
             untouched.length > 0 ? `${untouched.length} already published or being published, left as they are` : '',

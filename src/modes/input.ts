@@ -12,5 +12,8 @@ import { DEFAULT_TIME_ZONE } from '../schedule/time-text.js';
 export const SHARED_FIELDS = {
     queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
     ledgerStoreName: FIELDS.storeName('ledgerStoreName', DEFAULT_LEDGER_STORE),
-    timeZone: z.preprocess(blankToUndefined, trimmed().default(DEFAULT_TIME_ZONE)),
+    timeZone: z.preprocess(
+        blankToUndefined,
+        trimmed('timeZone must be an IANA time zone name as text, such as Europe/Berlin').default(DEFAULT_TIME_ZONE),
+    ),
 };

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-import { blankToUndefined, FIELDS, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
+import { blankToUndefined, dateTimeTypeError, FIELDS, modeInputSchema, optionalText, trimmed } from '../input/fields.js';
 import type { ScheduledPinItem } from '../output/items.js';
 import { draftFields } from '../publish/rows.js';
 import { OPERATIONS } from '../pinterest/operations.js';
 import { openAccountQueue, QUEUE_STATUSES, type QueueEntry, type QueueStatus } from '../schedule/queue.js';
-import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
+import { dateTimeTextProblem, DEFAULT_TIME_ZONE, formatLocalTime, formatUtc, timeZoneProblem } from '../schedule/time-text.js';
 import { SHARED_FIELDS } from './input.js';
 import { defineMode } from './types.js';
 import { plural } from '../common/text.js';
@@ -14,14 +14,15 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : formatUtc(ms)
 const WAITING: QueueStatus[] = ['scheduled', 'publishing'];
 const FINISHED: QueueStatus[] = ['published', 'failed', 'cancelled'];
 
-/** A queue entry as a dataset row. */
-export function toScheduledPinItem(entry: QueueEntry): ScheduledPinItem {
+/** A queue entry as a dataset row, its time also on the wall clock of `timeZone`. */
+export function toScheduledPinItem(entry: QueueEntry, timeZone: string): ScheduledPinItem {
     const { boardId, title, description, link, imageUrl, mediaType, key } = draftFields(entry.draft);
     return {
         type: 'scheduledPin',
         scheduleId: entry.scheduleId,
         status: entry.status,
         publishAt: formatUtc(entry.publishAt),
+        publishAtLocal: formatLocalTime(entry.publishAt, timeZone),
         boardId,
         title,
         description,
@@ -38,7 +39,8 @@ export function toScheduledPinItem(entry: QueueEntry): ScheduledPinItem {
     };
 }
 
-const timeField = (field: string) => optionalText(trimmed().max(64, `${field} must be an ISO 8601 date and time such as 2026-12-01T00:00:00Z`));
+const timeField = (field: string) =>
+    optionalText(trimmed(dateTimeTypeError(field)).max(64, `${field} must be an ISO 8601 date and time such as 2026-12-01T00:00:00Z`));
 
 const input = modeInputSchema('list-scheduled', {
     queueStoreName: SHARED_FIELDS.queueStoreName,
@@ -90,7 +92,7 @@ export const listScheduled = defineMode({
         const take = (entry: QueueEntry): boolean => {
             if (!statuses.has(entry.status)) return true;
             more = rows.length >= input.maxItems;
-            if (!more) rows.push(toScheduledPinItem(entry));
+            if (!more) rows.push(toScheduledPinItem(entry, input.timeZone));
             return !more;
         };
         // What is still to go out, the soonest first: each key says when a pin is due, so only those listed are read.

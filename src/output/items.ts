@@ -93,6 +93,11 @@ export const pinResultItemSchema = z.object({
     key: text,
     scheduleId: text,
     publishAt: text,
+    /**
+     * publishAt on the wall clock of the run's timeZone (UTC unless given), e.g. `2026-12-04 09:00 America/New_York`;
+     * null without a publishAt, and in publish-scheduled, which has no time zone.
+     */
+    publishAtLocal: text,
     /** publish-scheduled: how many minutes after its publishAt the pin went out. */
     lateByMinutes: z.number().int().nullable(),
     error: pinErrorSchema.nullable(),
@@ -185,6 +190,7 @@ export function pinResultItem(fields: Partial<PinResultItem> & Pick<PinResultIte
         key: null,
         scheduleId: null,
         publishAt: null,
+        publishAtLocal: null,
         lateByMinutes: null,
         error: null,
         reason: null,
@@ -241,6 +247,8 @@ export const scheduledPinItemSchema = z.object({
     status: z.enum(['scheduled', 'publishing', 'published', 'failed', 'cancelled']),
     /** When it goes (or went) live, ISO 8601 in UTC. */
     publishAt: z.string(),
+    /** publishAt on the wall clock of the run's timeZone (UTC unless given), e.g. `2026-12-04 09:00 America/New_York`. */
+    publishAtLocal: z.string(),
     boardId: text,
     title: text,
     description: text,

@@ -5,6 +5,7 @@ import { CsvError, parse } from 'csv-parse';
 
 import { ActorError } from '../common/errors.js';
 import { downloadToTempFile } from './download.js';
+import type { FieldLabels } from './draft.js';
 import { plural } from '../common/text.js';
 
 /**
@@ -17,7 +18,8 @@ export class CsvFormatError extends ActorError {
     override name = 'CsvFormatError';
 }
 
-export type CsvDraftField = 'pinTitle' | 'pinDescription' | 'linkUrl' | 'boardName' | 'publishAt' | 'imageUrl' | 'videoUrl' | 'coverImageUrl';
+export type CsvDraftField =
+    'pinTitle' | 'pinDescription' | 'linkUrl' | 'boardName' | 'boardSectionName' | 'publishAt' | 'imageUrl' | 'videoUrl' | 'coverImageUrl';
 export type CsvPinDraft = Partial<Record<CsvDraftField, string>>;
 
 /** A data row as a pin draft. `rowNumber` is the row as a spreadsheet shows it: the header is row 1. */
@@ -26,10 +28,11 @@ export interface CsvPinRow {
     draft: CsvPinDraft;
 }
 
-/** A row that could not be read as a pin, with the reason as one sentence. */
+/** A row that could not be read as a pin, with the reason as one sentence, and its title and media where they could be read. */
 export interface CsvRowProblem {
     rowNumber: number;
     problem: string;
+    draft?: CsvPinDraft;
 }
 
 export interface ReadPinsCsvOptions {
@@ -39,9 +42,14 @@ export interface ReadPinsCsvOptions {
     fieldName?: string;
 }
 
-/** Columns of Pinterest's bulk-create template, in its order. */
-const COLUMNS = ['Title', 'Media URL', 'Pinterest board', 'Thumbnail', 'Description', 'Link', 'Publish date', 'Keywords'] as const;
+/**
+ * Columns of Pinterest's bulk-create template, in its order, and Section, the Actor's addition: the name of the
+ * board section the pin goes to.
+ */
+const COLUMNS = ['Title', 'Media URL', 'Pinterest board', 'Thumbnail', 'Description', 'Link', 'Publish date', 'Keywords', 'Section'] as const;
 type Column = (typeof COLUMNS)[number];
+/** For messages: Pinterest's columns, and ours after them. */
+const COLUMN_NAMES = `${COLUMNS.slice(0, -1).join(', ')}, and Section for a board section`;
 
 /**
  * A pin cannot exist without media or a board, so a file without those columns is a wrong file, not a file of
@@ -56,7 +64,21 @@ const FIELD_OF: Record<Exclude<Column, 'Media URL' | 'Keywords'>, CsvDraftField>
     Description: 'pinDescription',
     Link: 'linkUrl',
     'Publish date': 'publishAt',
+    Section: 'boardSectionName',
 };
+
+/** The columns' names for the pin fields they fill: a row's problems name the column the user sees, not the field. */
+export const CSV_FIELD_LABELS: FieldLabels = {
+    ...Object.fromEntries(Object.entries(FIELD_OF).map(([column, field]) => [field, column])),
+    imageUrl: 'Media URL',
+    videoUrl: 'Media URL',
+};
+
+/**
+ * Separators spreadsheets write: Excel saves "CSV" with semicolons where the decimal mark is a comma (most of
+ * Europe, Latin America), and a copy from Google Sheets or Excel pastes as tab-separated text.
+ */
+const SEPARATORS = [',', ';', '\t'] as const;
 
 /** Pinterest's accepted video containers; any other media URL is taken as an image. */
 const VIDEO_EXTENSION = /\.(mp4|mov|m4v)$/i;
@@ -91,31 +113,52 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
     // Records are taken in `on_record`, synchronously and in order, rather than read from the parser's output:
     // a parse error destroys the stream and with it any records still buffered there, rows that are fine.
     const parsed: { record: string[]; rowNumber: number }[] = [];
-    const parser = parse({
-        bom: true,
-        // Rows shorter than the header are common (trailing empty cells dropped); longer ones are checked below.
-        relax_column_count: true,
-        // A stray quote inside an unquoted cell is kept as text, as spreadsheets do, instead of failing the row.
-        relax_quotes: true,
-        max_record_size: MAX_ROW_CHARS,
-        // `records` counts every record so far, blank ones and this one included: the spreadsheet row number.
-        on_record: (record: string[], context) => void parsed.push({ record, rowNumber: context.records }),
-    });
+    let parser: ReturnType<typeof parse> | undefined;
     let parseError: unknown;
-    parser.on('error', (error) => (parseError ??= error));
+    let delimiter: string = SEPARATORS[0];
+    /** The parser, once the header line says which separator the file uses. */
+    const start = (separator: string) => {
+        delimiter = separator;
+        const created = parse({
+            bom: true,
+            delimiter,
+            // Rows shorter than the header are common (trailing empty cells dropped); longer ones are checked below.
+            relax_column_count: true,
+            // A stray quote inside an unquoted cell is kept as text, as spreadsheets do, instead of failing the row.
+            relax_quotes: true,
+            max_record_size: MAX_ROW_CHARS,
+            // `records` counts every record so far, blank ones and this one included: the spreadsheet row number.
+            on_record: (record: string[], context) => void parsed.push({ record, rowNumber: context.records }),
+        });
+        created.on('error', (error) => (parseError ??= error));
+        return created;
+    };
     const write = (chunk: unknown) =>
         new Promise<void>((resolve) =>
-            parser.write(chunk, (error) => {
+            parser!.write(chunk, (error) => {
                 parseError ??= error ?? undefined;
                 resolve();
             }),
         );
     const end = () =>
         new Promise<void>((resolve) => {
-            parser.once('finish', resolve);
-            parser.once('error', () => resolve());
-            parser.end();
+            parser!.once('finish', resolve);
+            parser!.once('error', () => resolve());
+            parser!.end();
         });
+    // Chunks before the end of the header line: the separator is decided on the whole line, then they are parsed.
+    let head: unknown[] = [];
+    let headText = '';
+    const feed = async (chunk: unknown) => {
+        if (!parser) {
+            head.push(chunk);
+            headText += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+            if (!/[\r\n]/.test(headText) && headText.length < MAX_ROW_CHARS) return;
+            parser = start(separatorOf(headText));
+        }
+        for (const piece of head.length > 0 ? head : [chunk]) await write(piece);
+        head = [];
+    };
 
     let columns: (Column | undefined)[] | undefined;
     let keywordRows = 0;
@@ -131,9 +174,13 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
             if (record.every((cell) => cell.trim() === '')) continue;
             const extra = record.slice(columns.length).filter((cell) => cell.trim() !== '').length;
             if (extra > 0) {
+                // The cells are shifted from the first unquoted separator on, so only the title and media are kept for the row.
+                const { pinTitle, imageUrl, videoUrl } = toDraft(columns, record).draft;
+                const separator = delimiter === '\t' ? 'a tab' : delimiter === ';' ? 'a semicolon' : 'a comma';
                 yield {
                     rowNumber,
-                    problem: `Row ${rowNumber} has ${columns.length + extra} cells but the header has ${columns.length} columns; a value containing a comma must be enclosed in double quotes.`,
+                    problem: `Row ${rowNumber} has ${columns.length + extra} cells but the header has ${columns.length} columns; a value containing ${separator} must be enclosed in double quotes.`,
+                    draft: dropEmpty({ pinTitle, imageUrl, videoUrl }),
                 };
                 continue;
             }
@@ -146,14 +193,19 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
     try {
         // Iterating the source gives backpressure for free: the next chunk is read once this one's rows are taken.
         for await (const chunk of typeof source === 'string' ? slices(source) : source) {
-            await write(chunk);
+            await feed(chunk);
             yield* drain();
             if (parseError) break;
         }
-        if (!parseError) await end();
+        // A file of one line (no line break after the header) has not chosen its separator yet.
+        if (!parser && head.length > 0) {
+            parser = start(separatorOf(headText));
+            for (const piece of head) await write(piece);
+        }
+        if (parser && !parseError) await end();
         yield* drain();
     } finally {
-        parser.destroy();
+        parser?.destroy();
     }
 
     if (parseError) {
@@ -164,13 +216,29 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
         yield { rowNumber, problem: `${describeParseError(parseError, rowNumber)} The rows after it could not be read.` };
         return;
     }
-    if (!columns) throw new CsvFormatError(`${fieldName} is empty; its first row must be the header (${COLUMNS.join(', ')}).`);
+    if (!columns) throw new CsvFormatError(`${fieldName} is empty; its first row must be the header (${COLUMN_NAMES}).`);
     if (keywordRows > 0) {
         options.onWarning(
             `The Keywords column was ignored in ${plural(keywordRows, 'row')}: Pinterest API v5 cannot set keywords on a pin; put them in the description instead.`,
         );
     }
 }
+
+/**
+ * The separator of a file, read from its header line: the one that splits it into the most of the columns above.
+ * A tie (or a header naming none) is a comma, the CSV standard.
+ */
+function separatorOf(text: string): string {
+    const line = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/, 1)[0] ?? '';
+    const known = (separator: string) =>
+        line.split(separator).filter((cell) => COLUMN_BY_HEADER.has(normaliseHeader(cell.replace(/^\s*"|"\s*$/g, '')))).length;
+    let best: string = SEPARATORS[0];
+    for (const separator of SEPARATORS) if (known(separator) > known(best)) best = separator;
+    return best;
+}
+
+const dropEmpty = (draft: CsvPinDraft): CsvPinDraft =>
+    Object.fromEntries(Object.entries(draft).filter(([, value]) => value !== undefined)) as CsvPinDraft;
 
 /** Text in pieces, so a large `pinsCsv` is parsed row by row as the caller consumes it, not all at once. */
 function* slices(text: string, size = 64 * 1024): Generator<string> {
@@ -190,7 +258,7 @@ function readHeader(record: string[], fieldName: string, onWarning: (message: st
     if (missing.length > 0) {
         const names = missing.map((column) => `"${column}"`).join(' and ');
         throw new CsvFormatError(
-            `${fieldName} has no ${names} column${missing.length === 1 ? '' : 's'} in its first row; the header must name Pinterest's bulk-create columns: ${COLUMNS.join(', ')} (case does not matter).`,
+            `${fieldName} has no ${names} column${missing.length === 1 ? '' : 's'} in its first row; the header must name Pinterest's bulk-create columns: ${COLUMN_NAMES} (case does not matter).`,
         );
     }
     const repeated = COLUMNS.filter((column) => columns.filter((found) => found === column).length > 1);
@@ -201,7 +269,7 @@ function readHeader(record: string[], fieldName: string, onWarning: (message: st
     if (ignored.length > 0) {
         const [s, isAre, wasWere] = ignored.length === 1 ? ['', 'is', 'was'] : ['s', 'are', 'were'];
         onWarning(
-            `${fieldName}: the column${s} ${ignored.join(', ')} ${isAre} not among Pinterest's bulk-create columns (${COLUMNS.join(', ')}) and ${wasWere} ignored.`,
+            `${fieldName}: the column${s} ${ignored.join(', ')} ${isAre} not among Pinterest's bulk-create columns (${COLUMN_NAMES}) and ${wasWere} ignored.`,
         );
     }
     return columns;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-import { blankToUndefined, FIELDS, httpUrl, LIMITS, optionalText, pinterestId, trimmed } from '../input/fields.js';
+import { blankToUndefined, dateTimeTypeError, FIELDS, httpUrl, LIMITS, optionalText, pinterestId, textError, trimmed } from '../input/fields.js';
+import { applyAliases, describeIssue, didYouMean, unknownKeys } from '../input/parse.js';
+import { pinItemSchema, pinResultItemSchema, scheduledPinItemSchema } from '../output/items.js';
 import { PIN_LIMITS } from '../pinterest/limits.js';
 import type { PinCreate } from '../pinterest/schemas.js';
 
@@ -10,10 +12,13 @@ import type { PinCreate } from '../pinterest/schemas.js';
  */
 export const pinDraftShape = {
     boardId: FIELDS.boardId,
-    boardName: optionalText(trimmed().max(180, 'boardName must be at most 180 characters')),
-    boardSectionId: pinterestId('boardSectionId'),
-    pinTitle: optionalText(trimmed().max(LIMITS.pinTitle, `pinTitle must be at most ${LIMITS.pinTitle} characters`)),
-    pinDescription: optionalText(trimmed().max(LIMITS.pinDescription, `pinDescription must be at most ${LIMITS.pinDescription} characters`)),
+    boardName: FIELDS.boardName,
+    boardSectionId: pinterestId('boardSectionId', undefined, 'section'),
+    boardSectionName: optionalText(trimmed(textError('boardSectionName', '"Breakfast"')).max(180, 'boardSectionName must be at most 180 characters')),
+    pinTitle: optionalText(trimmed(textError('pinTitle')).max(LIMITS.pinTitle, `pinTitle must be at most ${LIMITS.pinTitle} characters`)),
+    pinDescription: optionalText(
+        trimmed(textError('pinDescription')).max(LIMITS.pinDescription, `pinDescription must be at most ${LIMITS.pinDescription} characters`),
+    ),
     imageUrl: optionalText(httpUrl('imageUrl', LIMITS.imageUrl)),
     imageUrls: z.preprocess(
         blankToUndefined,
@@ -29,43 +34,127 @@ export const pinDraftShape = {
     videoUrl: optionalText(httpUrl('videoUrl', PIN_LIMITS.mediaUrl)),
     coverImageUrl: optionalText(httpUrl('coverImageUrl', PIN_LIMITS.mediaUrl)),
     linkUrl: optionalText(httpUrl('linkUrl', LIMITS.linkUrl).refine((url) => url.length > 0, 'linkUrl must not be empty')),
-    altText: optionalText(trimmed().max(LIMITS.altText, `altText must be at most ${LIMITS.altText} characters`)),
-    publishAt: optionalText(trimmed().max(64, 'publishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z')),
-    key: optionalText(trimmed().max(200, 'key must be at most 200 characters')),
+    altText: optionalText(trimmed(textError('altText')).max(LIMITS.altText, `altText must be at most ${LIMITS.altText} characters`)),
+    publishAt: optionalText(
+        trimmed(dateTimeTypeError('publishAt')).max(64, 'publishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z'),
+    ),
+    key: optionalText(trimmed(textError('key', '"week-48-lemon-pancakes"')).max(200, 'key must be at most 200 characters')),
 };
 
 export const pinDraftSchema = z.object(pinDraftShape);
 export type PinDraft = z.infer<typeof pinDraftSchema>;
+export type PinDraftField = keyof PinDraft;
+
+/**
+ * The names the output rows (`pin`, `pinResult`, `scheduledPin`) give the pin fields: understood as input too, at
+ * the top level and in `pins`, so that a row copied back as input loses nothing.
+ */
+export const PIN_FIELD_ALIASES = { title: 'pinTitle', description: 'pinDescription', link: 'linkUrl' } as const satisfies Record<
+    string,
+    PinDraftField
+>;
+
+const PIN_FIELDS = Object.keys(pinDraftShape) as PinDraftField[];
+const PIN_NAMES = [...PIN_FIELDS, ...Object.keys(PIN_FIELD_ALIASES)];
+const canonical = (name: string) => (PIN_FIELD_ALIASES as Record<string, string>)[name] ?? name;
+
+/**
+ * Fields of the output rows that say what became of a pin (its status, its ID on Pinterest, when it went out),
+ * not what the pin is: a row copied into `pins` keeps its pin, and these are left out with one warning.
+ */
+const RESULT_FIELDS = new Set(
+    [pinResultItemSchema, pinItemSchema, scheduledPinItemSchema]
+        .flatMap((schema) => Object.keys(schema.shape))
+        .filter((name) => !PIN_NAMES.includes(name)),
+);
+
+/** What each pin field is called where the pin came from: the CSV's columns. Undefined: the source has no such field. */
+export type FieldLabels = Readonly<Partial<Record<PinDraftField, string>>>;
+
+/** A near miss of a pin field inside one item of `pins`: reported before any request, like a misspelt top-level field. */
+export function pinKeyNearMisses(raw: Record<string, unknown>): string[] {
+    return unknownKeys(withoutResultFields(raw), PIN_NAMES, canonical).misses.map(didYouMean);
+}
+
+function withoutResultFields(raw: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(raw).filter(([name]) => !RESULT_FIELDS.has(name)));
+}
+
+const listOr = (names: string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
 
 /** Rules that span a draft's fields: what makes a pin, and which media combinations Pinterest takes. */
-export function draftProblems(draft: PinDraft): string[] {
+export function draftProblems(draft: PinDraft, labels?: FieldLabels): string[] {
+    const name = (field: PinDraftField) => (labels ? labels[field] : field);
+    const named = (fields: PinDraftField[]) => [...new Set(fields.map(name).filter((label): label is string => Boolean(label)))];
     const problems: string[] = [];
-    if (!draft.boardId && !draft.boardName) problems.push('boardId or boardName is required');
+    if (!draft.boardId && !draft.boardName) problems.push(`${listOr(named(['boardId', 'boardName']))} is required`);
     if (draft.boardId && draft.boardName) problems.push('give boardId or boardName, not both');
+    if (draft.boardSectionId && draft.boardSectionName) problems.push('give boardSectionId or boardSectionName, not both');
     const media = [draft.imageUrl && 'imageUrl', draft.imageUrls && 'imageUrls', draft.videoUrl && 'videoUrl'].filter(Boolean);
-    if (media.length === 0) problems.push('imageUrl, imageUrls (a carousel) or videoUrl is required');
+    if (media.length === 0) {
+        const kinds = named(['imageUrl', 'imageUrls', 'videoUrl']).map((kind) => (kind === 'imageUrls' ? 'imageUrls (a carousel)' : kind));
+        problems.push(`${listOr(kinds)} is required`);
+    }
     if (media.length > 1) problems.push(`a pin has one kind of media, but ${media.join(' and ')} were given`);
-    if (draft.videoUrl && !draft.coverImageUrl) problems.push('videoUrl needs coverImageUrl: Pinterest requires a cover image for a video pin');
-    if (draft.coverImageUrl && !draft.videoUrl) problems.push('coverImageUrl is only for video pins (with videoUrl)');
-    if (!draft.pinTitle) problems.push('pinTitle is required');
+    if (draft.videoUrl && !draft.coverImageUrl) {
+        problems.push(`${name('videoUrl')} needs ${name('coverImageUrl')}: Pinterest requires a cover image for a video pin`);
+    }
+    if (draft.coverImageUrl && !draft.videoUrl) {
+        // One media column (the CSV's Media URL) holds images and videos alike: say that this one is no video.
+        problems.push(
+            name('videoUrl') === name('imageUrl')
+                ? `${name('coverImageUrl')} is only for video pins, and ${name('imageUrl')} is not a video (.mp4, .mov or .m4v)`
+                : `${name('coverImageUrl')} is only for video pins (with ${name('videoUrl')})`,
+        );
+    }
+    if (!draft.pinTitle) problems.push(`${name('pinTitle')} is required`);
+    // Section names are resolved to IDs by the board directory (src/publish/boards.ts); until it does, a pin that
+    // names its section fails here rather than going out without it.
+    if (draft.boardSectionName && !draft.boardSectionId) {
+        problems.push(`${name('boardSectionName')} cannot be used yet: give boardSectionId, the section's ID, instead`);
+    }
     return problems;
 }
 
-export type DraftCheck = { ok: true; draft: PinDraft } | { ok: false; problems: string[] };
+export type DraftCheck =
+    { ok: true; draft: PinDraft; ignored: string[] } | { ok: false; problems: string[]; ignored: string[]; draft: Partial<PinDraft> };
 
-/** Reads one raw pin, returning it or every problem with it (each naming its field). */
-export function checkDraft(raw: unknown): DraftCheck {
-    const parsed = pinDraftSchema.safeParse(raw ?? {});
-    if (!parsed.success) {
-        return {
-            ok: false,
-            problems: parsed.error.issues.map((issue) =>
-                issue.message.startsWith(String(issue.path[0] ?? '')) ? issue.message : `${issue.path.join('.')}: ${issue.message}`,
-            ),
-        };
+/**
+ * Reads one raw pin, returning it or every problem with it (each naming its field, in `labels` where given).
+ * Output-row names (`title`, `link`, ...) are read as the fields they stand for; output-row fields that describe a
+ * result (`status`, `id`, ...) are left out and listed in `ignored`; any other unknown key fails the pin, since
+ * publishing it without that key would quietly drop what the user asked for.
+ */
+export function checkDraft(raw: unknown, labels?: FieldLabels): DraftCheck {
+    const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const ignored = Object.keys(given).filter((name) => RESULT_FIELDS.has(name));
+    const fields = withoutResultFields(given);
+    const problems = applyAliases(fields, PIN_FIELD_ALIASES);
+    const { misses, others } = unknownKeys(fields, PIN_NAMES, canonical);
+    problems.push(...misses.map(didYouMean), ...others.map((name) => `unknown field ${name}: a pin takes ${PIN_NAMES.join(', ')}`));
+    const parsed = pinDraftSchema.safeParse(fields);
+    if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => inLabels(describeIssue(issue), labels)));
+    else if (problems.length === 0) problems.push(...draftProblems(parsed.data, labels));
+    if (!parsed.success || problems.length > 0) return { ok: false, problems, ignored, draft: looseDraft(fields) };
+    return { ok: true, draft: parsed.data, ignored };
+}
+
+/** A message that starts with a field's name, with the name the source gives that field instead. */
+export function inLabels(message: string, labels?: FieldLabels): string {
+    if (!labels) return message;
+    const field = (Object.keys(labels) as PinDraftField[]).find((name) => new RegExp(`^${name}\\b`).test(message));
+    return field ? `${labels[field]}${message.slice(field.length)}` : message;
+}
+
+/** The text fields of a pin that failed its checks, so that its row still says which pin it was. */
+function looseDraft(fields: Record<string, unknown>): Partial<PinDraft> {
+    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 2048) : undefined);
+    const loose: Partial<Record<PinDraftField, string>> = {};
+    for (const name of ['pinTitle', 'imageUrl', 'videoUrl', 'coverImageUrl', 'linkUrl', 'boardName', 'boardId'] as const) {
+        const value = text(fields[name]);
+        if (value !== undefined) loose[name] = value;
     }
-    const problems = draftProblems(parsed.data);
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, draft: parsed.data };
+    return loose as Partial<PinDraft>;
 }
 
 /** The `POST /pins` body for a draft whose board is resolved and whose video (if any) is uploaded. */

@@ -14,6 +14,8 @@ export interface PinJob {
     ledgerSuffix?: string;
     /** publish-scheduled: minutes after publishAt. */
     lateByMinutes?: number;
+    /** A sentence for a dry run's row, after its own reason: what a real run would do differently (post a past time now). */
+    note?: string;
     /**
      * Asked right before the pin's request leaves: a reason not to send it after all (its queue entry was cancelled
      * or taken over meanwhile), or undefined to go ahead.
@@ -57,6 +59,13 @@ export function jobRow(job: PinJob, status: PinResultStatus = 'failed'): PinResu
         publishAt: job.publishAt ?? null,
         lateByMinutes: job.lateByMinutes ?? null,
     });
+}
+
+/** The outcome with the job's note added to a dry run's reason. */
+export function withJobNote(job: PinJob, outcome: PinOutcome): PinOutcome {
+    if (!job.note || outcome.row.status !== 'would-create') return outcome;
+    const reason = [outcome.row.reason, job.note].filter(Boolean).join(' ');
+    return { ...outcome, row: { ...outcome.row, reason } };
 }
 
 export const freeOutcome = (row: PinResultItem, status: PinResultStatus, fields: Partial<PinResultItem> = {}): PinOutcome => ({

@@ -1,6 +1,15 @@
 import { normalizeLink } from '../publish/links.js';
-import { hasRhythm, optionProblems, type SpacingInput } from './spacing-options.js';
-import { formatInZone, isValidTimeZone, localDateTimeOf, parsePublishAt, parseTimeOfDay, plusCalendarDays, resolveLocalTime } from './time.js';
+import { checkSpacing, optionProblems, parseTimeSlot, type TimeSlot } from './spacing-options.js';
+import {
+    formatInZone,
+    isValidTimeZone,
+    localDateTimeOf,
+    localDayBounds,
+    localDayOf,
+    parsePublishAt,
+    plusCalendarDays,
+    resolveLocalTime,
+} from './time.js';
 
 export { normalizeLink } from '../publish/links.js';
 export { SPACING_LIMITS, type SpacingInput } from './spacing-options.js';
@@ -8,25 +17,30 @@ export { SPACING_LIMITS, type SpacingInput } from './spacing-options.js';
 const DAY_MS = 86_400_000;
 
 /**
- * Spreads a batch of pins over time: fixed intervals or daily time slots, a little random jitter, and a minimum
- * number of days between pins that point at the same link. Pure: `now`, `random`, the queue and the ledger are
- * parameters, so callers (and tests) decide what time it is.
+ * Spreads a batch of pins over time: fixed intervals or a weekly plan of time slots, a cap per day, a little random
+ * jitter, and a minimum number of days between pins that point at the same link. Pure: `now`, `random`, the queue
+ * and the ledger are parameters, so callers (and tests) decide what time it is.
  *
  * The rules, in the order they apply:
  * 1. A pin with an explicit `publishAt` keeps it (explicit wins over spacing). A time at or before `now` means
- *    "post now" (`publishAt` undefined). Explicit times count as taken slots and as occurrences of their link.
+ *    "post now" (`publishAt` undefined; the caller tells the user). Explicit times count as taken slots, as pins
+ *    of their day and as occurrences of their link.
  * 2. Every other pin, in batch order, takes the earliest candidate time that is free and respects
  *    `minDaysBetweenSameLink`. Candidates depend on the mode:
  *    - `intervalMinutes`: the grid `base + k × interval`, where `base` is `startAt`, or `now` when `startAt` is
  *      absent or past. The interval is elapsed time, so across a change of clocks the wall-clock time shifts by
  *      the change (every 24 h from 09:00 CET is 10:00 CEST after spring forward); use `timeSlots` for fixed hours.
- *    - `timeSlots`: each listed time of day in `timeZone`, day by day, strictly after `now` (and not before
- *      `startAt`). Each slot is resolved per day with the gap/overlap rules of `time.ts`: 02:30 on the
- *      spring-forward night in Europe/Berlin is 03:30 CEST; on the fall-back night it is the first 02:30.
+ *    - `timeSlots`: each listed time of day in `timeZone`, on the days it names (`Mon-Fri 09:00`, `Sat,Sun 11:30`)
+ *      or every day (`20:00`), day by day, strictly after `now` (and not before `startAt`). Each slot is resolved
+ *      per day with the gap/overlap rules of `time.ts`: 02:30 on the spring-forward night in Europe/Berlin is
+ *      03:30 CEST; on the fall-back night it is the first 02:30. Weekdays are those of the local date.
  *    - neither: the only candidate is `now` (post now), unless the link rule moves the pin to a later time.
  *    A grid point or slot is taken when an existing queued pin (its `slotAt`, else its `publishAt`), an explicit
  *    time of the batch or an earlier pin of the batch falls in the same minute; taken candidates are skipped.
  *    Taking the earliest free candidate means a pin moved for its link does not push the rest of the batch back.
+ *    With `maxPerDay` (M), a candidate on a local day (in `timeZone`) that already holds M pins (existing ones by
+ *    their `slotAt`, else `publishAt`; the batch's explicit times; pins posting now, today; earlier assignments)
+ *    is skipped for the first candidate of the next day. Explicit times are never moved for the cap.
  * 3. `minDaysBetweenSameLink` (N): two pins with the same link (see `normalizeLink`) must be at least N calendar
  *    days apart in `timeZone` (same wall-clock time N days later, so a day across a change of clocks is 23 or
  *    25 hours). Occurrences are the existing queue and ledger entries, the batch's explicit times, pins posting
@@ -34,9 +48,10 @@ const DAY_MS = 86_400_000;
  *    conflicting occurrence (before or after it) and the search goes on; such pins get `movedForLink` and a note.
  * 4. `jitterMinutes` (J): each time chosen in step 2 that lies in the future moves by a uniform random offset in
  *    [-J, +J] minutes (whole seconds), clamped so that it stays strictly after `now`, stays between the midpoints
- *    to its neighbouring scheduled times (so no two pins swap order or meet), and never breaks rule 3 (if it
- *    would, the pin keeps its unjittered time). `slotAt` reports the unjittered time: store it in the queue and
- *    pass it back in `existing`, so jitter never makes a slot look free or taken wrongly.
+ *    to its neighbouring scheduled times (so no two pins swap order or meet), stays on its local day when
+ *    `maxPerDay` is set (so jitter never breaks the cap), and never breaks rule 3 (if it would, the pin keeps its
+ *    unjittered time). `slotAt` reports the unjittered time: store it in the queue and pass it back in `existing`,
+ *    so jitter never makes a slot look free or taken wrongly.
  *
  * `intervalMinutes` and `timeSlots` together are rejected: one batch follows one rhythm.
  */
@@ -45,9 +60,11 @@ const DAY_MS = 86_400_000;
 export interface SpacingOptions {
     startAt?: number;
     intervalMinutes?: number;
+    /** `HH:mm`, optionally after days: `Mon-Fri 09:00`, `Sat,Sun 11:30` (see parseTimeSlot). */
     timeSlots?: string[];
     jitterMinutes?: number;
     minDaysBetweenSameLink?: number;
+    maxPerDay?: number;
 }
 
 export interface SpacingPin {
@@ -95,48 +112,33 @@ export class SpacingOptionsError extends Error {
 }
 
 /**
- * Checks the user's spacing and turns `startAt` into epoch ms. Problems are one sentence each and name the field
- * (`spacing.intervalMinutes` ...). The time zone itself is not reported here (the caller reports `timeZone` once,
- * see `timeZoneProblem`); with an invalid zone, the checks that need one are skipped.
+ * Checks the user's spacing (with `checkSpacing`, the check the input validation makes) and turns `startAt` into
+ * epoch ms. Problems are one sentence each and name the field (`spacing.intervalMinutes` ...). The time zone itself
+ * is not reported here (the caller reports `timeZone` once, see `timeZoneProblem`); with an invalid zone, a startAt
+ * without an offset is not placed.
  */
-export function parseSpacing(spacing: SpacingInput | undefined, timeZone: string, field = 'spacing'): ParsedSpacing {
-    if (spacing === undefined || spacing === null) return { ok: true, options: {}, notes: [] };
-    const problems = optionProblems(spacing, field);
+export function parseSpacing(spacing: unknown, timeZone: string, field = 'spacing'): ParsedSpacing {
+    const checked = checkSpacing(spacing, timeZone, field);
+    if (!checked.ok) return checked;
+    const { startAt: startText, ...rest } = checked.spacing;
+    const options: SpacingOptions = { ...rest };
+    if (options.timeSlots?.length === 0) delete options.timeSlots;
+    if (!options.jitterMinutes) delete options.jitterMinutes;
+    if (!options.minDaysBetweenSameLink) delete options.minDaysBetweenSameLink;
     const notes: string[] = [];
-    let startAt: number | undefined;
-    const startText = spacing.startAt;
-    if (startText !== undefined && startText !== null && String(startText).trim() !== '') {
-        if (!hasRhythm(spacing)) {
-            problems.push(
-                `${field}.startAt needs ${field}.intervalMinutes or ${field}.timeSlots: to post every pin at one time, give each a publishAt`,
-            );
-        }
-        if (typeof startText !== 'string') {
-            problems.push(`${field}.startAt must be a date and time text such as 2026-12-01T09:00`);
-        } else if (isValidTimeZone(timeZone) || /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(startText.trim())) {
-            const parsed = parsePublishAt(startText, timeZone, `${field}.startAt`);
-            if (parsed.ok) {
-                startAt = parsed.epochMs;
-                if (parsed.note) notes.push(`${field}.startAt: ${parsed.note}`);
-            } else {
-                problems.push(parsed.problem);
-            }
-        }
+    if (startText !== undefined && (isValidTimeZone(timeZone) || /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(startText.trim()))) {
+        const parsed = parsePublishAt(startText, timeZone, `${field}.startAt`);
+        if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
+        options.startAt = parsed.epochMs;
+        if (parsed.note) notes.push(`${field}.startAt: ${parsed.note}`);
     }
-    if (problems.length > 0) return { ok: false, problems };
-    const options: SpacingOptions = {};
-    if (startAt !== undefined) options.startAt = startAt;
-    if (spacing.intervalMinutes !== undefined && spacing.intervalMinutes !== null) options.intervalMinutes = spacing.intervalMinutes;
-    if (spacing.timeSlots && spacing.timeSlots.length > 0) options.timeSlots = [...spacing.timeSlots];
-    if (spacing.jitterMinutes) options.jitterMinutes = spacing.jitterMinutes;
-    if (spacing.minDaysBetweenSameLink) options.minDaysBetweenSameLink = spacing.minDaysBetweenSameLink;
     return { ok: true, options, notes };
 }
 
 /** Every problem with the user's spacing, one sentence each; empty when it is fine. For the input validation. */
-export function spacingProblems(spacing: SpacingInput | undefined, timeZone: string, field = 'spacing'): string[] {
-    const parsed = parseSpacing(spacing, timeZone, field);
-    return parsed.ok ? [] : parsed.problems;
+export function spacingProblems(spacing: unknown, timeZone: string, field = 'spacing'): string[] {
+    const checked = checkSpacing(spacing, timeZone, field);
+    return checked.ok ? [] : checked.problems;
 }
 
 /**
@@ -146,18 +148,19 @@ export function spacingProblems(spacing: SpacingInput | undefined, timeZone: str
 export function assignPublishTimes(pins: readonly SpacingPin[], options: SpacingOptions & ScheduleContext): ScheduledTime[] {
     const { timeZone, now, existing } = options;
     const random = options.random ?? Math.random;
-    const problems = optionProblems(options, 'spacing');
+    const problems = optionProblems({ ...options }, 'spacing');
     if (!isValidTimeZone(timeZone)) problems.push(`timeZone "${timeZone}" is not an IANA time zone name`);
-    if (options.startAt !== undefined && !hasRhythm(options)) problems.push('spacing.startAt needs spacing.intervalMinutes or spacing.timeSlots');
     if (problems.length > 0) throw new SpacingOptionsError(problems);
 
     const minDays = options.minDaysBetweenSameLink ?? 0;
     const candidates = candidateTimes(options);
     const takenMinutes = new Set<number>();
     const linkRule = sameLinkRule(minDays, timeZone);
+    const perDay = dayCap(options.maxPerDay, timeZone);
     for (const item of existing) {
         takenMinutes.add(minuteOf(item.slotAt ?? item.publishAt));
         linkRule.add(normalizeLink(item.link), item.publishAt);
+        perDay?.add(item.slotAt ?? item.publishAt);
     }
 
     const results: ScheduledTime[] = pins.map(() => ({}));
@@ -168,10 +171,8 @@ export function assignPublishTimes(pins: readonly SpacingPin[], options: Spacing
         const at = Math.max(pin.explicitPublishAt, now);
         takenMinutes.add(minuteOf(at));
         linkRule.add(links[index], at);
+        perDay?.add(at);
         if (pin.explicitPublishAt > now) results[index] = { publishAt: pin.explicitPublishAt };
-        else if (pin.explicitPublishAt < now) {
-            results[index] = { note: `publishAt ${formatInZone(pin.explicitPublishAt, timeZone)} is in the past: the pin posts now` };
-        }
     });
 
     const spaced: number[] = [];
@@ -182,7 +183,11 @@ export function assignPublishTimes(pins: readonly SpacingPin[], options: Spacing
         let pushedBy: number | undefined;
         for (;;) {
             let at = candidates.firstAtOrAfter(bound);
-            while (candidates.usesSlots && takenMinutes.has(minuteOf(at))) at = candidates.firstAtOrAfter(at + 1);
+            for (;;) {
+                if (perDay?.full(at)) at = candidates.firstAtOrAfter(perDay.nextDay(at));
+                else if (candidates.usesSlots && takenMinutes.has(minuteOf(at))) at = candidates.firstAtOrAfter(at + 1);
+                else break;
+            }
             const conflicts = linkRule.conflicts(link, at);
             if (conflicts.length === 0) {
                 bound = at;
@@ -194,6 +199,7 @@ export function assignPublishTimes(pins: readonly SpacingPin[], options: Spacing
         const at = bound;
         if (candidates.usesSlots) takenMinutes.add(minuteOf(at));
         linkRule.add(link, Math.max(at, now));
+        perDay?.add(Math.max(at, now));
         const result: ScheduledTime = at > now ? { publishAt: at, slotAt: at } : {};
         if (pushedBy !== undefined) {
             result.movedForLink = true;
@@ -205,7 +211,9 @@ export function assignPublishTimes(pins: readonly SpacingPin[], options: Spacing
         if (at > now) spaced.push(index);
     });
 
-    if (options.jitterMinutes) applyJitter(spaced, results, links, linkRule, { ...options, random, jitterMinutes: options.jitterMinutes });
+    if (options.jitterMinutes) {
+        applyJitter(spaced, results, links, linkRule, { ...options, random, jitterMinutes: options.jitterMinutes, keepDay: perDay !== undefined });
+    }
     return results;
 }
 
@@ -224,7 +232,9 @@ function candidateTimes(options: SpacingOptions & ScheduleContext): CandidateTim
         return { usesSlots: true, firstAtOrAfter: (bound) => (bound <= base ? base : base + Math.ceil((bound - base) / interval) * interval) };
     }
     if (options.timeSlots && options.timeSlots.length > 0) {
-        const slots = options.timeSlots.map((text) => parseTimeOfDay(text)).filter((slot) => slot !== undefined);
+        const slots = options.timeSlots.map(parseTimeSlot).filter((slot): slot is TimeSlot => !('problem' in slot));
+        // The most slots any one weekday has: how far past an answer the run of instants must reach (see below).
+        const mostPerDay = Math.max(...[0, 1, 2, 3, 4, 5, 6].map((day) => slots.filter((slot) => !slot.days || slot.days.includes(day)).length));
         const floor = Math.max(now + 1, options.startAt ?? now + 1);
         // Slot instants of a run of consecutive local days, sorted; days are numbered like epoch days of the local date.
         // Skipping taken slots asks for the next slot many times, so the answer should not need a zone lookup.
@@ -233,8 +243,10 @@ function candidateTimes(options: SpacingOptions & ScheduleContext): CandidateTim
         const addDay = (dayNumber: number) => {
             const date = new Date(dayNumber * DAY_MS);
             const day = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+            const weekday = (date.getUTCDay() + 6) % 7;
             for (const slot of slots) {
-                const at = resolveLocalTime({ ...day, ...slot }, timeZone)?.epochMs;
+                if (slot.days && !slot.days.includes(weekday)) continue;
+                const at = resolveLocalTime({ ...day, hour: slot.hour, minute: slot.minute }, timeZone)?.epochMs;
                 if (at !== undefined) instants.push(at);
             }
             // A gap can push a slot past a later one of the same day, so keep the run sorted.
@@ -256,7 +268,7 @@ function candidateTimes(options: SpacingOptions & ScheduleContext): CandidateTim
                     while ((instants.at(-1) ?? -Infinity) < from) addDay(lastDay + 1);
                 }
                 // One day beyond the answer, so a slot of the next day that a gap moved earlier is not missed.
-                if (firstIndexAtOrAfter(instants, from) >= instants.length - slots.length) addDay(lastDay + 1);
+                if (firstIndexAtOrAfter(instants, from) >= instants.length - mostPerDay) addDay(lastDay + 1);
                 return instants[firstIndexAtOrAfter(instants, from)] ?? from;
             },
         };
@@ -269,7 +281,7 @@ function applyJitter(
     results: ScheduledTime[],
     links: (string | undefined)[],
     linkRule: SameLinkRule,
-    context: ScheduleContext & { random: () => number; jitterMinutes: number },
+    context: ScheduleContext & { random: () => number; jitterMinutes: number; keepDay: boolean },
 ): void {
     const { now, random, existing } = context;
     const nominal = (index: number) => results[index]?.slotAt ?? now;
@@ -291,8 +303,10 @@ function applyJitter(
         const orderPoints = [...queued.map((item) => item.at), ...others.map((other) => other.unjittered)];
         const before = Math.max(...orderPoints.filter((point) => point <= at));
         const after = Math.min(...orderPoints.filter((point) => point >= at));
-        const low = Math.max(now + 1000, Number.isFinite(before) ? Math.floor((before + at) / 2) + 1 : -Infinity);
-        const high = Number.isFinite(after) ? Math.ceil((at + after) / 2) - 1 : Infinity;
+        // With a cap per day, a pin stays on its local day, so that the day it was counted on is the day it posts.
+        const day = context.keepDay ? localDayBounds(at, context.timeZone) : { start: -Infinity, next: Infinity };
+        const low = Math.max(now + 1000, Number.isFinite(before) ? Math.floor((before + at) / 2) + 1 : -Infinity, day.start);
+        const high = Math.min(Number.isFinite(after) ? Math.ceil((at + after) / 2) - 1 : Infinity, day.next - 1000);
         const offset = Math.round((2 * random() - 1) * context.jitterMinutes * 60) * 1000;
         let jittered = Math.min(Math.max(at + offset, Math.min(low, at)), Math.max(high, at));
         const link = links[index];
@@ -356,6 +370,28 @@ function sameLinkRule(days: number, zone: string): SameLinkRule {
         },
         apart,
         plusDays,
+    };
+}
+
+interface DayCap {
+    add(at: number): void;
+    /** True when the local day of `at` already holds the most pins a day may have. */
+    full(at: number): boolean;
+    /** Where the local day after that of `at` begins. */
+    nextDay(at: number): number;
+}
+
+/** `maxPerDay` as a count of pins per local day; undefined without a cap. */
+function dayCap(maxPerDay: number | undefined, zone: string): DayCap | undefined {
+    if (!maxPerDay) return undefined;
+    const counts = new Map<number, number>();
+    return {
+        add(at) {
+            const day = localDayOf(at, zone);
+            counts.set(day, (counts.get(day) ?? 0) + 1);
+        },
+        full: (at) => (counts.get(localDayOf(at, zone)) ?? 0) >= maxPerDay,
+        nextDay: (at) => localDayBounds(at, zone).next,
     };
 }
 

@@ -29,9 +29,77 @@ export type DateTimeText =
     | { ok: true; local: LocalDateTime; offsetMinutes?: undefined }
     | { ok: false; problem: string };
 
+/**
+ * Zone abbreviations people write, and the IANA zones they mean. The runtime accepts some of them (EST, PST, CET,
+ * BST, IST, JST) as links to one zone of its choosing: EST is fixed UTC-5 (an hour off New York all summer), BST is
+ * Bangladesh, IST is India. So every abbreviation is refused with the zone to write instead, rather than guessed at.
+ */
+const ABBREVIATIONS: Record<string, string> = {
+    EST: 'America/New_York (US Eastern time)',
+    EDT: 'America/New_York (US Eastern time)',
+    ET: 'America/New_York (US Eastern time)',
+    CST: 'America/Chicago (US Central time) or Asia/Shanghai (China)',
+    CDT: 'America/Chicago (US Central time)',
+    CT: 'America/Chicago (US Central time)',
+    MST: 'America/Denver (US Mountain time) or America/Phoenix (Arizona, no summer time)',
+    MDT: 'America/Denver (US Mountain time)',
+    MT: 'America/Denver (US Mountain time)',
+    PST: 'America/Los_Angeles (US Pacific time)',
+    PDT: 'America/Los_Angeles (US Pacific time)',
+    PT: 'America/Los_Angeles (US Pacific time)',
+    AKST: 'America/Anchorage',
+    AKDT: 'America/Anchorage',
+    HST: 'Pacific/Honolulu',
+    AST: 'America/Halifax (Atlantic time) or Asia/Riyadh (Arabia)',
+    NST: 'America/St_Johns',
+    BST: 'Europe/London (British time)',
+    WET: 'Europe/Lisbon',
+    WEST: 'Europe/Lisbon',
+    CET: 'Europe/Berlin, Europe/Paris or another city of Central Europe',
+    CEST: 'Europe/Berlin, Europe/Paris or another city of Central Europe',
+    MET: 'Europe/Berlin, Europe/Paris or another city of Central Europe',
+    MEST: 'Europe/Berlin, Europe/Paris or another city of Central Europe',
+    EET: 'Europe/Athens, Europe/Helsinki or another city of Eastern Europe',
+    EEST: 'Europe/Athens, Europe/Helsinki or another city of Eastern Europe',
+    MSK: 'Europe/Moscow',
+    IST: 'Asia/Kolkata (India), Europe/Dublin (Ireland) or Asia/Jerusalem (Israel)',
+    PKT: 'Asia/Karachi',
+    GST: 'Asia/Dubai',
+    ICT: 'Asia/Bangkok',
+    WIB: 'Asia/Jakarta',
+    PHT: 'Asia/Manila',
+    SGT: 'Asia/Singapore',
+    HKT: 'Asia/Hong_Kong',
+    JST: 'Asia/Tokyo',
+    KST: 'Asia/Seoul',
+    AEST: 'Australia/Sydney',
+    AEDT: 'Australia/Sydney',
+    ACST: 'Australia/Adelaide',
+    ACDT: 'Australia/Adelaide',
+    AWST: 'Australia/Perth',
+    NZST: 'Pacific/Auckland',
+    NZDT: 'Pacific/Auckland',
+    BRT: 'America/Sao_Paulo',
+    ART: 'America/Argentina/Buenos_Aires',
+    WAT: 'Africa/Lagos',
+    CAT: 'Africa/Maputo',
+    EAT: 'Africa/Nairobi',
+    SAST: 'Africa/Johannesburg',
+};
+
+/** UTC under its names, the zones without any clock change that no abbreviation rule stands between. */
+const UTC_NAMES = /^(UTC|GMT|UCT|Zulu|Universal)$/i;
+
+/**
+ * A zone written as an abbreviation (EST, cest) rather than a place: two to five capitals, or a known abbreviation
+ * in any case. Old IANA names of countries (Japan, Egypt) are not capitals only and stay valid.
+ */
+const isAbbreviation = (zone: string) =>
+    /^[A-Za-z]{2,5}$/.test(zone) && !UTC_NAMES.test(zone) && (/^[A-Z]+$/.test(zone) || zone.toUpperCase() in ABBREVIATIONS);
+
 /** True for IANA names such as `Europe/Berlin`, `America/New_York` or `UTC` (case as the tz database or not). */
 export function isValidTimeZone(zone: string): boolean {
-    if (typeof zone !== 'string' || zone === '' || zone.trim() !== zone) return false;
+    if (typeof zone !== 'string' || zone === '' || zone.trim() !== zone || isAbbreviation(zone)) return false;
     try {
         new Intl.DateTimeFormat('en-US', { timeZone: zone });
         return true;
@@ -43,7 +111,17 @@ export function isValidTimeZone(zone: string): boolean {
 /** One sentence naming the field when `zone` is not an IANA time zone name, otherwise undefined. */
 export function timeZoneProblem(zone: string, field = 'timeZone'): string | undefined {
     if (isValidTimeZone(zone)) return undefined;
-    return `${field} "${shorten(String(zone))}" is not an IANA time zone name: use one such as UTC, Europe/Berlin or America/New_York`;
+    const shown = shorten(String(zone));
+    if (typeof zone === 'string' && isAbbreviation(zone.trim())) {
+        const meant = ABBREVIATIONS[zone.trim().toUpperCase()];
+        return meant
+            ? `${field} "${shown}" is an abbreviation, which cannot say when summer time starts or ends: use the IANA name ${meant}`
+            : `${field} "${shown}" is an abbreviation, which cannot say when summer time starts or ends: use the IANA name of a city in the zone, such as Europe/Berlin or America/New_York`;
+    }
+    if (typeof zone === 'string' && /^(UTC|GMT)?\s*[+-]\d{1,2}(:?\d{2})?$/i.test(zone.trim())) {
+        return `${field} "${shown}" is a fixed offset, which never changes for summer time: use the IANA name of a city in the zone, such as Europe/Berlin or America/New_York (or write the offset into each time: 2026-12-01T09:00+02:00)`;
+    }
+    return `${field} "${shown}" is not an IANA time zone name: use one such as UTC, Europe/Berlin or America/New_York`;
 }
 
 /**
@@ -115,6 +193,28 @@ export function parseTimeOfDay(text: string): { hour: number; minute: number } |
 /** ISO 8601 in UTC with seconds precision, e.g. `2026-12-01T08:00:00Z` (milliseconds are dropped, not rounded). */
 export function formatUtc(epochMs: number): string {
     return `${new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+/** UTC under its names: a wall clock there is shown as `UTC`, not as the name given. */
+export const isUtcName = (zone: string) => /^(Etc\/)?(UTC|GMT|Zulu|UCT|Universal)$/i.test(zone);
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall clock in `zone` and the zone's name, e.g. `2026-12-04 09:00 America/New_York` or `2026-12-01 09:00 UTC`:
+ * the `publishAtLocal` of the rows, next to the UTC `publishAt` that fixes the instant. Seconds only when not zero.
+ */
+export function formatLocalTime(epochMs: number, zone: string): string {
+    let format = wallClocks.get(zone);
+    if (!format) {
+        const digits = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' } as const;
+        format = new Intl.DateTimeFormat('en-US', { ...digits, hourCycle: 'h23', timeZone: zone });
+        wallClocks.set(zone, format);
+    }
+    const part = Object.fromEntries(format.formatToParts(epochMs).map(({ type, value }) => [type, value]));
+    const seconds = part.second === '00' ? '' : `:${part.second}`;
+    const shown = isUtcName(zone) && isValidTimeZone(zone) ? 'UTC' : zone;
+    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}${seconds} ${shown}`;
 }
 
 export function formatLocal(local: LocalDateTime): string {

@@ -1,8 +1,8 @@
 import { DateTime, FixedOffsetZone } from 'luxon';
 
-import { formatLocal, type LocalDateTime, type ParsedTime, readDateTimeText } from './time-text.js';
+import { formatLocal, formatLocalTime, isUtcName, type LocalDateTime, type ParsedTime, readDateTimeText } from './time-text.js';
 
-export { DEFAULT_TIME_ZONE, formatUtc, isValidTimeZone, parseTimeOfDay, timeZoneProblem } from './time-text.js';
+export { DEFAULT_TIME_ZONE, formatLocalTime, formatUtc, isValidTimeZone, parseTimeOfDay, timeZoneProblem } from './time-text.js';
 export type { LocalDateTime, ParsedTime } from './time-text.js';
 
 /**
@@ -46,6 +46,18 @@ export function resolveLocalTime(local: LocalDateTime, zone: string): ResolvedLo
 export function localDateTimeOf(epochMs: number, zone: string): LocalDateTime {
     const { year, month, day, hour, minute, second, millisecond } = DateTime.fromMillis(epochMs, { zone });
     return { year, month, day, hour, minute, second, millisecond };
+}
+
+/** The local calendar day of an instant in `zone`, numbered like the epoch days of that date (for counting by day). */
+export function localDayOf(epochMs: number, zone: string): number {
+    const { year, month, day } = DateTime.fromMillis(epochMs, { zone });
+    return Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
+}
+
+/** Where the local day of an instant begins and where the next one begins, in `zone` (a day may be 23 or 25 hours). */
+export function localDayBounds(epochMs: number, zone: string): { start: number; next: number } {
+    const start = DateTime.fromMillis(epochMs, { zone }).startOf('day');
+    return { start: start.toMillis(), next: start.plus({ days: 1 }).startOf('day').toMillis() };
 }
 
 /**
@@ -97,7 +109,6 @@ export function describeResolution(local: LocalDateTime, resolved: ResolvedLocal
  */
 export function formatInZone(epochMs: number, zone: string): string {
     const zoned = DateTime.fromMillis(epochMs, { zone });
-    const clock = zoned.toFormat(zoned.second === 0 ? 'yyyy-MM-dd HH:mm' : 'yyyy-MM-dd HH:mm:ss');
-    if (zoned.offset === 0 && /^(Etc\/)?(UTC|GMT|Zulu|UCT|Universal)$/i.test(zone)) return `${clock} UTC`;
-    return `${clock} ${zone} (UTC${zoned.toFormat('ZZ')})`;
+    const local = formatLocalTime(epochMs, zone);
+    return zoned.offset === 0 && isUtcName(zone) ? local : `${local} (UTC${zoned.toFormat('ZZ')})`;
 }

@@ -233,6 +233,22 @@ describe.each(WORLDS)('%s world', (worldName) => {
         });
     });
 
+    describe('get-pin-analytics by board name', () => {
+        it("finds the board by its name, listing the boards once, and reads that board's pins only", async () => {
+            emulator.resetRequests();
+            const run = await world.run({
+                baseUrl: emulator.baseUrl,
+                input: { mode: 'get-pin-analytics', accessToken: few.token, boardName: 'garden IDEAS', quick: true, skipPreflight: true },
+            });
+            expect(run.exitCode, run.log).toBe(0);
+            expect(run.items).toHaveLength(10);
+            expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
+            expect(emulator.requestsTo('GET', `/v5/boards/${few.boardId}/pins`)).toHaveLength(1);
+            expect(emulator.requestsTo('GET', '/v5/pins')).toHaveLength(0);
+            expect(run.log).toContain(`Found 10 pins on board "garden IDEAS" (${few.boardId}).`);
+        });
+    });
+
     describe('get-account-analytics', () => {
         it('stores one row per day, the top pins and a report comparing with the period before', async () => {
             emulator.resetRequests();

@@ -100,7 +100,7 @@ describe.each(WORLDS)('%s world', (worldName) => {
             ]);
             expect(run.items[0]).toMatchObject({ title: 'Tart, lemon', description: 'Sweet, sharp' });
             expect(run.items[1]!.description).toMatch(/^line one\r?\nline two$/);
-            expect((run.items[2]!.error as { message: string }).message).toMatch(/^CSV row 4: linkUrl must be a full http\(s\) URL/);
+            expect((run.items[2]!.error as { message: string }).message).toMatch(/^CSV row 4: Link must be a full http\(s\) URL/);
             expect(run.log).toMatch(/Keywords/);
             expect(posts()).toHaveLength(2);
         });

@@ -56,7 +56,7 @@ describe('date ranges', () => {
             'startDate must be a date that exists',
         );
         expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['12', 'abc'] })).toThrow(
-            'pinIds must contain digits only',
+            'pinIds[1] must contain digits only',
         );
         // reportTitle is one field, defined once, in both modes.
         for (const mode of ['get-pin-analytics', 'get-account-analytics']) {

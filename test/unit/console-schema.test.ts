@@ -64,7 +64,7 @@ describe('consoleInputSchema', () => {
     it('takes types, limits, patterns, defaults and messages from zod, and only words from the form', () => {
         const modes = {
             'list-sections': listSections({
-                sectionId: pinterestId('sectionId', '4321'),
+                sectionId: pinterestId('sectionId', '4321', 'section'),
                 depth: z.preprocess((value) => value ?? undefined, z.number().int().min(1).max(9).default(3)),
             }),
         };
@@ -98,9 +98,10 @@ describe('consoleInputSchema', () => {
             title: 'Section ID',
             type: 'string',
             editor: 'textfield',
-            description: 'All modes. The section. At most 20 characters.',
-            maxLength: 20,
-            pattern: '^\\s*(?:\\d+)?\\s*$',
+            // The 20-digit limit is the Actor's alone: the form's would refuse an address before the Actor reads it.
+            description: 'All modes. The section.',
+            // Addresses pass the form's pattern, so that the Actor says what to give instead (or reads a pin's ID out of one).
+            pattern: '^\\s*(?:(?:\\d+|[Hh][Tt][Tt][Pp][Ss]?://\\S+))?\\s*$',
             errorMessage: { pattern: 'sectionId must contain digits only, for example "4321"' },
             nullable: true,
         });

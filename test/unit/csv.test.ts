@@ -7,8 +7,9 @@ import { Readable } from 'node:stream';
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type CsvPinRow, type CsvRowProblem, CsvFormatError, isVideoUrl, openCsvUrl, readPinsCsv } from '../../src/publish/csv.js';
+import { CSV_FIELD_LABELS, type CsvPinRow, type CsvRowProblem, CsvFormatError, isVideoUrl, openCsvUrl, readPinsCsv } from '../../src/publish/csv.js';
 import { DownloadError } from '../../src/publish/download.js';
+import { checkDraft } from '../../src/publish/draft.js';
 
 const HEADER = 'Title,Media URL,Pinterest board,Thumbnail,Description,Link,Publish date,Keywords';
 
@@ -139,6 +140,8 @@ describe('readPinsCsv', () => {
             {
                 rowNumber: 3,
                 problem: 'Row 3 has 5 cells but the header has 4 columns; a value containing a comma must be enclosed in double quotes.',
+                // The cells after an unquoted comma are shifted: the row keeps only what comes before them.
+                draft: { pinTitle: 'Unquoted', imageUrl: 'https://x.test/b.jpg' },
             },
             { rowNumber: 4, draft: { pinTitle: 'Trailing empties', imageUrl: 'https://x.test/c.jpg', boardName: 'B', pinDescription: 'desc' } },
         ]);
@@ -176,7 +179,7 @@ describe('readPinsCsv', () => {
         const withKeywords = await read(['Title,Media URL,Pinterest board,Keywords,Notes', ...rowsWithKeywords].join('\n'));
         expect(withKeywords.rows).toHaveLength(5);
         expect(withKeywords.warnings).toEqual([
-            `pinsCsv: the column "Notes" is not among Pinterest's bulk-create columns (Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords) and was ignored.`,
+            `pinsCsv: the column "Notes" is not among Pinterest's bulk-create columns (Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, and Section for a board section) and was ignored.`,
             'The Keywords column was ignored in 3 rows: Pinterest API v5 cannot set keywords on a pin; put them in the description instead.',
         ]);
         const emptyKeywords = await read('Title,Media URL,Pinterest board,Keywords,\nT,https://x.test/a.jpg,B,,\n');
@@ -188,7 +191,7 @@ describe('readPinsCsv', () => {
         const error = await failureOf(read('Title,Image,Board\nA,https://x.test/a.jpg,B\n', 'pinsCsvUrl'));
         expect(error).toBeInstanceOf(CsvFormatError);
         expect(error.message).toBe(
-            'pinsCsvUrl has no "Media URL" and "Pinterest board" columns in its first row; the header must name Pinterest\'s bulk-create columns: Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords (case does not matter).',
+            'pinsCsvUrl has no "Media URL" and "Pinterest board" columns in its first row; the header must name Pinterest\'s bulk-create columns: Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, and Section for a board section (case does not matter).',
         );
         const oneMissing = await failureOf(read('Title,Media URL\nA,https://x.test/a.jpg\n'));
         expect(oneMissing.message).toMatch(/^pinsCsv has no "Pinterest board" column in its first row;/);
@@ -287,6 +290,85 @@ describe('readPinsCsv', () => {
         }
         const error = await failureOf(read(Readable.from(broken())));
         expect(error.message).toBe('connection reset');
+    });
+});
+
+describe('CSV from spreadsheets', () => {
+    it("reads Excel's semicolon-separated CSV, commas in its cells included", async () => {
+        const csv = 'Title;Media URL;Pinterest board;Description\r\nLemon tart, the easy way;https://x.test/a.jpg;Desserts;Sweet, sharp\r\n';
+        const { rows, warnings } = await read(csv);
+        expect(rows).toEqual([
+            {
+                rowNumber: 2,
+                draft: {
+                    pinTitle: 'Lemon tart, the easy way',
+                    imageUrl: 'https://x.test/a.jpg',
+                    boardName: 'Desserts',
+                    pinDescription: 'Sweet, sharp',
+                },
+            },
+        ]);
+        expect(warnings).toEqual([]);
+    });
+
+    it('reads tab-separated text as pasted from Google Sheets or Excel, also when it arrives in small pieces', async () => {
+        const tsv =
+            '\uFEFFTitle\tMedia URL\tPinterest board\nTart, lemon\thttps://x.test/a.jpg\tDesserts\n"Quoted\ttab"\thttps://x.test/b.jpg\tDesserts\n';
+        const expected = [
+            { rowNumber: 2, draft: { pinTitle: 'Tart, lemon', imageUrl: 'https://x.test/a.jpg', boardName: 'Desserts' } },
+            { rowNumber: 3, draft: { pinTitle: 'Quoted\ttab', imageUrl: 'https://x.test/b.jpg', boardName: 'Desserts' } },
+        ];
+        expect((await read(tsv)).rows).toEqual(expected);
+        expect((await read(trickle(tsv, 2))).rows).toEqual(expected);
+    });
+
+    it('keeps a comma-separated file comma-separated when its cells hold semicolons', async () => {
+        const csv = 'Title,Media URL,Pinterest board\n"A; B",https://x.test/a.jpg,Desserts\n';
+        expect((await read(csv)).rows).toEqual([
+            { rowNumber: 2, draft: { pinTitle: 'A; B', imageUrl: 'https://x.test/a.jpg', boardName: 'Desserts' } },
+        ]);
+    });
+
+    it('reads a file whose header line is all there is, in any separator', async () => {
+        expect(await read('Title;Media URL;Pinterest board')).toEqual({ rows: [], warnings: [] });
+    });
+
+    it('names the separator in the hint for a row with too many cells', async () => {
+        const { rows } = await read('Title;Media URL;Pinterest board\nA;https://x.test/a.jpg;B;extra\n');
+        expect(rows[0]).toMatchObject({ problem: expect.stringMatching(/a value containing a semicolon must be enclosed in double quotes\.$/) });
+    });
+
+    it('maps the Section column, our addition to Pinterest’s format, to boardSectionName', async () => {
+        const { rows, warnings } = await read('Title,Media URL,Pinterest board,Section\nA,https://x.test/a.jpg,Desserts,Tarts\n');
+        expect(rows).toEqual([
+            { rowNumber: 2, draft: { pinTitle: 'A', imageUrl: 'https://x.test/a.jpg', boardName: 'Desserts', boardSectionName: 'Tarts' } },
+        ]);
+        expect(warnings).toEqual([]);
+    });
+
+    it("says what is wrong with a row in its columns' names", () => {
+        const problems = (draft: Record<string, string>) => {
+            const check = checkDraft(draft, CSV_FIELD_LABELS);
+            return check.ok ? [] : check.problems;
+        };
+        expect(problems({ pinTitle: 'A', imageUrl: 'https://x.test/a.jpg', boardName: 'B', linkUrl: 'example.com' })).toEqual([
+            'Link must be a full http(s) URL, for example https://example.com/page',
+        ]);
+        expect(problems({ pinTitle: 'A'.repeat(101), imageUrl: 'x.jpg', boardName: 'B' })).toEqual([
+            'Title must be at most 100 characters',
+            'Media URL must be a full http(s) URL, for example https://example.com/image.jpg',
+        ]);
+        expect(problems({ imageUrl: 'https://x.test/a.jpg' })).toEqual(['Pinterest board is required', 'Title is required']);
+        expect(problems({ pinTitle: 'A', boardName: 'B' })).toEqual(['Media URL is required']);
+        expect(problems({ pinTitle: 'A', boardName: 'B', videoUrl: 'https://x.test/v.mp4' })).toEqual([
+            'Media URL needs Thumbnail: Pinterest requires a cover image for a video pin',
+        ]);
+        expect(problems({ pinTitle: 'A', boardName: 'B', imageUrl: 'https://x.test/a.jpg', coverImageUrl: 'https://x.test/c.jpg' })).toEqual([
+            'Thumbnail is only for video pins, and Media URL is not a video (.mp4, .mov or .m4v)',
+        ]);
+        expect(problems({ pinTitle: 'A', boardName: 'B', imageUrl: 'https://x.test/a.jpg', publishAt: 'x'.repeat(65) })).toEqual([
+            'Publish date must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z',
+        ]);
     });
 });
 

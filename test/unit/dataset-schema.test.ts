@@ -52,6 +52,7 @@ const samples = [
         scheduleId: '3f9a0c2e71b84d5e9a10',
         status: 'failed',
         publishAt: '2026-12-01T08:00:00Z',
+        publishAtLocal: '2026-12-01 09:00 Europe/Berlin',
         boardId: '549755885175',
         title: 'Lemon tart',
         description: null,

@@ -156,9 +156,16 @@ describe('input_schema.json: editors a first-time user and an AI agent can use',
             expect(properties[name], name).toMatchObject({ type: 'string', editor: 'datepicker', dateType: 'absolute' });
     });
 
-    it('shows spacing key by key, each key with the limits spacingInputProblems applies', () => {
+    it('shows spacing key by key, each key with the limits checkSpacing applies', () => {
         const spacing = properties.spacing as JsonField;
-        expect(Object.keys(spacing.properties ?? {})).toEqual(['startAt', 'intervalMinutes', 'timeSlots', 'jitterMinutes', 'minDaysBetweenSameLink']);
+        expect(Object.keys(spacing.properties ?? {})).toEqual([
+            'startAt',
+            'intervalMinutes',
+            'timeSlots',
+            'jitterMinutes',
+            'minDaysBetweenSameLink',
+            'maxPerDay',
+        ]);
         expect(spacing.properties?.intervalMinutes).toMatchObject({
             type: 'integer',
             minimum: SPACING_LIMITS.intervalMinutes.min,
@@ -249,7 +256,11 @@ describe('the platform and zod accept the same values', () => {
 
     it('the same defaults: passing the JSON defaults explicitly, as the platform does, changes nothing', () => {
         const parsedDefaults = inputSchema.parse({}) as Record<string, unknown>;
-        for (const name of jsonNames) expect(properties[name]?.default, `${name}.default`).toEqual(parsedDefaults[name]);
+        // mode's default is preselected, not filled in by the platform: the Actor must see that a run has no mode.
+        expect(properties.mode?.default).toBeUndefined();
+        expect(properties.mode?.prefill).toBe(parsedDefaults.mode);
+        for (const name of jsonNames.filter((field) => field !== 'mode'))
+            expect(properties[name]?.default, `${name}.default`).toEqual(parsedDefaults[name]);
         const jsonDefaults = Object.fromEntries(
             jsonNames.filter((name) => properties[name]?.default !== undefined).map((name) => [name, properties[name]?.default]),
         );
@@ -260,7 +271,7 @@ describe('the platform and zod accept the same values', () => {
     it('the same values where the JSON has a pattern, spaces around them included', () => {
         const samples: Record<string, { ok: unknown[]; bad: unknown[] }> = {
             appId: { ok: ['1234567', ' 1234567 ', '', '   '], bad: ['abc', '12a', '12 34', '-1', '1.5'] },
-            boardId: { ok: ['549755885175', ' 549755885175 ', ''], bad: ['my-board', '5497 5588', '1e5', 'https://www.pinterest.com/me/board/'] },
+            boardId: { ok: ['549755885175', ' 549755885175 ', ''], bad: ['my-board', '5497 5588', '1e5'] },
             boardSectionId: { ok: ['4321', ''], bad: ['section-1'] },
             credentialsStoreName: {
                 ok: ['pinterest-credentials', 'client-A-2', 'a', 'x'.repeat(63), 'a-b', '', ' spaced '],
@@ -282,7 +293,7 @@ describe('the platform and zod accept the same values', () => {
             startDate: { ok: ['2025-06-01', ' 2025-06-01 ', ''], bad: ['2025-6-1', '06/01/2025', '2025-06-01T00:00', 'yesterday'] },
             endDate: { ok: ['2025-06-30', ''], bad: ['20250630', '2025-06-30Z'] },
             imageUrls: { ok: [['https://example.com/1.jpg', ' https://example.com/2.jpg ']], bad: [['https://example.com/1.jpg', 'two.jpg']] },
-            pinIds: { ok: [['813744226420795884', ' 813744226420795884 ']], bad: [['pin-1']] },
+            pinIds: { ok: [['813744226420795884', ' 813744226420795884 ', 'https://www.pinterest.com/pin/813744226420795884/']], bad: [['pin-1']] },
             scheduleIds: { ok: [['3f9a0c2e71b84d5e9a10', ' 3f9a0c2e71b84d5e9a10 ']], bad: [['3F9A0C2E71B84D5E9A10'], ['3f9a0c2e']] },
         };
         const withPattern = jsonNames.filter(
@@ -299,6 +310,16 @@ describe('the platform and zod accept the same values', () => {
                 expect(platformAccepts(name, value), `platform ${name}=${JSON.stringify(value)}`).toBe(false);
             }
         }
+    });
+
+    it('lets an address past the platform’s pattern for an ID, for the Actor to read or to explain', () => {
+        const boardUrl = 'https://www.pinterest.com/me/board/';
+        expect(platformAccepts('boardId', boardUrl)).toBe(true);
+        expect(zodFields.boardId?.safeParse(boardUrl).error?.issues[0]?.message).toBe(
+            'boardId: a board URL has no ID: use boardName, or list-boards to find the id',
+        );
+        expect(platformAccepts('pinIds', ['https://www.pinterest.com/pin/813744226420795884/'])).toBe(true);
+        expect(zodFields.pinIds?.parse(['https://www.pinterest.com/pin/813744226420795884/'])).toEqual(['813744226420795884']);
     });
 
     it('the Actor’s own words when a pattern fails on the platform', () => {
@@ -357,12 +378,16 @@ describe('the platform and zod accept the same values', () => {
             ],
             [{ timeSlots: ['09:00'], minDaysBetweenSameLink: minDaysBetweenSameLink.max + 1 }, false],
             [{ intervalMinutes: 600, jitterMinutes: jitterMinutes.max + 1 }, false],
-            [{ intervalMinutes: 60, somethingElse: true }, true],
+            [{ timeSlots: ['Mon-Fri 09:00', 'Sat,Sun 11:30'], maxPerDay: 3 }, true],
+            [{ intervalMinutes: 60, maxPerDay: 0 }, false],
         ];
         for (const [spacing, ok] of samples) {
             expect(actorAccepts(spacing), `Actor spacing=${JSON.stringify(spacing)}`).toBe(ok);
             expect(platformAcceptsInput({ ...pin, spacing }), `platform spacing=${JSON.stringify(spacing)}`).toBe(ok);
         }
+        // An unknown key passes the platform, whose message could not say which key was meant; the Actor says it.
+        expect(platformAcceptsInput({ ...pin, spacing: { interval: 60 } })).toBe(true);
+        expect(actorAccepts({ interval: 60 })).toBe(false);
     });
 });
 
@@ -390,7 +415,8 @@ describe('input_schema.json: prefills and examples', () => {
             refreshToken: 'pinr_example',
             appSecret: 'example-app-secret',
         };
-        for (const { name, value } of samples) input[name] = value;
+        // mode's prefill is the form's preselection (list-boards): this input keeps its own mode.
+        for (const { name, value } of samples) if (name !== 'mode') input[name] = value;
         expect(platformProblems(input)).toEqual([]);
         const parsed = parseInput(input);
         expect(parsed.mode).toBe('create-pin');

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 
-import { UserInputError } from '../../src/input/parse.js';
-import { MODES, parseActorInput as parseInput } from '../../src/modes/index.js';
+import { describeIssue, UserInputError } from '../../src/input/parse.js';
+import { allInputFields, MODES, parseActorInput as parseInput } from '../../src/modes/index.js';
+import { pinResultItem } from '../../src/output/items.js';
+import { checkDraft, pinDraftShape } from '../../src/publish/draft.js';
+import { checkSpacing } from '../../src/schedule/spacing-options.js';
 
 const problemsOf = (raw: unknown): string[] => {
     try {
@@ -126,7 +130,7 @@ describe('parseInput', () => {
             }),
         ).toEqual([
             'spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)',
-            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
+            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
             'spacing.intervalMinutes and spacing.timeSlots cannot be used together: give one of them',
             'spacing.startAt "2026-02-30T09:00" is not a real date and time: February 2026 has 28 days',
         ]);
@@ -225,5 +229,259 @@ describe('unknown input fields', () => {
         const warnings: string[] = [];
         parseInput({ accessToken: 't', colour: 'red', proxyConfiguration: { useApifyProxy: true } }, { warn: (message) => warnings.push(message) });
         expect(warnings).toEqual(['The input has fields no mode uses, ignored: colour, proxyConfiguration.']);
+    });
+});
+
+const aPin = { boardId: '549755885175', pinTitle: 'Lemon tart', imageUrl: 'https://example.com/tart.jpg' };
+
+describe('unknown keys inside pins and spacing are caught like top-level ones', () => {
+    it('stops at a near miss inside a pin before any request: another case, snake_case, a letter off', () => {
+        expect(
+            problemsOf({
+                mode: 'create-pin',
+                accessToken: 't',
+                pins: [
+                    { ...aPin, publish_at: '2026-12-20T09:00Z' },
+                    { ...aPin, linkURL: 'https://example.com/post' },
+                    { ...aPin, alt_text: 'A tart', image_url: 'https://example.com/b.jpg' },
+                    { ...aPin, pinTitel: 'Typo' },
+                ],
+            }),
+        ).toEqual([
+            'pins[0]: unknown field publish_at: did you mean publishAt?',
+            'pins[1]: unknown field linkURL: did you mean linkUrl?',
+            'pins[2]: unknown field alt_text: did you mean altText?',
+            'pins[2]: unknown field image_url: did you mean imageUrl?',
+            'pins[3]: unknown field pinTitel: did you mean pinTitle?',
+        ]);
+    });
+
+    it('takes snake_case of a top-level field as a near miss too', () => {
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', ...aPin, alt_text: 'A tart', time_zone: 'Europe/Berlin' })).toEqual([
+            'unknown field alt_text: did you mean altText?',
+            'unknown field time_zone: did you mean timeZone?',
+        ]);
+    });
+
+    it('stops at any unknown key in spacing, naming the key meant where there is one', () => {
+        const spacingProblems = (spacing: unknown) => problemsOf({ mode: 'create-pin', accessToken: 't', pins: [aPin], spacing });
+        expect(spacingProblems({ interval: 60 })).toEqual(['spacing: unknown field interval: did you mean intervalMinutes?']);
+        expect(spacingProblems({ timeslots: ['09:00'] })).toEqual(['spacing: unknown field timeslots: did you mean timeSlots?']);
+        expect(spacingProblems({ intervalMinute: 60 })).toEqual(['spacing: unknown field intervalMinute: did you mean intervalMinutes?']);
+        expect(spacingProblems({ slots: ['09:00'] })).toEqual([
+            'spacing: unknown field slots: spacing takes startAt, intervalMinutes, timeSlots, jitterMinutes, minDaysBetweenSameLink, maxPerDay',
+        ]);
+    });
+
+    it('fails a pin with any other unknown key (its row, not the run), rather than publishing it without that key', () => {
+        const check = checkDraft({ ...aPin, colour: 'red' });
+        expect(check).toMatchObject({ ok: false, draft: { pinTitle: 'Lemon tart', imageUrl: 'https://example.com/tart.jpg' } });
+        expect(check.ok ? [] : check.problems).toEqual([
+            'unknown field colour: a pin takes boardId, boardName, boardSectionId, boardSectionName, pinTitle, pinDescription, imageUrl, imageUrls, videoUrl, coverImageUrl, linkUrl, altText, publishAt, key, title, description, link',
+        ]);
+        // Not an input error: one odd pin does not stop the batch.
+        expect(() => parseInput({ mode: 'create-pin', accessToken: 't', pins: [aPin, { ...aPin, colour: 'red' }] })).not.toThrow();
+    });
+});
+
+describe('the names our own output rows use are understood', () => {
+    it('reads title, description and link as pinTitle, pinDescription and linkUrl at the top level', () => {
+        const input = parseInput({
+            mode: 'create-pin',
+            accessToken: 't',
+            boardId: '549755885175',
+            title: 'Lemon tart',
+            description: 'Sweet and sharp',
+            link: 'https://example.com/tart',
+            imageUrl: 'https://example.com/tart.jpg',
+        });
+        expect(input).toMatchObject({ pinTitle: 'Lemon tart', pinDescription: 'Sweet and sharp', linkUrl: 'https://example.com/tart' });
+        expect(input).not.toHaveProperty('title');
+    });
+
+    it('reads them in pins too, and a whole result row copied back loses nothing', () => {
+        const row = pinResultItem({
+            status: 'created',
+            position: 1,
+            source: 'pins[0]',
+            id: '813744226420795999',
+            url: 'https://www.pinterest.com/pin/813744226420795999/',
+            boardId: '549755885175',
+            title: 'Lemon tart',
+            description: 'Sweet and sharp',
+            link: 'https://example.com/tart',
+            altText: 'A tart',
+            imageUrl: 'https://example.com/tart.jpg',
+            mediaType: 'image',
+        });
+        const check = checkDraft(row);
+        expect(check).toMatchObject({
+            ok: true,
+            draft: {
+                boardId: '549755885175',
+                pinTitle: 'Lemon tart',
+                pinDescription: 'Sweet and sharp',
+                linkUrl: 'https://example.com/tart',
+                altText: 'A tart',
+                imageUrl: 'https://example.com/tart.jpg',
+            },
+        });
+        expect([...check.ignored].sort()).toEqual(
+            [
+                'type',
+                'status',
+                'position',
+                'source',
+                'id',
+                'url',
+                'mediaType',
+                'createdAt',
+                'scheduleId',
+                'publishAtLocal',
+                'lateByMinutes',
+                'error',
+                'reason',
+            ].sort(),
+        );
+    });
+
+    it('refuses an alias and its field with different values, and takes them with the same value', () => {
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', ...aPin, title: 'Other tart' })).toEqual([
+            'title and pinTitle are the same field (title is its name in the output rows), given two different values: keep one',
+        ]);
+        expect(parseInput({ mode: 'create-pin', accessToken: 't', ...aPin, title: ' Lemon tart ' }).pinTitle).toBe('Lemon tart');
+        const check = checkDraft({ ...aPin, link: 'https://example.com/a', linkUrl: 'https://example.com/b' });
+        expect(check.ok ? [] : check.problems).toEqual([
+            'link and linkUrl are the same field (link is its name in the output rows), given two different values: keep one',
+        ]);
+    });
+
+    it('says "did you mean" for another case of an alias, naming the field it stands for', () => {
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', ...aPin, Link: 'https://example.com/a' })).toEqual([
+            'unknown field Link: did you mean linkUrl?',
+        ]);
+    });
+});
+
+describe('boardName works wherever boardId does', () => {
+    it('is taken by get-user-pins and get-pin-analytics, but not together with boardId (or pinIds)', () => {
+        expect(parseInput({ mode: 'get-user-pins', accessToken: 't', boardName: ' Summer Recipes ' }).boardName).toBe('Summer Recipes');
+        expect(parseInput({ mode: 'get-pin-analytics', accessToken: 't', boardName: 'Summer Recipes' }).boardName).toBe('Summer Recipes');
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardId: '1', boardName: 'Summer Recipes' })).toEqual([
+            'give boardId or boardName, not both',
+        ]);
+        expect(problemsOf({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['1'], boardName: 'Summer Recipes' })).toEqual([
+            'Give either pinIds or boardName, not both',
+        ]);
+    });
+});
+
+describe('mode names and input without a mode', () => {
+    it('says "did you mean" for another spelling of a mode', () => {
+        expect(problemsOf({ accessToken: 't', mode: 'create_pin' })[0]).toBe('mode "create_pin" is not a mode: did you mean create-pin?');
+        expect(problemsOf({ accessToken: 't', mode: 'createPin' })[0]).toBe('mode "createPin" is not a mode: did you mean create-pin?');
+        expect(problemsOf({ accessToken: 't', mode: 'List-Boards' })[0]).toBe('mode "List-Boards" is not a mode: did you mean list-boards?');
+        expect(problemsOf({ accessToken: 't', mode: 'get-pins-analytic' })[0]).toBe(
+            'mode "get-pins-analytic" is not a mode: did you mean get-pin-analytics?',
+        );
+    });
+
+    it('fails an input of create-pin fields without a mode, instead of listing boards', () => {
+        expect(problemsOf({ accessToken: 't', pins: [aPin] })).toEqual([
+            'the input has create-pin fields but no mode: add "mode": "create-pin" (without a mode the run lists boards and ignores pins)',
+        ]);
+        expect(problemsOf({ accessToken: 't', pinsCsv: 'Title,Media URL,Pinterest board' })[0]).toMatch(
+            /^the input has create-pin fields but no mode/,
+        );
+        expect(problemsOf({ accessToken: 't', title: 'Lemon tart', imageUrl: 'https://example.com/tart.jpg' })[0]).toMatch(
+            /^the input has create-pin fields but no mode: add "mode": "create-pin"/,
+        );
+        expect(problemsOf({ accessToken: 't', boardId: '549755885175' })).toEqual([
+            'the input has no mode: add "mode" with one of create-pin, get-user-pins, get-pin-analytics (without a mode the run lists boards and ignores boardId)',
+        ]);
+    });
+
+    it('still lists boards without a mode when the other fields are blank or at their defaults, as forms and templates send them', () => {
+        const blanks = { pinTitle: '', pins: [], spacing: {}, includeMetrics: false, dryRun: false, timeZone: 'UTC', maxItems: 5 };
+        expect(parseInput({ accessToken: 't', ...blanks }).mode).toBe('list-boards');
+    });
+});
+
+describe("messages in the user's words", () => {
+    const ZOD_WORDS = /Invalid input|expected|received|nonoptional/;
+    const WRONG_VALUES: unknown[] = [123, true, 'text', [1], { a: 1 }];
+
+    it('says for every field what it takes when given the wrong type, never in zod’s words', () => {
+        const fields = allInputFields.shape as Record<string, z.ZodType>;
+        for (const [name, schema] of Object.entries(fields)) {
+            for (const value of WRONG_VALUES) {
+                const result = schema.safeParse(value);
+                for (const issue of result.error?.issues ?? []) {
+                    const message = describeIssue({ ...issue, path: [name, ...issue.path] });
+                    expect(message, `${name}=${JSON.stringify(value)}`).not.toMatch(ZOD_WORDS);
+                    expect(message.startsWith(name), `${name}=${JSON.stringify(value)}: ${message}`).toBe(true);
+                }
+            }
+        }
+        expect(problemsOf({ mode: 'create-pin', accessToken: 't', ...aPin, publishAt: 20261201 })).toEqual([
+            'publishAt must be a date and time text such as 2026-12-01T09:00',
+        ]);
+    });
+
+    it('does the same inside each pin of pins and inside spacing', () => {
+        for (const name of Object.keys(pinDraftShape)) {
+            for (const value of WRONG_VALUES) {
+                const check = checkDraft({ ...aPin, [name]: value });
+                for (const problem of check.ok ? [] : check.problems) expect(problem, `${name}=${JSON.stringify(value)}`).not.toMatch(ZOD_WORDS);
+            }
+        }
+        for (const key of ['startAt', 'intervalMinutes', 'timeSlots', 'jitterMinutes', 'minDaysBetweenSameLink', 'maxPerDay']) {
+            for (const value of WRONG_VALUES) {
+                const checked = checkSpacing({ [key]: value }, 'UTC');
+                for (const problem of checked.ok ? [] : checked.problems) {
+                    expect(problem, `${key}=${JSON.stringify(value)}`).not.toMatch(ZOD_WORDS);
+                    expect(problem, `${key}=${JSON.stringify(value)}`).toMatch(/^spacing\./);
+                }
+            }
+        }
+    });
+
+    it('tells a token pasted with its Bearer prefix to drop it', () => {
+        expect(problemsOf({ accessToken: 'Bearer pina_abc123' })).toEqual(['accessToken must be the token alone: remove the Bearer prefix']);
+        expect(problemsOf({ accessToken: 'bearer pina_abc123' })).toEqual(['accessToken must be the token alone: remove the Bearer prefix']);
+    });
+
+    it('reads a pin ID out of a pin page address, and says what to give for other addresses', () => {
+        const analytics = (pinIds: unknown[]) => parseInput({ mode: 'get-pin-analytics', accessToken: 't', pinIds }).pinIds;
+        expect(
+            analytics([
+                'https://www.pinterest.com/pin/813744226420795884/',
+                'https://pinterest.co.uk/pin/lemon-ricotta-pancakes--813744226420795885/?utm_source=x',
+                'HTTPS://WWW.PINTEREST.DE/PIN/813744226420795886',
+            ]),
+        ).toEqual(['813744226420795884', '813744226420795885', '813744226420795886']);
+        expect(problemsOf({ mode: 'get-pin-analytics', accessToken: 't', pinIds: ['https://pin.it/3xAmPlE'] })).toEqual([
+            "pinIds[0]: a pin.it short link has no ID in it: open it and copy the address of the pin's page (…/pin/813744226420795884/)",
+        ]);
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardId: 'https://www.pinterest.com/user/board-slug/' })).toEqual([
+            'boardId: a board URL has no ID: use boardName, or list-boards to find the id',
+        ]);
+        expect(problemsOf({ mode: 'get-user-pins', accessToken: 't', boardId: 'https://www.pinterest.com/pin/813744226420795884/' })).toEqual([
+            "boardId is the address of a pin, not of a board: give the board's ID (list-boards shows it) or its name in boardName",
+        ]);
+        const check = checkDraft({ ...aPin, boardSectionId: 'https://www.pinterest.com/user/board-slug/section-slug/' });
+        expect(check.ok ? [] : check.problems).toEqual([expect.stringMatching(/^boardSectionId: a board section URL has no ID in it: /)]);
+    });
+});
+
+describe('boardSectionName', () => {
+    it('is a pin field of its own, exclusive with boardSectionId, and never dropped on the way to Pinterest', () => {
+        const named = checkDraft({ ...aPin, boardSectionName: 'Tarts' });
+        // Names are resolved by the board directory; until it does, the pin fails rather than going out without its section.
+        expect(named.ok ? [] : named.problems).toEqual(["boardSectionName cannot be used yet: give boardSectionId, the section's ID, instead"]);
+        const both = checkDraft({ ...aPin, boardSectionName: 'Tarts', boardSectionId: '123' });
+        expect(both.ok ? [] : both.problems).toEqual(['give boardSectionId or boardSectionName, not both']);
+        const long = checkDraft({ ...aPin, boardSectionName: 'x'.repeat(181) });
+        expect(long.ok ? [] : long.problems).toEqual(['boardSectionName must be at most 180 characters']);
     });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
     formatInZone,
+    formatLocalTime,
     formatUtc,
     isValidTimeZone,
     parsePublishAt,
@@ -35,6 +36,45 @@ describe('isValidTimeZone / timeZoneProblem', () => {
             'timeZone "Mars/Olympus" is not an IANA time zone name: use one such as UTC, Europe/Berlin or America/New_York',
         );
         expect(timeZoneProblem('Europe/Berlin')).toBeUndefined();
+    });
+});
+
+describe('zone abbreviations', () => {
+    it('refuses them with the IANA zone to write, even those the runtime would take (as a zone of its own choosing)', () => {
+        expect(timeZoneProblem('EST')).toBe(
+            'timeZone "EST" is an abbreviation, which cannot say when summer time starts or ends: use the IANA name America/New_York (US Eastern time)',
+        );
+        expect(timeZoneProblem('pst')).toBe(
+            'timeZone "pst" is an abbreviation, which cannot say when summer time starts or ends: use the IANA name America/Los_Angeles (US Pacific time)',
+        );
+        expect(timeZoneProblem('CET')).toMatch(/use the IANA name Europe\/Berlin, Europe\/Paris or another city of Central Europe$/);
+        expect(timeZoneProblem('CEST')).toMatch(/use the IANA name Europe\/Berlin, /);
+        // The runtime reads BST as Bangladesh and IST as India: a British or Irish user would post hours off.
+        expect(timeZoneProblem('BST')).toMatch(/use the IANA name Europe\/London \(British time\)$/);
+        expect(timeZoneProblem('IST')).toMatch(/Asia\/Kolkata \(India\), Europe\/Dublin \(Ireland\) or Asia\/Jerusalem \(Israel\)$/);
+        expect(timeZoneProblem('XYZT')).toMatch(/is an abbreviation, .*: use the IANA name of a city in the zone, such as Europe\/Berlin/);
+        for (const zone of ['EST', 'MST', 'HST', 'PST', 'CET', 'est']) expect(isValidTimeZone(zone), zone).toBe(false);
+    });
+
+    it('says that a fixed offset never follows summer time', () => {
+        for (const zone of ['UTC+2', 'GMT-05:00', '+01:00'])
+            expect(timeZoneProblem(zone), zone).toMatch(/is a fixed offset, which never changes for summer time: use the IANA name of a city/);
+    });
+
+    it('keeps UTC, GMT and the old IANA names of countries', () => {
+        for (const zone of ['UTC', 'GMT', 'Etc/UTC', 'Japan', 'Egypt', 'EST5EDT']) expect(isValidTimeZone(zone), zone).toBe(true);
+    });
+
+    it('is refused before any request, wherever a time zone is taken', async () => {
+        const { parseActorInput } = await import('../../src/modes/index.js');
+        const pin = { boardId: '1', pinTitle: 'T', imageUrl: 'https://example.com/t.jpg' };
+        for (const input of [
+            { mode: 'create-pin', ...pin, timeZone: 'EST' },
+            { mode: 'list-scheduled', timeZone: 'EST' },
+            { mode: 'cancel-scheduled', cancelAll: true, timeZone: 'EST' },
+        ]) {
+            expect(() => parseActorInput({ accessToken: 't', ...input }), input.mode).toThrow('use the IANA name America/New_York');
+        }
     });
 });
 
@@ -212,6 +252,16 @@ describe('formatting', () => {
         expect(formatInZone(utc('2026-07-15T07:00:00Z'), 'Europe/Berlin')).toBe('2026-07-15 09:00 Europe/Berlin (UTC+02:00)');
         expect(formatInZone(utc('2026-07-15T13:00:30Z'), 'America/New_York')).toBe('2026-07-15 09:00:30 America/New_York (UTC-04:00)');
         expect(formatInZone(utc('2026-07-15T09:00:00Z'), 'UTC')).toBe('2026-07-15 09:00 UTC');
+    });
+
+    it('formatLocalTime shows the wall clock and the zone, the publishAtLocal of the rows', () => {
+        expect(formatLocalTime(utc('2026-12-04T14:00:00Z'), 'America/New_York')).toBe('2026-12-04 09:00 America/New_York');
+        expect(formatLocalTime(utc('2026-07-04T13:00:00Z'), 'America/New_York')).toBe('2026-07-04 09:00 America/New_York');
+        expect(formatLocalTime(utc('2026-03-29T00:30:15Z'), 'Europe/Berlin')).toBe('2026-03-29 01:30:15 Europe/Berlin');
+        expect(formatLocalTime(utc('2026-12-31T23:00:00Z'), 'UTC')).toBe('2026-12-31 23:00 UTC');
+        expect(formatLocalTime(utc('2026-12-31T23:00:00Z'), 'Etc/GMT')).toBe('2026-12-31 23:00 UTC');
+        // Midnight is 00, not 24.
+        expect(formatLocalTime(utc('2026-06-01T22:00:00Z'), 'Europe/Berlin')).toBe('2026-06-02 00:00 Europe/Berlin');
     });
 });
 

@@ -11,7 +11,10 @@ import {
     type SpacingOptions,
     type SpacingPin,
 } from '../../src/schedule/spacing.js';
+import { parseTimeSlot } from '../../src/schedule/spacing-options.js';
 import { formatInZone, formatUtc } from '../../src/schedule/time.js';
+import { parseActorInput } from '../../src/modes/index.js';
+import { UserInputError } from '../../src/input/parse.js';
 
 const utc = (iso: string) => Date.parse(iso);
 const DAY = 86_400_000;
@@ -368,11 +371,9 @@ describe('minDaysBetweenSameLink', () => {
 });
 
 describe('explicit publishAt in the past', () => {
-    it('posts now, with a note', () => {
+    it('posts now (the run warns about it, in the words of the pin’s source)', () => {
         const now = utc('2026-06-01T10:00:00Z');
-        expect(schedule([{ explicitPublishAt: utc('2026-05-01T10:00:00Z') }], { now })).toEqual([
-            { note: 'publishAt 2026-05-01 10:00 UTC is in the past: the pin posts now' },
-        ]);
+        expect(schedule([{ explicitPublishAt: utc('2026-05-01T10:00:00Z') }], { now })).toEqual([{}]);
     });
 });
 
@@ -448,8 +449,8 @@ describe('spacingProblems / parseSpacing', () => {
 
     it('checks time slots', () => {
         expect(spacingProblems({ timeSlots: ['9am', '25:00'] }, 'UTC')).toEqual([
-            'spacing.timeSlots entry "9am" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
-            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30',
+            'spacing.timeSlots entry "9am" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
+            'spacing.timeSlots entry "25:00" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
         ]);
         expect(spacingProblems({ timeSlots: ['09:00', '9:00'] }, 'UTC')).toEqual(['spacing.timeSlots lists 9:00 twice']);
         const tooMany = Array.from({ length: 49 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 === 0 ? '00' : '30'}`);
@@ -478,7 +479,10 @@ describe('spacingProblems / parseSpacing', () => {
 
     it('leaves the time zone to the caller but still reads a startAt with an offset', () => {
         expect(spacingProblems({ startAt: '2026-12-01T09:00', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual([]);
-        expect(spacingProblems({ startAt: 'soon', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual([]);
+        // What needs no zone is still checked: the input check and the run judge startAt alike.
+        expect(spacingProblems({ startAt: 'soon', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual([
+            'spacing.startAt "soon" is not a date and time: use ISO 8601 such as 2026-12-01T09:00 (read in timeZone) or 2026-12-01T09:00:00Z',
+        ]);
         expect(parseSpacing({ startAt: '2026-12-01T09:00Z', intervalMinutes: 60 }, 'Mars/Olympus')).toEqual({
             ok: true,
             options: { startAt: utc('2026-12-01T09:00:00Z'), intervalMinutes: 60 },
@@ -491,5 +495,136 @@ describe('spacingProblems / parseSpacing', () => {
         expect(() => schedule(plainPins(1), { now, intervalMinutes: 60, timeSlots: ['09:00'] })).toThrow(SpacingOptionsError);
         expect(() => schedule(plainPins(1), { now, intervalMinutes: 0 })).toThrow('spacing.intervalMinutes must be a whole number from 1 to 10080');
         expect(() => schedule(plainPins(1), { now, timeZone: 'Mars/Olympus' })).toThrow('timeZone "Mars/Olympus" is not an IANA time zone name');
+    });
+});
+
+describe('a weekly plan: time slots on named days', () => {
+    it('puts "Mon-Fri 09:00", "Sat,Sun 11:30" and "20:00" on their local days across the spring-forward weekend (America/New_York)', () => {
+        // Friday 6 March 2026, 07:00 EST; the clocks go forward on Sunday the 8th.
+        const results = schedule(plainPins(8), {
+            timeZone: 'America/New_York',
+            now: utc('2026-03-06T12:00:00Z'),
+            timeSlots: ['Mon-Fri 09:00', 'Sat,Sun 11:30', '20:00'],
+        });
+        expect(results.map((result) => formatInZone(result.publishAt!, 'America/New_York'))).toEqual([
+            '2026-03-06 09:00 America/New_York (UTC-05:00)', // Friday
+            '2026-03-06 20:00 America/New_York (UTC-05:00)',
+            '2026-03-07 11:30 America/New_York (UTC-05:00)', // Saturday
+            '2026-03-07 20:00 America/New_York (UTC-05:00)',
+            '2026-03-08 11:30 America/New_York (UTC-04:00)', // Sunday, summer time
+            '2026-03-08 20:00 America/New_York (UTC-04:00)',
+            '2026-03-09 09:00 America/New_York (UTC-04:00)', // Monday
+            '2026-03-09 20:00 America/New_York (UTC-04:00)',
+        ]);
+    });
+
+    it('reads days as names of three letters or more, ranges (across the weekend too) and lists, in any case', () => {
+        expect(parseTimeSlot('20:00')).toEqual({ hour: 20, minute: 0 });
+        expect(parseTimeSlot('mon-fri 9:00')).toEqual({ days: [0, 1, 2, 3, 4], hour: 9, minute: 0 });
+        expect(parseTimeSlot('Fri-Mon 18:00')).toEqual({ days: [0, 4, 5, 6], hour: 18, minute: 0 });
+        expect(parseTimeSlot('Monday, Wed,FRIDAY 07:15')).toEqual({ days: [0, 2, 4], hour: 7, minute: 15 });
+        expect(parseTimeSlot('Tues – Thurs 10:00')).toEqual({ days: [1, 2, 3], hour: 10, minute: 0 });
+        expect(parseTimeSlot('Sat,Sun 11:30')).toEqual({ days: [5, 6], hour: 11, minute: 30 });
+    });
+
+    it('names the word that is not a day, and the entry that is not a slot', () => {
+        expect(spacingProblems({ timeSlots: ['Mo 09:00', 'Mon-Fri-Sun 09:00', 'Mon-Fri', 'Weekdays 09:00'] }, 'UTC')).toEqual([
+            'spacing.timeSlots entry "Mo 09:00": "Mo" is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun, as a range such as Mon-Fri or a list such as Sat,Sun',
+            'spacing.timeSlots entry "Mon-Fri-Sun 09:00": "Mon-Fri-Sun" is not a day or a range of days: use Mon, Tue, Wed, Thu, Fri, Sat or Sun, as a range such as Mon-Fri or a list such as Sat,Sun',
+            'spacing.timeSlots entry "Mon-Fri" is not a time of day: use HH:mm from 00:00 to 23:59, such as 09:00 or 13:30, after days if you like: "Mon-Fri 09:00", "Sat,Sun 11:30"',
+            'spacing.timeSlots entry "Weekdays 09:00": "Weekdays" is not a day: use Mon, Tue, Wed, Thu, Fri, Sat or Sun, as a range such as Mon-Fri or a list such as Sat,Sun',
+        ]);
+    });
+
+    it('sees two entries meeting on one day as a slot listed twice, and measures jitter against the week', () => {
+        expect(spacingProblems({ timeSlots: ['Mon-Fri 09:00', '09:00'] }, 'UTC')).toEqual([
+            'spacing.timeSlots lists 09:00 on Monday twice ("Mon-Fri 09:00" and "09:00")',
+        ]);
+        expect(spacingProblems({ timeSlots: ['Mon-Fri 09:00', 'Sat,Sun 09:00'] }, 'UTC')).toEqual([]);
+        expect(spacingProblems({ timeSlots: ['Mon 09:00', 'Mon 09:20'], jitterMinutes: 10 }, 'UTC')).toEqual([
+            'spacing.jitterMinutes must be less than half of the smallest gap between spacing.timeSlots (20 minutes), so at most 9',
+        ]);
+        // One slot a week: a week between pins, so any jitter within its own limit is fine.
+        expect(spacingProblems({ timeSlots: ['Mon 09:00'], jitterMinutes: 720 }, 'UTC')).toEqual([]);
+    });
+});
+
+describe('maxPerDay', () => {
+    it('caps the pins of each local day, counting the queue, across the 23-hour day of spring forward (Europe/Berlin)', () => {
+        // Saturday 28 March 2026, 21:00 CET; Sunday the 29th has 23 hours. One pin is queued for Sunday 10:00 CEST.
+        const queued = utc('2026-03-29T08:00:00Z');
+        const results = schedule(plainPins(6), {
+            timeZone: 'Europe/Berlin',
+            now: utc('2026-03-28T20:00:00Z'),
+            intervalMinutes: 120,
+            maxPerDay: 3,
+            existing: [{ publishAt: queued, slotAt: queued }],
+        });
+        expect(times(results)).toEqual([
+            'now', // Saturday 21:00
+            '2026-03-28T22:00:00Z', // Saturday 23:00 CET
+            '2026-03-29T00:00:00Z', // Sunday 01:00 CET
+            '2026-03-29T02:00:00Z', // Sunday 04:00 CEST: with the queued pin, Sunday's third
+            '2026-03-29T22:00:00Z', // Monday 00:00 CEST, the first grid point of the next day
+            '2026-03-30T00:00:00Z',
+        ]);
+    });
+
+    it('moves the rest to the next day that has slots, and never moves an explicit time for the cap', () => {
+        const results = schedule([{ explicitPublishAt: utc('2026-03-06T15:00:00Z') }, ...plainPins(3)], {
+            timeZone: 'America/New_York',
+            now: utc('2026-03-06T12:00:00Z'), // Friday 07:00 EST
+            timeSlots: ['Mon-Fri 09:00', 'Mon-Fri 12:00', 'Mon-Fri 16:00'],
+            maxPerDay: 2,
+        });
+        expect(times(results)).toEqual([
+            '2026-03-06T15:00:00Z', // explicit, Friday 10:00: counts as one of Friday's two
+            '2026-03-06T14:00:00Z', // Friday 09:00
+            '2026-03-09T13:00:00Z', // Monday 09:00 EDT: the weekend has no slots
+            '2026-03-09T16:00:00Z', // Monday 12:00 EDT
+        ]);
+        const explicitOnly = schedule([{ explicitPublishAt: utc('2026-06-02T09:00:00Z') }, { explicitPublishAt: utc('2026-06-02T10:00:00Z') }], {
+            now: utc('2026-06-01T10:00:00Z'),
+            timeSlots: ['09:00'],
+            maxPerDay: 1,
+        });
+        expect(times(explicitOnly)).toEqual(['2026-06-02T09:00:00Z', '2026-06-02T10:00:00Z']);
+    });
+
+    it('keeps a jittered pin on the day it was counted on', () => {
+        const late = { now: utc('2026-06-01T10:00:00Z'), timeSlots: ['23:00'], jitterMinutes: 120, random: () => 0.999 };
+        const [capped] = schedule(plainPins(1), { ...late, maxPerDay: 1 });
+        expect(capped).toMatchObject({ slotAt: utc('2026-06-01T23:00:00Z'), publishAt: utc('2026-06-01T23:59:59Z') });
+        const [free] = schedule(plainPins(1), late);
+        expect(free!.publishAt).toBeGreaterThan(utc('2026-06-02T00:00:00Z'));
+    });
+
+    it('needs a rhythm to move pins to, and stays within its limits', () => {
+        expect(spacingProblems({ maxPerDay: 3 }, 'UTC')).toEqual([
+            "spacing.maxPerDay needs spacing.timeSlots or spacing.intervalMinutes: the pins over a day's cap move to the next day's first free time",
+        ]);
+        expect(spacingProblems({ timeSlots: ['09:00'], maxPerDay: 0 }, 'UTC')).toEqual(['spacing.maxPerDay must be a whole number from 1 to 1000']);
+        expect(spacingProblems({ timeSlots: ['09:00'], maxPerDay: 2.5 }, 'UTC')).toEqual(['spacing.maxPerDay must be a whole number from 1 to 1000']);
+    });
+});
+
+describe('spacing is validated in one place', () => {
+    it('the input check, parseSpacing and assignPublishTimes say the same about a bad spacing', () => {
+        const bad = { intervalMinutes: 0, maxPerDay: 5000, jitterMinutes: -1 };
+        const problems = spacingProblems(bad, 'UTC');
+        expect(problems).toEqual([
+            'spacing.intervalMinutes must be a whole number from 1 to 10080 (one week)',
+            'spacing.jitterMinutes must be a whole number from 0 to 720',
+            'spacing.maxPerDay must be a whole number from 1 to 1000',
+        ]);
+        expect(parseSpacing(bad, 'UTC')).toEqual({ ok: false, problems });
+        let inputProblems: string[] = [];
+        try {
+            parseActorInput({ mode: 'create-pin', accessToken: 't', pins: [{}], spacing: bad });
+        } catch (error) {
+            if (error instanceof UserInputError) inputProblems = error.problems;
+        }
+        expect(inputProblems).toEqual(problems);
+        expect(() => schedule(plainPins(1), { now: 0, ...bad })).toThrow(new SpacingOptionsError(problems));
     });
 });

@@ -1,4 +1,5 @@
 import { OPERATIONS } from '../../pinterest/operations.js';
+import { PIN_FIELD_ALIASES } from '../../publish/draft.js';
 import { defineMode } from '../types.js';
 import { createPinInput, createPinInputProblems } from './input.js';
 
@@ -9,6 +10,7 @@ export const createPin = defineMode({
         "Publishes pins, each exactly once: one, a list or a CSV in Pinterest's bulk format; images, carousels and videos; now or queued for later.",
     input: createPinInput,
     inputProblems: createPinInputProblems,
+    aliases: PIN_FIELD_ALIASES,
     operations: [
         OPERATIONS.listBoards,
         OPERATIONS.createPin,

@@ -1,36 +1,14 @@
 import { z } from 'zod';
 
 import { blankToUndefined, flag, httpUrl, modeInputSchema, optionalText, withItemFields } from '../../input/fields.js';
-import { draftProblems, type PinDraft, pinDraftShape } from '../../publish/draft.js';
+import { draftProblems, type PinDraft, pinDraftShape, pinKeyNearMisses } from '../../publish/draft.js';
 import { RECONCILE_WAIT_FIELD } from '../../publish/options.js';
-import { SPACING_LIMITS, spacingInputProblems } from '../../schedule/spacing-options.js';
+import { checkSpacing, spacingField } from '../../schedule/spacing-options.js';
 import { DEFAULT_TIME_ZONE, timeZoneProblem } from '../../schedule/time-text.js';
 import { SHARED_FIELDS } from '../input.js';
 
 /** More than a content calendar needs in one go; each pin is a few hundred bytes in memory. */
 export const MAX_PINS = 10_000;
-
-/**
- * spacingInputProblems checks spacing's numbers and slots (with messages that explain the rhythm); the metadata
- * states the same SPACING_LIMITS as JSON Schema, for the Console form and for AI agents.
- */
-const wholeNumberHint = (limits: { min: number; max: number }) => z.number().meta({ type: 'integer', minimum: limits.min, maximum: limits.max });
-
-const spacingSchema = z.preprocess(
-    blankToUndefined,
-    z
-        .object(
-            {
-                startAt: z.string().optional(),
-                intervalMinutes: wholeNumberHint(SPACING_LIMITS.intervalMinutes).optional(),
-                timeSlots: z.array(z.string()).meta({ maxItems: SPACING_LIMITS.timeSlots.max }).optional(),
-                jitterMinutes: wholeNumberHint(SPACING_LIMITS.jitterMinutes).optional(),
-                minDaysBetweenSameLink: wholeNumberHint(SPACING_LIMITS.minDaysBetweenSameLink).optional(),
-            },
-            { error: 'spacing must be an object such as {"timeSlots": ["09:00", "18:00"]}' },
-        )
-        .optional(),
-);
 
 export const createPinInput = modeInputSchema('create-pin', {
     ...pinDraftShape,
@@ -47,7 +25,7 @@ export const createPinInput = modeInputSchema('create-pin', {
         ),
         pinDraftShape,
     ),
-    pinsCsv: optionalText(z.string()),
+    pinsCsv: optionalText(z.string({ error: 'pinsCsv must be the CSV as text: a header line, then one line per pin' })),
     pinsCsvUrl: optionalText(httpUrl('pinsCsvUrl', 2048)),
     dryRun: flag('dryRun'),
     allowDuplicates: flag('allowDuplicates'),
@@ -56,7 +34,7 @@ export const createPinInput = modeInputSchema('create-pin', {
     ledgerStoreName: SHARED_FIELDS.ledgerStoreName,
     queueStoreName: SHARED_FIELDS.queueStoreName,
     timeZone: SHARED_FIELDS.timeZone,
-    spacing: spacingSchema,
+    spacing: spacingField,
 });
 export type CreatePinInput = z.infer<typeof createPinInput>;
 
@@ -78,9 +56,18 @@ export function createPinInputProblems(raw: Record<string, unknown>): string[] {
         );
         problems.push(...draftProblems(fields as PinDraft).map((problem) => `${problem} for mode create-pin`));
     }
+    // A misspelt key in one pin would publish that pin without it: like a misspelt field, it stops the run first.
+    if (Array.isArray(raw.pins)) {
+        raw.pins.forEach((pin: unknown, index) => {
+            if (typeof pin === 'object' && pin !== null && !Array.isArray(pin)) {
+                problems.push(...pinKeyNearMisses(pin as Record<string, unknown>).map((problem) => `pins[${index}]: ${problem}`));
+            }
+        });
+    }
     const timeZone = typeof raw.timeZone === 'string' && raw.timeZone.trim() ? raw.timeZone.trim() : DEFAULT_TIME_ZONE;
     const zoneProblem = timeZoneProblem(timeZone);
     if (zoneProblem) problems.push(zoneProblem);
-    problems.push(...spacingInputProblems(raw.spacing, timeZone));
+    const spacing = checkSpacing(raw.spacing, timeZone);
+    if (!spacing.ok) problems.push(...spacing.problems);
     return problems;
 }

@@ -1,17 +1,17 @@
 import { ActorError } from '../../common/errors.js';
-import type { Log } from '../../common/log.js';
 import { UserInputError } from '../../input/parse.js';
 import type { PinResultItem } from '../../output/items.js';
 import type { RunOutput } from '../../output/run-output.js';
 import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
-import { checkDraft, type PinDraft, pinDraftShape } from '../../publish/draft.js';
+import type { PinDraft } from '../../publish/draft.js';
 import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
-import { freeOutcome, invalidPinOutcome, jobRow, type PinJob, type PinOutcome } from '../../publish/rows.js';
+import { freeOutcome, invalidPinOutcome, jobRow, type PinJob, type PinOutcome, withJobNote } from '../../publish/rows.js';
 import { openAccountQueue, PinQueue, type QueueEntry } from '../../schedule/queue.js';
-import type { ExistingSchedule, SpacingInput, SpacingOptions } from '../../schedule/spacing.js';
-import { formatUtc, parsePublishAt } from '../../schedule/time.js';
+import type { ExistingSchedule, SpacingOptions } from '../../schedule/spacing.js';
+import { DEFAULT_TIME_ZONE, formatLocalTime, formatUtc } from '../../schedule/time.js';
 import type { ModeContext, ModeResult } from '../types.js';
-import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
+import { pinCandidates } from './candidates.js';
+import type { CreatePinInput } from './input.js';
 
 /**
  * Pins read, checked and handed on at once. A CSV of any length is read in chunks of this many, so memory holds
@@ -35,7 +35,7 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
 
     let total = 0;
     let chunk: Array<{ job: PinJob; explicitAt?: number }> = [];
-    for await (const candidate of pinCandidates(input, log)) {
+    for await (const candidate of pinCandidates(input, log, context.now)) {
         total = candidate.position;
         // Rows stored before a restart of this run are done: their pins are in the ledger or the queue already.
         if (candidate.position <= delivery.storedThrough) continue;
@@ -44,19 +44,9 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
             await batch.deliver(candidate.position, invalidPinOutcome(candidate.position, candidate.source, candidate.problems, candidate.raw));
             continue;
         }
-        const { draft } = candidate;
+        const { draft, explicitAt, note } = candidate;
         const ledgerSuffix = input.allowDuplicates ? `${context.runId}#${candidate.position}` : undefined;
-        const job: PinJob = { position: candidate.position, source: candidate.source, draft, ledgerSuffix };
-        let explicitAt: number | undefined;
-        if (draft.publishAt) {
-            const parsed = parsePublishAt(draft.publishAt, input.timeZone);
-            if (!parsed.ok) {
-                if (candidate.source === 'input') throw new UserInputError([parsed.problem]);
-                await batch.deliver(candidate.position, invalidPinOutcome(candidate.position, candidate.source, [parsed.problem], draft));
-                continue;
-            }
-            explicitAt = parsed.epochMs;
-        }
+        const job: PinJob = { position: candidate.position, source: candidate.source, draft, ledgerSuffix, note };
         chunk.push({ job, explicitAt });
         if (chunk.length >= CHUNK_SIZE) {
             await batch.process(chunk);
@@ -69,53 +59,10 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
     return batch.result(total, context.output);
 }
 
-type PinCandidate =
-    { position: number; source: string; draft: PinDraft } | { position: number; source: string; problems: string[]; raw?: Partial<PinDraft> };
-
-/** Every pin of the input in order: the top-level pin, then `pins`, then the CSV's rows. */
-async function* pinCandidates(input: CreatePinInput, log: Log): AsyncGenerator<PinCandidate> {
-    let position = 0;
-    const checked = (source: string, raw: unknown): PinCandidate => {
-        position += 1;
-        const check = checkDraft(raw);
-        return check.ok ? { position, source, draft: check.draft } : { position, source, problems: check.problems, raw: looseDraft(raw) };
-    };
-    if (SINGLE_PIN_MARKERS.some((field) => input[field] !== undefined)) {
-        yield checked('input', Object.fromEntries(Object.keys(pinDraftShape).map((field) => [field, input[field as keyof PinDraft]])));
-    }
-    for (const [index, raw] of (input.pins ?? []).entries()) {
-        yield typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-            ? checked(`pins[${index}]`, raw)
-            : { position: ++position, source: `pins[${index}]`, problems: ['each item of pins must be an object of pin fields'] };
-    }
-    if (input.pinsCsv || input.pinsCsvUrl) {
-        // CSV support is loaded only by runs that read a CSV.
-        const { readPinsCsv, openCsvUrl } = await import('../../publish/csv.js');
-        const source = input.pinsCsvUrl ? await openCsvUrl(input.pinsCsvUrl) : (input.pinsCsv ?? '');
-        const warned = new Set<string>();
-        const onWarning = (message: string) => {
-            if (!warned.has(message)) log.warning(message);
-            warned.add(message);
-        };
-        for await (const row of readPinsCsv(source, { onWarning, fieldName: input.pinsCsvUrl ? 'pinsCsvUrl' : 'pinsCsv' })) {
-            const label = `CSV row ${row.rowNumber}`;
-            yield 'problem' in row ? { position: ++position, source: label, problems: [row.problem] } : checked(label, row.draft);
-        }
-    }
-}
-
-/** The text fields of a pin that failed its checks, so that its row still says which pin it was. */
-function looseDraft(raw: unknown): Partial<PinDraft> | undefined {
-    if (typeof raw !== 'object' || raw === null) return undefined;
-    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 2048) : undefined);
-    const fields = raw as Record<string, unknown>;
-    return { pinTitle: text(fields.pinTitle), imageUrl: text(fields.imageUrl), linkUrl: text(fields.linkUrl), boardName: text(fields.boardName) };
-}
-
 async function loadSpacing(input: CreatePinInput) {
     if (!input.spacing) return undefined;
     const { parseSpacing } = await import('../../schedule/spacing.js');
-    const parsed = parseSpacing(input.spacing as SpacingInput, input.timeZone);
+    const parsed = parseSpacing(input.spacing, input.timeZone);
     if (!parsed.ok) throw new UserInputError(parsed.problems);
     return parsed.options;
 }
@@ -168,7 +115,7 @@ class CreateBatch {
             } else publishNow.push(item.job);
         }
         publishNow.sort((a, b) => a.position - b.position);
-        await this.kit.publisher.publishAll(publishNow, (job, outcome) => this.deliver(job.position, outcome));
+        await this.kit.publisher.publishAll(publishNow, (job, outcome) => this.deliver(job.position, withJobNote(job, outcome)));
     }
 
     private openQueue(): Promise<PinQueue> {
@@ -259,6 +206,7 @@ class CreateBatch {
         const row = {
             ...jobRow({ ...job, publishAt: formatUtc(publishAt), scheduleId }, input.dryRun ? 'would-schedule' : 'scheduled'),
             boardId: draft.boardId ?? null,
+            publishAtLocal: formatLocalTime(publishAt, input.timeZone),
         };
         this.nextDue = Math.min(this.nextDue ?? Infinity, publishAt);
         if (input.dryRun) return { row, charged: false };
@@ -303,8 +251,9 @@ class CreateBatch {
             return { summary: `Created pin ${lastRow.id} on board ${lastRow.boardId}: ${lastRow.url}`, counts };
         }
         const nextDue = this.nextDue;
+        const local = nextDue !== undefined && input.timeZone !== DEFAULT_TIME_ZONE ? ` (${formatLocalTime(nextDue, input.timeZone)})` : '';
         return {
-            summary: `${describeCounts(counts)}${nextDue !== undefined ? ` Next scheduled pin: ${formatUtc(nextDue)}.` : ''}`,
+            summary: `${describeCounts(counts)}${nextDue !== undefined ? ` Next scheduled pin: ${formatUtc(nextDue)}${local}.` : ''}`,
             counts,
             details: { dryRun: input.dryRun, ...(nextDue !== undefined ? { nextScheduledAt: formatUtc(nextDue) } : {}) },
         };

@@ -2,12 +2,14 @@ import type { z } from 'zod';
 
 import { ANALYTICS_FIELDS, dateRangeProblems } from '../../analytics/input.js';
 import { FIELDS, modeInputSchema } from '../../input/fields.js';
+import { boardChoiceProblems } from '../board-choice.js';
 
 const { pinIds, startDate, endDate, clampDateRange, metricTypes, appTypes, quick, reportTitle } = ANALYTICS_FIELDS;
 
 export const pinAnalyticsInput = modeInputSchema('get-pin-analytics', {
     pinIds,
     boardId: FIELDS.boardId,
+    boardName: FIELDS.boardName,
     maxItems: FIELDS.maxItems,
     startDate,
     endDate,
@@ -23,6 +25,9 @@ export type PinAnalyticsInput = z.infer<typeof pinAnalyticsInput>;
 export function pinAnalyticsInputProblems(raw: Record<string, unknown>): string[] {
     return [
         ...dateRangeProblems(raw),
-        ...(Array.isArray(raw.pinIds) && raw.pinIds.length > 0 && raw.boardId ? ['Give either pinIds or boardId, not both'] : []),
+        ...(Array.isArray(raw.pinIds) && raw.pinIds.length > 0 && (raw.boardId || raw.boardName)
+            ? [`Give either pinIds or ${raw.boardId ? 'boardId' : 'boardName'}, not both`]
+            : []),
+        ...boardChoiceProblems(raw),
     ];
 }

@@ -13,6 +13,7 @@ import { accountName, boardName } from '../../analytics/names.js';
 import { pinReportData } from '../../analytics/report-data.js';
 import { saveReport } from '../../analytics/save-report.js';
 import type { ModeContext, ModeResult } from '../types.js';
+import { type ChosenBoard, chooseBoard } from '../board-choice.js';
 import type { PinAnalyticsInput } from './input.js';
 import { formatCount, plural } from '../../common/text.js';
 import { budgetNote } from '../../output/list-delivery.js';
@@ -23,9 +24,9 @@ import type { Pin } from '../../pinterest/schemas.js';
 /** Which pins: the listed ones (fetched one by one for title and image), a board's, or the account's. */
 async function collectPins(
     { input, client, log }: ModeContext<PinAnalyticsInput>,
+    board: ChosenBoard | undefined,
     limit: number,
     warnings: string[],
-    boardLabel: string,
 ): Promise<Pin[]> {
     const pinMetrics = input.quick;
     const pins: Pin[] = [];
@@ -40,11 +41,9 @@ async function collectPins(
         }
         return pins;
     }
-    const list = input.boardId
-        ? client.listBoardPins(input.boardId, { maxItems: limit, pinMetrics })
-        : client.listPins({ maxItems: limit, pinMetrics });
+    const list = board ? client.listBoardPins(board.id, { maxItems: limit, pinMetrics }) : client.listPins({ maxItems: limit, pinMetrics });
     for await (const page of list) pins.push(...page.items);
-    log.info(`Found ${plural(pins.length, 'pin')} ${input.boardId ? `on ${boardLabel}` : 'in the account'}.`);
+    log.info(`Found ${plural(pins.length, 'pin')} ${board ? `on ${board.label}` : 'in the account'}.`);
     return pins;
 }
 
@@ -64,8 +63,10 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     const wanted = input.pinIds && input.pinIds.length > 0 ? input.pinIds.length : input.maxItems;
     const budget = output.budgetFor(EVENTS.itemFetched);
     const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
-    const boardLabel = input.boardId ? `board ${(await boardName(client, input.boardId)) ?? input.boardId}` : '';
-    const pins = limit > 0 ? await collectPins(context, limit, warnings, boardLabel) : [];
+    const chosen = input.pinIds && input.pinIds.length > 0 ? undefined : await chooseBoard(client, input);
+    // Reports and messages name a board by its name: asked for once when the input gave only its ID.
+    const board = chosen && (chosen.name ? chosen : { ...chosen, label: `board ${(await boardName(client, chosen.id)) ?? chosen.id}` });
+    const pins = limit > 0 ? await collectPins(context, board, limit, warnings) : [];
     const stoppedByBudget = progress.stored + budget < wanted;
 
     // After a restart, the pins stored before it come first again: their numbers are fetched for the report,
@@ -112,11 +113,11 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     const account = await accountName(client);
     const pinsLabel = input.pinIds?.length
         ? plural(rows.length, 'selected pin')
-        : input.boardId
-          ? `${plural(rows.length, 'pin')} of ${boardLabel}`
+        : board
+          ? `${plural(rows.length, 'pin')} of ${board.label}`
           : `${plural(rows.length, 'pin')} of ${account ?? 'your account'}`;
     // The report names the account in its heading already.
-    const reportSubject = input.pinIds?.length || input.boardId ? pinsLabel : `${plural(rows.length, 'pin')} of the whole account`;
+    const reportSubject = input.pinIds?.length || board ? pinsLabel : `${plural(rows.length, 'pin')} of the whole account`;
     const empty = rows.filter((row) => !row.hasData).length;
     let previous: { range: DateRange; totals: Record<string, number | null> } | undefined;
     let previousNote: string | undefined;

@@ -1,0 +1,79 @@
+import type { Log } from '../../common/log.js';
+import { checkDraft, type FieldLabels, type PinDraft, pinDraftShape, sourcePrefix } from '../../publish/draft.js';
+import { formatInZone, parsePublishAt } from '../../schedule/time.js';
+import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
+
+/** One pin of the input, read and checked: ready to publish or queue, or the problems that stop it. */
+export type PinCandidate =
+    | {
+          position: number;
+          source: string;
+          draft: PinDraft;
+          /** The pin's own publishAt, placed on the timeline. */
+          explicitAt?: number;
+          /** For the row of a dry run: the pin's own time has passed, so a real run posts it now. */
+          note?: string;
+      }
+    | { position: number; source: string; problems: string[]; raw?: Partial<PinDraft> };
+
+/** Past times named one by one in the log; beyond this many, one sentence counts the rest. */
+const PAST_TIMES_NAMED = 10;
+
+/**
+ * Every pin of the input in order: the top-level pin, then `pins`, then the CSV's rows. Problems name the field as
+ * the source calls it (the CSV's columns), and a pin whose own time has passed is said to post now.
+ */
+export async function* pinCandidates(input: CreatePinInput, log: Log, now: () => number): AsyncGenerator<PinCandidate> {
+    let position = 0;
+    const leftOut = new Set<string>();
+    let pastTimes = 0;
+    const checked = (source: string, raw: unknown, labels?: FieldLabels): PinCandidate => {
+        position += 1;
+        const check = checkDraft(raw, labels);
+        const fresh = check.ignored.filter((name) => !leftOut.has(name));
+        if (fresh.length > 0) {
+            for (const name of fresh) leftOut.add(name);
+            log.warning(
+                `${source}: left out ${fresh.join(', ')}: output-row fields that say what became of a pin, not what to publish (and so for every pin after it).`,
+            );
+        }
+        if (!check.ok) return { position, source, problems: check.problems, raw: check.draft };
+        const { draft } = check;
+        if (!draft.publishAt) return { position, source, draft };
+        const field = labels?.publishAt ?? 'publishAt';
+        const parsed = parsePublishAt(draft.publishAt, input.timeZone, field);
+        if (!parsed.ok) return { position, source, problems: [parsed.problem], raw: draft };
+        if (parsed.epochMs > now()) return { position, source, draft, explicitAt: parsed.epochMs };
+        const past = `${field} ${formatInZone(parsed.epochMs, input.timeZone)} is in the past`;
+        pastTimes += 1;
+        if (pastTimes <= PAST_TIMES_NAMED) log.warning(`${sourcePrefix(source)}${past}: the pin ${input.dryRun ? 'would post' : 'posts'} now.`);
+        return { position, source, draft, explicitAt: parsed.epochMs, note: `${past}: a real run would post it now.` };
+    };
+    if (SINGLE_PIN_MARKERS.some((field) => input[field] !== undefined)) {
+        yield checked('input', Object.fromEntries(Object.keys(pinDraftShape).map((field) => [field, input[field as keyof PinDraft]])));
+    }
+    for (const [index, raw] of (input.pins ?? []).entries()) {
+        yield typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+            ? checked(`pins[${index}]`, raw)
+            : { position: ++position, source: `pins[${index}]`, problems: ['each item of pins must be an object of pin fields'] };
+    }
+    if (input.pinsCsv || input.pinsCsvUrl) {
+        // CSV support is loaded only by runs that read a CSV.
+        const { readPinsCsv, openCsvUrl, CSV_FIELD_LABELS } = await import('../../publish/csv.js');
+        const source = input.pinsCsvUrl ? await openCsvUrl(input.pinsCsvUrl) : (input.pinsCsv ?? '');
+        const warned = new Set<string>();
+        const onWarning = (message: string) => {
+            if (!warned.has(message)) log.warning(message);
+            warned.add(message);
+        };
+        for await (const row of readPinsCsv(source, { onWarning, fieldName: input.pinsCsvUrl ? 'pinsCsvUrl' : 'pinsCsv' })) {
+            const label = `CSV row ${row.rowNumber}`;
+            yield 'problem' in row
+                ? { position: ++position, source: label, problems: [row.problem], raw: row.draft }
+                : checked(label, row.draft, CSV_FIELD_LABELS);
+        }
+    }
+    if (pastTimes > PAST_TIMES_NAMED) {
+        log.warning(`${pastTimes - PAST_TIMES_NAMED} more pins have a publish time in the past and ${input.dryRun ? 'would post' : 'post'} now.`);
+    }
+}
