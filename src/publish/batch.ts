@@ -6,7 +6,7 @@ import type { RunStorage } from '../storage/contracts.js';
 import { BoardDirectory } from './boards.js';
 import { Renewals } from './claims.js';
 import { OrderedDelivery } from './delivery.js';
-import { PinLedger } from './ledger.js';
+import { accountHash, PinLedger } from './ledger.js';
 import { PinPublisher } from './publisher.js';
 
 export interface PublishingSetup {
@@ -58,9 +58,18 @@ export async function openPublishing(deps: PublishingDeps, setup: PublishingSetu
         now,
         sleep,
         renewals,
+        accountKey: memoize(async () => {
+            const { account } = await client.getUserAccount();
+            return accountHash(setup.environment, account.id ?? account.username ?? 'unknown');
+        }),
     });
     return { ledger, boards, delivery, publisher };
 }
+
+const memoize = <T>(get: () => Promise<T>): (() => Promise<T>) => {
+    let value: Promise<T> | undefined;
+    return () => (value ??= get());
+};
 
 /** The video flow lives in its own module, loaded only by batches that have a video. */
 async function uploadVideoThrough(client: PinterestClient, videoUrl: string, log: Log): Promise<string> {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import type { NamedStore } from '../storage/contracts.js';
-import { TIME_MS, TypedRecord } from '../storage/records.js';
+import { MAX_TIME_MS, TIME_MS, TypedRecord } from '../storage/records.js';
 import type { PinDraft } from './draft.js';
 import { normalizeLink } from './links.js';
 
@@ -145,6 +145,20 @@ export function entryContent(
     };
 }
 
+/** A short, stable name for an account in an environment, for keys shared by several accounts' records. */
+export const accountHash = (environment: string, account: string) =>
+    createHash('sha256').update(`${environment}\n${account}`).digest('hex').slice(0, 12);
+
+/** Times in keys: 15 digits hold every millisecond up to year 9999, and sort as numbers do. */
+export const keyTime = (ms: number) => String(Math.min(Math.max(0, Math.floor(ms)), MAX_TIME_MS)).padStart(15, '0');
+
+/** A pin this Actor published, as its index key tells it. */
+export interface PublishedPin {
+    publishedAt: number;
+    boardId: string;
+    pinId: string;
+}
+
 const linkRecordSchema = z.object({ link: z.string(), publishedAt: z.array(TIME_MS) });
 /** Which ledger entry a Pinterest pin belongs to: reconciliation never takes a pin that is another entry's. */
 const attributionSchema = z.object({ ledgerKey: z.string() });
@@ -171,6 +185,26 @@ export class PinLedger {
         const record = this.linkRecord(link);
         const times = [...((await record.read())?.publishedAt ?? []), at].sort((a, b) => a - b).slice(-20);
         await record.write({ link, publishedAt: times });
+    }
+
+    /**
+     * Adds a pin to the index of what this Actor published for an account, by time: `published-<account>-<time>-
+     * <board>-<pin>`, so that "the pins I published since May" is one listing per 1,000 pins, with no record read.
+     */
+    async recordPublished(accountKey: string, pin: PublishedPin): Promise<void> {
+        await this.store.setValue(`published-${accountKey}-${keyTime(pin.publishedAt)}-${pin.boardId}-${pin.pinId}`, {});
+    }
+
+    /** The index's key prefix of an account's pins published from `since` on (epoch ms), for listing. */
+    static publishedRange(accountKey: string, since = 0): { prefix: string; startAfter: string } {
+        const prefix = `published-${accountKey}-`;
+        return { prefix, startAfter: `${prefix}${keyTime(Math.max(0, since - 1))}~` };
+    }
+
+    /** A published pin as its index key tells it. */
+    static publishedPinOf(key: string): PublishedPin | undefined {
+        const match = /^published-[0-9a-f]{12}-(\d{15})-(\d+)-(\d+)$/.exec(key);
+        return match ? { publishedAt: Number(match[1]), boardId: match[2]!, pinId: match[3]! } : undefined;
     }
 
     /** Records that Pinterest's pin `pinId` is the one of ledger entry `key`. */

@@ -40,6 +40,8 @@ export interface PublishOptions {
     renewals?: Renewals;
     /** Tells this process's claims from any other's; new in every process. */
     nonce?: string;
+    /** The account the pins go to (asked for once, when the first pin is confirmed), for the index of published pins. */
+    accountKey?: () => Promise<string>;
 }
 
 /**
@@ -320,6 +322,11 @@ export class PinPublisher {
         });
     }
 
+    private async indexPublished(pinId: string, boardId: string, publishedAt: number): Promise<void> {
+        if (!this.options.accountKey) return;
+        await this.options.ledger.recordPublished(await this.options.accountKey(), { publishedAt, boardId, pinId });
+    }
+
     private async confirmed(pin: Pin, row: PinResultItem, record: LedgerRecord, entry: LedgerEntry, key: string): Promise<PinOutcome> {
         const fields = createdPinFields(pin, { ...row, boardId: entry.boardId });
         const createdAt = this.options.now();
@@ -335,6 +342,12 @@ export class PinPublisher {
             error: undefined,
         });
         await this.options.ledger.attribute(pin.id, key);
+        // The index serves analytics of "the pins I published": a pin it misses is still published, stored and charged.
+        await this.indexPublished(pin.id, fields.boardId ?? entry.boardId, createdAt).catch((error: unknown) =>
+            this.options.log.warning(
+                `Pin ${pin.id} is published, but could not be added to the ledger's index of published pins (${messageOf(error)}).`,
+            ),
+        );
         if (entry.link) await this.options.ledger.recordLinkPublished(entry.link, createdAt);
         return { row: { ...row, ...fields, status: 'created', boardName: row.boardName }, charged: true };
     }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Log } from '../common/log.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import { pinDraftSchema } from '../publish/draft.js';
+import { accountHash, keyTime } from '../publish/ledger.js';
 import { allKeys, MAX_KEYS_PER_PAGE, type NamedStore, type RunStorage } from '../storage/contracts.js';
 import { MAX_TIME_MS, RecordCorruptError, TIME_MS, TypedRecord } from '../storage/records.js';
 
@@ -74,13 +75,9 @@ export function retryBackoffMs(attempts: number): number {
     return Math.min(6 * 60, 15 * 2 ** Math.max(0, attempts - 1)) * 60_000;
 }
 
-/** Times in keys: 15 digits hold every millisecond up to year 9999, and sort as numbers do. */
-const TIME_DIGITS = 15;
-const keyTime = (ms: number) => String(Math.min(Math.max(0, Math.floor(ms)), MAX_TIME_MS)).padStart(TIME_DIGITS, '0');
+const TIME_DIGITS = keyTime(0).length;
 /** History lists the newest first: key order ascends, so the time is inverted. */
 const invertedKeyTime = (ms: number) => keyTime(MAX_TIME_MS - Math.min(Math.max(0, Math.floor(ms)), MAX_TIME_MS));
-
-const accountKey = (environment: string, account: string) => createHash('sha256').update(`${environment}\n${account}`).digest('hex').slice(0, 12);
 
 /** A waiting pin as its index key tells it, without reading the entry. */
 export interface WaitingPointer {
@@ -125,7 +122,7 @@ export class PinQueue {
         /** `readOnly`: a dry run, which changes nothing, not even the layout of a queue it reads. */
         private readonly options: { log?: Log; now: () => number; readOnly?: boolean } = { now: Date.now },
     ) {
-        const hash = accountKey(environment, account);
+        const hash = accountHash(environment, account);
         this.root = `q2-${hash}-`;
         this.legacyPrefix = `q-${hash}-`;
     }
