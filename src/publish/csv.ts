@@ -302,10 +302,11 @@ function describeParseError(error: CsvError, rowNumber: number): string {
 export interface OpenCsvUrlOptions {
     /** Default 50 MB: hundreds of thousands of rows, far more than a run posts, and still small on disk. */
     maxBytes?: number;
-    /** Whole download. Default 2 minutes. */
+    /** Whole download, every attempt and wait included. Default 2 minutes. */
     timeoutMs?: number;
     tempDir?: string;
     sleep?: (ms: number) => Promise<void>;
+    now?: () => number;
 }
 
 export const CSV_MAX_BYTES = 50 * 1024 * 1024;
@@ -323,6 +324,7 @@ export async function openCsvUrl(url: string, options: OpenCsvUrlOptions = {}): 
         timeoutMs: options.timeoutMs ?? 120_000,
         tempDir: options.tempDir,
         sleep: options.sleep,
+        now: options.now,
     });
     // The open file stays readable after its name is removed (POSIX), so nothing is left behind even if the
     // caller never reads the stream to its end; the disk space is freed when the stream closes.

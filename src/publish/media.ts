@@ -1,10 +1,10 @@
 import { openAsBlob } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import got, { RequestError } from 'got';
+import got, { RequestError, TimeoutError } from 'got';
 
 import { ActorError } from '../common/errors.js';
-import { DownloadError, type DownloadedFile, describeUrl, downloadToTempFile, formatBytes, isHttpUrl } from './download.js';
+import { DownloadError, type DownloadedFile, describeUrl, downloadToTempFile, formatBytes, formatDuration, isHttpUrl } from './download.js';
 
 /**
  * Video pins: Pinterest takes no video URL, only an uploaded media id. The video is downloaded to a temporary file,
@@ -39,9 +39,9 @@ export interface VideoUploadOptions extends MediaWaitOptions {
     tempDir?: string;
     /** Default 2 GB, Pinterest's limit for a video. On the Apify platform the disk is twice the run's memory, so pass less on small runs. */
     maxBytes?: number;
-    /** Whole download of the video. Default 20 minutes. */
+    /** Whole download of the video, every attempt and wait included. Default 20 minutes. */
     downloadTimeoutMs?: number;
-    /** Whole upload to Pinterest's storage. Default 20 minutes. */
+    /** Whole upload to Pinterest's storage, every attempt and wait included. Default 20 minutes. */
     uploadTimeoutMs?: number;
     /**
      * Called once the file is uploaded, before waiting for processing: a caller that records the id can, after a
@@ -89,6 +89,7 @@ export async function uploadVideo(videoUrl: string, options: VideoUploadOptions)
             timeoutMs: options.downloadTimeoutMs ?? 20 * 60_000,
             tempDir: options.tempDir,
             sleep: options.sleep,
+            now: options.now,
         });
     } catch (error) {
         if (error instanceof DownloadError) throw new MediaError(error.message, { cause: error });
@@ -165,10 +166,22 @@ async function uploadToStorage(file: DownloadedFile, registration: Registration,
         });
     }
     const sleep = options.sleep ?? ((ms: number) => delay(ms));
+    const now = options.now ?? Date.now;
+    const timeoutMs = options.uploadTimeoutMs ?? 20 * 60_000;
+    // One deadline for the upload: a retry gets what is left of it, so a slow storage host cannot hold the run
+    // for attempts times the limit.
+    const deadline = now() + timeoutMs;
     const extension = /\.([a-z0-9]+)$/i.exec(new URL(videoUrl).pathname)?.[1]?.toLowerCase() ?? '';
     const contentType = CONTENT_TYPE_BY_EXTENSION[extension] ?? 'application/octet-stream';
+    const timedOut = () =>
+        new MediaError(
+            `Uploading the video from ${shown} to Pinterest did not finish within ${formatDuration(timeoutMs)} (all attempts included, media ${mediaId}); try again later.`,
+            { mediaId },
+        );
 
     for (let attempt = 1; ; attempt++) {
+        const remaining = deadline - now();
+        if (remaining <= 0) throw timedOut();
         const form = new FormData();
         for (const [name, value] of Object.entries(uploadParameters)) form.append(name, value);
         // A file-backed Blob: got's multipart encoder streams it from disk and knows its length up front
@@ -184,19 +197,23 @@ async function uploadToStorage(file: DownloadedFile, registration: Registration,
                 followRedirect: false,
                 throwHttpErrors: false,
                 retry: { limit: 0 },
-                timeout: { request: options.uploadTimeoutMs ?? 20 * 60_000 },
+                // No redirects are followed, so got's request timeout spans the whole attempt.
+                timeout: { request: remaining },
             });
             status = response.statusCode;
             body = response.body;
         } catch (error) {
+            // Starting again would send the whole file again into the same slow host, with less time than before.
+            if (error instanceof TimeoutError && error.event === 'request') throw timedOut();
             if (!(error instanceof RequestError)) throw error;
             networkCode = error.code;
         }
         if (status !== undefined && status >= 200 && status < 300) return;
 
         const retryable = status === undefined || status >= 500;
-        if (retryable && attempt < UPLOAD_ATTEMPTS) {
-            await sleep(2000 * 2 ** (attempt - 1));
+        const backoff = 2000 * 2 ** (attempt - 1);
+        if (retryable && attempt < UPLOAD_ATTEMPTS && now() + backoff < deadline) {
+            await sleep(backoff);
             continue;
         }
         const what = status === undefined ? `the connection failed: ${networkCode ?? 'no answer'}` : `HTTP ${status}${storageErrorCode(body)}`;
@@ -216,10 +233,4 @@ function uploadAdvice(status: number | undefined, body: string): string {
     if (/EntityTooLarge/.test(body)) return 'the video is larger than Pinterest accepts, use a smaller file';
     if (status === 403) return 'the upload authorisation was refused or expired, run again';
     return 'try again later';
-}
-
-function formatDuration(ms: number): string {
-    const minutes = ms / 60_000;
-    if (minutes >= 1) return `${+minutes.toFixed(1)} minute${minutes === 1 ? '' : 's'}`;
-    return `${Math.round(ms / 1000)} s`;
 }

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type MediaApi, MediaError, type MediaStatus, type VideoUploadOptions, uploadVideo, waitForMedia } from '../../src/publish/media.js';
+import { type RecordingClock, recordingClock } from './clock.js';
 import { failureOf } from './support.js';
 
 const VIDEO_BYTES = 8 * 1024 * 1024;
@@ -35,7 +36,8 @@ interface ReceivedUpload {
     fileSha256?: string;
 }
 
-type UploadAnswer = { status: number; body?: string } | 'drop';
+/** `tookMs` moves the test's clock: the answer came that long after the request. `hang` never answers. */
+type UploadAnswer = { status: number; body?: string; tookMs?: number } | 'drop' | 'hang';
 
 let server: Server;
 let base: string;
@@ -46,6 +48,8 @@ let fixtureDir: string;
 let events: string[];
 let uploads: ReceivedUpload[];
 let uploadAnswers: UploadAnswer[];
+/** The clock of the running test, which a slow answer of the test server moves. */
+let activeClock: RecordingClock;
 
 beforeAll(async () => {
     fixtureDir = await mkdtemp(join(tmpdir(), 'media-fixture-'));
@@ -64,6 +68,19 @@ beforeAll(async () => {
             // No content-length: the size cap must hold while the bytes stream in.
             response.writeHead(200, { 'content-type': 'video/mp4' });
             createReadStream(videoPath).pipe(response);
+        } else if (request.method === 'GET' && path === '/redirect.mp4') {
+            response.writeHead(302, { location: new URL(request.url ?? '/', 'http://localhost').searchParams.get('to') ?? '/' });
+            response.end();
+        } else if (request.method === 'GET' && path === '/slow.mp4') {
+            // The first attempt takes almost the whole deadline and drops; the second sends a byte every 20 ms, forever.
+            if (events.filter((event) => event === 'GET /slow.mp4').length === 1) {
+                activeClock.advance(58_800);
+                request.socket.destroy();
+                return;
+            }
+            response.writeHead(200, { 'content-type': 'video/mp4' });
+            const timer = setInterval(() => response.write('x'), 20);
+            response.once('close', () => clearInterval(timer));
         } else if (request.method === 'GET' && path === '/watch.mp4') {
             response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
             response.end('<!doctype html><html><body>Preview</body></html>');
@@ -79,6 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+    server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await rm(fixtureDir, { recursive: true, force: true });
 });
@@ -89,6 +107,11 @@ async function receiveUpload(request: import('node:http').IncomingMessage, respo
         request.socket.destroy();
         return;
     }
+    if (answer === 'hang') {
+        request.resume();
+        return;
+    }
+    if (answer.tookMs) activeClock.advance(answer.tookMs);
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -131,18 +154,10 @@ function fakeApi(statuses: MediaStatus[], uploadUrl = `${base}/upload`) {
     return { api, polled, registrations: () => registrations };
 }
 
-/** A clock that only moves when the code under test sleeps. */
-function fakeClock() {
-    let time = 1_000_000;
-    const sleeps: number[] = [];
-    return {
-        sleeps,
-        now: () => time,
-        sleep: async (ms: number) => {
-            sleeps.push(ms);
-            time += ms;
-        },
-    };
+/** A recording clock that the test server's slow answers move too. */
+function fakeClock(): RecordingClock {
+    activeClock = recordingClock();
+    return activeClock;
 }
 
 let tempDir: string;
@@ -254,12 +269,63 @@ describe('uploadVideo', () => {
         );
     });
 
-    it('refuses a URL that is not http(s) before any request', async () => {
+    it.each(['ftp://example.com/video.mp4', 'file:///etc/passwd'])('refuses %s, not an http(s) URL, before any request', async (url) => {
         const { api, registrations } = fakeApi(['succeeded']);
-        const error = await mediaFailureOf(uploadVideo('ftp://example.com/video.mp4', options(api)));
-        expect(error.message).toBe('videoUrl must be an http(s) URL of the video; got "ftp://example.com/video.mp4".');
+        const error = await mediaFailureOf(uploadVideo(url, options(api)));
+        expect(error.message).toBe(`videoUrl must be an http(s) URL of the video; got "${url}".`);
         expect(registrations()).toBe(0);
         expect(events).toEqual([]);
+    });
+
+    it('refuses a redirect to another port of 127.0.0.1, requesting nothing there and registering nothing', async () => {
+        const reached: string[] = [];
+        const other = createServer((request, response) => {
+            reached.push(request.url ?? '');
+            response.writeHead(200, { 'content-type': 'video/mp4' }).end('video');
+        });
+        await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+        try {
+            const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/video.mp4`;
+            const { api, registrations } = fakeApi(['succeeded']);
+            const error = await mediaFailureOf(uploadVideo(`${base}/redirect.mp4?to=${encodeURIComponent(target)}`, options(api)));
+            expect(error.message).toBe(
+                `videoUrl: the video at ${base}/redirect.mp4 redirected to 127.0.0.1, a private address, which the Actor does not follow; use a direct link to the file.`,
+            );
+            expect(reached).toEqual([]);
+            expect(registrations()).toBe(0);
+            expect(events).toEqual(['GET /redirect.mp4']);
+        } finally {
+            await new Promise<void>((resolve) => other.close(() => resolve()));
+        }
+    });
+
+    it.each([
+        [
+            'http://169.254.169.254/latest/meta-data/iam/',
+            'redirected to 169.254.169.254, a private address, which the Actor does not follow; use a direct link to the file.',
+        ],
+        ['ftp://files.example/video.mp4', 'redirected to a ftp: URL, which the Actor does not follow; use a direct http(s) link to the file.'],
+    ])('refuses a redirect to %s once, without retrying it', async (target, sentence) => {
+        const { api, registrations } = fakeApi(['succeeded']);
+        const clock = fakeClock();
+        const error = await mediaFailureOf(uploadVideo(`${base}/redirect.mp4?to=${encodeURIComponent(target)}`, options(api, clock)));
+        expect(error.message).toBe(`videoUrl: the video at ${base}/redirect.mp4 ${sentence}`);
+        expect(events).toEqual(['GET /redirect.mp4']);
+        expect(clock.sleeps).toEqual([]);
+        expect(registrations()).toBe(0);
+    });
+
+    it('holds the download to one deadline for all attempts: a retry gets only what is left', async () => {
+        const { api, registrations } = fakeApi(['succeeded']);
+        const clock = fakeClock();
+        // The first attempt takes 58.8 s and drops; after the 1 s wait the second has 0.2 s of real time, and trickles.
+        const error = await mediaFailureOf(uploadVideo(`${base}/slow.mp4`, options(api, clock, { downloadTimeoutMs: 60_000 })));
+        expect(error.message).toBe(
+            `videoUrl: the video at ${base}/slow.mp4 did not finish downloading within 1 minute (all attempts included); use a faster host or a smaller file.`,
+        );
+        expect(events).toEqual(['GET /slow.mp4', 'GET /slow.mp4']);
+        expect(clock.sleeps).toEqual([1000]);
+        expect(registrations()).toBe(0);
     });
 
     it('reports a rejected upload with the storage error code, not its message, and does not retry it', async () => {
@@ -299,6 +365,31 @@ describe('uploadVideo', () => {
             ),
         );
         expect(events.filter((event) => event === 'POST /upload')).toHaveLength(3);
+    });
+
+    it('holds the upload to one deadline for all attempts and does not repeat an upload that ran out of it', async () => {
+        // The first upload is refused with a 503 after 57.8 s; after the 2 s wait the second has 0.2 s, and gets no answer.
+        uploadAnswers = [{ status: 503, tookMs: 57_800 }, 'hang'];
+        const { api, polled } = fakeApi(['succeeded']);
+        const clock = fakeClock();
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api, clock, { uploadTimeoutMs: 60_000 })));
+        expect(error.message).toBe(
+            `Uploading the video from ${base}/video.mp4 to Pinterest did not finish within 1 minute (all attempts included, media 4242); try again later.`,
+        );
+        expect(error.mediaId).toBe('4242');
+        expect(events.filter((event) => event === 'POST /upload')).toHaveLength(2);
+        expect(clock.sleeps).toEqual([2000]);
+        expect(polled).toEqual([]);
+    });
+
+    it('starts no upload wait that would end past the deadline, and reports the failure it has', async () => {
+        uploadAnswers = [{ status: 503, tookMs: 59_000 }];
+        const { api } = fakeApi(['succeeded']);
+        const clock = fakeClock();
+        const error = await mediaFailureOf(uploadVideo(`${base}/video.mp4`, options(api, clock, { uploadTimeoutMs: 60_000 })));
+        expect(error.message).toBe(`Uploading the video from ${base}/video.mp4 to Pinterest failed (HTTP 503, media 4242); try again later.`);
+        expect(events.filter((event) => event === 'POST /upload')).toHaveLength(1);
+        expect(clock.sleeps).toEqual([]);
     });
 
     it('refuses an upload URL that is not http(s) without sending the file anywhere', async () => {
