@@ -113,8 +113,8 @@ export const cancelScheduled = defineMode({
         await output.pushRows([...changed, ...untouched].map((entry) => toScheduledPinItem(entry, input.timeZone)));
 
         const verb = reschedule?.ok
-            ? `Moved ${plural(changed.length, 'pin')} to ${formatUtc(reschedule.epochMs)}${input.timeZone === DEFAULT_TIME_ZONE ? '' : ` (${formatLocalTime(reschedule.epochMs, input.timeZone)})`}`
-            : `Cancelled ${plural(changed.length, 'pin')}`;
+            ? `Moved ${plural(changed.length, 'pin')} of ${queue.label} to ${formatUtc(reschedule.epochMs)}${input.timeZone === DEFAULT_TIME_ZONE ? '' : ` (${formatLocalTime(reschedule.epochMs, input.timeZone)})`}`
+            : `Cancelled ${plural(changed.length, 'pin')} of ${queue.label}`;
         const notes = [
             untouched.length > 0 ? `${untouched.length} already published or being published, left as they are` : '',
             unknown.length > 0

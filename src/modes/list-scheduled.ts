@@ -121,7 +121,7 @@ export const listScheduled = defineMode({
             .map(([status, count]) => `${count} ${status}`)
             .join(', ');
         return {
-            summary: `Listed ${plural(rows.length, 'queued pin')}${breakdown ? ` (${breakdown})` : ''}${more ? '; more match: raise maxItems' : ''}.`,
+            summary: `Listed ${plural(rows.length, 'queued pin')} of ${queue.label}${breakdown ? ` (${breakdown})` : ''}${more ? '; more match: raise maxItems' : ''}.`,
             counts,
             hasMore: more,
         };

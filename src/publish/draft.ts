@@ -10,15 +10,25 @@ import type { PinCreate } from '../pinterest/schemas.js';
  * One pin as the user describes it: the top-level single-pin fields, each item of `pins` and each CSV row are
  * all read with this one schema, so a limit or a message is the same wherever the pin came from.
  */
+/**
+ * Text that goes onto a pin: trimmed, within Pinterest's limit, and free of control characters (a NUL pasted from
+ * another tool would reach the pin as it is); tabs and line breaks are text.
+ */
+const pinText = (field: string, max: number) =>
+    optionalText(
+        trimmed(textError(field))
+            .max(max, `${field} must be at most ${max} characters`)
+            // eslint-disable-next-line no-control-regex -- the point is to find control characters
+            .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), `${field} contains a control character (such as NUL): copy the text again`),
+    );
+
 export const pinDraftShape = {
     boardId: FIELDS.boardId,
     boardName: FIELDS.boardName,
     boardSectionId: pinterestId('boardSectionId', undefined, 'section'),
     boardSectionName: optionalText(trimmed(textError('boardSectionName', '"Breakfast"')).max(180, 'boardSectionName must be at most 180 characters')),
-    pinTitle: optionalText(trimmed(textError('pinTitle')).max(LIMITS.pinTitle, `pinTitle must be at most ${LIMITS.pinTitle} characters`)),
-    pinDescription: optionalText(
-        trimmed(textError('pinDescription')).max(LIMITS.pinDescription, `pinDescription must be at most ${LIMITS.pinDescription} characters`),
-    ),
+    pinTitle: pinText('pinTitle', LIMITS.pinTitle),
+    pinDescription: pinText('pinDescription', LIMITS.pinDescription),
     imageUrl: optionalText(httpUrl('imageUrl', LIMITS.imageUrl)),
     imageUrls: z.preprocess(
         blankToUndefined,
@@ -34,7 +44,7 @@ export const pinDraftShape = {
     videoUrl: optionalText(httpUrl('videoUrl', PIN_LIMITS.mediaUrl)),
     coverImageUrl: optionalText(httpUrl('coverImageUrl', PIN_LIMITS.mediaUrl)),
     linkUrl: optionalText(httpUrl('linkUrl', LIMITS.linkUrl).refine((url) => url.length > 0, 'linkUrl must not be empty')),
-    altText: optionalText(trimmed(textError('altText')).max(LIMITS.altText, `altText must be at most ${LIMITS.altText} characters`)),
+    altText: pinText('altText', LIMITS.altText),
     publishAt: optionalText(
         trimmed(dateTimeTypeError('publishAt')).max(64, 'publishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z'),
     ),

@@ -119,12 +119,20 @@ export class PinQueue {
         readonly store: NamedStore,
         readonly account: string,
         readonly environment: string,
-        /** `readOnly`: a dry run, which changes nothing, not even the layout of a queue it reads. */
-        private readonly options: { log?: Log; now: () => number; readOnly?: boolean } = { now: Date.now },
+        /**
+         * `readOnly`: a dry run, which changes nothing, not even the layout of a queue it reads. `label`: how
+         * messages name the account (`@username`), as several accounts may share one queue store.
+         */
+        private readonly options: { log?: Log; now: () => number; readOnly?: boolean; label?: string } = { now: Date.now },
     ) {
         const hash = accountHash(environment, account);
         this.root = `q2-${hash}-`;
         this.legacyPrefix = `q-${hash}-`;
+    }
+
+    /** How messages name the queue's account. */
+    get label(): string {
+        return this.options.label ?? 'the account';
     }
 
     /** A schedule id that is the same whenever the same pin is queued again (so it is queued once). */
@@ -331,5 +339,6 @@ export async function openAccountQueue(
 ): Promise<PinQueue> {
     const { account } = await client.getUserAccount();
     const owner = account.id ?? account.username ?? 'unknown';
-    return new PinQueue(await storage.openNamedStore(queueStoreName), owner, environment, { log, now, readOnly: dryRun });
+    const label = account.username ? `@${account.username}` : undefined;
+    return new PinQueue(await storage.openNamedStore(queueStoreName), owner, environment, { log, now, readOnly: dryRun, label });
 }

@@ -225,7 +225,11 @@ export function formatLocal(local: LocalDateTime): string {
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
+/** Years a schedule can mean: none before Pinterest's API could post, none that a stored time could not hold. */
+const YEARS = { min: 1970, max: 9998 };
+
 function describeUnrealDate(local: LocalDateTime): string | undefined {
+    if (local.year < YEARS.min || local.year > YEARS.max) return `the year must be ${YEARS.min} to ${YEARS.max}`;
     if (local.month < 1 || local.month > 12) return 'the month must be 01 to 12';
     // Day 0 of the next month is the last day of this one.
     const daysInMonth = new Date(Date.UTC(local.year, local.month, 0)).getUTCDate();

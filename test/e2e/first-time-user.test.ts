@@ -236,7 +236,7 @@ describe('local times beside UTC', () => {
                 newPublishAt: '2026-12-05T10:00',
             },
         });
-        expect(moved.statusMessage).toBe('Moved 1 pin to 2026-12-05T15:00:00Z (2026-12-05 10:00 America/New_York).');
+        expect(moved.statusMessage).toBe('Moved 1 pin of @firsttimer to 2026-12-05T15:00:00Z (2026-12-05 10:00 America/New_York).');
         expect(moved.items).toMatchObject([{ publishAt: '2026-12-05T15:00:00Z', publishAtLocal: '2026-12-05 10:00 America/New_York' }]);
     });
 });

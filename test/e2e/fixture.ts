@@ -11,9 +11,17 @@ export interface AccountFixture {
     boardId: string;
 }
 
+export interface AccountOptions {
+    username: string;
+    /** Pins on the account's board. */
+    pins?: number;
+    /** The emulator's clock (ms); tests that move time pass the clock they give the Actor too. */
+    now?: () => number;
+}
+
 /** A fresh emulator with one app, one user with a full-scope token, and one board holding `pins` pins. */
-export async function startWithAccount({ username, pins = 0 }: { username: string; pins?: number }): Promise<AccountFixture> {
-    const emulator = await startEmulator();
+export async function startWithAccount({ username, pins = 0, now }: AccountOptions): Promise<AccountFixture> {
+    const emulator = await startEmulator(now ? { now } : {});
     const app = emulator.state.createApp({});
     const userId = emulator.state.createUser({ username }).id;
     const token = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES }).accessToken;

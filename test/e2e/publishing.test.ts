@@ -317,6 +317,12 @@ describe.each(WORLDS)('%s world', (worldName) => {
             expect(resumed.items.map((item) => [item.title, item.status])).toEqual(titles.map((title) => [title, 'created']));
             expect(new Set(resumed.items.map((item) => item.id)).size).toBe(4);
             expect(sumCharges(resumed.charges, 'pin-created')).toBe(4);
+            // The status and OUTPUT tell the whole run, not the part after the restart.
+            expect(resumed.statusMessage).toBe('Created 4 pins.');
+            const output = resumed.record('OUTPUT') as Record<string, unknown>;
+            expect(output).toMatchObject({ status: 'succeeded', counts: { created: 4 } });
+            // Only the platform knows the charges of a run's earlier processes (chargedEventCounts).
+            if (world.name === 'platform') expect(output.eventsCharged).toEqual({ 'pin-created': 4 });
         });
     });
 

@@ -85,7 +85,7 @@ describe.each(WORLDS)('%s world', (worldName) => {
 
             const early = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, env: at('2026-03-10T09:00:00Z'), input: publish() });
             expect(early.exitCode).toBe(0);
-            expect(early.statusMessage).toBe('No scheduled pins were due. Next pin due 2026-03-10T09:30:00Z (2 waiting).');
+            expect(early.statusMessage).toBe('No pins of @scheduler were due. Next one due 2026-03-10T09:30:00Z (2 waiting).');
             expect(posts()).toHaveLength(2);
 
             const due = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, env: at('2026-03-10T13:00:00Z'), input: publish() });
@@ -96,10 +96,10 @@ describe.each(WORLDS)('%s world', (worldName) => {
             ]);
             expect(titlesPosted()).toEqual(['Now', 'Past', 'Sooner', 'Later']);
             expect(sumCharges(due.charges, 'pin-created')).toBe(2);
-            expect(due.statusMessage).toBe('Created 2 pins. The queue has no more pins waiting.');
+            expect(due.statusMessage).toBe('Created 2 pins. @scheduler has no more pins waiting.');
 
             const again = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, env: at('2026-03-10T14:00:00Z'), input: publish() });
-            expect(again.statusMessage).toBe('No scheduled pins were due. The queue has no more pins waiting.');
+            expect(again.statusMessage).toBe('No pins of @scheduler were due. @scheduler has no more pins waiting.');
             expect(posts()).toHaveLength(4);
             expect(again.charges).toEqual([]);
 
@@ -304,7 +304,7 @@ describe.each(WORLDS)('%s world', (worldName) => {
             });
             expect(cancelled.exitCode).toBe(0);
             expect(cancelled.items).toMatchObject([{ scheduleId: cancel, status: 'cancelled' }]);
-            expect(cancelled.statusMessage).toBe('Cancelled 1 pin; 1 schedule id not in the queue (ffffffffffffffffffff).');
+            expect(cancelled.statusMessage).toBe('Cancelled 1 pin of @scheduler; 1 schedule id not in the queue (ffffffffffffffffffff).');
             const moved = await space.run({
                 baseUrl: emulator.baseUrl,
                 env: at('2026-07-01T08:20:00Z'),

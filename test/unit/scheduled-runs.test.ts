@@ -141,7 +141,7 @@ describe('cancel-scheduled racing publish-scheduled', () => {
         };
         const publish = contextFor(world, publishInput(), 'run-1');
         await publishDuePins(publish.context);
-        expect(cancelSummary).toBe('Cancelled 0 pins; 5 already published or being published, left as they are.');
+        expect(cancelSummary).toBe('Cancelled 0 pins of @autumnshop; 5 already published or being published, left as they are.');
         expect(postedTitles(world)).toHaveLength(5);
         for (const pin of pins) expect((await world.queue.get(pin.scheduleId))?.status).toBe('published');
     });

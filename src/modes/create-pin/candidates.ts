@@ -43,6 +43,8 @@ export async function* pinCandidates(input: CreatePinInput, log: Log, now: () =>
         const field = labels?.publishAt ?? 'publishAt';
         const parsed = parsePublishAt(draft.publishAt, input.timeZone, field);
         if (!parsed.ok) return { position, source, problems: [parsed.problem], raw: draft };
+        // A wall-clock time in a clock change (a gap or an overlap): say which instant it became.
+        if (parsed.note) log.info(`${sourcePrefix(source)}${parsed.note}.`);
         if (parsed.epochMs > now()) return { position, source, draft, explicitAt: parsed.epochMs };
         const past = `${field} ${formatInZone(parsed.epochMs, input.timeZone)} is in the past`;
         pastTimes += 1;

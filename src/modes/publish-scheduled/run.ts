@@ -40,7 +40,7 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
         const next = glance.waiting[0];
         const waiting = `${glance.waiting.length}${glance.moreWaiting ? ' or more' : ''} waiting`;
         return {
-            summary: `No scheduled pins were due.${next ? ` Next pin due ${formatUtc(next.dueAt)} (${waiting}).` : ' The queue has no more pins waiting.'}`,
+            summary: `No pins of ${queue.label} were due.${next ? ` Next one due ${formatUtc(next.dueAt)} (${waiting}).` : ` ${queue.label} has no more pins waiting.`}`,
             counts: {},
             details: { due: 0, waiting: glance.waiting.length, ...(next ? { nextDueAt: formatUtc(next.dueAt) } : {}) },
         };
@@ -247,12 +247,13 @@ class DueRun {
         const out = (counts.created ?? 0) + (counts['skipped-duplicate'] ?? 0);
         const tried = Object.values(counts).reduce((sum, count) => sum + count, 0);
         const elsewhere = Math.max(this.elsewhere, upcoming.dueElsewhere);
+        const who = this.queue.label;
         const next =
             upcoming.nextDueAt !== undefined
-                ? ` Next pin due ${formatUtc(upcoming.nextDueAt)} (${upcoming.waiting} waiting).`
-                : ' The queue has no more pins waiting.';
+                ? ` Next pin of ${who} due ${formatUtc(upcoming.nextDueAt)} (${upcoming.waiting} waiting).`
+                : ` ${who} has no more pins waiting.`;
         const others = elsewhere > 0 ? ` ${plural(elsewhere, 'due pin')} ${elsewhere === 1 ? 'is' : 'are'} being published by another run.` : '';
-        const done = tried === 0 ? 'No scheduled pins were due.' : describeCounts(counts);
+        const done = tried === 0 ? `No pins of ${who} were due.` : describeCounts(counts);
         const summary = `${done}${others}${next}`;
         // Every pin this run tried failed: the run fails, so that the platform's failure notifications fire.
         const failures = (counts.failed ?? 0) + (counts['will-retry'] ?? 0);
