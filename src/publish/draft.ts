@@ -19,7 +19,10 @@ const pinText = (field: string, max: number) =>
         trimmed(textError(field))
             .max(max, `${field} must be at most ${max} characters`)
             // eslint-disable-next-line no-control-regex -- the point is to find control characters
-            .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), `${field} contains a control character (such as NUL): copy the text again`),
+            .refine(
+                (text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text),
+                `${field} contains a control character (such as NUL): copy the text again`,
+            ),
     );
 
 export const pinDraftShape = {
