@@ -1,15 +1,13 @@
 import { z } from 'zod';
 
 import { runClock } from '../common/clock.js';
-import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
-import { PIN_LIMITS } from '../pinterest/limits.js';
+import { blankToUndefined, FIELDS, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
 
 /** Input fields of the analytics modes; the Console form (`npm run schema`) shows them in its Analytics section. */
 
 export const ANALYTICS_LIMITS = {
-    pinIds: 1_000,
     topPinsCount: { min: 1, max: 50, default: 25 },
 } as const;
 
@@ -40,26 +38,7 @@ const enumList = <T extends readonly [string, ...string[]]>(field: string, value
     );
 
 export const ANALYTICS_FIELDS = {
-    pinIds: z.preprocess(
-        (value) =>
-            Array.isArray(value)
-                ? value
-                      .map((item) =>
-                          typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : typeof item === 'string' ? item.trim() : item,
-                      )
-                      .filter((item) => item !== '')
-                : blankToUndefined(value),
-        z
-            .array(
-                z
-                    .string({ error: 'pinIds must contain pin ids as strings of digits (in quotes: long numbers lose digits in JSON)' })
-                    .regex(/^\d+$/, 'pinIds must contain digits only, for example ["813744226420795884"]')
-                    .max(PIN_LIMITS.idDigits, `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`),
-                { error: 'pinIds must be a list of pin ids, for example ["813744226420795884"]' },
-            )
-            .max(ANALYTICS_LIMITS.pinIds, `pinIds may list at most ${ANALYTICS_LIMITS.pinIds} pins`)
-            .optional(),
-    ),
+    pinIds: FIELDS.pinIds,
     startDate: date('startDate'),
     endDate: date('endDate'),
     clampDateRange: flag('clampDateRange'),

@@ -21,6 +21,8 @@ export const LIMITS = {
     altText: PIN_LIMITS.altText,
     linkUrl: PIN_LIMITS.link,
     imageUrl: PIN_LIMITS.mediaUrl,
+    /** Pins named one by one (pinIds): each costs a request or more, and a run should end in minutes. */
+    pinIds: 1_000,
 } as const;
 
 export const DEFAULT_CREDENTIALS_STORE = 'pinterest-credentials';
@@ -64,6 +66,36 @@ export const pinterestId = (field: string, example = '549755885175') =>
             .max(PIN_LIMITS.idDigits, `${field} must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`)
             .optional(),
     );
+
+/**
+ * A pin as users copy it: its id, or its address on any Pinterest host (www., a country's subdomain or domain),
+ * `/pin/<id>/` with anything after it. The pattern is also the Console form's, so the scheme is spelt out in both
+ * cases (JSON Schema patterns have no flags) and the id's 20 digits are part of it.
+ */
+const PIN_ID_OR_URL =
+    /^(?:\d{1,20}|[Hh][Tt][Tt][Pp][Ss]?:\/\/(?:[A-Za-z0-9-]+\.)*pinterest\.[A-Za-z]{2,3}(?:\.[A-Za-z]{2})?\/pin\/\d{1,20}(?:[/?#]\S*)?)$/;
+const PIN_ID_IN_URL = /^[^:]+:\/\/[^/]+\/pin\/(\d{1,20})(?:[/?#]|$)/;
+
+/** A pin URL becomes its id; numbers that JSON kept exact become digits; anything else is left for the check. */
+function toPinId(value: unknown): unknown {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    if (typeof value !== 'string') return value;
+    const text = value.trim();
+    return PIN_ID_OR_URL.test(text) ? (PIN_ID_IN_URL.exec(text)?.[1] ?? text) : text;
+}
+
+const pinIdOrUrl = (field: string, { list }: { list: boolean }) => {
+    const what = list ? `${field} must contain` : `${field} must be`;
+    return z
+        .string({ error: `${what} pin ids as strings of digits (in quotes: long numbers lose digits in JSON) or pin URLs` })
+        .regex(
+            PIN_ID_OR_URL,
+            `${what} digits only (a pin id of up to ${PIN_LIMITS.idDigits} digits) or a pin URL, for example "813744226420795884" or "https://www.pinterest.com/pin/813744226420795884/"`,
+        );
+};
+
+/** One pin, by id or URL (an item of pinUpdates, say); the value read is the id. */
+export const pinReference = (field: string) => z.preprocess(toPinId, pinIdOrUrl(field, { list: false }));
 
 /** Pinterest tokens are about 100 characters; anything this long is a paste gone wrong, not a token. */
 export const MAX_SECRET_LENGTH = 2000;
@@ -121,6 +153,19 @@ export const FIELDS = {
         z.enum(BOARD_PRIVACY_FILTERS, { error: `boardPrivacy must be one of: ${BOARD_PRIVACY_FILTERS.join(', ')}` }).optional(),
     ),
     storeName,
+    /** Pins by id or by URL (https://www.pinterest.com/pin/123/); the values read are ids. */
+    pinIds: z.preprocess(
+        (value) => (Array.isArray(value) ? value.map(toPinId).filter((item) => item !== '') : blankToUndefined(value)),
+        z
+            .array(pinIdOrUrl('pinIds', { list: true }), {
+                error: 'pinIds must be a list of pin ids or pin URLs, for example ["813744226420795884"]',
+            })
+            .max(LIMITS.pinIds, `pinIds may list at most ${LIMITS.pinIds} pins`)
+            .optional(),
+    ),
+    dryRun: flag('dryRun'),
+    createMissingBoards: flag('createMissingBoards'),
+    createMissingSections: flag('createMissingSections'),
 };
 
 /** What every mode takes: who to act as, and where. */

@@ -8,6 +8,7 @@ import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
+import { updatePins } from './update-pins/index.js';
 import type { ModeHandler } from './types.js';
 
 /**
@@ -21,6 +22,7 @@ export const MODE_HANDLERS = {
     'publish-scheduled': publishScheduled,
     'list-scheduled': listScheduled,
     'cancel-scheduled': cancelScheduled,
+    'update-pins': updatePins,
     'get-pin-analytics': getPinAnalytics,
     'get-account-analytics': getAccountAnalytics,
 } satisfies Record<string, ModeHandler>;

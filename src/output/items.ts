@@ -25,6 +25,8 @@ export const boardItemSchema = z.object({
     ownerUsername: text,
     coverImageUrl: text,
     url: text,
+    /** list-boards with includeSections: the board's sections, in Pinterest's order. */
+    sections: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
 export type BoardItem = z.infer<typeof boardItemSchema>;
 
@@ -259,6 +261,28 @@ export const scheduledPinItemSchema = z.object({
 });
 export type ScheduledPinItem = z.infer<typeof scheduledPinItemSchema>;
 
+/** What became of one pin update-pins was asked to edit. */
+export const PIN_UPDATE_STATUSES = ['updated', 'would-update', 'unchanged', 'failed', 'not-attempted'] as const;
+export type PinUpdateStatus = (typeof PIN_UPDATE_STATUSES)[number];
+
+export const pinUpdateItemSchema = z.object({
+    type: z.literal('pinUpdate'),
+    status: z.enum(PIN_UPDATE_STATUSES),
+    pinId: z.string(),
+    url: z.string(),
+    /** Where the pin came from: `pinUpdates[2]`, `pinIds[0]`, `board 549755885175` or `account`. */
+    source: z.string(),
+    /** The pin's title and image as they are now (after the update), to tell pins apart in the table. */
+    title: text,
+    imageUrl: text,
+    /** Each field that changes (or would, or did), with its value before and after; empty when nothing does. */
+    changes: z.record(z.string(), z.object({ before: text, after: text })),
+    error: pinErrorSchema.nullable(),
+    /** unchanged and not-attempted: why, in one sentence. */
+    reason: text,
+});
+export type PinUpdateItem = z.infer<typeof pinUpdateItemSchema>;
+
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
  * showing fields of that schema only, and .actor/output_schema.json links each view
@@ -269,6 +293,7 @@ export const DATASET_VIEWS = {
     pins: pinItemSchema,
     pinResults: pinResultItemSchema,
     scheduledPins: scheduledPinItemSchema,
+    pinUpdates: pinUpdateItemSchema,
     pinAnalytics: pinAnalyticsItemSchema,
     accountAnalytics: accountAnalyticsItemSchema,
 } as const;

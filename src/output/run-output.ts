@@ -7,6 +7,8 @@ import type { DatasetItem } from './items.js';
 export const EVENTS = {
     itemFetched: 'item-fetched',
     pinCreated: 'pin-created',
+    /** update-pins: a pin Pinterest confirmed changed. */
+    pinUpdated: 'pin-updated',
 } as const;
 export type ChargeEvent = (typeof EVENTS)[keyof typeof EVENTS];
 

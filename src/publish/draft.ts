@@ -12,6 +12,8 @@ export const pinDraftShape = {
     boardId: FIELDS.boardId,
     boardName: optionalText(trimmed().max(180, 'boardName must be at most 180 characters')),
     boardSectionId: pinterestId('boardSectionId'),
+    /** Instead of boardSectionId: the section's name on the pin's board, matched like boardName. */
+    boardSectionName: optionalText(trimmed().max(180, 'boardSectionName must be at most 180 characters')),
     pinTitle: optionalText(trimmed().max(LIMITS.pinTitle, `pinTitle must be at most ${LIMITS.pinTitle} characters`)),
     pinDescription: optionalText(trimmed().max(LIMITS.pinDescription, `pinDescription must be at most ${LIMITS.pinDescription} characters`)),
     imageUrl: optionalText(httpUrl('imageUrl', LIMITS.imageUrl)),
@@ -42,6 +44,7 @@ export function draftProblems(draft: PinDraft): string[] {
     const problems: string[] = [];
     if (!draft.boardId && !draft.boardName) problems.push('boardId or boardName is required');
     if (draft.boardId && draft.boardName) problems.push('give boardId or boardName, not both');
+    if (draft.boardSectionId && draft.boardSectionName) problems.push('give boardSectionId or boardSectionName, not both');
     const media = [draft.imageUrl && 'imageUrl', draft.imageUrls && 'imageUrls', draft.videoUrl && 'videoUrl'].filter(Boolean);
     if (media.length === 0) problems.push('imageUrl, imageUrls (a carousel) or videoUrl is required');
     if (media.length > 1) problems.push(`a pin has one kind of media, but ${media.join(' and ')} were given`);

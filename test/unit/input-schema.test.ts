@@ -282,7 +282,13 @@ describe('the platform and zod accept the same values', () => {
             startDate: { ok: ['2025-06-01', ' 2025-06-01 ', ''], bad: ['2025-6-1', '06/01/2025', '2025-06-01T00:00', 'yesterday'] },
             endDate: { ok: ['2025-06-30', ''], bad: ['20250630', '2025-06-30Z'] },
             imageUrls: { ok: [['https://example.com/1.jpg', ' https://example.com/2.jpg ']], bad: [['https://example.com/1.jpg', 'two.jpg']] },
-            pinIds: { ok: [['813744226420795884', ' 813744226420795884 ']], bad: [['pin-1']] },
+            pinIds: {
+                ok: [
+                    ['813744226420795884', ' 813744226420795884 '],
+                    ['https://www.pinterest.com/pin/813744226420795884/', ' https://de.pinterest.com/pin/1?utm=x ', 'HTTP://pinterest.co.uk/pin/2'],
+                ],
+                bad: [['pin-1'], ['https://example.com/pin/1/'], ['1'.repeat(21)], ['https://www.pinterest.com/me/board/']],
+            },
             scheduleIds: { ok: [['3f9a0c2e71b84d5e9a10', ' 3f9a0c2e71b84d5e9a10 ']], bad: [['3F9A0C2E71B84D5E9A10'], ['3f9a0c2e']] },
         };
         const withPattern = jsonNames.filter(

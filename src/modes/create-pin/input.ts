@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { blankToUndefined, flag, httpUrl, modeInputSchema, optionalText, withItemFields } from '../../input/fields.js';
+import { blankToUndefined, FIELDS, flag, httpUrl, modeInputSchema, optionalText, withItemFields } from '../../input/fields.js';
 import { draftProblems, type PinDraft, pinDraftShape } from '../../publish/draft.js';
 import { RECONCILE_WAIT_FIELD } from '../../publish/options.js';
 import { SPACING_LIMITS, spacingInputProblems } from '../../schedule/spacing-options.js';
@@ -49,9 +49,10 @@ export const createPinInput = modeInputSchema('create-pin', {
     ),
     pinsCsv: optionalText(z.string()),
     pinsCsvUrl: optionalText(httpUrl('pinsCsvUrl', 2048)),
-    dryRun: flag('dryRun'),
+    dryRun: FIELDS.dryRun,
     allowDuplicates: flag('allowDuplicates'),
-    createMissingBoards: flag('createMissingBoards'),
+    createMissingBoards: FIELDS.createMissingBoards,
+    createMissingSections: FIELDS.createMissingSections,
     reconcileWaitSeconds: RECONCILE_WAIT_FIELD,
     ledgerStoreName: SHARED_FIELDS.ledgerStoreName,
     queueStoreName: SHARED_FIELDS.queueStoreName,
