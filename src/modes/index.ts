@@ -2,6 +2,7 @@ import type { CommonInput } from '../input/fields.js';
 import { modeInputFields, parseInput, type ParseInputOptions } from '../input/parse.js';
 import { cancelScheduled } from './cancel-scheduled.js';
 import { createPin } from './create-pin/index.js';
+import { deletePins } from './delete-pins.js';
 import { getAccountAnalytics } from './get-account-analytics/index.js';
 import { getPinAnalytics } from './get-pin-analytics/index.js';
 import { getUserPins } from './get-user-pins.js';
@@ -23,6 +24,7 @@ export const MODE_HANDLERS = {
     'list-scheduled': listScheduled,
     'cancel-scheduled': cancelScheduled,
     'update-pins': updatePins,
+    'delete-pins': deletePins,
     'get-pin-analytics': getPinAnalytics,
     'get-account-analytics': getAccountAnalytics,
 } satisfies Record<string, ModeHandler>;

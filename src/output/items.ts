@@ -283,6 +283,21 @@ export const pinUpdateItemSchema = z.object({
 });
 export type PinUpdateItem = z.infer<typeof pinUpdateItemSchema>;
 
+/** What became of one pin delete-pins was asked to delete. */
+export const PIN_DELETION_STATUSES = ['deleted', 'would-delete', 'not-found', 'failed', 'not-attempted'] as const;
+export type PinDeletionStatus = (typeof PIN_DELETION_STATUSES)[number];
+
+export const pinDeletionItemSchema = z.object({
+    type: z.literal('pinDeletion'),
+    status: z.enum(PIN_DELETION_STATUSES),
+    pinId: z.string(),
+    url: z.string(),
+    error: pinErrorSchema.nullable(),
+    /** What else happened or did not, in one sentence (the ledger, a stop). */
+    reason: text,
+});
+export type PinDeletionItem = z.infer<typeof pinDeletionItemSchema>;
+
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
  * showing fields of that schema only, and .actor/output_schema.json links each view
@@ -294,6 +309,7 @@ export const DATASET_VIEWS = {
     pinResults: pinResultItemSchema,
     scheduledPins: scheduledPinItemSchema,
     pinUpdates: pinUpdateItemSchema,
+    pinDeletions: pinDeletionItemSchema,
     pinAnalytics: pinAnalyticsItemSchema,
     accountAnalytics: accountAnalyticsItemSchema,
 } as const;

@@ -312,3 +312,82 @@ describe('board sections by name', () => {
         expect(plain.items.every((item) => !('sections' in item))).toBe(true);
     });
 });
+
+describe('delete-pins', () => {
+    it('deletes pins by id or URL, counts one already gone as done, and lets the ledger publish the same pin again as a new one', async () => {
+        const board = emulator.state.createBoard(userId, { name: 'Seasonal' }).id;
+        const storageDir = newStorageDir();
+        const pin = {
+            mode: 'create-pin',
+            accessToken: token,
+            skipPreflight: true,
+            boardId: board,
+            pinTitle: 'Summer sale',
+            imageUrl: 'https://example.com/sale.jpg',
+        };
+        const created = await runActor({ baseUrl: emulator.baseUrl, storageDir, input: pin });
+        expect(created.exitCode).toBe(0);
+        const pinId = String(created.items[0]!.id);
+        const other = emulator.state.createPins(board, 1)[0]!.id;
+        const missing = '999999999999999999';
+
+        const dry = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            input: { mode: 'delete-pins', accessToken: token, skipPreflight: true, dryRun: true, pinIds: [pinId, missing] },
+        });
+        expect(dry.exitCode).toBe(0);
+        expect(dry.items.map((item) => [item.pinId, item.status])).toEqual([
+            [pinId, 'would-delete'],
+            [missing, 'not-found'],
+        ]);
+        expect(emulator.requestsTo('DELETE', /^\/v5\/pins\//)).toHaveLength(0);
+        expect(dry.statusMessage).toBe('1 pin would be deleted, 1 already gone. Dry run: nothing was deleted.');
+
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            payPerEvent: true,
+            input: {
+                mode: 'delete-pins',
+                accessToken: token,
+                skipPreflight: true,
+                pinIds: [`https://www.pinterest.com/pin/${pinId}/`, other, missing, pinId],
+            },
+        });
+        expect(run.exitCode, run.log.slice(-2000)).toBe(0);
+        expect(run.items.map((item) => [item.type, item.pinId, item.status])).toEqual([
+            ['pinDeletion', pinId, 'deleted'],
+            ['pinDeletion', other, 'deleted'],
+            ['pinDeletion', missing, 'not-found'],
+        ]);
+        expect(run.items[0]!.reason).toBe('The ledger now knows it is deleted: publishing the same pin again creates a new one.');
+        expect(run.items[1]!.reason).toBeNull();
+        expect(emulator.state.getPin(pinId)).toBeUndefined();
+        expect(emulator.state.getPin(other)).toBeUndefined();
+        expect(emulator.requestsTo('DELETE', /^\/v5\/pins\//)).toHaveLength(3);
+        expect(run.charges).toEqual([]);
+        expect(run.statusMessage).toBe('Deleted 2 pins, 1 already gone.');
+
+        // The same pin again: the ledger no longer calls it a duplicate.
+        emulator.resetRequests();
+        const again = await runActor({ baseUrl: emulator.baseUrl, storageDir, input: pin });
+        expect(again.exitCode).toBe(0);
+        expect(again.items[0]).toMatchObject({ status: 'created' });
+        expect(again.items[0]!.id).not.toBe(pinId);
+        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(emulator.state.listPinsOfBoard(board).map((listed) => listed.id)).toEqual([again.items[0]!.id]);
+    });
+
+    it('takes only pinIds, checked before any request', async () => {
+        const run = await runActor({ baseUrl: emulator.baseUrl, input: { mode: 'delete-pins', accessToken: token, boardId: shopBoardId } });
+        expect(run.exitCode).toBe(1);
+        expect(run.statusMessage).toBe('Invalid input: delete-pins needs pinIds: the pins to delete, as pin ids or pin URLs');
+        expect(emulator.requestsTo('GET', '/v5/user_account')).toHaveLength(0);
+        const tooMany = await runActor({
+            baseUrl: emulator.baseUrl,
+            input: { mode: 'delete-pins', accessToken: token, pinIds: Array.from({ length: 1001 }, (_, index) => String(index + 1)) },
+        });
+        expect(tooMany.statusMessage).toBe('Invalid input: pinIds may list at most 1000 pins');
+    });
+});

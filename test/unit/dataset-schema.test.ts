@@ -11,6 +11,7 @@ import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
 import {
     createdPinFields,
     DATASET_VIEWS,
+    pinDeletionItemSchema,
     pinResultItem,
     pinUpdateItemSchema,
     scheduledPinItemSchema,
@@ -85,6 +86,14 @@ const samples = [
         changes: { linkUrl: { before: 'https://old.example.com/tart', after: 'https://new.example.com/tart?utm_source=pinterest' } },
         error: null,
         reason: null,
+    }),
+    pinDeletionItemSchema.parse({
+        type: 'pinDeletion',
+        status: 'not-found',
+        pinId: '813744226420795884',
+        url: 'https://www.pinterest.com/pin/813744226420795884/',
+        error: null,
+        reason: 'Pinterest has no such pin (already deleted, or not one this token can see), so there was nothing to delete.',
     }),
     { ...toBoardItem({ id: '549755885177', name: 'Spring' }), sections: [{ id: '4987654321098765432', name: 'Breakfast' }] },
     accountAnalyticsItemSchema.parse({
