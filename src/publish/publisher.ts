@@ -149,7 +149,8 @@ export class PinPublisher {
                 .resolveSection(boardId, job.draft.boardSectionName)
                 .catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
             if (!section.ok) return failedOutcome(base, { message: `${sourcePrefix(job.source)}${section.problem}.` });
-            job = { ...job, draft: { ...job.draft, boardSectionId: section.sectionId, boardSectionName: undefined } };
+            // The job itself takes the id: the send order knows it by identity.
+            job.draft = { ...job.draft, boardSectionId: section.sectionId, boardSectionName: undefined };
         }
         const row = { ...base, boardId };
         const content = contentOfDraft(job.draft, boardId, this.options.environment);
