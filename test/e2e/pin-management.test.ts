@@ -263,8 +263,14 @@ describe('board sections by name', () => {
         expect(emulator.requestsTo('GET', `/v5/boards/${board}/sections`)).toHaveLength(1);
         expect(run.items.map((item) => item.status)).toEqual(['created', 'created', 'created', 'failed']);
         expect((run.items[3]!.error as { message: string }).message).toBe('pins[3]: give boardSectionId or boardSectionName, not both.');
-        const posted = emulator.requestsTo('POST', '/v5/pins').map((request) => (request.body as { board_section_id?: string }).board_section_id);
-        expect(posted).toEqual([sections[0]!.id, sections[1]!.id, sections[1]!.id]);
+        // Requests leave in input order but may arrive in another: compare them by pin.
+        const posted = Object.fromEntries(
+            emulator.requestsTo('POST', '/v5/pins').map((request) => {
+                const body = request.body as { title: string; board_section_id?: string };
+                return [body.title, body.board_section_id];
+            }),
+        );
+        expect(posted).toEqual({ Pancakes: sections[0]!.id, Tart: sections[1]!.id, Cake: sections[1]!.id });
         expect(sumCharges(run.charges, 'pin-created')).toBe(3);
     });
 
