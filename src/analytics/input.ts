@@ -1,16 +1,13 @@
 import { z } from 'zod';
 
 import { runClock } from '../common/clock.js';
-import { blankToUndefined, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
-import { ID_OR_URL_PATTERN, looksLikeUrl, pinIdFromUrl, urlInsteadOfId } from '../input/pinterest-url.js';
-import { PIN_LIMITS } from '../pinterest/limits.js';
+import { blankToUndefined, FIELDS, flag, optionalText, trimmed, wholeNumber } from '../input/fields.js';
 import { DATE_PATTERN, DateRangeError, isValidDate, resolveDateRange } from './dates.js';
 import { ACCOUNT_METRIC_TYPES, ACCOUNT_SPLIT_FIELDS, APP_TYPES, PIN_METRIC_TYPES, TOP_PINS_SORT } from './metrics.js';
 
 /** Input fields of the analytics modes; the Console form (`npm run schema`) shows them in its Analytics section. */
 
 export const ANALYTICS_LIMITS = {
-    pinIds: 1_000,
     topPinsCount: { min: 1, max: 50, default: 25 },
     /** A client's or brand's name fits a report's title line; longer text is a description, not a title. */
     reportTitle: 100,
@@ -43,36 +40,7 @@ const enumList = <T extends readonly [string, ...string[]]>(field: string, value
     );
 
 export const ANALYTICS_FIELDS = {
-    pinIds: z.preprocess(
-        (value) =>
-            Array.isArray(value)
-                ? value
-                      .map((item) =>
-                          typeof item === 'number' && Number.isSafeInteger(item)
-                              ? String(item)
-                              : typeof item === 'string'
-                                ? pinIdFromUrl(item.trim())
-                                : item,
-                      )
-                      .filter((item) => item !== '')
-                : blankToUndefined(value),
-        z
-            .array(
-                z
-                    .string({ error: 'pinIds must contain pin ids as strings of digits (in quotes: long numbers lose digits in JSON)' })
-                    .refine((item) => !looksLikeUrl(item), { error: (issue) => urlInsteadOfId(String(issue.input), 'pinIds', 'pin'), abort: true })
-                    .regex(/^\d+$/, 'pinIds must contain digits only, for example ["813744226420795884"]')
-                    // A refinement, not .max(): the form's limit would refuse a pin's address before the Actor could read it.
-                    .refine(
-                        (item) => item.length <= PIN_LIMITS.idDigits,
-                        `pinIds entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`,
-                    )
-                    .meta({ pattern: ID_OR_URL_PATTERN }),
-                { error: 'pinIds must be a list of pin ids, for example ["813744226420795884"]' },
-            )
-            .max(ANALYTICS_LIMITS.pinIds, `pinIds may list at most ${ANALYTICS_LIMITS.pinIds} pins`)
-            .optional(),
-    ),
+    pinIds: FIELDS.pinIds,
     startDate: date('startDate'),
     endDate: date('endDate'),
     clampDateRange: flag('clampDateRange'),

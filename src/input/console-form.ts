@@ -89,7 +89,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 boardSectionName: {
                     title: 'Board section name',
                     description:
-                        'Instead of Board section ID: the name of the board’s section to put the pin in, as Pinterest shows it (the CSV’s Section column).',
+                        'Instead of Board section ID: the section’s name on the pin’s board (case and surrounding spaces do not matter; the CSV’s Section column). Each board’s sections are listed once per run. An unknown name fails the pin with the closest names the board has, unless Create missing sections is on.',
                 },
                 pinTitle: {
                     title: 'Pin title',
@@ -185,7 +185,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 dryRun: {
                     title: 'Dry run',
                     description:
-                        'Check everything (fields, board names, CSV rows, duplicates in the ledger, times) and report would-create / would-schedule rows, without posting, queuing or charging anything.',
+                        'Check everything and report what would happen, without posting, changing, deleting, queuing or charging anything: create-pin checks fields, board names, CSV rows, duplicates in the ledger and times (would-create / would-schedule rows); update-pins shows every change with its value before and after (would-update); delete-pins says which pins exist (would-delete).',
                 },
                 allowDuplicates: {
                     title: 'Allow duplicates',
@@ -194,7 +194,13 @@ export const CONSOLE_FORM: ConsoleForm = {
                 },
                 createMissingBoards: {
                     title: 'Create missing boards',
-                    description: 'When a Board name is not one of your boards, create it (once per name) instead of failing that pin.',
+                    description:
+                        'When a Board name (of a new pin, or a board to move pins to) is not one of your boards, create it (once per name) instead of failing that pin.',
+                },
+                createMissingSections: {
+                    title: 'Create missing sections',
+                    description:
+                        'When a Board section name is not a section of the pin’s board, create it (once per board and name) instead of failing that pin.',
                 },
                 ledgerStoreName: {
                     title: 'Ledger store name',
@@ -317,11 +323,74 @@ export const CONSOLE_FORM: ConsoleForm = {
                     description:
                         'Adds a metrics column with each pin’s counters for the last 90 days and for its lifetime (impressions, pin clicks, outbound clicks, reactions, comments and whatever else Pinterest returns). It comes with the same list requests, so it costs no extra requests. The sandbox has analytics switched off, so metrics may be missing there.',
                 },
+                includeSections: {
+                    title: 'Include board sections',
+                    description:
+                        'Add each board’s sections (ID and name) to its row. Costs one more request per board (more for boards with over 250 sections).',
+                },
                 boardPrivacy: {
                     title: 'Board privacy filter',
                     description:
                         'Which boards to list. Leave empty to use Pinterest’s default. Secret boards are listed only when the token has the <code>boards:read_secret</code> scope.',
                     enumTitles: { ALL: 'All', PUBLIC: 'Public', PROTECTED: 'Protected', SECRET: 'Secret', PUBLIC_AND_SECRET: 'Public and secret' },
+                },
+            },
+        },
+        {
+            caption: 'Editing and deleting pins',
+            description:
+                'update-pins edits published pins in bulk (text, links, board, section); delete-pins deletes pins. Run them with Dry run first: it shows every change, before and after, and sends nothing.',
+            fields: {
+                pinIds: {
+                    title: 'Pin IDs',
+                    description:
+                        'Pins by numeric ID written as text, or by their address (https://www.pinterest.com/pin/813744226420795884/). update-pins: the pins Changes applies to (instead of Board ID or Board name). delete-pins: the pins to delete. get-pin-analytics: the pins to analyse. Without them, update-pins and get-pin-analytics take the pins of Board ID (or Board name), or of the whole account, up to Maximum items.',
+                    example: ['813744226420795884'],
+                },
+                linkContains: {
+                    title: 'Only pins whose link contains',
+                    description:
+                        'Only pins whose destination link contains this text (exactly, case included), for example your old domain. Maximum items then counts the matching pins.',
+                    example: 'old-shop.com',
+                },
+                changes: {
+                    title: 'Changes (every selected pin)',
+                    editor: 'schemaBased',
+                    description:
+                        'What to change on every selected pin (pinIds, Board ID or Board name, or the whole account). Fields left out stay as they are; a pin already as asked is left alone (unchanged, not charged). Link edits apply in this order: Destination link replaces the link, then Link rewrite, then Query parameters.',
+                    example: { linkRewrite: { find: 'old-shop.com', replace: 'new-shop.com' }, setQueryParams: { utm_source: 'pinterest' } },
+                    keys: {
+                        pinTitle: { title: 'Title', description: 'The new title.' },
+                        pinDescription: { title: 'Description', description: 'The new description.' },
+                        linkUrl: { title: 'Destination link', description: 'The new link, a full http(s) address.' },
+                        altText: { title: 'Alt text', description: 'The new alt text.' },
+                        boardId: { title: 'Move to board ID', description: 'Move the pins to this board (they leave their section).' },
+                        boardName: { title: 'Move to board name', description: 'Instead of a board ID: the board’s name, matched like Board name.' },
+                        boardSectionId: { title: 'Section ID', description: 'Put the pins in this section of their (new) board.' },
+                        boardSectionName: {
+                            title: 'Section name',
+                            description: 'Instead of a section ID: the section’s name on the pin’s (new) board, matched ignoring case.',
+                        },
+                        linkRewrite: {
+                            title: 'Link rewrite',
+                            description:
+                                'Replace text in each link, taken literally: {"find": "old-shop.com", "replace": "new-shop.com"}. A pin whose edited link is no longer a valid http(s) URL of at most 2,048 characters fails.',
+                        },
+                        setQueryParams: {
+                            title: 'Query parameters',
+                            description:
+                                'Parameters every link gets, such as {"utm_source": "pinterest", "utm_medium": "social"}: added, or replacing a parameter of the same name; the others stay as they are, in their order.',
+                        },
+                    },
+                },
+                pinUpdates: {
+                    title: 'Per-pin edits',
+                    description:
+                        'Edits for single pins: a list of objects, each with pinId (an ID or a pin URL) and the fields of Changes (pinTitle, pinDescription, linkUrl, altText, boardId or boardName, boardSectionId or boardSectionName, linkRewrite, setQueryParams). A pin listed here also gets Changes; its own fields win, query parameters are merged. Every item is checked before any request.',
+                    example: [
+                        { pinId: '813744226420795884', pinTitle: 'Lemon tart, the easy way' },
+                        { pinId: 'https://www.pinterest.com/pin/813744226420795885/', linkUrl: 'https://example.com/tart' },
+                    ],
                 },
             },
         },
@@ -350,12 +419,6 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Fit the range into what Pinterest keeps',
                     description:
                         'When the range starts more than 90 days ago, ends in the future or is too long, move it inside the allowed window and say so in the run’s warnings, instead of failing before any request.',
-                },
-                pinIds: {
-                    title: 'Pin IDs',
-                    description:
-                        'The pins to analyse, as numeric IDs written as text. Leave empty to take the pins of Board ID, or of the whole account when that is empty too (up to Maximum items).',
-                    example: ['813744226420795884'],
                 },
                 metricTypes: {
                     title: 'Pin metrics',

@@ -238,11 +238,23 @@ function subFields(name: string, json: Json, schema: z.ZodType, look: FieldPrese
     }
     return Object.fromEntries(
         Object.entries(properties).map(([key, property]) => {
-            const { additionalProperties: _strips, ...rest } = property;
+            // A key that is an object itself is a JSON editor, described in words and checked by zod: the form has no
+            // titles for the keys inside it, which the platform would ask for.
+            const { additionalProperties: _strips, properties: _inner, required: _required, propertyNames: _names, pattern, ...rest } = property;
             const nullable = shape[key]?.safeParse(null).success ? true : undefined;
+            // As for top-level fields: spaces around the value, and a blank value where zod takes one, pass.
+            const tolerant =
+                typeof pattern === 'string' ? tolerantPattern(`${name}.${key}`, pattern, Boolean(shape[key]?.safeParse('').success)) : undefined;
             return [
                 key,
-                dropUndefined({ title: keys[key]?.title, ...rest, editor: defaultEditor(property), description: keys[key]?.description, nullable }),
+                dropUndefined({
+                    title: keys[key]?.title,
+                    ...rest,
+                    pattern: tolerant,
+                    editor: defaultEditor(property),
+                    description: keys[key]?.description,
+                    nullable,
+                }),
             ];
         }),
     );

@@ -22,6 +22,8 @@ export const LIMITS = {
     altText: PIN_LIMITS.altText,
     linkUrl: PIN_LIMITS.link,
     imageUrl: PIN_LIMITS.mediaUrl,
+    /** Pins named one by one (pinIds): each costs a request or more, and a run should end in minutes. */
+    pinIds: 1_000,
 } as const;
 
 export const DEFAULT_CREDENTIALS_STORE = 'pinterest-credentials';
@@ -84,6 +86,32 @@ export const pinterestId = (field: string, example = '549755885175', kind?: IdKi
             .meta({ pattern: ID_OR_URL_PATTERN })
             .optional(),
     );
+
+/** A pin ID as users give it: digits, a number JSON kept exact, or the address of the pin's page. */
+function toPinId(value: unknown): unknown {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    return typeof value === 'string' ? pinIdFromUrl(value.trim()) : value;
+}
+
+/** One pin ID (already read out of a pin's address): digits, within Pinterest's length; any other address is told what to give. */
+const pinIdText = (field: string, { list }: { list: boolean }) => {
+    const what = list ? `${field} must contain` : `${field} must be`;
+    return (
+        z
+            .string({ error: `${what} pin ids as strings of digits (in quotes: long numbers lose digits in JSON) or pin URLs` })
+            .refine((item) => !looksLikeUrl(item), { error: (issue) => urlInsteadOfId(String(issue.input), field, 'pin'), abort: true })
+            .regex(/^\d+$/, `${what} digits only (a pin id), for example "813744226420795884", or a pin's address`)
+            // A refinement, not .max(): the form's limit would refuse a pin's address before the Actor could read it.
+            .refine(
+                (item) => item.length <= PIN_LIMITS.idDigits,
+                `${field} entries must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest ids are`,
+            )
+            .meta({ pattern: ID_OR_URL_PATTERN })
+    );
+};
+
+/** One pin, by id or URL (an item of pinUpdates, say); the value read is the id. */
+export const pinReference = (field: string) => z.preprocess(toPinId, pinIdText(field, { list: false }));
 
 /** Pinterest tokens are about 100 characters; anything this long is a paste gone wrong, not a token. */
 export const MAX_SECRET_LENGTH = 2000;
@@ -149,6 +177,19 @@ export const FIELDS = {
         z.enum(BOARD_PRIVACY_FILTERS, { error: `boardPrivacy must be one of: ${BOARD_PRIVACY_FILTERS.join(', ')}` }).optional(),
     ),
     storeName,
+    /** Pins by id or by URL (https://www.pinterest.com/pin/123/); the values read are ids. */
+    pinIds: z.preprocess(
+        (value) => (Array.isArray(value) ? value.map(toPinId).filter((item) => item !== '') : blankToUndefined(value)),
+        z
+            .array(pinIdText('pinIds', { list: true }), {
+                error: 'pinIds must be a list of pin ids or pin URLs, for example ["813744226420795884"]',
+            })
+            .max(LIMITS.pinIds, `pinIds may list at most ${LIMITS.pinIds} pins`)
+            .optional(),
+    ),
+    dryRun: flag('dryRun'),
+    createMissingBoards: flag('createMissingBoards'),
+    createMissingSections: flag('createMissingSections'),
 };
 
 /** What every mode takes: who to act as, and where. */

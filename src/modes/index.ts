@@ -2,12 +2,14 @@ import type { CommonInput } from '../input/fields.js';
 import { modeInputFields, parseInput, type ParseInputOptions } from '../input/parse.js';
 import { cancelScheduled } from './cancel-scheduled.js';
 import { createPin } from './create-pin/index.js';
+import { deletePins } from './delete-pins.js';
 import { getAccountAnalytics } from './get-account-analytics/index.js';
 import { getPinAnalytics } from './get-pin-analytics/index.js';
 import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
+import { updatePins } from './update-pins/index.js';
 import type { ModeHandler } from './types.js';
 
 /**
@@ -21,6 +23,8 @@ export const MODE_HANDLERS = {
     'publish-scheduled': publishScheduled,
     'list-scheduled': listScheduled,
     'cancel-scheduled': cancelScheduled,
+    'update-pins': updatePins,
+    'delete-pins': deletePins,
     'get-pin-analytics': getPinAnalytics,
     'get-account-analytics': getAccountAnalytics,
 } satisfies Record<string, ModeHandler>;

@@ -25,6 +25,8 @@ export const boardItemSchema = z.object({
     ownerUsername: text,
     coverImageUrl: text,
     url: text,
+    /** list-boards with includeSections: the board's sections, in Pinterest's order. */
+    sections: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
 export type BoardItem = z.infer<typeof boardItemSchema>;
 
@@ -267,6 +269,43 @@ export const scheduledPinItemSchema = z.object({
 });
 export type ScheduledPinItem = z.infer<typeof scheduledPinItemSchema>;
 
+/** What became of one pin update-pins was asked to edit. */
+export const PIN_UPDATE_STATUSES = ['updated', 'would-update', 'unchanged', 'failed', 'not-attempted'] as const;
+export type PinUpdateStatus = (typeof PIN_UPDATE_STATUSES)[number];
+
+export const pinUpdateItemSchema = z.object({
+    type: z.literal('pinUpdate'),
+    status: z.enum(PIN_UPDATE_STATUSES),
+    pinId: z.string(),
+    url: z.string(),
+    /** Where the pin came from: `pinUpdates[2]`, `pinIds[0]`, `board 549755885175` or `account`. */
+    source: z.string(),
+    /** The pin's title and image as they are now (after the update), to tell pins apart in the table. */
+    title: text,
+    imageUrl: text,
+    /** Each field that changes (or would, or did), with its value before and after; empty when nothing does. */
+    changes: z.record(z.string(), z.object({ before: text, after: text })),
+    error: pinErrorSchema.nullable(),
+    /** unchanged and not-attempted: why, in one sentence. */
+    reason: text,
+});
+export type PinUpdateItem = z.infer<typeof pinUpdateItemSchema>;
+
+/** What became of one pin delete-pins was asked to delete. */
+export const PIN_DELETION_STATUSES = ['deleted', 'would-delete', 'not-found', 'failed', 'not-attempted'] as const;
+export type PinDeletionStatus = (typeof PIN_DELETION_STATUSES)[number];
+
+export const pinDeletionItemSchema = z.object({
+    type: z.literal('pinDeletion'),
+    status: z.enum(PIN_DELETION_STATUSES),
+    pinId: z.string(),
+    url: z.string(),
+    error: pinErrorSchema.nullable(),
+    /** What else happened or did not, in one sentence (the ledger, a stop). */
+    reason: text,
+});
+export type PinDeletionItem = z.infer<typeof pinDeletionItemSchema>;
+
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
  * showing fields of that schema only, and .actor/output_schema.json links each view
@@ -277,6 +316,8 @@ export const DATASET_VIEWS = {
     pins: pinItemSchema,
     pinResults: pinResultItemSchema,
     scheduledPins: scheduledPinItemSchema,
+    pinUpdates: pinUpdateItemSchema,
+    pinDeletions: pinDeletionItemSchema,
     pinAnalytics: pinAnalyticsItemSchema,
     accountAnalytics: accountAnalyticsItemSchema,
 } as const;

@@ -12,6 +12,7 @@ import { PinPublisher } from './publisher.js';
 export interface PublishingSetup {
     ledgerStoreName: string;
     createMissingBoards: boolean;
+    createMissingSections?: boolean;
     dryRun: boolean;
     environment: string;
     reconcileWaitSeconds: number;
@@ -42,7 +43,11 @@ export async function openPublishing(deps: PublishingDeps, setup: PublishingSetu
     const { client, output, storage, log, runId, now, sleep } = deps;
     const renewals = deps.renewals ?? new Renewals(now, log);
     const ledger = new PinLedger(await storage.openNamedStore(setup.ledgerStoreName));
-    const boards = new BoardDirectory(client, { createMissing: setup.createMissingBoards, dryRun: setup.dryRun });
+    const boards = new BoardDirectory(client, {
+        createMissing: setup.createMissingBoards,
+        createMissingSections: setup.createMissingSections ?? false,
+        dryRun: setup.dryRun,
+    });
     const delivery = await OrderedDelivery.open(output, await storage.openRunStore());
     const publisher = new PinPublisher({
         client,

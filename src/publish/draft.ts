@@ -121,11 +121,6 @@ export function draftProblems(draft: PinDraft, labels?: FieldLabels): string[] {
         );
     }
     if (!draft.pinTitle) problems.push(`${name('pinTitle')} is required`);
-    // Section names are resolved to IDs by the board directory (src/publish/boards.ts); until it does, a pin that
-    // names its section fails here rather than going out without it.
-    if (draft.boardSectionName && !draft.boardSectionId) {
-        problems.push(`${name('boardSectionName')} cannot be used yet: give boardSectionId, the section's ID, instead`);
-    }
     return problems;
 }
 

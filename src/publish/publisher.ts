@@ -147,6 +147,14 @@ export class PinPublisher {
             if (!lookup.ok) return failedOutcome(base, { message: `${sourcePrefix(job.source)}${lookup.problem}.` });
             boardId = lookup.boardId;
         }
+        if (job.draft.boardSectionName) {
+            const section = await this.options.boards
+                .resolveSection(boardId, job.draft.boardSectionName)
+                .catch((error: unknown) => ({ ok: false as const, problem: messageOf(error) }));
+            if (!section.ok) return failedOutcome(base, { message: `${sourcePrefix(job.source)}${section.problem}.` });
+            // The job itself takes the id: the send order knows it by identity.
+            job.draft = { ...job.draft, boardSectionId: section.sectionId, boardSectionName: undefined };
+        }
         const row = { ...base, boardId };
         const content = contentOfDraft(job.draft, boardId, this.options.environment);
         // allowDuplicates: the entry still guards this one input row against restarts, but not against other runs.

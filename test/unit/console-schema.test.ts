@@ -50,7 +50,7 @@ describe('consoleInputSchema', () => {
         expect(properties.mode?.enum).toContain('list-sections');
         expect(properties.mode?.enumTitles).toContain('List board sections');
         expect(properties.mode?.description).toContain('<b>list-sections</b>: Saves the sections of one board. Scopes: <code>boards:read</code>.');
-        expect(properties.boardId?.description).toMatch(/^Modes: create-pin, get-user-pins, get-pin-analytics, list-sections\. /);
+        expect(properties.boardId?.description).toMatch(/^Modes: create-pin, get-user-pins, update-pins, get-pin-analytics, list-sections\. /);
         expect(properties.accessToken?.description).toMatch(/^All modes\. /);
     });
 

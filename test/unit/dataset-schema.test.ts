@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { accountAnalyticsItemSchema } from '../../src/output/analytics-items.js';
 import { mergeBlock } from '../../src/analytics/metrics.js';
 import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
-import { createdPinFields, DATASET_VIEWS, pinResultItem, scheduledPinItemSchema, toBoardItem, toPinItem } from '../../src/output/items.js';
+import {
+    createdPinFields,
+    DATASET_VIEWS,
+    pinDeletionItemSchema,
+    pinResultItem,
+    pinUpdateItemSchema,
+    scheduledPinItemSchema,
+    toBoardItem,
+    toPinItem,
+} from '../../src/output/items.js';
 import { pinSchema } from '../../src/pinterest/schemas.js';
 
 interface View {
@@ -67,6 +76,27 @@ const samples = [
         url: null,
         publishedAt: null,
     }),
+    pinUpdateItemSchema.parse({
+        type: 'pinUpdate',
+        status: 'updated',
+        pinId: '813744226420795884',
+        url: 'https://www.pinterest.com/pin/813744226420795884/',
+        source: 'board 549755885175',
+        title: 'Lemon tart',
+        imageUrl: 'https://i.pinimg.com/600x/a.jpg',
+        changes: { linkUrl: { before: 'https://old.example.com/tart', after: 'https://new.example.com/tart?utm_source=pinterest' } },
+        error: null,
+        reason: null,
+    }),
+    pinDeletionItemSchema.parse({
+        type: 'pinDeletion',
+        status: 'not-found',
+        pinId: '813744226420795884',
+        url: 'https://www.pinterest.com/pin/813744226420795884/',
+        error: null,
+        reason: 'Pinterest has no such pin (already deleted, or not one this token can see), so there was nothing to delete.',
+    }),
+    { ...toBoardItem({ id: '549755885177', name: 'Spring' }), sections: [{ id: '4987654321098765432', name: 'Breakfast' }] },
     accountAnalyticsItemSchema.parse({
         type: 'accountAnalytics',
         date: '2025-06-01',

@@ -26,6 +26,7 @@ describe('parseInput', () => {
             environment: 'production',
             skipPreflight: false,
             maxItems: 25,
+            includeSections: false,
         });
     });
 

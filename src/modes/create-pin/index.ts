@@ -15,6 +15,8 @@ export const createPin = defineMode({
         OPERATIONS.listBoards,
         OPERATIONS.createPin,
         OPERATIONS.createBoard,
+        OPERATIONS.listBoardSections,
+        OPERATIONS.createBoardSection,
         OPERATIONS.listBoardPins,
         OPERATIONS.registerMedia,
         OPERATIONS.getMedia,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { blankToUndefined, flag, httpUrl, modeInputSchema, optionalText, withItemFields } from '../../input/fields.js';
+import { blankToUndefined, FIELDS, flag, httpUrl, modeInputSchema, optionalText, withItemFields } from '../../input/fields.js';
 import { draftProblems, type PinDraft, pinDraftShape, pinKeyNearMisses } from '../../publish/draft.js';
 import { RECONCILE_WAIT_FIELD } from '../../publish/options.js';
 import { checkSpacing, spacingField } from '../../schedule/spacing-options.js';
@@ -27,9 +27,10 @@ export const createPinInput = modeInputSchema('create-pin', {
     ),
     pinsCsv: optionalText(z.string({ error: 'pinsCsv must be the CSV as text: a header line, then one line per pin' })),
     pinsCsvUrl: optionalText(httpUrl('pinsCsvUrl', 2048)),
-    dryRun: flag('dryRun'),
+    dryRun: FIELDS.dryRun,
     allowDuplicates: flag('allowDuplicates'),
-    createMissingBoards: flag('createMissingBoards'),
+    createMissingBoards: FIELDS.createMissingBoards,
+    createMissingSections: FIELDS.createMissingSections,
     reconcileWaitSeconds: RECONCILE_WAIT_FIELD,
     ledgerStoreName: SHARED_FIELDS.ledgerStoreName,
     queueStoreName: SHARED_FIELDS.queueStoreName,

@@ -132,7 +132,14 @@ class CreateBatch {
             if (!lookup.ok) return { outcome: invalidPinOutcome(job.position, job.source, [lookup.problem], job.draft) };
             boardId = lookup.boardId;
         }
-        const draft: PinDraft = { ...job.draft, boardId, boardName: undefined, publishAt: undefined };
+        // The section is found (or created) now, as the board is: publish-scheduled does not create either.
+        let boardSectionId = job.draft.boardSectionId;
+        if (job.draft.boardSectionName) {
+            const section = await this.kit.boards.resolveSection(boardId, job.draft.boardSectionName);
+            if (!section.ok) return { outcome: invalidPinOutcome(job.position, job.source, [section.problem], job.draft) };
+            boardSectionId = section.sectionId;
+        }
+        const draft: PinDraft = { ...job.draft, boardId, boardSectionId, boardSectionName: undefined, boardName: undefined, publishAt: undefined };
         const key = ledgerKey(contentOfDraft(draft, boardId, input.environment), job.ledgerSuffix);
         const scheduleId = PinQueue.scheduleIdFor(key);
         const skipped = (reason: string, fields: Partial<PinResultItem> = {}) => ({

@@ -10,7 +10,7 @@ import type { RunOutput } from '../../../src/output/run-output.js';
 import type { ListOptions, ListPage } from '../../../src/pinterest/client.js';
 import { PinterestError } from '../../../src/pinterest/errors.js';
 import { OPERATIONS } from '../../../src/pinterest/operations.js';
-import type { Board, Pin, PinCreate } from '../../../src/pinterest/schemas.js';
+import type { Board, BoardSection, Pin, PinCreate } from '../../../src/pinterest/schemas.js';
 import type { NamedStore } from '../../../src/storage/contracts.js';
 import { memoryNamedStore } from '../../../src/storage/memory-store.js';
 
@@ -226,6 +226,18 @@ export class FakePinterest {
         const id = String(this.nextId++);
         this.board(id, name);
         return { id, name } as Board;
+    }
+
+    readonly sections = new Map<string, BoardSection[]>();
+
+    async *listBoardSections(boardId: string): AsyncGenerator<ListPage<BoardSection>> {
+        yield { items: this.sections.get(boardId) ?? [], nextBookmark: null };
+    }
+
+    async createBoardSection(boardId: string, { name }: { name: string }): Promise<BoardSection> {
+        const section = { id: String(this.nextId++), name } as BoardSection;
+        this.sections.set(boardId, [...(this.sections.get(boardId) ?? []), section]);
+        return section;
     }
 
     pinsOn(boardId: string): Pin[] {
