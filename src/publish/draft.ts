@@ -10,6 +10,9 @@ import type { PinCreate } from '../pinterest/schemas.js';
  * One pin as the user describes it: the top-level single-pin fields, each item of `pins` and each CSV row are
  * all read with this one schema, so a limit or a message is the same wherever the pin came from.
  */
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /**
  * Text that goes onto a pin: trimmed, within Pinterest's limit, and free of control characters (a NUL pasted from
  * another tool would reach the pin as it is); tabs and line breaks are text.
@@ -18,11 +21,7 @@ const pinText = (field: string, max: number) =>
     optionalText(
         trimmed(textError(field))
             .max(max, `${field} must be at most ${max} characters`)
-            // eslint-disable-next-line no-control-regex -- the point is to find control characters
-            .refine(
-                (text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text),
-                `${field} contains a control character (such as NUL): copy the text again`,
-            ),
+            .refine((text) => !CONTROL_CHARACTER.test(text), `${field} contains a control character (such as NUL): copy the text again`),
     );
 
 export const pinDraftShape = {
