@@ -11,19 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AccountFixture, startWithAccount } from './fixture.js';
+import { useAccount } from './use-account.js';
 import { runActor } from './harness.js';
 import { useWorld } from './worlds.js';
 
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const BOARDS = 4;
 
-let account: AccountFixture;
+const account = useAccount({ username: 'bundled' });
 let shippedDir: string;
 let shippedMain: string;
 
 beforeAll(async () => {
-    account = await startWithAccount({ username: 'bundled' });
     for (let board = 1; board < BOARDS; board += 1) account.emulator.state.createBoard(account.userId, { name: `Board ${board}` });
     shippedDir = mkdtempSync(join(tmpdir(), 'shipped-actor-'));
     cpSync(DIST, join(shippedDir, 'dist'), { recursive: true });
@@ -31,7 +30,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await account.emulator.close();
     rmSync(shippedDir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import type { PinterestEmulator } from '../emulator/index.js';
-import { startWithAccount } from './fixture.js';
+import { useAccount } from './use-account.js';
 import { type RunView, sumCharges } from './harness.js';
 import { useWorld, WORLDS } from './worlds.js';
 
@@ -12,32 +11,26 @@ import { useWorld, WORLDS } from './worlds.js';
  */
 describe.each(WORLDS)('%s world', (worldName) => {
     const world = useWorld(worldName);
-    let emulator: PinterestEmulator;
-    let token: string;
-    let userId: string;
-    let boardId: string;
+    const account = useAccount({ username: 'publisher' });
 
     beforeAll(async () => {
-        ({ emulator, token, userId, boardId } = await startWithAccount({ username: 'publisher' }));
-        emulator.state.createBoard(userId, { name: 'Summer Recipes' });
-        emulator.state.createBoard(userId, { name: 'Home Decor' });
+        account.emulator.state.createBoard(account.userId, { name: 'Summer Recipes' });
+        account.emulator.state.createBoard(account.userId, { name: 'Home Decor' });
     });
 
-    afterAll(async () => emulator.close());
-
     beforeEach(() => {
-        emulator.clearFaults();
-        emulator.resetRequests();
+        account.emulator.clearFaults();
+        account.emulator.resetRequests();
     });
 
     const base = { mode: 'create-pin', skipPreflight: true };
     const pin = (title: string, extra: Record<string, unknown> = {}) => ({
-        boardId,
+        boardId: account.boardId,
         pinTitle: title,
         imageUrl: `https://example.com/${encodeURIComponent(title)}.jpg`,
         ...extra,
     });
-    const posts = () => emulator.requestsTo('POST', '/v5/pins');
+    const posts = () => account.emulator.requestsTo('POST', '/v5/pins');
     /**
      * The run's progress record says the first row is stored (and charged). Locally the SDK writes that record to
      * disk in the background: a kill before it lands is a kill before the row counted as stored.
@@ -48,11 +41,11 @@ describe.each(WORLDS)('%s world', (worldName) => {
     describe('many pins in one run', () => {
         it('publishes a batch in input order; a pin naming an unknown board fails with the closest names and the rest go out', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 input: {
                     ...base,
-                    accessToken: token,
+                    accessToken: account.token,
                     pins: [
                         pin('First'),
                         { boardName: '  summer recipes ', pinTitle: 'Second', imageUrl: 'https://example.com/2.jpg' },
@@ -72,11 +65,11 @@ describe.each(WORLDS)('%s world', (worldName) => {
             expect((failed.error as { message: string }).message).toBe(
                 'pins[2]: boardName "Sumer Recipe" is not one of your boards (closest: "Summer Recipes", "Home Decor", "publisher board"): fix the name, or set createMissingBoards to true to create it.',
             );
-            expect(run.items[1]!.boardId).toBe(emulator.state.boardsOf(userId).find((board) => board.name === 'Summer Recipes')?.id);
+            expect(run.items[1]!.boardId).toBe(account.emulator.state.boardsOf(account.userId).find((board) => board.name === 'Summer Recipes')?.id);
             // Prepared side by side, sent in input order.
             expect(posts().map((request) => (request.body as { title: string }).title)).toEqual(['First', 'Second', 'Fourth']);
             // The boards were listed once for both names.
-            expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
+            expect(account.emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
             expect(sumCharges(run.charges, 'pin-created')).toBe(3);
             expect(run.statusMessage).toBe("Created 3 pins, 1 failed (see each row's error).");
             const output = run.record('OUTPUT') as Record<string, unknown>;
@@ -91,7 +84,7 @@ describe.each(WORLDS)('%s world', (worldName) => {
                 `line two",https://example.com/two,,`,
                 `No link,https://example.com/nolink.jpg,Home Decor,,not-a-url,,`,
             ].join('\r\n');
-            const run = await world.run({ baseUrl: emulator.baseUrl, input: { ...base, accessToken: token, pinsCsv: csv } });
+            const run = await world.run({ baseUrl: account.emulator.baseUrl, input: { ...base, accessToken: account.token, pinsCsv: csv } });
             expect(run.exitCode).toBe(0);
             expect(run.items.map((item) => [item.source, item.status])).toEqual([
                 ['CSV row 2', 'created'],
@@ -107,10 +100,10 @@ describe.each(WORLDS)('%s world', (worldName) => {
 
         it('creates a missing board once, however many pins name it', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 input: {
                     ...base,
-                    accessToken: token,
+                    accessToken: account.token,
                     createMissingBoards: true,
                     pins: ['One', 'Two', 'Three'].map((title) => ({
                         boardName: 'Brand New Board',
@@ -121,7 +114,7 @@ describe.each(WORLDS)('%s world', (worldName) => {
             });
             expect(run.exitCode).toBe(0);
             expect(statuses(run.items)).toEqual(['created', 'created', 'created']);
-            expect(emulator.requestsTo('POST', '/v5/boards')).toHaveLength(1);
+            expect(account.emulator.requestsTo('POST', '/v5/boards')).toHaveLength(1);
             expect(new Set(run.items.map((item) => item.boardId)).size).toBe(1);
         });
 
@@ -130,17 +123,17 @@ describe.each(WORLDS)('%s world', (worldName) => {
             const video = await serveVideo();
             try {
                 const run = await world.run({
-                    baseUrl: emulator.baseUrl,
+                    baseUrl: account.emulator.baseUrl,
                     input: {
                         ...base,
-                        accessToken: token,
+                        accessToken: account.token,
                         pins: [
                             {
-                                boardId,
+                                boardId: account.boardId,
                                 pinTitle: 'Carousel',
                                 imageUrls: ['https://example.com/c1.jpg', 'https://example.com/c2.jpg', 'https://example.com/c3.jpg'],
                             },
-                            { boardId, pinTitle: 'Video', videoUrl: video.url, coverImageUrl: 'https://example.com/cover.jpg' },
+                            { boardId: account.boardId, pinTitle: 'Video', videoUrl: video.url, coverImageUrl: 'https://example.com/cover.jpg' },
                         ],
                     },
                 });
@@ -157,7 +150,7 @@ describe.each(WORLDS)('%s world', (worldName) => {
                 expect(videoPost?.body).toMatchObject({
                     media_source: { source_type: 'video_id', cover_image_url: 'https://example.com/cover.jpg' },
                 });
-                const media = emulator.state.getMedia(mediaId);
+                const media = account.emulator.state.getMedia(mediaId);
                 expect(media?.status).toBe('succeeded');
                 expect(media?.upload?.bytes).toBe(video.bytes);
                 expect(media?.upload?.authorizationHeader).toBeFalsy();
@@ -169,21 +162,21 @@ describe.each(WORLDS)('%s world', (worldName) => {
 
         it('rejects impossible media combinations for that pin only, before any request for it', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 input: {
                     ...base,
-                    accessToken: token,
+                    accessToken: account.token,
                     pins: [
-                        { boardId, pinTitle: 'One image carousel', imageUrls: ['https://example.com/1.jpg'] },
-                        { boardId, pinTitle: 'Video without cover', videoUrl: 'https://example.com/v.mp4' },
+                        { boardId: account.boardId, pinTitle: 'One image carousel', imageUrls: ['https://example.com/1.jpg'] },
+                        { boardId: account.boardId, pinTitle: 'Video without cover', videoUrl: 'https://example.com/v.mp4' },
                         {
-                            boardId,
+                            boardId: account.boardId,
                             pinTitle: 'Two kinds',
                             imageUrl: 'https://example.com/1.jpg',
                             videoUrl: 'https://example.com/v.mp4',
                             coverImageUrl: 'https://example.com/c.jpg',
                         },
-                        { boardId, pinTitle: 'FTP', imageUrl: 'ftp://example.com/1.jpg' },
+                        { boardId: account.boardId, pinTitle: 'FTP', imageUrl: 'ftp://example.com/1.jpg' },
                         pin('Fine'),
                     ],
                 },
@@ -196,18 +189,18 @@ describe.each(WORLDS)('%s world', (worldName) => {
             expect(messages[2]).toMatch(/one kind of media, but imageUrl and videoUrl were given/);
             expect(messages[3]).toMatch(/imageUrl must be a full http\(s\) URL/);
             expect(posts()).toHaveLength(1);
-            expect(emulator.requestsTo('POST', '/v5/media')).toHaveLength(0);
+            expect(account.emulator.requestsTo('POST', '/v5/media')).toHaveLength(0);
         });
     });
 
     describe('exactly once', () => {
         it('posts and charges nothing when the same input runs again: every row is skipped-duplicate with the existing pin', async () => {
             const space = world.newSpace();
-            const input = { ...base, accessToken: token, pins: [pin('Again 1'), pin('Again 2')] };
-            const first = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            const input = { ...base, accessToken: account.token, pins: [pin('Again 1'), pin('Again 2')] };
+            const first = await space.run({ baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(statuses(first.items)).toEqual(['created', 'created']);
 
-            const second = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            const second = await space.run({ baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(second.exitCode).toBe(0);
             expect(statuses(second.items)).toEqual(['skipped-duplicate', 'skipped-duplicate']);
             expect(second.items.map((item) => item.id)).toEqual(first.items.map((item) => item.id));
@@ -215,16 +208,16 @@ describe.each(WORLDS)('%s world', (worldName) => {
             expect(second.charges).toEqual([]);
             expect(second.statusMessage).toBe('Skipped 2 duplicates.');
 
-            const third = await space.run({ baseUrl: emulator.baseUrl, input: { ...input, allowDuplicates: true } });
+            const third = await space.run({ baseUrl: account.emulator.baseUrl, input: { ...input, allowDuplicates: true } });
             expect(statuses(third.items)).toEqual(['created', 'created']);
             expect(posts()).toHaveLength(4);
         });
 
         it('publishes the same pin twice in one input once', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
-                input: { ...base, accessToken: token, pins: [pin('Twin'), pin('Twin')] },
+                input: { ...base, accessToken: account.token, pins: [pin('Twin'), pin('Twin')] },
             });
             expect(statuses(run.items)).toEqual(['created', 'skipped-duplicate']);
             expect(run.items[1]!.id).toBe(run.items[0]!.id);
@@ -233,57 +226,57 @@ describe.each(WORLDS)('%s world', (worldName) => {
         });
 
         it('reconciles a POST whose connection dropped after Pinterest created the pin: created, charged once, not posted again', async () => {
-            emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
+            account.emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
-                input: { ...base, accessToken: token, pins: [pin('Before drop'), pin('Dropped'), pin('After drop')] },
+                input: { ...base, accessToken: account.token, pins: [pin('Before drop'), pin('Dropped'), pin('After drop')] },
             });
             expect(run.exitCode).toBe(0);
             expect(statuses(run.items)).toEqual(['created', 'created', 'created']);
             expect(posts()).toHaveLength(3);
-            expect(emulator.state.listPinsOfBoard(boardId).filter((item) => item.title === 'Dropped')).toHaveLength(1);
-            expect(run.items[1]!.id).toBe(emulator.state.listPinsOfBoard(boardId).find((item) => item.title === 'Dropped')?.id);
+            expect(account.emulator.state.listPinsOfBoard(account.boardId).filter((item) => item.title === 'Dropped')).toHaveLength(1);
+            expect(run.items[1]!.id).toBe(account.emulator.state.listPinsOfBoard(account.boardId).find((item) => item.title === 'Dropped')?.id);
             expect(sumCharges(run.charges, 'pin-created')).toBe(3);
         });
 
         it('finds the pin when the board listing lags behind a 5xx that hid a created pin', async () => {
-            emulator.state.setListingLag({ lists: 1 });
-            emulator.injectFault({ kind: 'server-error-after-commit', status: 502, match: { method: 'POST', path: '/v5/pins' } });
+            account.emulator.state.setListingLag({ lists: 1 });
+            account.emulator.injectFault({ kind: 'server-error-after-commit', status: 502, match: { method: 'POST', path: '/v5/pins' } });
             try {
                 const run = await world.run({
-                    baseUrl: emulator.baseUrl,
+                    baseUrl: account.emulator.baseUrl,
                     payPerEvent: true,
-                    input: { ...base, accessToken: token, pins: [pin('Lagging')] },
+                    input: { ...base, accessToken: account.token, pins: [pin('Lagging')] },
                 });
                 expect(run.exitCode).toBe(0);
                 expect(statuses(run.items)).toEqual(['created']);
                 expect(posts()).toHaveLength(1);
-                expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).length).toBeGreaterThanOrEqual(2);
+                expect(account.emulator.requestsTo('GET', `/v5/boards/${account.boardId}/pins`).length).toBeGreaterThanOrEqual(2);
                 expect(sumCharges(run.charges, 'pin-created')).toBe(1);
             } finally {
-                emulator.state.setListingLag({});
+                account.emulator.state.setListingLag({});
             }
         });
 
         it('reports a 5xx pin it cannot find yet as unconfirmed (not charged), and the next run finds it before posting', async () => {
             const space = world.newSpace();
             // The pin stays out of the board's listing for the first run's two looks (at once, and after a second).
-            emulator.state.setListingLag({ lists: 2 });
-            emulator.injectFault({ kind: 'server-error-after-commit', status: 500, match: { method: 'POST', path: '/v5/pins' } });
-            const input = { ...base, accessToken: token, reconcileWaitSeconds: 1, pins: [pin('Unsure'), pin('Sure')] };
+            account.emulator.state.setListingLag({ lists: 2 });
+            account.emulator.injectFault({ kind: 'server-error-after-commit', status: 500, match: { method: 'POST', path: '/v5/pins' } });
+            const input = { ...base, accessToken: account.token, reconcileWaitSeconds: 1, pins: [pin('Unsure'), pin('Sure')] };
             try {
-                const first = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input });
+                const first = await space.run({ baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
                 expect(first.exitCode).toBe(0);
                 expect(statuses(first.items)).toEqual(['unconfirmed', 'created']);
                 expect(sumCharges(first.charges, 'pin-created')).toBe(1);
             } finally {
-                emulator.state.setListingLag({});
+                account.emulator.state.setListingLag({});
             }
-            const second = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            const second = await space.run({ baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(statuses(second.items)).toEqual(['created', 'skipped-duplicate']);
             expect(posts()).toHaveLength(2);
-            expect(emulator.state.listPinsOfBoard(boardId).filter((item) => item.title === 'Unsure')).toHaveLength(1);
+            expect(account.emulator.state.listPinsOfBoard(account.boardId).filter((item) => item.title === 'Unsure')).toHaveLength(1);
             expect(sumCharges(second.charges, 'pin-created')).toBe(1);
         });
     });
@@ -292,12 +285,12 @@ describe.each(WORLDS)('%s world', (worldName) => {
         it('resumes a batch killed right after a POST: every pin once on the board, one row and one charge each', async () => {
             const space = world.newSpace();
             const titles = ['Restart 1', 'Restart 2', 'Restart 3', 'Restart 4'];
-            const input = { ...base, accessToken: token, pins: titles.map((title) => pin(title)) };
-            const onBoard = () => emulator.state.listPinsOfBoard(boardId).filter((item) => titles.includes(String(item.title)));
+            const input = { ...base, accessToken: account.token, pins: titles.map((title) => pin(title)) };
+            const onBoard = () => account.emulator.state.listPinsOfBoard(account.boardId).filter((item) => titles.includes(String(item.title)));
             // Hold the answer to the second POST: the pin exists on Pinterest, and the process dies before it hears so.
-            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
+            account.emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
             const killed = await space.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 input,
                 // Not before the first pin is stored and charged: the SDK stores a row, then charges it, and a kill between
@@ -306,8 +299,8 @@ describe.each(WORLDS)('%s world', (worldName) => {
             });
             expect(killed.exitCode).toBeNull();
 
-            emulator.clearFaults();
-            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            account.emulator.clearFaults();
+            const resumed = await space.restart(killed, { baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(resumed.exitCode).toBe(0);
             expect(
                 onBoard()
@@ -329,15 +322,15 @@ describe.each(WORLDS)('%s world', (worldName) => {
     describe('store names', () => {
         it('refuses store names the platform refuses (a hyphen first or last) before any request, charging nothing', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
-                input: { ...base, accessToken: token, ledgerStoreName: 'my-ledger-', queueStoreName: '-queue', pins: [pin('Named stores')] },
+                input: { ...base, accessToken: account.token, ledgerStoreName: 'my-ledger-', queueStoreName: '-queue', pins: [pin('Named stores')] },
             });
             expect(run.exitCode).toBe(1);
             expect(run.statusMessage).toBe(
                 'Invalid input: ledgerStoreName must be 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen; queueStoreName must be 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen',
             );
-            expect(emulator.requests).toHaveLength(0);
+            expect(account.emulator.requests).toHaveLength(0);
             expect(run.charges).toEqual([]);
         });
     });
@@ -345,11 +338,11 @@ describe.each(WORLDS)('%s world', (worldName) => {
     describe('dry run, budget and spam', () => {
         it('dry run checks everything and posts, queues and charges nothing', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 input: {
                     ...base,
-                    accessToken: token,
+                    accessToken: account.token,
                     dryRun: true,
                     pins: [
                         pin('Dry 1'),
@@ -367,10 +360,10 @@ describe.each(WORLDS)('%s world', (worldName) => {
 
         it('starts only the pins the maximum charge can pay for: 3 of 5 created, 2 not attempted', async () => {
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 maxTotalChargeUsd: 3,
-                input: { ...base, accessToken: token, pins: [1, 2, 3, 4, 5].map((n) => pin(`Budget ${n}`)) },
+                input: { ...base, accessToken: account.token, pins: [1, 2, 3, 4, 5].map((n) => pin(`Budget ${n}`)) },
             });
             expect(run.exitCode).toBe(0);
             expect(statuses(run.items)).toEqual(['created', 'created', 'created', 'not-attempted', 'not-attempted']);
@@ -380,10 +373,10 @@ describe.each(WORLDS)('%s world', (worldName) => {
         });
 
         it('stops the batch at a spam block: the rest are not attempted, with the reason', async () => {
-            emulator.injectFault({ kind: 'spam', match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
+            account.emulator.injectFault({ kind: 'spam', match: { method: 'POST', path: '/v5/pins' }, skip: 1 });
             const run = await world.run({
-                baseUrl: emulator.baseUrl,
-                input: { ...base, accessToken: token, pins: [1, 2, 3, 4].map((n) => pin(`Spam ${n}`)) },
+                baseUrl: account.emulator.baseUrl,
+                input: { ...base, accessToken: account.token, pins: [1, 2, 3, 4].map((n) => pin(`Spam ${n}`)) },
             });
             expect(run.exitCode).toBe(0);
             // Pins run concurrently, so which one meets the block depends on timing; what follows it does not.

@@ -4,12 +4,12 @@
  * time: an idle scheduled run makes a handful whatever the queue's history, a run with due pins a few per pin, and
  * a queue written in the first layout moves to the new one with nothing lost (both worlds).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { PinQueue, type QueueEntry } from '../../src/schedule/queue.js';
 import { memoryNamedStore } from '../../src/storage/memory-store.js';
 import type { CallKind } from '../apify-api/index.js';
-import { type AccountFixture, startWithAccount } from './fixture.js';
+import { useAccount } from './use-account.js';
 import { sumCharges } from './harness.js';
 import { useWorld, WORLDS, type World } from './worlds.js';
 
@@ -17,11 +17,7 @@ const QUEUE = 'pinterest-pin-queue';
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-09-01T08:00:00Z');
 
-let account: AccountFixture;
-beforeAll(async () => {
-    account = await startWithAccount({ username: 'queueowner' });
-});
-afterAll(async () => account.emulator.close());
+const account = useAccount({ username: 'queueowner' });
 
 const entry = (n: number, fields: Partial<QueueEntry>): QueueEntry => ({
     version: 1,

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import type { PinterestEmulator } from '../emulator/index.js';
-import { startWithAccount } from './fixture.js';
+import { useAccount } from './use-account.js';
 import { type RunView, sumCharges } from './harness.js';
 import { useWorld, WORLDS } from './worlds.js';
 
@@ -14,46 +13,43 @@ const journal = (run: Pick<RunView, 'record'>) => run.record('RUN-PROGRESS') as 
 
 describe.each(WORLDS)('%s world', (worldName) => {
     const world = useWorld(worldName);
-    let emulator: PinterestEmulator;
-    let token: string;
-    let boardId: string;
-
-    beforeAll(async () => {
-        ({ emulator, token, boardId } = await startWithAccount({ username: 'restarts', pins: 600 }));
-    });
-
-    afterAll(async () => emulator.close());
+    const account = useAccount({ username: 'restarts', pins: 600 });
 
     beforeEach(() => {
-        emulator.clearFaults();
-        emulator.resetRequests();
+        account.emulator.clearFaults();
+        account.emulator.resetRequests();
     });
 
     describe('a restarted run carries on without repeating anything', () => {
         it('resumes a list after the last stored page: every item once, charged once', async () => {
             const space = world.newSpace();
-            const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
-            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
+            const input = { mode: 'get-user-pins', accessToken: account.token, boardId: account.boardId, maxItems: 600, skipPreflight: true };
+            account.emulator.injectFault({
+                kind: 'slow',
+                delayMs: 10_000,
+                match: { method: 'GET', path: `/v5/boards/${account.boardId}/pins` },
+                skip: 2,
+            });
 
             // Killed while it waits for page three: once the journal (written after each stored page) says 500 are in.
             const pageTwoStored = (run: RunView) => {
                 const entry = journal(run);
                 return entry?.delivered === 500 && entry.pending === null;
             };
-            const killed = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input, killWhen: pageTwoStored });
+            const killed = await space.run({ baseUrl: account.emulator.baseUrl, payPerEvent: true, input, killWhen: pageTwoStored });
             expect(killed.exitCode).toBeNull();
             expect(killed.items).toHaveLength(500);
 
-            emulator.clearFaults();
-            const pagesBefore = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).length;
-            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            account.emulator.clearFaults();
+            const pagesBefore = account.emulator.requestsTo('GET', `/v5/boards/${account.boardId}/pins`).length;
+            const resumed = await space.restart(killed, { baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(resumed.exitCode).toBe(0);
             expect(resumed.items).toHaveLength(600);
             expect(new Set(resumed.items.map((item) => item.id)).size).toBe(600);
             expect(sumCharges(resumed.charges, 'item-fetched')).toBe(600);
-            expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${boardId}.`);
+            expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${account.boardId}.`);
             // The resumed run starts at the journaled bookmark: page three, and only it.
-            const resumedPages = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).slice(pagesBefore);
+            const resumedPages = account.emulator.requestsTo('GET', `/v5/boards/${account.boardId}/pins`).slice(pagesBefore);
             expect(resumedPages).toHaveLength(1);
             expect(typeof resumedPages[0]?.query.bookmark).toBe('string');
             expect(resumedPages[0]?.query.page_size).toBe('100');
@@ -62,10 +58,15 @@ describe.each(WORLDS)('%s world', (worldName) => {
         // Locally the SDK does not carry a run's charges over a restart (a local restart is a test device only).
         it.runIf(worldName === 'platform')('spends only what is left of the maximum charge after a restart', async () => {
             const space = world.newSpace();
-            const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
-            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 1 });
+            const input = { mode: 'get-user-pins', accessToken: account.token, boardId: account.boardId, maxItems: 600, skipPreflight: true };
+            account.emulator.injectFault({
+                kind: 'slow',
+                delayMs: 10_000,
+                match: { method: 'GET', path: `/v5/boards/${account.boardId}/pins` },
+                skip: 1,
+            });
             const killed = await space.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 maxTotalChargeUsd: 400,
                 input,
@@ -73,20 +74,27 @@ describe.each(WORLDS)('%s world', (worldName) => {
             });
             expect(killed.exitCode).toBeNull();
 
-            emulator.clearFaults();
-            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, maxTotalChargeUsd: 400, input });
+            account.emulator.clearFaults();
+            const resumed = await space.restart(killed, { baseUrl: account.emulator.baseUrl, payPerEvent: true, maxTotalChargeUsd: 400, input });
             expect(resumed.exitCode).toBe(0);
             expect(resumed.items).toHaveLength(400);
             expect(sumCharges(resumed.charges, 'item-fetched')).toBe(400);
-            expect(resumed.statusMessage).toBe(`Fetched 400 pins from board ${boardId} (stopped at the maximum charge you set for this run).`);
+            expect(resumed.statusMessage).toBe(
+                `Fetched 400 pins from board ${account.boardId} (stopped at the maximum charge you set for this run).`,
+            );
         });
 
         it('stores and charges a page once when the run died while storing it', async () => {
             const space = world.newSpace();
-            const input = { mode: 'get-user-pins', accessToken: token, boardId, maxItems: 600, skipPreflight: true };
-            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'GET', path: `/v5/boards/${boardId}/pins` }, skip: 2 });
+            const input = { mode: 'get-user-pins', accessToken: account.token, boardId: account.boardId, maxItems: 600, skipPreflight: true };
+            account.emulator.injectFault({
+                kind: 'slow',
+                delayMs: 10_000,
+                match: { method: 'GET', path: `/v5/boards/${account.boardId}/pins` },
+                skip: 2,
+            });
             const first = await space.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 input,
                 killWhen: (run) => journal(run)?.delivered === 500,
@@ -96,48 +104,48 @@ describe.each(WORLDS)('%s world', (worldName) => {
             // being stored, while all of it is in the dataset (whose item count may lag on the platform).
             const entry = journal(first) ?? {};
             const pending = { offset: 250, count: 250, bookmark: null as unknown };
-            const history = emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`);
+            const history = account.emulator.requestsTo('GET', `/v5/boards/${account.boardId}/pins`);
             pending.bookmark = history[1]?.query.bookmark;
             first.setRecord('RUN-PROGRESS', { ...entry, delivered: 250, cursor: pending.bookmark, done: false, hasMore: false, pending });
 
-            emulator.clearFaults();
-            const resumed = await space.restart(first, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            account.emulator.clearFaults();
+            const resumed = await space.restart(first, { baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(resumed.exitCode).toBe(0);
             expect(resumed.items).toHaveLength(600);
             expect(new Set(resumed.items.map((item) => item.id)).size).toBe(600);
             expect(sumCharges(resumed.charges, 'item-fetched')).toBe(600);
-            expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${boardId}.`);
+            expect(resumed.statusMessage).toBe(`Fetched 600 pins from board ${account.boardId}.`);
         }, 300_000);
 
         it('does not post a pin again when the run died while Pinterest was creating it: it finds it, stores and charges it once', async () => {
             const space = world.newSpace();
             const input = {
                 mode: 'create-pin',
-                accessToken: token,
-                boardId,
+                accessToken: account.token,
+                boardId: account.boardId,
                 pinTitle: 'Only once',
                 imageUrl: 'https://example.com/once.jpg',
                 skipPreflight: true,
             };
-            const before = emulator.state.listPinsOfBoard(boardId).length;
-            emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' } });
+            const before = account.emulator.state.listPinsOfBoard(account.boardId).length;
+            account.emulator.injectFault({ kind: 'slow', delayMs: 10_000, match: { method: 'POST', path: '/v5/pins' } });
 
             const killed = await space.run({
-                baseUrl: emulator.baseUrl,
+                baseUrl: account.emulator.baseUrl,
                 payPerEvent: true,
                 input,
-                killWhen: () => emulator.state.listPinsOfBoard(boardId).length > before,
+                killWhen: () => account.emulator.state.listPinsOfBoard(account.boardId).length > before,
             });
             expect(killed.exitCode).toBeNull();
 
-            emulator.clearFaults();
-            const resumed = await space.restart(killed, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            account.emulator.clearFaults();
+            const resumed = await space.restart(killed, { baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             // The ledger said "sending": the resumed run found the pin on the board instead of posting it again.
             expect(resumed.exitCode).toBe(0);
-            expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
-            expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
+            expect(account.emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+            expect(account.emulator.state.listPinsOfBoard(account.boardId)).toHaveLength(before + 1);
             expect(resumed.items).toHaveLength(1);
-            expect(resumed.items[0]).toMatchObject({ status: 'created', id: emulator.state.listPinsOfBoard(boardId)[0]?.id });
+            expect(resumed.items[0]).toMatchObject({ status: 'created', id: account.emulator.state.listPinsOfBoard(account.boardId)[0]?.id });
             expect(sumCharges(resumed.charges, 'pin-created')).toBe(1);
         }, 300_000);
 
@@ -145,18 +153,18 @@ describe.each(WORLDS)('%s world', (worldName) => {
             const space = world.newSpace();
             const input = {
                 mode: 'create-pin',
-                accessToken: token,
-                boardId,
+                accessToken: account.token,
+                boardId: account.boardId,
                 pinTitle: 'Confirmed',
                 imageUrl: 'https://example.com/ok.jpg',
                 skipPreflight: true,
             };
-            const first = await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            const first = await space.run({ baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(first.exitCode).toBe(0);
 
-            const again = await space.restart(first, { baseUrl: emulator.baseUrl, payPerEvent: true, input });
+            const again = await space.restart(first, { baseUrl: account.emulator.baseUrl, payPerEvent: true, input });
             expect(again.exitCode).toBe(0);
-            expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+            expect(account.emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
             expect(again.items).toHaveLength(1);
             expect(sumCharges(again.charges, 'pin-created')).toBe(1);
             expect(again.statusMessage).toBe(first.statusMessage);

@@ -1,35 +1,32 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { type ListPage, PinterestClient, type RetryNotice, type SkipNotice } from '../../src/pinterest/client.js';
-import { ALL_SCOPES, startWithAccount } from '../e2e/fixture.js';
-import type { PinterestEmulator } from '../emulator/index.js';
+import { ALL_SCOPES } from '../e2e/fixture.js';
+import { useAccount } from '../e2e/use-account.js';
 import { failureOf } from './support.js';
 
 const FAST_RETRIES = { baseDelayMs: 1, maxDelayMs: 5 };
 
-let emulator: PinterestEmulator;
-let token: string;
-let boardId: string;
-
-beforeAll(async () => {
-    ({ emulator, token, boardId } = await startWithAccount({ username: 'client', pins: 520 }));
-});
-
-afterAll(async () => emulator.close());
+const account = useAccount({ username: 'client', pins: 520 });
 
 beforeEach(() => {
-    emulator.clearFaults();
-    emulator.resetRequests();
+    account.emulator.clearFaults();
+    account.emulator.resetRequests();
 });
 
 const client = (overrides: Partial<ConstructorParameters<typeof PinterestClient>[0]> = {}) =>
-    new PinterestClient({ baseUrl: emulator.baseUrl, tokens: { getAccessToken: async () => token }, retry: FAST_RETRIES, ...overrides });
+    new PinterestClient({
+        baseUrl: account.emulator.baseUrl,
+        tokens: { getAccessToken: async () => account.token },
+        retry: FAST_RETRIES,
+        ...overrides,
+    });
 
 const newPin = () => ({
-    board_id: boardId,
+    board_id: account.boardId,
     title: 'Client pin',
     media_source: { source_type: 'image_url' as const, url: 'https://example.com/p.jpg' },
 });
@@ -43,18 +40,22 @@ async function collect<T>(pages: AsyncIterable<ListPage<T>>): Promise<T[][]> {
 describe('pagination', () => {
     it('yields pages and asks for no more than still wanted', async () => {
         const api = client();
-        const pages = await collect(api.listBoardPins(boardId, { maxItems: 510 }));
+        const pages = await collect(api.listBoardPins(account.boardId, { maxItems: 510 }));
         expect(pages.map((page) => page.length)).toEqual([250, 250, 10]);
         expect(api.requestCount).toBe(3);
-        expect(emulator.requestsTo('GET', `/v5/boards/${boardId}/pins`).map((request) => request.query.page_size)).toEqual(['250', '250', '10']);
+        expect(account.emulator.requestsTo('GET', `/v5/boards/${account.boardId}/pins`).map((request) => request.query.page_size)).toEqual([
+            '250',
+            '250',
+            '10',
+        ]);
     });
 
     it('continues from a bookmark, as a restarted run does', async () => {
         const api = client();
-        const first = await api.listBoardPins(boardId, { maxItems: 250 }).next();
+        const first = await api.listBoardPins(account.boardId, { maxItems: 250 }).next();
         const { nextBookmark, items } = first.value as ListPage<{ id: string }>;
         expect(nextBookmark).toEqual(expect.any(String));
-        const rest = (await collect(client().listBoardPins(boardId, { maxItems: 1000, bookmark: String(nextBookmark) }))).flat();
+        const rest = (await collect(client().listBoardPins(account.boardId, { maxItems: 1000, bookmark: String(nextBookmark) }))).flat();
         expect(rest).toHaveLength(270);
         const ids = new Set([...items, ...rest].map((pin) => pin.id));
         expect(ids.size).toBe(520);
@@ -68,7 +69,7 @@ describe('pagination', () => {
 
     it('stops requesting when the consumer stops', async () => {
         const api = client();
-        for await (const page of api.listBoardPins(boardId, { maxItems: 520 })) {
+        for await (const page of api.listBoardPins(account.boardId, { maxItems: 520 })) {
             expect(page.items).toHaveLength(250);
             break;
         }
@@ -78,7 +79,7 @@ describe('pagination', () => {
 
 describe('retries', () => {
     it('gives up on a persistent 5xx after the retry limit, reporting attempts and request id', async () => {
-        emulator.injectFault({ kind: 'server-error', status: 503, match: { path: '/v5/boards' }, times: 100 });
+        account.emulator.injectFault({ kind: 'server-error', status: 503, match: { path: '/v5/boards' }, times: 100 });
         const notices: RetryNotice[] = [];
         const error = await failureOf(collect(client({ onRetry: (notice) => notices.push(notice) }).listBoards({ maxItems: 10 })));
         expect(error.kind).toBe('server-error');
@@ -86,15 +87,15 @@ describe('retries', () => {
         expect(error.message).toMatch(/^Pinterest answered with a server error \(HTTP 503\) after 6 attempts/);
         expect(error.message).toMatch(/Pinterest request id: \w+/);
         expect(notices.map((notice) => notice.retry)).toEqual([1, 2, 3, 4, 5]);
-        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(6);
+        expect(account.emulator.requestsTo('GET', '/v5/boards')).toHaveLength(6);
     });
 
     it('fails at once, with the reset time, when a 429 resets later than it is worth waiting', async () => {
-        emulator.injectFault({ kind: 'rate-limit', match: { path: '/v5/boards' }, resetSeconds: 3600 });
+        account.emulator.injectFault({ kind: 'rate-limit', match: { path: '/v5/boards' }, resetSeconds: 3600 });
         const error = await failureOf(collect(client().listBoards({ maxItems: 10 })));
         expect(error.kind).toBe('rate-limited');
         expect(error.message).toMatch(/rate limit for org_read requests was reached: it resets in about 60 min/);
-        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
+        expect(account.emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
     });
 
     it('waits for the reset before the next request once the quota is known to be spent', async () => {
@@ -104,10 +105,10 @@ describe('retries', () => {
         api.rateLimits.record('org_read', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '7200' });
         const error = await failureOf(collect(api.listBoards({ maxItems: 1 })));
         expect(error.kind).toBe('rate-limited');
-        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
+        expect(account.emulator.requestsTo('GET', '/v5/boards')).toHaveLength(1);
         now += 7_200_000;
         await collect(api.listBoards({ maxItems: 1 }));
-        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(2);
+        expect(account.emulator.requestsTo('GET', '/v5/boards')).toHaveLength(2);
     });
 
     it('retries a POST whose connection was refused: it never reached Pinterest', async () => {
@@ -120,7 +121,7 @@ describe('retries', () => {
         const notices: RetryNotice[] = [];
         const api = new PinterestClient({
             baseUrl: `http://127.0.0.1:${closedPort}/v5`,
-            tokens: { getAccessToken: async () => token },
+            tokens: { getAccessToken: async () => account.token },
             retry: FAST_RETRIES,
             onRetry: (notice) => notices.push(notice),
         });
@@ -134,38 +135,38 @@ describe('retries', () => {
 
 describe('writes are never repeated when their outcome is unknown', () => {
     it('a POST that times out after reaching Pinterest is reported, not retried', async () => {
-        emulator.injectFault({ kind: 'slow', delayMs: 400, match: { method: 'POST', path: '/v5/pins' } });
-        const before = emulator.state.listPinsOfBoard(boardId).length;
+        account.emulator.injectFault({ kind: 'slow', delayMs: 400, match: { method: 'POST', path: '/v5/pins' } });
+        const before = account.emulator.state.listPinsOfBoard(account.boardId).length;
         const error = await failureOf(client({ timeoutMs: 100 }).createPin(newPin()));
         expect(error.kind).toBe('outcome-unknown');
         expect(error.outcomeUnknown).toBe(true);
         expect(error.networkCode).toBe('ETIMEDOUT');
-        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
-        expect(emulator.state.listPinsOfBoard(boardId)).toHaveLength(before + 1);
+        expect(account.emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(account.emulator.state.listPinsOfBoard(account.boardId)).toHaveLength(before + 1);
     });
 
     it('a GET that times out is simply retried', async () => {
-        emulator.injectFault({ kind: 'slow', delayMs: 400, match: { method: 'GET', path: '/v5/boards' } });
+        account.emulator.injectFault({ kind: 'slow', delayMs: 400, match: { method: 'GET', path: '/v5/boards' } });
         const pages = await collect(client({ timeoutMs: 100 }).listBoards({ maxItems: 5 }));
         expect(pages).toHaveLength(1);
-        expect(emulator.requestsTo('GET', '/v5/boards')).toHaveLength(2);
+        expect(account.emulator.requestsTo('GET', '/v5/boards')).toHaveLength(2);
     });
 
     it('a POST answered 502 is outcome-unknown too', async () => {
-        emulator.injectFault({ kind: 'server-error', status: 502, match: { method: 'POST', path: '/v5/pins' } });
+        account.emulator.injectFault({ kind: 'server-error', status: 502, match: { method: 'POST', path: '/v5/pins' } });
         const error = await failureOf(client().createPin(newPin()));
         expect(error.kind).toBe('outcome-unknown');
-        expect(emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+        expect(account.emulator.requestsTo('POST', '/v5/pins')).toHaveLength(1);
     });
 });
 
 describe('token refresh', () => {
     it('retries a rejected request once with the refreshed token', async () => {
-        const app = emulator.state.createApp({});
-        const user = emulator.state.createUser({ username: 'refresher' });
-        const first = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES });
-        const second = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES });
-        emulator.state.expireAccessToken(first.accessToken);
+        const app = account.emulator.state.createApp({});
+        const user = account.emulator.state.createUser({ username: 'refresher' });
+        const first = account.emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES });
+        const second = account.emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ALL_SCOPES });
+        account.emulator.state.expireAccessToken(first.accessToken);
         let current = first.accessToken;
         let refreshes = 0;
         const api = client({
@@ -178,10 +179,10 @@ describe('token refresh', () => {
                 },
             },
         });
-        const { account } = await api.getUserAccount();
-        expect(account.username).toBe('refresher');
+        const { account: refresher } = await api.getUserAccount();
+        expect(refresher.username).toBe('refresher');
         expect(refreshes).toBe(1);
-        expect(emulator.requestsTo('GET', '/v5/user_account').map((request) => request.status)).toEqual([401, 200]);
+        expect(account.emulator.requestsTo('GET', '/v5/user_account').map((request) => request.status)).toEqual([401, 200]);
     });
 
     it('does not loop when the refreshed token is rejected as well', async () => {

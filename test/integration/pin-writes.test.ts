@@ -2,93 +2,89 @@
  * The client's pin writes beyond creation (update, delete, save) and board sections, against the emulator: retry
  * safety follows the operation (idempotent or not), never the HTTP method.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { PinterestClientOptions } from '../../src/pinterest/client.js';
-import { startWithAccount } from '../e2e/fixture.js';
-import type { PinterestEmulator } from '../emulator/index.js';
+import { useAccount } from '../e2e/use-account.js';
 import { failureOf, recordingClient } from './support.js';
 
-let emulator: PinterestEmulator;
-let token: string;
+const account = useAccount({ username: 'pinwriter' });
 let appId: string;
-let userId: string;
-let boardId: string;
 
 beforeAll(async () => {
-    let app: { appId: string };
-    ({ emulator, token, app, userId, boardId } = await startWithAccount({ username: 'pinwriter' }));
-    appId = app.appId;
+    appId = account.app.appId;
 });
 
-afterAll(async () => emulator.close());
-
 beforeEach(() => {
-    emulator.clearFaults();
-    emulator.resetRequests();
-    emulator.resetRateLimits();
+    account.emulator.clearFaults();
+    account.emulator.resetRequests();
+    account.emulator.resetRateLimits();
 });
 
 const client = (overrides: Partial<PinterestClientOptions> = {}) => {
-    const { api, waits, retries } = recordingClient({ baseUrl: emulator.baseUrl, tokens: { getAccessToken: async () => token }, ...overrides });
+    const { api, waits, retries } = recordingClient({
+        baseUrl: account.emulator.baseUrl,
+        tokens: { getAccessToken: async () => account.token },
+        ...overrides,
+    });
     return { api, waits, notices: retries };
 };
 
-const onePin = (title = 'A pin') => emulator.state.createPins(boardId, 1, { title })[0]!;
+const onePin = (title = 'A pin') => account.emulator.state.createPins(account.boardId, 1, { title })[0]!;
 
 describe('idempotent writes back off and retry', () => {
     it('a DELETE that meets a 429 with a one-second reset waits for the reset and deletes the pin', async () => {
         const pin = onePin();
-        emulator.injectFault({ kind: 'rate-limit', resetSeconds: 1, match: { method: 'DELETE', path: `/pins/${pin.id}` } });
+        account.emulator.injectFault({ kind: 'rate-limit', resetSeconds: 1, match: { method: 'DELETE', path: `/pins/${pin.id}` } });
         const { api, waits, notices } = client();
         await api.deletePin(pin.id);
-        expect(emulator.state.getPin(pin.id)).toBeUndefined();
-        expect(emulator.requestsTo('DELETE', `/pins/${pin.id}`).map((request) => request.status)).toEqual([429, 204]);
+        expect(account.emulator.state.getPin(pin.id)).toBeUndefined();
+        expect(account.emulator.requestsTo('DELETE', `/pins/${pin.id}`).map((request) => request.status)).toEqual([429, 204]);
         expect(waits).toContain(1000);
         expect(notices).toEqual([expect.objectContaining({ retry: 1, delayMs: 1000, reason: 'rate limited (429)' })]);
     });
 
     it('a PATCH that meets a 429 with a one-second reset waits for the reset and updates the pin', async () => {
         const pin = onePin();
-        emulator.injectFault({ kind: 'rate-limit', resetSeconds: 1, match: { method: 'PATCH', path: `/pins/${pin.id}` } });
+        account.emulator.injectFault({ kind: 'rate-limit', resetSeconds: 1, match: { method: 'PATCH', path: `/pins/${pin.id}` } });
         const { api, waits } = client();
         const updated = await api.updatePin(pin.id, { title: 'After the wait' });
         expect(updated).toMatchObject({ id: pin.id, title: 'After the wait' });
-        expect(emulator.requestsTo('PATCH', `/pins/${pin.id}`).map((request) => request.status)).toEqual([429, 200]);
+        expect(account.emulator.requestsTo('PATCH', `/pins/${pin.id}`).map((request) => request.status)).toEqual([429, 200]);
         expect(waits).toContain(1000);
     });
 
     it('a PATCH that meets a 5xx is retried, and one that went through before the 5xx is simply set again', async () => {
         const pin = onePin();
-        emulator.injectFault({ kind: 'server-error', status: 503, match: { method: 'PATCH', path: `/pins/${pin.id}` } });
-        emulator.injectFault({ kind: 'server-error-after-commit', status: 500, match: { method: 'PATCH', path: `/pins/${pin.id}` } });
+        account.emulator.injectFault({ kind: 'server-error', status: 503, match: { method: 'PATCH', path: `/pins/${pin.id}` } });
+        account.emulator.injectFault({ kind: 'server-error-after-commit', status: 500, match: { method: 'PATCH', path: `/pins/${pin.id}` } });
         const { api, notices } = client();
         const updated = await api.updatePin(pin.id, { description: 'Set once, whatever the retries' });
         expect(updated.description).toBe('Set once, whatever the retries');
-        expect(emulator.requestsTo('PATCH', `/pins/${pin.id}`).map((request) => request.status)).toEqual([503, 500, 200]);
+        expect(account.emulator.requestsTo('PATCH', `/pins/${pin.id}`).map((request) => request.status)).toEqual([503, 500, 200]);
         expect(notices.map((notice) => notice.reason)).toEqual(['HTTP 503', 'HTTP 500']);
     });
 
     it('a DELETE whose answer is lost is retried; the 404 of the retry means the first attempt deleted the pin', async () => {
         const pin = onePin();
-        emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'DELETE', path: `/pins/${pin.id}` } });
+        account.emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'DELETE', path: `/pins/${pin.id}` } });
         await client().api.deletePin(pin.id);
-        expect(emulator.requestsTo('DELETE', `/pins/${pin.id}`).map((request) => request.status)).toEqual(['dropped', 404]);
+        expect(account.emulator.requestsTo('DELETE', `/pins/${pin.id}`).map((request) => request.status)).toEqual(['dropped', 404]);
     });
 
     it('a DELETE of a pin that is not there fails at once, naming it', async () => {
         const error = await failureOf(client().api.deletePin('999999999999'));
         expect(error.kind).toBe('not-found');
         expect(error.message).toMatch(/^Pinterest could not find pin 999999999999/);
-        expect(emulator.requestsTo('DELETE', '/pins/999999999999')).toHaveLength(1);
+        expect(account.emulator.requestsTo('DELETE', '/pins/999999999999')).toHaveLength(1);
     });
 });
 
 describe('saving a pin is not repeated once Pinterest may have acted', () => {
     it('a POST /pins/{id}/save answered 5xx is outcome-unknown and sent once, though the pin exists', async () => {
         const pin = onePin('Saved once');
-        const target = emulator.state.createBoard(userId, { name: 'Save target' }).id;
-        emulator.injectFault({ kind: 'server-error-after-commit', status: 502, match: { method: 'POST', path: `/pins/${pin.id}/save` } });
+        const target = account.emulator.state.createBoard(account.userId, { name: 'Save target' }).id;
+        account.emulator.injectFault({ kind: 'server-error-after-commit', status: 502, match: { method: 'POST', path: `/pins/${pin.id}/save` } });
         const { api, notices } = client();
         const error = await failureOf(api.savePin(pin.id, { board_id: target }));
         expect(error.kind).toBe('outcome-unknown');
@@ -96,24 +92,24 @@ describe('saving a pin is not repeated once Pinterest may have acted', () => {
         expect(error.message).toMatch(
             `Pinterest did not confirm whether the pin was saved on board ${target} (HTTP 502) and the Actor did not retry, to avoid doing it twice: check the board before saving it again (Pinterest request id: `,
         );
-        expect(emulator.requestsTo('POST', `/pins/${pin.id}/save`)).toHaveLength(1);
+        expect(account.emulator.requestsTo('POST', `/pins/${pin.id}/save`)).toHaveLength(1);
         expect(notices).toEqual([]);
-        expect(emulator.state.listPinsOfBoard(target).map((saved) => saved.parent_pin_id)).toEqual([pin.id]);
+        expect(account.emulator.state.listPinsOfBoard(target).map((saved) => saved.parent_pin_id)).toEqual([pin.id]);
     });
 
     it('a save that meets a 429 is retried: Pinterest did nothing', async () => {
         const pin = onePin('Saved after a 429');
-        const target = emulator.state.createBoard(userId, { name: 'Save after 429' }).id;
-        emulator.injectFault({ kind: 'rate-limit', resetSeconds: 1, match: { method: 'POST', path: `/pins/${pin.id}/save` } });
+        const target = account.emulator.state.createBoard(account.userId, { name: 'Save after 429' }).id;
+        account.emulator.injectFault({ kind: 'rate-limit', resetSeconds: 1, match: { method: 'POST', path: `/pins/${pin.id}/save` } });
         const saved = await client().api.savePin(pin.id, { board_id: target });
         expect(saved).toMatchObject({ board_id: target, parent_pin_id: pin.id });
-        expect(emulator.requestsTo('POST', `/pins/${pin.id}/save`).map((request) => request.status)).toEqual([429, 201]);
-        expect(emulator.state.listPinsOfBoard(target)).toHaveLength(1);
+        expect(account.emulator.requestsTo('POST', `/pins/${pin.id}/save`).map((request) => request.status)).toEqual([429, 201]);
+        expect(account.emulator.state.listPinsOfBoard(target)).toHaveLength(1);
     });
 
     it('saves into a section and returns the new pin', async () => {
         const pin = onePin('Into a section');
-        const target = emulator.state.createBoard(userId, { name: 'Sectioned target' }).id;
+        const target = account.emulator.state.createBoard(account.userId, { name: 'Sectioned target' }).id;
         const section = await client().api.createBoardSection(target, { name: 'Best' });
         const saved = await client().api.savePin(pin.id, { board_id: target, board_section_id: section.id });
         expect(saved).toMatchObject({ board_id: target, board_section_id: section.id, title: 'Into a section' });
@@ -124,51 +120,51 @@ describe('saving a pin is not repeated once Pinterest may have acted', () => {
 describe('updating a pin', () => {
     it('an app without access to the beta is told so in one sentence, and nothing is retried', async () => {
         const pin = onePin();
-        emulator.state.pinUpdateDeniedApps.add(appId);
+        account.emulator.state.pinUpdateDeniedApps.add(appId);
         try {
             const error = await failureOf(client().api.updatePin(pin.id, { title: 'Not allowed' }));
             expect(error).toMatchObject({ kind: 'missing-scope', status: 401, code: 3 });
             expect(error.message).toMatch(
                 /^Pinterest did not allow pins\/update, which is in beta and not available to all apps: ask Pinterest for access for your app at developers\.pinterest\.com, or, if the token lacks one of the scopes boards:read, boards:write, pins:read, pins:write, authorise your app again with them\./,
             );
-            expect(emulator.requestsTo('PATCH', `/pins/${pin.id}`)).toHaveLength(1);
+            expect(account.emulator.requestsTo('PATCH', `/pins/${pin.id}`)).toHaveLength(1);
         } finally {
-            emulator.state.pinUpdateDeniedApps.delete(appId);
+            account.emulator.state.pinUpdateDeniedApps.delete(appId);
         }
     });
 
     it('moves a pin out of its section with null, and refuses a too long title before any request', async () => {
-        const board = emulator.state.createBoard(userId, { name: 'Section moves' }).id;
-        const section = emulator.state.createBoardSection(board, 'Temporary');
-        const pin = emulator.state.createPins(board, 1)[0]!;
+        const board = account.emulator.state.createBoard(account.userId, { name: 'Section moves' }).id;
+        const section = account.emulator.state.createBoardSection(board, 'Temporary');
+        const pin = account.emulator.state.createPins(board, 1)[0]!;
         const api = client().api;
         expect(await api.updatePin(pin.id, { board_section_id: section.id })).toMatchObject({ board_section_id: section.id });
         expect(await api.updatePin(pin.id, { board_section_id: null })).toMatchObject({ board_section_id: null });
         await expect(api.updatePin(pin.id, { title: 'x'.repeat(101) })).rejects.toThrow();
-        expect(emulator.requestsTo('PATCH', `/pins/${pin.id}`)).toHaveLength(2);
+        expect(account.emulator.requestsTo('PATCH', `/pins/${pin.id}`)).toHaveLength(2);
     });
 });
 
 describe('board sections', () => {
     it('lists 260 sections in two requests of page_size 250, though the API pages by 25 by default', async () => {
-        const board = emulator.state.createBoard(userId, { name: 'Many sections' }).id;
-        for (let n = 1; n <= 260; n++) emulator.state.createBoardSection(board, `Section ${n}`);
+        const board = account.emulator.state.createBoard(account.userId, { name: 'Many sections' }).id;
+        for (let n = 1; n <= 260; n++) account.emulator.state.createBoardSection(board, `Section ${n}`);
         const api = client().api;
         const names: string[] = [];
         for await (const page of api.listBoardSections(board, { maxItems: 1000 })) names.push(...page.items.map((section) => section.name));
         expect(names).toHaveLength(260);
         expect(names.at(-1)).toBe('Section 260');
-        expect(emulator.requestsTo('GET', `/boards/${board}/sections`).map((request) => request.query.page_size)).toEqual(['250', '250']);
+        expect(account.emulator.requestsTo('GET', `/boards/${board}/sections`).map((request) => request.query.page_size)).toEqual(['250', '250']);
     });
 
     it('creates a section; a duplicate name is a bad request, not an unknown outcome', async () => {
-        const board = emulator.state.createBoard(userId, { name: 'Section create' }).id;
+        const board = account.emulator.state.createBoard(account.userId, { name: 'Section create' }).id;
         const api = client().api;
         const section = await api.createBoardSection(board, { name: 'Soups' });
         expect(section).toEqual({ id: expect.stringMatching(/^\d+$/), name: 'Soups' });
         const error = await failureOf(api.createBoardSection(board, { name: 'soups' }));
         expect(error.kind).toBe('bad-request');
-        expect(emulator.state.sectionsOf(board)).toHaveLength(1);
+        expect(account.emulator.state.sectionsOf(board)).toHaveLength(1);
     });
 });
 
@@ -176,7 +172,7 @@ describe('ad_account_id (Business Access)', () => {
     it('is sent with every operation that takes it, and not with the media ones', async () => {
         const { api } = client({ adAccountId: '549755885175' });
         const error = await failureOf(api.getUserAccount());
-        expect(emulator.requestsTo('GET', '/user_account')[0]?.query).toEqual({ ad_account_id: '549755885175' });
+        expect(account.emulator.requestsTo('GET', '/user_account')[0]?.query).toEqual({ ad_account_id: '549755885175' });
         // The emulator does not model Business Access; Pinterest's refusal is a permission, not a Trial, matter.
         expect(error).toMatchObject({ kind: 'missing-scope', status: 403, code: 29 });
         await failureOf(
@@ -184,9 +180,9 @@ describe('ad_account_id (Business Access)', () => {
                 for await (const page of api.listBoards({ maxItems: 5 })) void page;
             })(),
         );
-        expect(emulator.requestsTo('GET', '/boards')[0]?.query).toEqual({ page_size: '5', ad_account_id: '549755885175' });
+        expect(account.emulator.requestsTo('GET', '/boards')[0]?.query).toEqual({ page_size: '5', ad_account_id: '549755885175' });
         await failureOf(api.getMedia('895000000000000001'));
-        expect(emulator.requestsTo('GET', '/media/895000000000000001')[0]?.query).toEqual({});
+        expect(account.emulator.requestsTo('GET', '/media/895000000000000001')[0]?.query).toEqual({});
     });
 
     it('must be an ad account id', () => {

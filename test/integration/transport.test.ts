@@ -9,36 +9,31 @@ import { redactSecrets } from '../../src/pinterest/redact.js';
 import type { RateLimitWaitNotice } from '../../src/pinterest/transport.js';
 import { failureOf, recordingClient } from './support.js';
 import { type FaultProxy, type Recorder, startFaultProxy, startRecorder } from '../e2e/fault-server.js';
-import { startWithAccount } from '../e2e/fixture.js';
-import type { PinterestEmulator } from '../emulator/index.js';
+import { useAccount } from '../e2e/use-account.js';
 
-let emulator: PinterestEmulator;
+const account = useAccount({ username: 'hardened' });
 let proxy: FaultProxy;
 let recorder: Recorder;
-let token: string;
-let app: { appId: string; appSecret: string };
 
 beforeAll(async () => {
-    ({ emulator, token, app } = await startWithAccount({ username: 'hardened' }));
-    proxy = await startFaultProxy(emulator.baseUrl);
+    proxy = await startFaultProxy(account.emulator.baseUrl);
     recorder = await startRecorder();
 });
 
 afterAll(async () => {
     await proxy.close();
     await recorder.close();
-    await emulator.close();
 });
 
 beforeEach(() => {
     proxy.clearRules();
     proxy.faulted.splice(0);
     recorder.requests.splice(0);
-    emulator.resetRequests();
+    account.emulator.resetRequests();
 });
 
 const client = (overrides: Partial<PinterestClientOptions> = {}) =>
-    recordingClient({ baseUrl: proxy.baseUrl, tokens: { getAccessToken: async () => token }, ...overrides });
+    recordingClient({ baseUrl: proxy.baseUrl, tokens: { getAccessToken: async () => account.token }, ...overrides });
 
 describe('credentials never leave the API origin', () => {
     it('does not follow a 302 from /user_account: the target receives nothing and the error names only its host', async () => {
@@ -54,7 +49,7 @@ describe('credentials never leave the API origin', () => {
 
     it('does not follow a 307 from /oauth/token: neither the Basic header nor the refresh token goes anywhere', async () => {
         proxy.addRule({ path: '/v5/oauth/token', answer: { kind: 'redirect', status: 307, location: `${recorder.url}/oauth/token` } });
-        const error = await failureOf(client().api.refreshAccessToken(app, 'pinr_refresh_token_value'));
+        const error = await failureOf(client().api.refreshAccessToken(account.app, 'pinr_refresh_token_value'));
         expect(error.kind).toBe('redirected');
         expect(error.message).toContain(`to ${recorder.host}`);
         expect(recorder.requests).toEqual([]);
@@ -80,10 +75,10 @@ describe('secrets in every form are redacted', () => {
             response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 1, message: `bad client ${value}` }));
         });
         await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-        const encoded = Buffer.from(`${app.appId}:${app.appSecret}`).toString('base64');
+        const encoded = Buffer.from(`${account.app.appId}:${account.app.appSecret}`).toString('base64');
         try {
             const baseUrl = `http://127.0.0.1:${(echo.address() as { port: number }).port}/v5`;
-            const error = await failureOf(client({ baseUrl }).api.refreshAccessToken(app, 'pinr_whatever_refresh'));
+            const error = await failureOf(client({ baseUrl }).api.refreshAccessToken(account.app, 'pinr_whatever_refresh'));
             expect(error.message).toContain('bad client [redacted]');
             expect(error.message).not.toContain(encoded);
             expect(redactSecrets(`echo ${encoded}`)).toBe('echo [redacted]');
@@ -98,8 +93,8 @@ describe('Retry-After is honoured up to the rate-limit wait limit', () => {
         proxy.addRule({ path: '/v5/user_account', times: 1, answer: { kind: 'retry-after', status: 429, retryAfter: '45' } });
         const notices: RetryNotice[] = [];
         const { api, waits } = client({ onRetry: (notice) => notices.push(notice) });
-        const { account } = await api.getUserAccount();
-        expect(account.username).toBe('hardened');
+        const { account: me } = await api.getUserAccount();
+        expect(me.username).toBe('hardened');
         expect(waits).toEqual([45_000]);
         expect(notices).toEqual([expect.objectContaining({ retry: 1, delayMs: 45_000, reason: 'rate limited (429)' })]);
     });
@@ -171,7 +166,7 @@ describe('errors say what happened', () => {
     it('a token that cannot be put in a header is said to be so, not a network problem', async () => {
         const error = await failureOf(client({ tokens: { getAccessToken: async () => 'pina_abc\r\nX-Injected: 1' } }).api.getUserAccount());
         expect(error.kind).toBe('unsendable-credentials');
-        expect(emulator.requests).toEqual([]);
+        expect(account.emulator.requests).toEqual([]);
     });
 
     it('passes a token source failure on as it is, instead of calling it a network problem', async () => {
@@ -218,7 +213,7 @@ describe('answers that carry what matters are kept', () => {
 
     it('a token answer with the new pair but no scope, expiry or type is returned, not thrown away', async () => {
         await withCannedAnswer(200, { access_token: 'pina_new_access', refresh_token: 'pinr_new_refresh' }, async (baseUrl) => {
-            const tokens = await client({ baseUrl }).api.refreshAccessToken(app, 'pinr_old_refresh');
+            const tokens = await client({ baseUrl }).api.refreshAccessToken(account.app, 'pinr_old_refresh');
             expect(tokens).toMatchObject({ access_token: 'pina_new_access', refresh_token: 'pinr_new_refresh' });
         });
     });
@@ -226,9 +221,9 @@ describe('answers that carry what matters are kept', () => {
 
 describe('a credentials store that cannot be written', () => {
     it('does not stop the request that needed the refresh, and is not called a network problem', async () => {
-        const user = emulator.state.createUser({ username: 'unsaved' });
-        const issued = emulator.state.issueTokens({ userId: user.id, appId: app.appId, scopes: ['user_accounts:read'] });
-        emulator.state.expireAccessToken(issued.accessToken);
+        const user = account.emulator.state.createUser({ username: 'unsaved' });
+        const issued = account.emulator.state.issueTokens({ userId: user.id, appId: account.app.appId, scopes: ['user_accounts:read'] });
+        account.emulator.state.expireAccessToken(issued.accessToken);
         let writes = 0;
         const backend = {
             getValue: async () => undefined,
@@ -237,20 +232,20 @@ describe('a credentials store that cannot be written', () => {
                 throw new Error('the store is read-only');
             },
         };
-        const oauth = new PinterestClient({ baseUrl: emulator.baseUrl });
+        const oauth = new PinterestClient({ baseUrl: account.emulator.baseUrl });
         const credentials = await CredentialManager.open({
             accessToken: issued.accessToken,
             refresh: {
-                app,
+                app: account.app,
                 refreshToken: issued.refreshToken,
                 environment: 'production',
                 store: credentialRecordStore(backend, 'pinterest-credentials', 'k', { attempts: 3, baseDelayMs: 1, sleep: async () => undefined }),
                 refresh: async (appCredentials, refreshToken) => oauth.refreshAccessToken(appCredentials, refreshToken),
             },
         });
-        const api = new PinterestClient({ baseUrl: emulator.baseUrl, tokens: credentials });
-        const { account } = await api.getUserAccount();
-        expect(account.username).toBe('unsaved');
+        const api = new PinterestClient({ baseUrl: account.emulator.baseUrl, tokens: credentials });
+        const { account: me } = await api.getUserAccount();
+        expect(me.username).toBe('unsaved');
         expect(writes).toBe(3);
         expect(await credentials.saveUnsaved()).toMatch(
             /^Warning: the refreshed Pinterest tokens could not be saved in key-value store "pinterest-credentials" \(record k\)/,

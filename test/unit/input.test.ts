@@ -398,7 +398,7 @@ describe('mode names and input without a mode', () => {
             /^the input has create-pin fields but no mode: add "mode": "create-pin"/,
         );
         expect(problemsOf({ accessToken: 't', boardId: '549755885175' })).toEqual([
-            'the input has no mode: add "mode" with one of create-pin, get-user-pins, get-pin-analytics (without a mode the run lists boards and ignores boardId)',
+            'the input has no mode: add "mode" with one of create-pin, get-user-pins, update-pins, get-pin-analytics (without a mode the run lists boards and ignores boardId)',
         ]);
     });
 
@@ -478,8 +478,8 @@ describe("messages in the user's words", () => {
 describe('boardSectionName', () => {
     it('is a pin field of its own, exclusive with boardSectionId, and never dropped on the way to Pinterest', () => {
         const named = checkDraft({ ...aPin, boardSectionName: 'Tarts' });
-        // Names are resolved by the board directory; until it does, the pin fails rather than going out without its section.
-        expect(named.ok ? [] : named.problems).toEqual(["boardSectionName cannot be used yet: give boardSectionId, the section's ID, instead"]);
+        // The board directory resolves the name to the section's ID when the pin is published or queued.
+        expect(named.ok ? named.draft.boardSectionName : named.problems).toBe('Tarts');
         const both = checkDraft({ ...aPin, boardSectionName: 'Tarts', boardSectionId: '123' });
         expect(both.ok ? [] : both.problems).toEqual(['give boardSectionId or boardSectionName, not both']);
         const long = checkDraft({ ...aPin, boardSectionName: 'x'.repeat(181) });

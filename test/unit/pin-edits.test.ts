@@ -219,7 +219,7 @@ describe('update-pins input', () => {
         });
         expect(parsed.pinIds).toEqual(['813744226420795884', '813744226420795885', '12', '13']);
         expect(problems({ pinIds: ['https://example.com/pin/12/'], changes: { pinTitle: 'x' } })).toEqual([
-            expect.stringMatching(/^pinIds\.0: pinIds must contain digits only \(a pin id of up to 20 digits\) or a pin URL/),
+            'pinIds[0] must be an ID (digits), not an address: a pin page address (…/pin/813744226420795884/) works too',
         ]);
     });
 
