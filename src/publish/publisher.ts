@@ -78,8 +78,11 @@ const HELD_ELSEWHERE = 'Another run is publishing this pin right now, so this ru
  * request until its row is charged.
  */
 export class PinPublisher {
-    /** Pins of this batch by ledger key: the same pin twice in one input is published once. */
-    private readonly byKey = new Map<string, { position: number; outcome: Promise<PinOutcome> }>();
+    /**
+     * Pins of this run by ledger key: the same pin twice in one input is published once. Kept small (the first's id
+     * and address only), as a CSV of any length passes through here.
+     */
+    private readonly byKey = new Map<string, { position: number; pin: Promise<Pick<PinResultItem, 'id' | 'url'>> }>();
     stop?: BatchStop;
     private sendOrder = new SendOrder<PinJob>([]);
     private readonly claimant: Claimant;
@@ -161,7 +164,7 @@ export class PinPublisher {
         const key = ledgerKey(content, job.ledgerSuffix);
         const earlier = this.byKey.get(key);
         if (earlier) {
-            const first = (await earlier.outcome).row;
+            const first = await earlier.pin;
             return freeOutcome(row, 'skipped-duplicate', {
                 id: first.id,
                 url: first.url,
@@ -169,7 +172,13 @@ export class PinPublisher {
             });
         }
         const outcome = this.options.dryRun ? this.check(row, key) : this.publishOnce(job, row, content, key);
-        this.byKey.set(key, { position: job.position, outcome });
+        this.byKey.set(key, {
+            position: job.position,
+            pin: outcome.then(
+                ({ row: { id, url } }) => ({ id, url }),
+                () => ({ id: null, url: null }),
+            ),
+        });
         return outcome;
     }
 

@@ -19,6 +19,9 @@ import { formatUtc } from '../../schedule/time-text.js';
 import type { ModeContext, ModeResult } from '../types.js';
 import type { PublishScheduledInput } from './input.js';
 
+/** What settling a pin in the queue needs of its row. */
+type SettledRow = Pick<PinResultItem, 'status' | 'id' | 'url' | 'error' | 'reason'>;
+
 /** Due pins claimed at once: each batch finishes well within a lease, and renewals cover a slow one. */
 const CLAIM_CHUNK = 25;
 
@@ -197,7 +200,7 @@ class DueRun {
      * Records a pin's outcome in its queue entry, from what is stored now: a published pin is always recorded as
      * such; anything else only while this run still holds the pin.
      */
-    private async settle(scheduleId: string, row: PinResultItem, retryIn?: number): Promise<void> {
+    private async settle(scheduleId: string, row: SettledRow, retryIn?: number): Promise<void> {
         const { runId } = this.context;
         const now = this.context.now();
         await this.queue.update(scheduleId, (current) => {
@@ -239,7 +242,7 @@ class DueRun {
         const boardId = entry.draft.boardId ?? '';
         const ledger = await this.kit.ledger.entry(ledgerKey(contentOfDraft(entry.draft, boardId, environment), entry.ledgerSuffix)).read();
         const status = ledger?.status === 'created' ? 'created' : 'not-attempted';
-        await this.settle(entry.scheduleId, { id: ledger?.pinId ?? null, url: ledger?.pinUrl ?? null, status } as PinResultItem);
+        await this.settle(entry.scheduleId, { id: ledger?.pinId ?? null, url: ledger?.pinUrl ?? null, status, error: null, reason: null });
     }
 
     result(upcoming: { nextDueAt?: number; waiting: number; dueElsewhere: number }): ModeResult {
