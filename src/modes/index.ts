@@ -8,6 +8,7 @@ import { getUserPins } from './get-user-pins.js';
 import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
+import { snapshotAnalytics } from './snapshot-analytics/index.js';
 import type { ModeHandler } from './types.js';
 
 /**
@@ -23,6 +24,7 @@ export const MODE_HANDLERS = {
     'cancel-scheduled': cancelScheduled,
     'get-pin-analytics': getPinAnalytics,
     'get-account-analytics': getAccountAnalytics,
+    'snapshot-analytics': snapshotAnalytics,
 } satisfies Record<string, ModeHandler>;
 
 export type Mode = keyof typeof MODE_HANDLERS;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from './analytics-items.js';
+import { accountAnalyticsItemSchema, analyticsSnapshotItemSchema, boardAnalyticsItemSchema, pinAnalyticsItemSchema } from './analytics-items.js';
 import type { Board, ImageDetails, Pin } from '../pinterest/schemas.js';
 
 /**
@@ -279,4 +279,6 @@ export const DATASET_VIEWS = {
     scheduledPins: scheduledPinItemSchema,
     pinAnalytics: pinAnalyticsItemSchema,
     accountAnalytics: accountAnalyticsItemSchema,
+    boardAnalytics: boardAnalyticsItemSchema,
+    analyticsSnapshots: analyticsSnapshotItemSchema,
 } as const;

@@ -275,6 +275,22 @@ export class PinterestClient {
     }
 
     /**
+     * `GET /user_account/analytics/top_video_pins`: the account's best video pins over the range by one metric, with
+     * the video metrics. An account without video pins gets an empty list.
+     */
+    async getTopVideoPins(query: Omit<AccountAnalyticsQuery, 'splitField'> & { sortBy: string; numOfPins?: number }): Promise<ApiTopPins> {
+        const { sortBy, numOfPins, ...rest } = query;
+        const operation = OPERATIONS.getTopVideoPins;
+        const answer = await this.transport.request(
+            operation,
+            { query: { ...analyticsQuery(rest), sort_by: sortBy, num_of_pins: numOfPins } },
+            topPinsSchema,
+        );
+        this.transport.noteSkipped(operation, answer.skippedPins, { one: 'top video pin without a pin_id', many: 'top video pins without a pin_id' });
+        return answer;
+    }
+
+    /**
      * `POST /oauth/token` for the refresh-token grant. Like pin creation it is never retried once it may have
      * reached Pinterest: a refresh that went through rotates the refresh token even if its answer is lost.
      */
