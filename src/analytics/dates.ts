@@ -133,14 +133,3 @@ export function yearEarlier(date: string): string {
 
 /** The same dates a year earlier. */
 export const previousYear = (range: DateRange): DateRange => ({ startDate: yearEarlier(range.startDate), endDate: yearEarlier(range.endDate) });
-
-/** Consecutive dates as ranges, oldest first: ["2026-11-01", "2026-11-02", "2026-11-05"] → two ranges. */
-export function dateRuns(dates: readonly string[]): DateRange[] {
-    const runs: DateRange[] = [];
-    for (const date of [...dates].sort()) {
-        const open = runs.at(-1);
-        if (open && addDays(open.endDate, 1) === date) open.endDate = date;
-        else if (!open || open.endDate !== date) runs.push({ startDate: date, endDate: date });
-    }
-    return runs;
-}

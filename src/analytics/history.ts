@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { NamedStore } from '../storage/contracts.js';
 import { TIME_MS, TypedRecord } from '../storage/records.js';
-import { addDays, type DateRange, datesOf, fromDay, toDay } from './dates.js';
+import { addDays, type DateRange, datesOf } from './dates.js';
 import { isNoDataStatus, type Metrics } from './metrics.js';
 
 /**
@@ -172,11 +172,6 @@ export class AnalyticsHistory {
         }
     }
 
-    /** Whether any record of the account exists at all. */
-    async isEmpty(): Promise<boolean> {
-        return (await this.storedYears()).length === 0;
-    }
-
     /** A loaded day, if stored. */
     day(date: string): StoredDay | undefined {
         return this.loaded.get(yearOf(date))?.days[date];
@@ -308,6 +303,3 @@ export function missingRanges(dates: readonly string[], firstDay: string | undef
     }
     return ranges;
 }
-
-/** The day before `date`. */
-export const dayBefore = (date: string) => fromDay((toDay(date) ?? 0) - 1);

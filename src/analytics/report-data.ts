@@ -260,6 +260,8 @@ export interface AccountReportInput {
     growth?: { followers: readonly GrowthPoint[]; monthlyViews: readonly GrowthPoint[] };
     /** Add the month-by-month table (ranges longer than a month, of the whole account). */
     monthly?: boolean;
+    /** The first day Pinterest answered for: days before it are the history's, as a snapshot last stored them. */
+    pinterestFrom?: string;
 }
 
 export function accountReportData(input: AccountReportInput): ReportData {
@@ -331,6 +333,7 @@ export function accountReportData(input: AccountReportInput): ReportData {
               }
             : undefined,
         growth: growthSeries(input.growth),
+        pinterestFrom: input.pinterestFrom,
         months: input.monthly ? monthRows(input, days, compareLabel) : undefined,
         notes:
             uncombined.length > 0
@@ -380,12 +383,16 @@ function monthRows(input: AccountReportInput, days: readonly ReportDay[], compar
         if (!hasNumbers(day)) continue;
         row.daysWithData += 1;
         addInto(row.metrics, day.metrics);
-        const counterpart = input.previous && previousByDate.get(addDays(input.previous.range.startDate, offset));
+        const counterpart =
+            input.compareTo === 'previousYear' && input.previous && previousByDate.get(addDays(input.previous.range.startDate, offset));
         if (counterpart && typeof day.metrics.impression === 'number' && typeof counterpart.impression === 'number') {
-            row.compared ??= { current: 0, previous: 0 };
+            row.compared ??= { current: 0, previous: 0, days: 0 };
+            row.compared.days += 1;
             row.compared.current += day.metrics.impression;
             row.compared.previous += counterpart.impression;
         }
     }
-    return { metrics: counts.slice(0, 5), rows: [...rows.values()], compareLabel: input.previous ? compareLabel : undefined };
+    // Month against month only a year apart: the period just before a long range is no month's counterpart.
+    const compared = input.compareTo === 'previousYear' && input.previous;
+    return { metrics: counts.slice(0, 5), rows: [...rows.values()], compareLabel: compared ? compareLabel : undefined };
 }

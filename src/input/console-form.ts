@@ -457,8 +457,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 },
                 groupBy: {
                     title: 'Group pins by',
-                    description:
-                        'Add one summary row per board (free) after the pins’ rows, and a table of the boards to the report.',
+                    description: 'Add one summary row per board (free) after the pins’ rows, and a table of the boards to the report.',
                     enumTitles: { board: 'Board' },
                 },
                 quick: {

@@ -40,7 +40,7 @@ export interface MonthRow {
     followerCount: number | null;
     monthlyViews: number | null;
     /** Impressions of the month's days and of the days they are compared with, over the days both have. */
-    compared?: { current: number; previous: number };
+    compared?: { current: number; previous: number; days: number };
 }
 
 export interface ReportData {
@@ -80,6 +80,8 @@ export interface ReportData {
     growth?: Array<{ key: string; points: Array<{ date: string; value: number }> }>;
     /** The month-by-month table. */
     months?: { metrics: string[]; rows: MonthRow[]; compareLabel?: string };
+    /** The first day Pinterest answered for, when older days came from the history (as a snapshot last stored them). */
+    pinterestFrom?: string;
     /** The boards' summaries (get-pin-analytics, groupBy "board"). */
     boards?: {
         metrics: string[];
@@ -174,11 +176,16 @@ function dateRuns(dates: readonly string[]): string {
 }
 
 /** The change against the period before, as a client reads it: never a percentage of nothing. */
-function changeHtml(key: string, value: number | null | undefined, before: number | null | undefined): string {
+function changeHtml(key: string, value: number | null | undefined, before: number | null | undefined, pairedDays?: number): string {
     if (typeof before !== 'number') return '<span class="change" data-previous="">no earlier data</span>';
     if (typeof value !== 'number') return '';
-    const span = (direction: string, text: string, versus: boolean) =>
-        `<span class="change ${direction}" data-previous="${before}">${text}${versus ? ` <small>vs ${formatMetric(key, before)}</small>` : ''}</span>`;
+    // Over some days only (those both periods have), both sides are said: the total above covers every day.
+    const versus =
+        pairedDays === undefined
+            ? `vs ${formatMetric(key, before)}`
+            : `${plural(pairedDays, 'day')}: ${formatMetric(key, value)} vs ${formatMetric(key, before)}`;
+    const span = (direction: string, text: string, withVersus: boolean) =>
+        `<span class="change ${direction}" data-previous="${before}">${text}${withVersus || pairedDays !== undefined ? ` <small>${versus}</small>` : ''}</span>`;
     const direction = (delta: number) => (delta > 0 ? 'up' : delta < 0 ? 'down' : '');
     if (isRate(key)) {
         // A rate's change is told in percentage points: "+0.3 points" is what moved, "+12%" of a rate misleads.
@@ -221,7 +228,10 @@ ${svg}</figure>`);
     );
     const dayCount = data.days.length;
     const counted = data.days.filter(hasNumbers);
-    const provisional = counted.filter((day) => day.dataStatus !== null && PROVISIONAL_STATUSES.has(day.dataStatus));
+    const notFinal = counted.filter((day) => day.dataStatus !== null && PROVISIONAL_STATUSES.has(day.dataStatus));
+    // A history day a snapshot stored before it was final, and never again (Pinterest no longer had it), stays so.
+    const frozen = notFinal.filter((day) => data.pinterestFrom !== undefined && day.date < data.pinterestFrom);
+    const provisional = notFinal.filter((day) => !frozen.includes(day));
     const beforeCreated = data.days.filter((day) => !hasNumbers(day) && isNoDataStatus(day.dataStatus));
     const historyGaps = [...HISTORY_GAPS].flatMap((status) => {
         const dates = data.days.filter((day) => !hasNumbers(day) && day.dataStatus === status).map((day) => day.date);
@@ -237,7 +247,11 @@ ${svg}</figure>`);
     const totals = data.totalsShown
         .map((key) => {
             const value = data.totals[key];
-            const change = previous ? changeHtml(key, previous.currentTotals ? previous.currentTotals[key] : value, previous.totals[key]) : '';
+            const change = previous
+                ? previous.currentTotals
+                    ? changeHtml(key, previous.currentTotals[key], previous.totals[key], previous.pairedDays)
+                    : changeHtml(key, value, previous.totals[key])
+                : '';
             return `<div class="total" data-metric="${escapeHtml(key)}"><span class="label">${escapeHtml(metricLabel(key))}</span><span class="value">${formatMetric(key, value)}</span>${change}</div>`;
         })
         .join('\n');
@@ -252,11 +266,18 @@ ${svg}</figure>`);
             ? ''
             : provisional.length > 0
               ? `${provisional.length === 1 ? 'One day is' : `${provisional.length} days are`} not final yet and drawn as hollow points: ${provisional.map((day) => `${formatDay(day.date)} (${statusText(day.dataStatus)})`).join(', ')}. Pinterest may still change these numbers.`
-              : counted.length === dayCount
-                ? 'Every day in the range is final.'
-                : 'Every day with numbers is final.';
+              : frozen.length > 0
+                ? ''
+                : counted.length === dayCount
+                  ? 'Every day in the range is final.'
+                  : 'Every day with numbers is final.';
+    const frozenNote =
+        frozen.length > 0
+            ? `${frozen.length === 1 ? 'One day was' : `${frozen.length} days were`} not final when a snapshot last stored ${frozen.length === 1 ? 'it' : 'them'}, and Pinterest no longer has ${frozen.length === 1 ? 'it' : 'them'}: ${frozen.map((day) => `${formatDay(day.date)} (${statusText(day.dataStatus)})`).join(', ')}, drawn as hollow points.`
+            : '';
     const caveats = [
         finality,
+        frozenNote,
         beforeCreated.length > 0
             ? `No numbers ${data.beforeCreated} (${dateRuns(beforeCreated.map((day) => day.date))}): ${beforeCreated.length === 1 ? 'that day is' : 'those days are'} shaded in the charts, not drawn as zeros.`
             : '',
@@ -295,7 +316,7 @@ ${growthHtml(data)}${monthsHtml(data)}${boardsHtml(data)}<section class="pins">
 <h2>${escapeHtml(data.pinsTitle)}</h2>
 ${data.pins.length > 0 ? pinsTable : `<p>${escapeHtml(data.pinsNote ?? 'No pins to show.')}</p>`}
 </section>
-${data.videoPins ? `<section class="pins video-pins">\n<h2>${escapeHtml(data.videoPins.title)}</h2>\n${videoTable}\n</section>\n` : ''}
+${data.videoPins ? `<section class="video-pins">\n<h2>${escapeHtml(data.videoPins.title)}</h2>\n${videoTable}\n</section>\n` : ''}
 </main>
 <footer>Generated <time datetime="${escapeHtml(data.generatedAt)}">${escapeHtml(formatGenerated(data.generatedAt))}</time> from the Pinterest API v5 · charts drawn with d3</footer>
 </body>
@@ -396,7 +417,7 @@ function monthsHtml(data: ReportData): string {
                     : []),
                 ...(compareLabel
                     ? [
-                          `<td class="num" data-metric="compared">${row.compared ? changeHtml('impression', row.compared.current, row.compared.previous) : '–'}</td>`,
+                          `<td class="num" data-metric="compared">${row.compared ? changeHtml('impression', row.compared.current, row.compared.previous, row.compared.days === row.days ? undefined : row.compared.days) : '–'}</td>`,
                       ]
                     : []),
             ];

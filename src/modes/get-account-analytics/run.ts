@@ -1,5 +1,14 @@
 import { accountDays, comparePeriods, type Comparison, type PeriodDays, periodTotals } from '../../analytics/account-days.js';
-import { addDays, apiWindowStart, type DateRange, daysBetween, periodBefore, previousYear, type ResolvedRange, resolveDateRange } from '../../analytics/dates.js';
+import {
+    addDays,
+    apiWindowStart,
+    type DateRange,
+    daysBetween,
+    periodBefore,
+    previousYear,
+    type ResolvedRange,
+    resolveDateRange,
+} from '../../analytics/dates.js';
 import { type AnalyticsHistory, type MissingDays, yearsOf } from '../../analytics/history.js';
 import { resumeProgress } from '../../analytics/progress.js';
 import type { TopPin } from '../../output/analytics-items.js';
@@ -58,18 +67,24 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
     const records = await accountRecords(client, input.environment);
     const history = await openHistory(storage, input.historyStoreName, records);
     const compareWith = input.compareTo === 'previousYear' ? previousYear(range) : periodBefore(range);
-    await history.load(yearsOf({ startDate: compareWith.startDate < range.startDate ? compareWith.startDate : range.startDate, endDate: range.endDate }));
-    const older = range.startDate < windowStart ? { startDate: range.startDate, endDate: minDate(range.endDate, addDays(windowStart, -1)) } : undefined;
+    await history.load(
+        yearsOf({ startDate: compareWith.startDate < range.startDate ? compareWith.startDate : range.startDate, endDate: range.endDate }),
+    );
+    const older =
+        range.startDate < windowStart ? { startDate: range.startDate, endDate: minDate(range.endDate, addDays(windowStart, -1)) } : undefined;
     // Before any analytics request: a range that reaches back further than Pinterest and the history both do.
     if (older && (!wholeAccount || history.daysIn(older).length === 0)) {
         const why = wholeAccount
             ? `startDate (${range.startDate}) is older than the 90 days Pinterest keeps, and key-value store "${input.historyStoreName}" has no analytics history of this account from ${older.startDate} to ${older.endDate}`
             : `startDate (${range.startDate}) is older than the 90 days Pinterest keeps, and the history keeps the whole account only (no split, all apps)`;
-        const hint = 'run mode snapshot-analytics daily from an Apify Schedule to keep analytics beyond 90 days (see the README, "Analytics beyond 90 days")';
+        const hint =
+            'run mode snapshot-analytics daily from an Apify Schedule to keep analytics beyond 90 days (see the README, "Analytics beyond 90 days")';
         if (!input.clampDateRange) throw new ActorError(`${why}: ${hint}, or set clampDateRange to true to start on ${windowStart} instead.`);
         if (range.endDate < windowStart) throw new ActorError(`${why}, and the range has no day within the last 90 days: ${hint}.`);
         range = { startDate: windowStart, endDate: range.endDate, days: daysBetween(windowStart, range.endDate), warnings: [] };
-        warn(`startDate ${requested.startDate} is older than the 90 days Pinterest keeps, and the history has none of those days: the range starts on ${windowStart} instead (${hint}).`);
+        warn(
+            `startDate ${requested.startDate} is older than the 90 days Pinterest keeps, and the history has none of those days: the range starts on ${windowStart} instead (${hint}).`,
+        );
     }
     const query = { metricTypes: input.accountMetricTypes, appTypes: input.appTypes, splitField: split };
     const nowMs = now();
@@ -133,13 +148,16 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
             missing: current.missing,
             growth: growthOf(history, range),
             monthly: wholeAccount && range.days > 31,
+            pinterestFrom: current.fromHistory > 0 ? windowStart : undefined,
         }),
     );
     if (report.warning) warnings.push(report.warning);
 
     const days = new Set(rows.slice(0, delivery.delivered).map((row) => row.date)).size;
     const sources =
-        current.fromHistory > 0 ? ` (${current.fromHistory} from the history in key-value store "${input.historyStoreName}", ${current.fromPinterest} from Pinterest)` : '';
+        current.fromHistory > 0
+            ? ` (${current.fromHistory} from the history in key-value store "${input.historyStoreName}", ${current.fromPinterest} from Pinterest)`
+            : '';
     const noData = current.missing.length > 0 ? `; no numbers for ${describeMissing(current.missing)}` : '';
     return {
         summary: `Fetched account analytics${account ? ` of ${account}` : ''} for ${days === range.days ? plural(days, 'day') : `${days} of ${plural(range.days, 'day')}`}, ${range.startDate} to ${range.endDate}${sources}${noData}, and the top ${plural(topPins.length, 'pin')}${budgetNote({ stoppedByBudget })}.${report.saved ? ' Report: report.html.' : ''}`,
@@ -155,7 +173,11 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
             daysWithoutData: current.missing.map((missing) => ({ ...missing, why: MISSING_WORDS[missing.reason] })),
             compareTo: input.compareTo,
             comparison: comparison.previous
-                ? { startDate: comparison.previous.range.startDate, endDate: comparison.previous.range.endDate, pairedDays: comparison.previous.pairedDays }
+                ? {
+                      startDate: comparison.previous.range.startDate,
+                      endDate: comparison.previous.range.endDate,
+                      pairedDays: comparison.previous.pairedDays,
+                  }
                 : null,
             ...(report.saved ? { report: 'report.html' } : {}),
         },
@@ -176,11 +198,18 @@ async function compare(
     { client }: ModeContext<AccountAnalyticsInput>,
     current: PeriodDays,
     compareWith: DateRange,
-    { query, history, nowMs, warn }: { query: Parameters<typeof accountDays>[1]['query']; history?: AnalyticsHistory; nowMs: number; warn: (message: string) => void },
-): Promise<{ previous?: Comparison; note?: string }> {
+    {
+        query,
+        history,
+        nowMs,
+        warn,
+    }: { query: Parameters<typeof accountDays>[1]['query']; history?: AnalyticsHistory; nowMs: number; warn: (message: string) => void },
+): Promise<{ previous?: Comparison & { rows: PeriodDays['rows'] }; note?: string }> {
     const windowStart = apiWindowStart(nowMs);
     if (compareWith.startDate < windowStart && !history)
-        return { note: 'No comparison with the period before: Pinterest keeps only 90 days of analytics, and the history keeps the whole account only (no split, all apps).' };
+        return {
+            note: 'No comparison with the period before: Pinterest keeps only 90 days of analytics, and the history keeps the whole account only (no split, all apps).',
+        };
     let other: PeriodDays;
     try {
         other = await accountDays(compareWith, { client, query, history, nowMs });
@@ -190,7 +219,7 @@ async function compare(
         return { note: 'No comparison with the period before: Pinterest did not give its numbers.' };
     }
     const previous = comparePeriods(current, other);
-    if (previous) return { previous };
+    if (previous) return { previous: { ...previous, rows: other.rows } };
     return {
         note:
             compareWith.startDate < windowStart
