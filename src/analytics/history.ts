@@ -127,27 +127,16 @@ export class AnalyticsHistory {
     }
 
     private yearRecord(year: number) {
-        const key = this.yearKey(year);
-        return new TypedRecord(
-            this.store,
-            key,
-            yearRecordSchema,
-            `analytics history record ${key} in key-value store "${this.store.name}"`,
-            undefined,
-            DAMAGED_ADVICE,
-        );
+        return this.record(this.yearKey(year), yearRecordSchema);
     }
 
     pinsRecord(month: string) {
-        const key = this.pinsKey(month);
-        return new TypedRecord(
-            this.store,
-            key,
-            pinsRecordSchema,
-            `analytics history record ${key} in key-value store "${this.store.name}"`,
-            undefined,
-            DAMAGED_ADVICE,
-        );
+        return this.record(this.pinsKey(month), pinsRecordSchema);
+    }
+
+    private record<S extends z.ZodType>(key: string, schema: S) {
+        const description = `analytics history record ${key} in key-value store "${this.store.name}"`;
+        return new TypedRecord(this.store, key, schema, description, undefined, DAMAGED_ADVICE);
     }
 
     /** The years the store has a record of, oldest first: one listing (an account has far fewer than 1,000). */
