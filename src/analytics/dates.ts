@@ -9,6 +9,8 @@ export const MAX_DAYS_BACK = 89;
 /** Days in a range, both ends counted: `end_date` may be at most 90 days after `start_date`. */
 export const MAX_RANGE_DAYS = 91;
 export const DEFAULT_RANGE_DAYS = 30;
+/** With the history of snapshot-analytics, a range may reach further back and be a year long (a leap year's). */
+export const HISTORY_MAX_RANGE_DAYS = 366;
 
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -47,14 +49,26 @@ export class DateRangeError extends Error {
     override name = 'DateRangeError';
 }
 
+/** The first day Pinterest still answers for (with the margin of MAX_DAYS_BACK). */
+export const apiWindowStart = (nowMs: number) => fromDay(today(nowMs) - MAX_DAYS_BACK);
+
+export interface RangeRules {
+    /**
+     * The start may be older than Pinterest keeps (the stored history answers for those days) and the range up to
+     * HISTORY_MAX_RANGE_DAYS long; whether a history covers them is the run's to find out.
+     */
+    history?: boolean;
+}
+
 /**
  * The range to ask for: defaults to the 30 days ending yesterday. A start earlier than Pinterest keeps, an end
  * after today or a range too long is an error naming the limit, or with `clamp` is moved inside with a warning.
  * An end before the start is always an error: there is no sensible range to clamp it to.
  */
-export function resolveDateRange(requested: Partial<DateRange>, nowMs: number, clamp: boolean): ResolvedRange {
+export function resolveDateRange(requested: Partial<DateRange>, nowMs: number, clamp: boolean, rules: RangeRules = {}): ResolvedRange {
     const todayDay = today(nowMs);
-    const earliest = todayDay - MAX_DAYS_BACK;
+    const earliest = rules.history ? -Infinity : todayDay - MAX_DAYS_BACK;
+    const maxDays = rules.history ? HISTORY_MAX_RANGE_DAYS : MAX_RANGE_DAYS;
     const warnings: string[] = [];
     let start = requested.startDate ? toDay(requested.startDate) : undefined;
     let end = requested.endDate ? toDay(requested.endDate) : undefined;
@@ -86,18 +100,36 @@ export function resolveDateRange(requested: Partial<DateRange>, nowMs: number, c
         start = earliest;
     }
     if (end < start) throw new DateRangeError(`the range ${fromDay(start)} to ${fromDay(end)} has no day within the last 90 days`);
-    if (end - start + 1 > MAX_RANGE_DAYS) {
-        if (!clamp) throw new DateRangeError(`the range may be at most ${MAX_RANGE_DAYS} days long (endDate at most 90 days after startDate)`);
-        warnings.push(`The range was longer than ${MAX_RANGE_DAYS} days: it ends on ${fromDay(start + MAX_RANGE_DAYS - 1)} instead.`);
-        end = start + MAX_RANGE_DAYS - 1;
+    if (end - start + 1 > maxDays) {
+        if (!clamp)
+            throw new DateRangeError(
+                rules.history
+                    ? `the range may be at most ${maxDays} days long (a year): ask for the years one at a time`
+                    : `the range may be at most ${maxDays} days long (endDate at most 90 days after startDate)`,
+            );
+        warnings.push(`The range was longer than ${maxDays} days: it ends on ${fromDay(start + maxDays - 1)} instead.`);
+        end = start + maxDays - 1;
     }
     return { startDate: fromDay(start), endDate: fromDay(end), days: end - start + 1, warnings };
 }
 
+/** The range of the same length just before `range`. */
+export function periodBefore(range: DateRange): DateRange {
+    return { startDate: addDays(range.startDate, -daysBetween(range.startDate, range.endDate)), endDate: addDays(range.startDate, -1) };
+}
+
 /** The range of the same length just before `range`, if Pinterest still has all of it. */
 export function previousPeriod(range: DateRange, nowMs: number): DateRange | undefined {
-    const days = daysBetween(range.startDate, range.endDate);
-    const startDate = addDays(range.startDate, -days);
-    if ((toDay(startDate) ?? 0) < today(nowMs) - MAX_DAYS_BACK) return undefined;
-    return { startDate, endDate: addDays(range.startDate, -1) };
+    const before = periodBefore(range);
+    return (toDay(before.startDate) ?? 0) < today(nowMs) - MAX_DAYS_BACK ? undefined : before;
 }
+
+/** The same date a year earlier; 29 February becomes 28 February. */
+export function yearEarlier(date: string): string {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    const shifted = `${String(year - 1).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    return isValidDate(shifted) ? shifted : addDays(shifted.slice(0, 8) + '01', 27);
+}
+
+/** The same dates a year earlier. */
+export const previousYear = (range: DateRange): DateRange => ({ startDate: yearEarlier(range.startDate), endDate: yearEarlier(range.endDate) });

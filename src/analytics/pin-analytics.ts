@@ -4,9 +4,39 @@ import { type DateRange } from './dates.js';
 import { hasRangeData, mergeBlock, type Metrics, type MergedMetrics, metricTypesFor, pinListMetrics, type PinMetricType, rates } from './metrics.js';
 import { largestImageUrl, pinUrl, utcTimestamp } from '../output/items.js';
 import type { ApiSplitMetrics } from '../pinterest/analytics-schemas.js';
-import type { PinterestClient } from '../pinterest/client.js';
+import { MAX_PAGE_SIZE, type PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
 import type { Pin } from '../pinterest/schemas.js';
+
+/**
+ * The pins of `ids`, by whichever costs fewer requests: one `GET /pins/{id}` each, or the account's pin list (one
+ * request per 250 of `accountPinCount`) filtered to them. A pin Pinterest does not show (deleted, someone else's) is
+ * `missing`.
+ */
+export async function pinsById(
+    client: Pick<PinterestClient, 'getPin' | 'listPins'>,
+    ids: readonly string[],
+    { accountPinCount, pinMetrics = false }: { accountPinCount?: number; pinMetrics?: boolean },
+): Promise<{ pins: Map<string, Pin>; missing: string[] }> {
+    const wanted = new Set(ids);
+    const pins = new Map<string, Pin>();
+    const listRequests = accountPinCount === undefined ? Infinity : Math.max(1, Math.ceil(accountPinCount / MAX_PAGE_SIZE));
+    if (wanted.size > 0 && listRequests < wanted.size) {
+        for await (const page of client.listPins({ maxItems: Number.MAX_SAFE_INTEGER, pinMetrics })) {
+            for (const pin of page.items) if (wanted.has(pin.id)) pins.set(pin.id, pin);
+            if (pins.size === wanted.size) break;
+        }
+    } else {
+        for (const id of wanted) {
+            try {
+                pins.set(id, await client.getPin(id, { pinMetrics }));
+            } catch (error) {
+                if (!(error instanceof PinterestError && (error.kind === 'not-found' || error.status === 403))) throw error;
+            }
+        }
+    }
+    return { pins, missing: [...wanted].filter((id) => !pins.has(id)) };
+}
 
 /** `GET /pins/analytics` takes at most this many pin ids. */
 export const MULTI_PIN_BATCH = 100;
@@ -18,6 +48,9 @@ export interface AnalyticsPin {
     mediaType: string | null;
     /** ISO 8601 in UTC, when Pinterest said: tells why a pin has no numbers for a range. */
     createdAt?: string | null;
+    boardId?: string | null;
+    /** For pins this Actor published: when, as the ledger's index says (ISO 8601 in UTC). */
+    publishedAt?: string | null;
 }
 
 export const toAnalyticsPin = (pin: Pin): AnalyticsPin => ({
@@ -26,6 +59,7 @@ export const toAnalyticsPin = (pin: Pin): AnalyticsPin => ({
     imageUrl: largestImageUrl(pin),
     mediaType: pin.media?.media_type ?? null,
     createdAt: utcTimestamp(pin.created_at),
+    boardId: pin.board_id ?? null,
 });
 
 /** Why a pin's row has no numbers, in a sentence for the dataset and the report. */
@@ -118,6 +152,8 @@ export function toPinAnalyticsItem(
         url: pinUrl(pin.id),
         imageUrl: pin.imageUrl,
         mediaType: pin.mediaType,
+        boardId: pin.boardId ?? null,
+        publishedAt: pin.publishedAt ?? null,
         startDate: range.startDate,
         endDate: range.endDate,
         fetchedWith,
@@ -135,10 +171,10 @@ export function toPinAnalyticsItem(
  * under the same metric keys as daily analytics (`clickthrough` is `outboundClick`). The range is the 90 days
  * ending today, as Pinterest counts them.
  */
-export function quickPinAnalyticsItem(pin: Pin, range: DateRange): PinAnalyticsItem {
+export function quickPinAnalyticsItem(pin: Pin, range: DateRange, publishedAt?: string): PinAnalyticsItem {
     const summary = pinListMetrics(pin.pin_metrics?.['90d'] as Record<string, unknown> | undefined);
     const lifetime = pinListMetrics(pin.pin_metrics?.lifetime_metrics as Record<string, unknown> | undefined);
-    return toPinAnalyticsItem(toAnalyticsPin(pin), range, 'pinList', { summary, lifetime, daily: [] });
+    return toPinAnalyticsItem({ ...toAnalyticsPin(pin), publishedAt: publishedAt ?? null }, range, 'pinList', { summary, lifetime, daily: [] });
 }
 
 /**

@@ -404,7 +404,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                     editor: 'datepicker',
                     dateType: 'absolute',
                     description:
-                        'First day of the analytics range, as YYYY-MM-DD in UTC. Pinterest keeps analytics for 90 days, so it must be within the last 90 days. Leave empty for the 30 days ending yesterday.',
+                        'First day of the analytics range, as YYYY-MM-DD in UTC. Pinterest keeps analytics for 90 days, so it must be within the last 90 days, except for get-account-analytics with a history kept by snapshot-analytics, which reaches as far back as the history does (a range of up to a year). Leave empty for the 30 days ending yesterday.',
                     example: '2025-06-01',
                 },
                 endDate: {
@@ -495,6 +495,33 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Top pins',
                     unit: 'pins',
                     description: 'How many top pins to fetch; the most is Pinterest’s limit. They are free: only the daily items are charged.',
+                },
+                compareTo: {
+                    title: 'Compare with',
+                    description:
+                        'What the report compares the range with: the same number of days just before it, or the same days a year earlier. Days older than Pinterest’s 90 come from the history snapshot-analytics keeps; the comparison sets day against day, on the days both periods have numbers for.',
+                    enumTitles: { previousPeriod: 'The period just before', previousYear: 'The same days a year earlier' },
+                },
+                historyStoreName: {
+                    title: 'History store name',
+                    description:
+                        'Named key-value store where snapshot-analytics keeps the account’s daily analytics and counters beyond Pinterest’s 90 days (one record per account and year, one per month for pins), and from which get-account-analytics reads days older than 90 days, the year before and the growth lines. Several accounts can share it; use the same name in the snapshot task and in the reports.',
+                },
+                publishedSince: {
+                    title: 'Pins published since',
+                    description:
+                        'Analyse the pins this Actor published for the account from this date (YYYY-MM-DD, UTC) or time on, as the ledger remembers them, with their board and publish time in each row. Combine with Board ID or Board name for one board’s; not with Pin IDs.',
+                    example: '2026-03-01',
+                },
+                publishedUntil: {
+                    title: 'Pins published until',
+                    description: 'With Pins published since: the end of the window (a date includes that whole day, UTC).',
+                    example: '2026-03-31',
+                },
+                groupBy: {
+                    title: 'Group pins by',
+                    description: 'Add one summary row per board (free) after the pins’ rows, and a table of the boards to the report.',
+                    enumTitles: { board: 'Board' },
                 },
                 quick: {
                     title: 'Quick overview (90-day counters)',

@@ -10,6 +10,7 @@ import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
 import { updatePins } from './update-pins/index.js';
+import { snapshotAnalytics } from './snapshot-analytics/index.js';
 import type { ModeHandler } from './types.js';
 
 /**
@@ -27,6 +28,7 @@ export const MODE_HANDLERS = {
     'delete-pins': deletePins,
     'get-pin-analytics': getPinAnalytics,
     'get-account-analytics': getAccountAnalytics,
+    'snapshot-analytics': snapshotAnalytics,
 } satisfies Record<string, ModeHandler>;
 
 export type Mode = keyof typeof MODE_HANDLERS;

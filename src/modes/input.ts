@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { DEFAULT_HISTORY_STORE } from '../analytics/history.js';
 import { blankToUndefined, FIELDS, trimmed } from '../input/fields.js';
 import { DEFAULT_LEDGER_STORE } from '../publish/options.js';
 import { DEFAULT_QUEUE_STORE } from '../schedule/queue.js';
@@ -12,6 +13,7 @@ import { DEFAULT_TIME_ZONE } from '../schedule/time-text.js';
 export const SHARED_FIELDS = {
     queueStoreName: FIELDS.storeName('queueStoreName', DEFAULT_QUEUE_STORE),
     ledgerStoreName: FIELDS.storeName('ledgerStoreName', DEFAULT_LEDGER_STORE),
+    historyStoreName: FIELDS.storeName('historyStoreName', DEFAULT_HISTORY_STORE),
     timeZone: z.preprocess(
         blankToUndefined,
         trimmed('timeZone must be an IANA time zone name as text, such as Europe/Berlin').default(DEFAULT_TIME_ZONE),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { accountAnalyticsItemSchema, pinAnalyticsItemSchema } from './analytics-items.js';
+import { accountAnalyticsItemSchema, analyticsSnapshotItemSchema, boardAnalyticsItemSchema, pinAnalyticsItemSchema } from './analytics-items.js';
 import type { Board, ImageDetails, Pin } from '../pinterest/schemas.js';
 
 /**
@@ -320,4 +320,6 @@ export const DATASET_VIEWS = {
     pinDeletions: pinDeletionItemSchema,
     pinAnalytics: pinAnalyticsItemSchema,
     accountAnalytics: accountAnalyticsItemSchema,
+    boardAnalytics: boardAnalyticsItemSchema,
+    analyticsSnapshots: analyticsSnapshotItemSchema,
 } as const;

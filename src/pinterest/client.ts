@@ -262,15 +262,26 @@ export class PinterestClient {
     }
 
     /** `GET /user_account/analytics/top_pins`: the account's best pins over the range by one metric. */
-    async getTopPins(query: AccountAnalyticsQuery & { sortBy: string; numOfPins?: number }): Promise<ApiTopPins> {
+    async getTopPins(query: TopPinsQuery): Promise<ApiTopPins> {
+        return this.ranking(OPERATIONS.getTopPins, query, 'top pin');
+    }
+
+    /**
+     * `GET /user_account/analytics/top_video_pins`: the account's best video pins over the range by one metric, with
+     * the video metrics. An account without video pins gets an empty list.
+     */
+    async getTopVideoPins(query: TopPinsQuery): Promise<ApiTopPins> {
+        return this.ranking(OPERATIONS.getTopVideoPins, query, 'top video pin');
+    }
+
+    private async ranking(operation: Operation, query: TopPinsQuery, noun: string): Promise<ApiTopPins> {
         const { sortBy, numOfPins, splitField: _ignored, ...rest } = query;
-        const operation = OPERATIONS.getTopPins;
         const answer = await this.transport.request(
             operation,
             { query: { ...analyticsQuery(rest), sort_by: sortBy, num_of_pins: numOfPins } },
             topPinsSchema,
         );
-        this.transport.noteSkipped(operation, answer.skippedPins, { one: 'top pin without a pin_id', many: 'top pins without a pin_id' });
+        this.transport.noteSkipped(operation, answer.skippedPins, { one: `${noun} without a pin_id`, many: `${noun}s without a pin_id` });
         return answer;
     }
 
@@ -316,6 +327,9 @@ export interface PinAnalyticsQuery {
 }
 
 export type AccountAnalyticsQuery = Omit<PinAnalyticsQuery, 'metricTypes'> & { metricTypes?: readonly string[] };
+
+/** The rankings take no split: a `splitField` given is left out of the request. */
+export type TopPinsQuery = AccountAnalyticsQuery & { sortBy: string; numOfPins?: number };
 
 function analyticsQuery(query: Partial<PinAnalyticsQuery>): Record<string, string | undefined> {
     return {

@@ -94,6 +94,14 @@ export const OPERATIONS = {
         ['pins:read', 'user_accounts:read'],
         READ,
     ),
+    getTopVideoPins: operation(
+        'user_account/analytics/top_video_pins',
+        'GET',
+        'user_account/analytics/top_video_pins',
+        'org_analytics',
+        ['pins:read', 'user_accounts:read'],
+        READ,
+    ),
     /**
      * Never repeated once it may have reached Pinterest: a refresh that went through has already replaced the
      * refresh token, so a second one would send a dead token (and a code can be exchanged once).

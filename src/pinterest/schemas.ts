@@ -56,6 +56,7 @@ export const accountSchema = z.looseObject({
     board_count: count,
     pin_count: count,
     follower_count: count,
+    following_count: count,
     monthly_views: count,
 });
 export type Account = z.infer<typeof accountSchema>;

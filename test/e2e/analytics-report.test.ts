@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
-import { type ActorRun, runActor } from './harness.js';
+import { ALL_SCOPES } from './fixture.js';
+import { type ActorRun, newStorageDir, runActor } from './harness.js';
 
 /**
  * The report as people see it: opened in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
@@ -253,6 +254,100 @@ describe.skipIf(!haveBrowser)('the analytics report in Chromium', () => {
         expect(points).toHaveLength(14);
         expect(points[3]?.label).toContain(`${longDate(rows[3]?.date)}: ${(rows[3]?.metrics.engagementRate * 100).toFixed(2)}% engagement rate`);
         await page.screenshot({ path: join(ARTIFACTS, 'rate-only-report.png'), fullPage: true });
+        expect(attempted).toEqual([]);
+        await context.close();
+    });
+});
+
+describe.skipIf(!haveBrowser)('the growth report in Chromium', () => {
+    const DAY = 86_400_000;
+    let clocked: PinterestEmulator;
+    let offsetMs = 0;
+    const clock = () => Date.now() + offsetMs;
+    /** Both clocks `days` from now (they then run on at real speed). */
+    const at = (days: number) => {
+        offsetMs = days * DAY;
+        return { ACTOR_TEST_NOW: new Date(clock()).toISOString() };
+    };
+
+    beforeAll(async () => {
+        if (!haveBrowser) return;
+        offsetMs = -250 * DAY;
+        clocked = await startEmulator({ now: clock });
+    });
+    afterAll(async () => clocked?.close());
+
+    it('get-account-analytics with a history: follower and monthly-view lines, the month-by-month table, top video pins', async () => {
+        const seeded = seedAnalyticsAccount(clocked, images, { pins: 8, videoPins: 2, username: 'growthreport' });
+        // A token that lasts the 250 days the clock moves.
+        const token = clocked.state.issueTokens({
+            userId: seeded.userId,
+            appId: seeded.appId,
+            scopes: ALL_SCOPES,
+            accessTokenTtlSec: 300 * 86_400,
+        }).accessToken;
+        const grower = { ...seeded, token };
+        const storageDir = newStorageDir();
+        const snapshotDays = [-150, -100, -60, -30, -1];
+        const counted = new Map<string, { followers: number; views: number }>();
+        for (const day of snapshotDays) {
+            const run = await runActor({
+                baseUrl: clocked.baseUrl,
+                storageDir,
+                env: at(day),
+                input: { mode: 'snapshot-analytics', accessToken: grower.token },
+            });
+            expect(run.exitCode, run.log).toBe(0);
+            const account = clocked.state.getAccount(grower.userId)!;
+            counted.set(utcDate(day), { followers: account.follower_count, views: account.monthly_views });
+        }
+        const run = await runActor({
+            baseUrl: clocked.baseUrl,
+            storageDir,
+            env: at(0),
+            input: { mode: 'get-account-analytics', accessToken: grower.token, startDate: utcDate(-180), endDate: utcDate(-1), topPinsCount: 5 },
+        });
+        expect(run.exitCode, run.log).toBe(0);
+        const { page, attempted, context } = await openReport(run, 1280);
+
+        // One point per snapshot, at the count Pinterest gave that day, the line joining them.
+        for (const [metric, pick] of [
+            ['followerCount', (value: { followers: number }) => value.followers],
+            ['monthlyViews', (value: { views: number }) => value.views],
+        ] as const) {
+            const points = await chartPoints(page, metric);
+            expect(points.map((point) => point.date)).toEqual([...counted.keys()]);
+            for (const point of points)
+                expect(point.label).toContain(`${longDate(point.date ?? '')}: ${number.format(pick(counted.get(point.date ?? '')!))}`);
+            const line = await page.locator(`figure.chart[data-metric="${metric}"] svg path.line`).boundingBox();
+            expect(line?.width ?? 0).toBeGreaterThan(300);
+        }
+        await expect(page.locator('figure.chart[data-metric="followerCount"] figcaption strong').textContent()).resolves.toBe(
+            number.format(counted.get(utcDate(-1))!.followers),
+        );
+        await expect(page.locator('section.growth .note').textContent()).resolves.toContain('As counted by 5 snapshots');
+
+        // Month by month: every month of the range, with its days and the counters of its last snapshot.
+        const months = page.locator('section.months tbody tr');
+        await expect(months.count()).resolves.toBe(new Set(Array.from({ length: 180 }, (_, index) => utcDate(-180 + index).slice(0, 7))).size);
+        const lastMonth = months.last();
+        await expect(lastMonth.locator('td[data-metric="followerCount"]').textContent()).resolves.toBe(
+            number.format(counted.get(utcDate(-1))!.followers),
+        );
+
+        // The video pins, ranked with their video metrics.
+        const videos = page.locator('section.video-pins tbody tr');
+        await expect(videos.count()).resolves.toBe(2);
+        const topVideoPins = JSON.parse(readFileSync(join(run.storageDir, 'key_value_stores', 'default', 'top-video-pins.json'), 'utf8')) as Row[];
+        await expect(page.locator('section.video-pins tbody td[data-metric="videoMrcView"]').allTextContents()).resolves.toEqual(
+            topVideoPins.map((pin) => number.format(pin.metrics.videoMrcView)),
+        );
+        expect(topVideoPins.map((pin) => pin.pinId).sort()).toEqual(grower.pinIds.slice(0, 2).sort());
+
+        await page.screenshot({ path: join(ARTIFACTS, 'account-growth-report.png'), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow).toBeLessThanOrEqual(0);
         expect(attempted).toEqual([]);
         await context.close();
     });

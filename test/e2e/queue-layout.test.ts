@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 
 import { PinQueue, type QueueEntry } from '../../src/schedule/queue.js';
 import { memoryNamedStore } from '../../src/storage/memory-store.js';
-import type { CallKind } from '../apify-api/index.js';
 import { useAccount } from './use-account.js';
 import { sumCharges } from './harness.js';
-import { useWorld, WORLDS, type World } from './worlds.js';
+import { storageCalls, useWorld, WORLDS } from './worlds.js';
 
 const QUEUE = 'pinterest-pin-queue';
 const DAY = 86_400_000;
@@ -45,25 +44,6 @@ async function queueRecords(history: number, waiting: QueueEntry[]): Promise<Rec
     }
     for (const pin of waiting) await queue.put(pin);
     return Object.fromEntries([...records].map(([key, value]) => [key, JSON.parse(value) as unknown]));
-}
-
-const STORAGE_CALLS: CallKind[] = [
-    'kv.open',
-    'kv.info',
-    'kv.keys',
-    'kv.get',
-    'kv.head',
-    'kv.put',
-    'kv.delete',
-    'dataset.open',
-    'dataset.info',
-    'dataset.items',
-    'dataset.push',
-];
-
-function storageCalls(world: World): number {
-    const counts = world.api!.callCounts();
-    return STORAGE_CALLS.reduce((sum, kind) => sum + (counts[kind] ?? 0), 0);
 }
 
 const publish = () => ({ mode: 'publish-scheduled', accessToken: account.token });

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll } from 'vitest';
 
-import { type ApifyApi, type ApifyUser, type RunState, startApifyApi } from '../apify-api/index.js';
+import { type ApifyApi, type ApifyUser, type CallKind, type RunState, startApifyApi } from '../apify-api/index.js';
 import {
     type ActorRun,
     type ChargeRecord,
@@ -76,6 +76,28 @@ export interface World {
     run(options: WorldRunOptions): Promise<ActorRun>;
     /** The Apify API stand-in (platform world only), for call counts and faults. */
     readonly api: ApifyApi | undefined;
+}
+
+/** The Apify API calls that are storage: what a layout of records is designed to keep few. */
+export const STORAGE_CALLS: readonly CallKind[] = [
+    'kv.open',
+    'kv.info',
+    'kv.keys',
+    'kv.get',
+    'kv.head',
+    'kv.put',
+    'kv.delete',
+    'dataset.open',
+    'dataset.info',
+    'dataset.items',
+    'dataset.push',
+];
+
+/** Storage calls on the platform world's stand-in since its last `resetCalls`. */
+export function storageCalls(world: World): number {
+    if (!world.api) throw new Error('Only the platform world counts Apify API calls.');
+    const counts = world.api.callCounts();
+    return STORAGE_CALLS.reduce((sum, kind) => sum + (counts[kind] ?? 0), 0);
 }
 
 /** The world `name` for the tests of the enclosing `describe`; the platform world's stand-in lives as long as it. */

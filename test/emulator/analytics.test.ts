@@ -149,3 +149,56 @@ describe('emulated account analytics', () => {
         expect(body.sort_by).toBe('SAVE');
     });
 });
+
+describe('emulated top video pins', () => {
+    it('ranks only video pins, with their video metrics, and refuses a sort only image pins have', async () => {
+        const [videoId] = pinIds;
+        const video = emulator.state.pinRecord(videoId as string);
+        const before = video?.media;
+        if (video) (video as { media: unknown }).media = { media_type: 'video', cover_image_url: 'https://i.pinimg.com/cover.jpg' };
+        try {
+            const { status, body } = await get('/user_account/analytics/top_video_pins', {
+                start_date: day(-14),
+                end_date: day(-1),
+                sort_by: 'VIDEO_MRC_VIEW',
+            });
+            expect(status).toBe(200);
+            expect(body.pins.map((pin: any) => pin.pin_id)).toEqual([videoId]);
+            let mrc = 0;
+            for (let offset = -14; offset <= -1; offset += 1) mrc += pinDailyMetrics(videoId as string, day(offset), true).VIDEO_MRC_VIEW ?? 0;
+            expect(body.pins[0].metrics.VIDEO_MRC_VIEW).toBe(mrc);
+            expect(Object.keys(body.pins[0].metrics)).toEqual(expect.arrayContaining(['IMPRESSION', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME']));
+            const refused = await get('/user_account/analytics/top_video_pins', { start_date: day(-14), end_date: day(-1), sort_by: 'PIN_CLICK' });
+            expect(refused.status).toBe(400);
+        } finally {
+            if (video && before) (video as { media: unknown }).media = before;
+        }
+    });
+});
+
+describe('emulated account counters', () => {
+    it('grow day by day from the values the user was created with, monthly views from the analytics of the 30 days before', async () => {
+        const user = emulator.state.getUser(account.user.id)!;
+        const answer = async () => (await get('/user_account', {})).body;
+        const first = await answer();
+        const later = clock;
+        clock += 10 * 86_400_000;
+        try {
+            const second = await answer();
+            expect(second.follower_count).toBeGreaterThan(first.follower_count);
+            expect(second.following_count).toBe(first.following_count + 1);
+            const today = dayOf(clock);
+            let impressions = 0;
+            for (const id of pinIds) {
+                const created = dayOf(emulator.state.pinRecord(id)!.createdAt);
+                for (let counted = today - 30; counted < today; counted += 1)
+                    if (counted >= created) impressions += pinDailyMetrics(id, dateOf(counted)).IMPRESSION ?? 0;
+            }
+            expect(second.monthly_views).toBe(user.monthlyViews + impressions);
+            // The same day always answers the same counters.
+            expect((await answer()).follower_count).toBe(second.follower_count);
+        } finally {
+            clock = later;
+        }
+    });
+});

@@ -1,8 +1,8 @@
 /**
  * Organic analytics for the emulator: `GET /pins/{pin_id}/analytics`, `GET /pins/analytics` (multi-pin),
- * `GET /user_account/analytics` and `GET /user_account/analytics/top_pins`.
+ * `GET /user_account/analytics`, `GET /user_account/analytics/top_pins` and `.../top_video_pins`.
  *
- * Numbers are a pure function of pin id and day, so tests can recompute them ({@link pinDailyMetrics}): a base
+ * Numbers are a pure function of pin id and day (numbers.ts), so tests can recompute them ({@link pinDailyMetrics}): a base
  * level per pin, a weekday rhythm (weekends high, Mondays low), day-to-day noise and now and then a day with no
  * activity at all. The two most recent days are not final (yesterday and today `PROCESSING`, the day before
  * `ESTIMATE`), days before a pin was created are `BEFORE_PIN_CREATED` with zeros. Summaries are the sums of the
@@ -11,12 +11,13 @@
  * only get data from the last 90 days."), the end not before the start and at most 90 days after it. The
  * multi-pin endpoint is a gated beta: apps or tokens listed in {@link analyticsSettings} get 401 code 3.
  */
-import { createHash } from 'node:crypto';
-
 import { ApiError, type HandlerContext, type HandlerResult } from './handlers.js';
+import { dataStatusOf, dateOf, dayOf, parseDay, pinDailyMetrics, pinLifetimeMetrics } from './numbers.js';
 import type { AccessTokenRecord, EmulatorState, PinRecord } from './state.js';
 
 const DAY_MS = 86_400_000;
+
+export { accountCountersOn, dataStatusOf, dateOf, dayOf, pinDailyMetrics, pinLifetimeMetrics } from './numbers.js';
 export const MAX_DAYS_BACK = 90;
 export const MAX_RANGE_DAYS = 90;
 export const MESSAGES = {
@@ -56,66 +57,6 @@ const VIDEO_METRICS = new Set([
     'VIDEO_AVG_WATCH_TIME',
 ]);
 const LIFETIME_ONLY = new Set(['TOTAL_COMMENTS', 'TOTAL_REACTIONS']);
-/** Sunday first, as `getUTCDay()` counts. */
-const WEEKDAY_FACTOR = [1.3, 0.8, 0.9, 0.95, 1.0, 1.05, 1.35];
-
-/** A deterministic number in [0, 1) from the text. */
-function unit(text: string): number {
-    return createHash('md5').update(text).digest().readUInt32BE(0) / 2 ** 32;
-}
-
-export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
-export const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-const parseDay = (date: string) => dayOf(Date.parse(`${date}T00:00:00Z`));
-
-/** `data_status` of a day, seen on `today` (days since the epoch), for a pin created on `createdDay`. */
-export function dataStatusOf(day: number, today: number, createdDay = -Infinity): string {
-    if (day < createdDay) return 'BEFORE_PIN_CREATED';
-    if (day >= today - 1) return 'PROCESSING';
-    if (day === today - 2) return 'ESTIMATE';
-    return 'READY';
-}
-
-/** Every counter of one pin on one day (standard and video), as Pinterest names them. */
-export function pinDailyMetrics(pinId: string, date: string, video = false): Record<string, number> {
-    const day = parseDay(date);
-    const base = 40 + Math.floor(unit(`base:${pinId}`) * 860);
-    const weekday = WEEKDAY_FACTOR[new Date(day * DAY_MS).getUTCDay()] ?? 1;
-    const noise = 0.7 + unit(`noise:${pinId}:${date}`) * 0.6;
-    const quiet = unit(`quiet:${pinId}:${date}`) < 0.06;
-    const impression = quiet ? 0 : Math.round(base * weekday * noise);
-    const share = (name: string, low: number, high: number) =>
-        Math.floor(impression * (low + unit(`${name}:${pinId}`) * (high - low)) + unit(`${name}:${pinId}:${date}`));
-    const save = share('save', 0.01, 0.06);
-    const pinClick = share('pinClick', 0.02, 0.08);
-    const outboundClick = share('outbound', 0.004, 0.03);
-    const metrics: Record<string, number> = {
-        IMPRESSION: impression,
-        SAVE: save,
-        PIN_CLICK: pinClick,
-        OUTBOUND_CLICK: outboundClick,
-        USER_FOLLOW: Math.floor(save / 12),
-        PROFILE_VISIT: Math.floor(pinClick / 5),
-    };
-    if (video) {
-        const start = Math.floor(impression * 0.3);
-        const mrc = Math.floor(start * 0.6);
-        const tenSeconds = Math.floor(mrc * 0.5);
-        metrics.VIDEO_START = start;
-        metrics.VIDEO_MRC_VIEW = mrc;
-        metrics.VIDEO_10S_VIEW = tenSeconds;
-        metrics.QUARTILE_95_PERCENT_VIEW = Math.floor(tenSeconds * 0.4);
-        metrics.VIDEO_V50_WATCH_TIME = mrc * 2400 + tenSeconds * 3100;
-    }
-    return metrics;
-}
-
-/** Comments and reactions over the pin's life. */
-export function pinLifetimeMetrics(pinId: string): Record<string, number> {
-    const comments = Math.floor(unit(`comments:${pinId}`) * 40);
-    return { TOTAL_COMMENTS: comments, TOTAL_REACTIONS: comments + Math.floor(unit(`reactions:${pinId}`) * 150) };
-}
-
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1e6) / 1e6 : 0);
 
 /** Rates and averages of a day or a summary, from its counters. */
@@ -365,9 +306,63 @@ function topPins(ctx: HandlerContext): HandlerResult {
     };
 }
 
+/** The metrics `top_video_pins` answers without `metric_types`: all of its list. */
+const VIDEO_PIN_METRICS = [
+    'IMPRESSION',
+    'SAVE',
+    'OUTBOUND_CLICK',
+    'VIDEO_MRC_VIEW',
+    'VIDEO_AVG_WATCH_TIME',
+    'VIDEO_V50_WATCH_TIME',
+    'QUARTILE_95_PERCENT_VIEW',
+    'VIDEO_10S_VIEW',
+    'VIDEO_START',
+];
+
+/** The account's video pins ranked by one metric over the range, with their video metrics (image pins never appear). */
+function topVideoPins(ctx: HandlerContext): HandlerResult {
+    const today = dayOf(ctx.now());
+    const range = checkRange(ctx.query, today);
+    const requested = listOf(ctx.query.metric_types);
+    const sortBy = String(ctx.query.sort_by);
+    const wanted = new Set([...(requested.length > 0 ? requested : VIDEO_PIN_METRICS), sortBy]);
+    const limit = typeof ctx.query.num_of_pins === 'number' ? ctx.query.num_of_pins : 10;
+    const app = typeof ctx.query.app_types === 'string' ? ctx.query.app_types : undefined;
+    const createdSince = ctx.query.created_in_last_n_days === 30 ? today - 30 : -Infinity;
+    const ranked = ctx.state
+        .pinRecordsOf(tokenOf(ctx).userId)
+        .filter((pin) => (pin.media as { media_type: string }).media_type === 'video' && dayOf(pin.createdAt) >= createdSince)
+        .map((pin) => {
+            const totals: Record<string, number> = {};
+            for (let day = Math.max(range.start, dayOf(pin.createdAt)); day <= range.end; day += 1)
+                sumInto(totals, pinDailyMetrics(pin.id, dateOf(day), true));
+            const counts = withDerived(app && app !== 'ALL' ? scaleCounts(totals, app) : totals, wanted);
+            return { pin, counts };
+        })
+        .sort((a, b) => (b.counts[sortBy] ?? 0) - (a.counts[sortBy] ?? 0) || b.pin.seq - a.pin.seq)
+        .slice(0, limit);
+    const status = dataStatusOf(range.end, today);
+    return {
+        status: 200,
+        body: {
+            date_availability: {
+                is_realtime: false,
+                latest_available_timestamp: status === 'READY' ? (range.end + 1) * DAY_MS - 1 : (today - 2) * DAY_MS - 1,
+            },
+            pins: ranked.map(({ pin, counts }) => ({
+                pin_id: pin.id,
+                metrics: counts,
+                data_status: Object.fromEntries(Object.keys(counts).map((name) => [name, status])),
+            })),
+            sort_by: sortBy,
+        },
+    };
+}
+
 export const ANALYTICS_HANDLERS: Record<string, (ctx: HandlerContext) => HandlerResult> = {
     'pins/analytics': pinAnalytics,
     'multi_pins/analytics': multiPinAnalytics,
     'user_account/analytics': accountAnalytics,
     'user_account/analytics/top_pins': topPins,
+    'user_account/analytics/top_video_pins': topVideoPins,
 };

@@ -6,6 +6,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
+import { accountCountersOn, dayOf } from './numbers.js';
 import { isObject, loadSpec } from './spec.js';
 
 export type Environment = 'production' | 'sandbox';
@@ -156,9 +157,12 @@ export interface EmulatorUser {
     businessName: string | null;
     profileImage: string;
     websiteUrl: string;
+    /** The counts on the day the user was created; `GET /user_account` answers them grown by the day (numbers.ts). */
     followerCount: number;
     followingCount: number;
     monthlyViews: number;
+    /** Epoch ms (emulator clock). */
+    createdAt: number;
 }
 
 export interface IssuedTokens {
@@ -453,6 +457,7 @@ export class EmulatorState {
             followerCount: options.followerCount ?? 0,
             followingCount: options.followingCount ?? 0,
             monthlyViews: options.monthlyViews ?? 0,
+            createdAt: this.now(),
             boards: [],
             pins: [],
         };
@@ -470,10 +475,11 @@ export class EmulatorState {
         return user ? this.publicUser(user) : undefined;
     }
 
-    /** `GET /user_account` body for a user. */
+    /** `GET /user_account` body for a user, with the counters of the emulator clock's day. */
     getAccount(userId: string): ApiAccount | undefined {
         const user = this.users.get(userId);
         if (!user) return undefined;
+        const counters = accountCountersOn(user, dayOf(this.now()));
         return {
             account_type: user.accountType,
             id: user.id,
@@ -484,9 +490,7 @@ export class EmulatorState {
             website_url: user.websiteUrl,
             board_count: user.boards.length,
             pin_count: user.pins.length,
-            follower_count: user.followerCount,
-            following_count: user.followingCount,
-            monthly_views: user.monthlyViews,
+            ...counters,
         };
     }
 

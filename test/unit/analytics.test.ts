@@ -51,7 +51,18 @@ describe('date ranges', () => {
         expect(dateRangeProblems({ startDate: '2025-01-01' }, () => NOW)).toEqual([expect.stringContaining('within the last 90 days')]);
         expect(dateRangeProblems({ startDate: '2025-01-01', clampDateRange: true }, () => NOW)).toEqual([]);
         expect(dateRangeProblems({ startDate: 'soon' }, () => NOW)).toEqual([]);
-        expect(() => parseActorInput({ mode: 'get-account-analytics', accessToken: 't', startDate: '2000-01-01' })).toThrow(UserInputError);
+        expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', startDate: '2000-01-01' })).toThrow(UserInputError);
+        // Account analytics reach further back with a history (the run looks it up); never with a split the history lacks.
+        expect(() => parseActorInput({ mode: 'get-account-analytics', accessToken: 't', startDate: '2000-01-01' })).not.toThrow();
+        expect(() => parseActorInput({ mode: 'get-account-analytics', accessToken: 't', startDate: '2000-01-01', splitField: 'APP_TYPE' })).toThrow(
+            'splitField must be NO_SPLIT here: startDate 2000-01-01 is older than the 90 days Pinterest keeps',
+        );
+        expect(() => parseActorInput({ mode: 'get-account-analytics', accessToken: 't', compareTo: 'previousyear', appTypes: 'web' })).toThrow(
+            'appTypes must be ALL here: compareTo previousYear reaches past the 90 days Pinterest keeps',
+        );
+        expect(() => parseActorInput({ mode: 'get-account-analytics', accessToken: 't', startDate: '2000-01-01', endDate: '2001-06-01' })).toThrow(
+            'the range may be at most 366 days long',
+        );
         expect(() => parseActorInput({ mode: 'get-pin-analytics', accessToken: 't', startDate: '2025-02-30' })).toThrow(
             'startDate must be a date that exists',
         );
@@ -212,6 +223,8 @@ describe('report', () => {
         url: `https://www.pinterest.com/pin/${pinId}/`,
         imageUrl: null,
         mediaType: 'image',
+        boardId: null,
+        publishedAt: null,
         startDate: '2025-06-01',
         endDate: '2025-06-02',
         fetchedWith: 'multiPin' as const,
@@ -357,6 +370,8 @@ describe('report', () => {
             date,
             dataStatus: 'READY',
             split,
+            source: 'pinterest' as const,
+            storedAt: null,
             metrics: { engagementRate },
         });
         const base = {

@@ -5,7 +5,8 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-import { accountAnalyticsItemSchema } from '../../src/output/analytics-items.js';
+import { accountAnalyticsItemSchema, analyticsSnapshotItemSchema } from '../../src/output/analytics-items.js';
+import { boardSummaries } from '../../src/analytics/report-data.js';
 import { mergeBlock } from '../../src/analytics/metrics.js';
 import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
 import {
@@ -42,20 +43,28 @@ const samplePin = pinSchema.parse({
     media: { media_type: 'image', images: { '600x': { width: 600, height: 900, url: 'https://i.pinimg.com/600x/a.jpg' } } },
     pin_metrics: { '90d': { impression: 3 } },
 });
+const pinAnalyticsSample = toPinAnalyticsItem(
+    {
+        id: '813744226420795884',
+        title: 'Lemon tart',
+        imageUrl: null,
+        mediaType: 'image',
+        boardId: '549755885175',
+        publishedAt: '2025-05-30T09:00:00.000Z',
+    },
+    { startDate: '2025-06-01', endDate: '2025-06-01' },
+    'multiPin',
+    mergeBlock({
+        daily_metrics: [{ date: '2025-06-01', data_status: 'READY', metrics: { IMPRESSION: 10, SAVE: 1 } }],
+        summary_metrics: { IMPRESSION: 10, SAVE: 1 },
+        lifetime_metrics: { TOTAL_COMMENTS: 2 },
+    }),
+);
 const samples = [
     toBoardItem({ id: '549755885175', name: 'Summer', owner: { username: 'jane' }, pin_count: 3, created_at: '2024-03-11T08:21:40' }),
     toPinItem(samplePin),
     pinResultItem({ status: 'created', position: 1, source: 'input', ...createdPinFields(samplePin, { boardId: '549755885175' }) }),
-    toPinAnalyticsItem(
-        { id: '813744226420795884', title: 'Lemon tart', imageUrl: null, mediaType: 'image' },
-        { startDate: '2025-06-01', endDate: '2025-06-01' },
-        'multiPin',
-        mergeBlock({
-            daily_metrics: [{ date: '2025-06-01', data_status: 'READY', metrics: { IMPRESSION: 10, SAVE: 1 } }],
-            summary_metrics: { IMPRESSION: 10, SAVE: 1 },
-            lifetime_metrics: { TOTAL_COMMENTS: 2 },
-        }),
-    ),
+    pinAnalyticsSample,
     scheduledPinItemSchema.parse({
         type: 'scheduledPin',
         scheduleId: '3f9a0c2e71b84d5e9a10',
@@ -102,7 +111,35 @@ const samples = [
         date: '2025-06-01',
         dataStatus: 'READY',
         split: 'all',
+        source: 'history',
+        storedAt: '2025-06-04T06:00:00.000Z',
         metrics: { impression: 10 },
+    }),
+    boardSummaries([pinAnalyticsSample], new Map([['549755885175', 'Summer']]), { startDate: '2025-06-01', endDate: '2025-06-01' })[0]!,
+    analyticsSnapshotItemSchema.parse({
+        type: 'analyticsSnapshot',
+        accountId: '702000000000000001',
+        username: 'jane',
+        snapshotAt: '2026-03-05T06:00:00.000Z',
+        historyStore: 'pinterest-analytics-history',
+        fetchedStartDate: '2026-03-02',
+        fetchedEndDate: '2026-03-05',
+        daysWritten: 4,
+        daysFinal: 1,
+        daysPending: 3,
+        lostStartDate: null,
+        lostEndDate: null,
+        historyFirstDate: '2025-12-06',
+        historyLastDate: '2026-03-05',
+        followerCount: 1284,
+        followingCount: 312,
+        monthlyViews: 48210,
+        pinCount: 48,
+        boardCount: 4,
+        publishedPins: 3,
+        topPins: 25,
+        pinsRecorded: 27,
+        recordsWritten: ['account-0123456789ab-2026', 'pins-0123456789ab-2026-03'],
     }),
 ];
 

@@ -279,6 +279,12 @@ describe('the platform and zod accept the same values', () => {
             },
             ledgerStoreName: { ok: ['shared-ledger'], bad: ['shared ledger'] },
             queueStoreName: { ok: ['shared-queue'], bad: ['shared/queue'] },
+            historyStoreName: { ok: ['client-a-history'], bad: ['history_2026'] },
+            publishedSince: {
+                ok: ['2026-03-01', ' 2026-03-01 ', '2026-03-01T09:00:00Z', '2026-03-01T09:00+01:00', '2026-03-01 09:00:00.5-05:00', ''],
+                bad: ['2026-03-01T09:00', '03/01/2026', 'last week', '2026-3-1'],
+            },
+            publishedUntil: { ok: ['2026-03-31'], bad: ['2026-03-31T23:59'] },
             imageUrl: {
                 ok: ['https://example.com/a.jpg', 'HTTP://EXAMPLE.COM/A.JPG', ' https://example.com/x ', ''],
                 bad: ['example.com/a.jpg', 'ftp://example.com/a.jpg', 'https://exa mple.com/a.jpg', 'https:// x', 'https://'],

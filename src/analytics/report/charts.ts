@@ -30,6 +30,8 @@ export interface ChartOptions {
     gapText: (status: string | null) => string;
     /** A day as people write it ("27 November 2026"). */
     dayText: (date: string) => string;
+    /** Which statuses are drawn hollow (numbers that may still change); default: anything but READY. */
+    isProvisional?: (status: string | null) => boolean;
 }
 
 const WIDTH = 560;
@@ -128,7 +130,7 @@ export function dailyChartSvg(points: readonly ChartPoint[], options: ChartOptio
         .filter(defined)
         .map((day) => {
             const value = day.value as number;
-            const provisional = day.dataStatus !== null && day.dataStatus !== 'READY';
+            const provisional = options.isProvisional ? options.isProvisional(day.dataStatus) : day.dataStatus !== null && day.dataStatus !== 'READY';
             // Read by screen readers and by the report's test: the exact number, the day and its status.
             const label = `${options.dayText(day.date)}: ${options.format(value)} ${options.label.toLowerCase()} (${options.statusText(day.dataStatus)})`;
             return `<circle role="graphics-symbol" aria-roledescription="point" aria-label="${escapeXml(label)}" data-date="${day.date}" data-value="${value}" data-status="${escapeXml(day.dataStatus ?? '')}" cx="${round(x(day.time))}" cy="${round(y(value))}" r="3" fill="${provisional ? '#ffffff' : options.color}" stroke="${options.color}" stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`;

@@ -5,7 +5,8 @@ import { pinAnalyticsInput, pinAnalyticsInputProblems } from './input.js';
 /** Daily analytics of chosen pins, one board's or the account's, with a report (see run.ts). */
 export const getPinAnalytics = defineMode({
     title: 'Pin analytics (daily, with a report)',
-    description: "Saves daily analytics of pins (listed, one board's by ID or name, or the account's) and writes a report.",
+    description:
+        "Saves daily analytics of pins (listed, the ones this Actor published, one board's by ID or name, or the account's), optionally a summary per board, and writes a report.",
     input: pinAnalyticsInput,
     inputProblems: pinAnalyticsInputProblems,
     operations: [

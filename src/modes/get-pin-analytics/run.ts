@@ -6,30 +6,62 @@ import {
     fetchPinAnalytics,
     type MultiPinAccess,
     multiPinTotals,
+    pinsById,
     quickPinAnalyticsItem,
     toAnalyticsPin,
 } from '../../analytics/pin-analytics.js';
+import { publishedTimeMs } from '../../analytics/input.js';
 import { accountName, boardName } from '../../analytics/names.js';
-import { pinReportData } from '../../analytics/report-data.js';
+import { boardSummaries, pinReportData } from '../../analytics/report-data.js';
 import { saveReport } from '../../analytics/save-report.js';
+import { accountRecords, publishedPins } from '../account-history.js';
 import type { ModeContext, ModeResult } from '../types.js';
 import { type ChosenBoard, chooseBoard } from '../board-choice.js';
 import type { PinAnalyticsInput } from './input.js';
 import { formatCount, plural } from '../../common/text.js';
 import { budgetNote } from '../../output/list-delivery.js';
 import { EVENTS } from '../../output/run-output.js';
+import type { PinterestClient } from '../../pinterest/client.js';
 import { PinterestError } from '../../pinterest/errors.js';
 import type { Pin } from '../../pinterest/schemas.js';
 
-/** Which pins: the listed ones (fetched one by one for title and image), a board's, or the account's. */
+/** The pins this Actor published in the window publishedSince..publishedUntil, from the ledger's index (one board's, when chosen). */
+async function publishedInWindow({ input, client, storage }: ModeContext<PinAnalyticsInput>, board: ChosenBoard | undefined) {
+    const records = await accountRecords(client, input.environment);
+    const since = publishedTimeMs(input.publishedSince ?? '', 'since');
+    const until = input.publishedUntil ? publishedTimeMs(input.publishedUntil, 'until') : undefined;
+    const { pins } = await publishedPins(storage, input.ledgerStoreName, records.key, { since, until });
+    return { records, pins: board ? pins.filter((pin) => pin.boardId === board.id) : pins };
+}
+
+/** Which pins: the listed ones (fetched one by one for title and image), the published ones, a board's, or the account's. */
 async function collectPins(
     { input, client, log }: ModeContext<PinAnalyticsInput>,
     board: ChosenBoard | undefined,
     limit: number,
     warnings: string[],
+    published?: Awaited<ReturnType<typeof publishedInWindow>>,
 ): Promise<Pin[]> {
     const pinMetrics = input.quick;
     const pins: Pin[] = [];
+    if (published) {
+        const wanted = published.pins.slice(0, limit);
+        const { pins: found } = await pinsById(
+            client,
+            wanted.map((pin) => pin.pinId),
+            { accountPinCount: published.records.account.pin_count ?? undefined, pinMetrics },
+        );
+        for (const entry of wanted) {
+            const pin = found.get(entry.pinId);
+            if (pin) pins.push(pin);
+            else
+                warnings.push(
+                    `Pin ${entry.pinId}, published ${new Date(entry.publishedAt).toISOString()} on board ${entry.boardId}, is no longer on Pinterest (deleted, or not visible to this token): skipped.`,
+                );
+        }
+        log.info(`Found ${plural(pins.length, 'pin')} this Actor published ${publishedWords(input)}${board ? ` on ${board.label}` : ''}.`);
+        return pins;
+    }
     if (input.pinIds && input.pinIds.length > 0) {
         for (const pinId of [...new Set(input.pinIds)].slice(0, limit)) {
             try {
@@ -60,14 +92,20 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     const range = progress.range;
     const warnings = [...range.warnings];
     for (const warning of range.warnings) log.warning(warning);
-    const wanted = input.pinIds && input.pinIds.length > 0 ? input.pinIds.length : input.maxItems;
-    const budget = output.budgetFor(EVENTS.itemFetched);
-    const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
     const chosen = input.pinIds && input.pinIds.length > 0 ? undefined : await chooseBoard(client, input);
     // Reports and messages name a board by its name: asked for once when the input gave only its ID.
     const board = chosen && (chosen.name ? chosen : { ...chosen, label: `board ${(await boardName(client, chosen.id)) ?? chosen.id}` });
-    const pins = limit > 0 ? await collectPins(context, board, limit, warnings) : [];
+    const published = input.publishedSince ? await publishedInWindow(context, board) : undefined;
+    const wanted = published
+        ? Math.min(input.maxItems, published.pins.length)
+        : input.pinIds && input.pinIds.length > 0
+          ? input.pinIds.length
+          : input.maxItems;
+    const budget = output.budgetFor(EVENTS.itemFetched);
+    const limit = Math.max(0, Math.min(wanted, progress.stored + budget));
+    const pins = limit > 0 ? await collectPins(context, board, limit, warnings, published) : [];
     const stoppedByBudget = progress.stored + budget < wanted;
+    const publishedAt = new Map(published?.pins.map((pin) => [pin.pinId, new Date(pin.publishedAt).toISOString()]));
 
     // After a restart, the pins stored before it come first again: their numbers are fetched for the report,
     // but neither stored nor charged a second time.
@@ -97,9 +135,9 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     };
 
     const access: MultiPinAccess = { closed: false };
-    const analyticsPins: AnalyticsPin[] = pins.map(toAnalyticsPin);
+    const analyticsPins: AnalyticsPin[] = pins.map((pin) => ({ ...toAnalyticsPin(pin), publishedAt: publishedAt.get(pin.id) ?? null }));
     if (input.quick) {
-        await store(pins.map((pin) => quickPinAnalyticsItem(pin, range)));
+        await store(pins.map((pin) => quickPinAnalyticsItem(pin, range, publishedAt.get(pin.id))));
     } else {
         const request = { range, metricTypes: input.metricTypes ?? [], appTypes: input.appTypes };
         for await (const batch of fetchPinAnalytics(client, analyticsPins, request, access, log)) {
@@ -110,14 +148,24 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
         }
     }
 
+    // groupBy "board": one free summary row per board, after the pins' rows (a restart skips those stored already).
+    const boards = input.groupBy === 'board' && !budgetExhausted ? boardSummaries(rows, await boardNames(client, board), range) : [];
+    const boardsFresh = boards.slice(Math.max(0, progress.stored - seen));
+    if (boardsFresh.length > 0) {
+        await output.pushRows(boardsFresh);
+        await progress.save(rows.length + boards.length);
+    }
+
     const account = await accountName(client);
-    const pinsLabel = input.pinIds?.length
-        ? plural(rows.length, 'selected pin')
-        : board
-          ? `${plural(rows.length, 'pin')} of ${board.label}`
-          : `${plural(rows.length, 'pin')} of ${account ?? 'your account'}`;
+    const pinsLabel = published
+        ? `${plural(rows.length, 'pin')} published ${publishedWords(input)}${board ? ` on ${board.label}` : ''}`
+        : input.pinIds?.length
+          ? plural(rows.length, 'selected pin')
+          : board
+            ? `${plural(rows.length, 'pin')} of ${board.label}`
+            : `${plural(rows.length, 'pin')} of ${account ?? 'your account'}`;
     // The report names the account in its heading already.
-    const reportSubject = input.pinIds?.length || board ? pinsLabel : `${plural(rows.length, 'pin')} of the whole account`;
+    const reportSubject = published || input.pinIds?.length || board ? pinsLabel : `${plural(rows.length, 'pin')} of the whole account`;
     const empty = rows.filter((row) => !row.hasData).length;
     let previous: { range: DateRange; totals: Record<string, number | null> } | undefined;
     let previousNote: string | undefined;
@@ -144,6 +192,7 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
             generatedAt: new Date(now()).toISOString(),
             previous,
             previousNote,
+            boards,
         }),
     );
     if (report.warning) warnings.push(report.warning);
@@ -156,7 +205,7 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
     const cut = budgetNote({ stoppedByBudget: stoppedByBudget || budgetExhausted });
     return {
         summary: `Fetched analytics for ${pinsLabel}${withoutDataNote(empty, rows.length)}, ${range.startDate} to ${range.endDate}, ${how}${cut}.${report.saved ? ' Report: report.html.' : ''}`,
-        counts: { fetched: rows.length - empty, withoutData: empty },
+        counts: { fetched: rows.length - empty, withoutData: empty, ...(input.groupBy ? { boards: boards.length } : {}) },
         hasMore: stoppedByBudget || budgetExhausted,
         warnings,
         details: {
@@ -166,6 +215,23 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
             ...(report.saved ? { report: 'report.html' } : {}),
         },
     };
+}
+
+/** "since 2026-03-01", "from 2026-03-01 to 2026-03-31". */
+const publishedWords = (input: PinAnalyticsInput) =>
+    input.publishedUntil ? `from ${input.publishedSince} to ${input.publishedUntil}` : `since ${input.publishedSince}`;
+
+/** Board names for the summary rows: the chosen board's, else every board of the account (one request per 250). */
+async function boardNames(client: PinterestClient, board: ChosenBoard | undefined): Promise<Map<string, string>> {
+    if (board) return new Map([[board.id, board.name ?? board.label.replace(/^board /, '')]]);
+    const names = new Map<string, string>();
+    try {
+        for await (const page of client.listBoards({ maxItems: Number.MAX_SAFE_INTEGER }))
+            for (const each of page.items) names.set(each.id, each.name);
+    } catch (error) {
+        if (!(error instanceof PinterestError)) throw error;
+    }
+    return names;
 }
 
 /** For the status message: how many rows are empty, and that they cost nothing. */

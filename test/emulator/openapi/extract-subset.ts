@@ -35,6 +35,7 @@ export const SUBSET_OPERATIONS: ReadonlyArray<readonly [string, string]> = [
     ['get', '/pins/analytics'],
     ['get', '/user_account/analytics'],
     ['get', '/user_account/analytics/top_pins'],
+    ['get', '/user_account/analytics/top_video_pins'],
 ];
 
 type JsonObject = { [key: string]: unknown };
