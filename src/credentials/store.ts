@@ -16,6 +16,14 @@ export function credentialsRecordKey(environment: string, appId: string, inputRe
 }
 
 /**
+ * The record key for an account connected by label (the `connect-account` mode writes it; an `accounts` item that
+ * names only its label reads it). Labels are 1–40 letters, digits and hyphens, so the key is safe on the platform.
+ */
+export function labelledCredentialsKey(environment: string, appId: string, label: string): string {
+    return `pinterest-${environment}-${appId}-label-${label.toLowerCase()}`;
+}
+
+/**
  * The credentials record of one chain in a key-value store. A damaged record stops the run: falling back to the
  * refresh token in the input would most likely use one Pinterest has already retired, and the next successful
  * refresh would overwrite what could still be repaired. Writes are retried with backoff.
