@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import type { NamedStore } from '../storage/contracts.js';
-import { MAX_TIME_MS, TIME_MS, TypedRecord } from '../storage/records.js';
+import { DEFAULT_WRITE_POLICY, MAX_TIME_MS, type RecordWritePolicy, TIME_MS, TypedRecord } from '../storage/records.js';
 import type { PinDraft } from './draft.js';
 import { normalizeLink } from './links.js';
 
@@ -169,10 +169,13 @@ export class PinLedger {
     /** Pins this process attributed, for checks that need no storage call. */
     private readonly attributedHere = new Map<string, string>();
 
-    constructor(readonly store: NamedStore) {}
+    constructor(
+        readonly store: NamedStore,
+        private readonly writePolicy: RecordWritePolicy = DEFAULT_WRITE_POLICY,
+    ) {}
 
     entry(key: string): LedgerRecord {
-        return new TypedRecord(this.store, key, ledgerEntrySchema, `ledger entry ${key} in key-value store "${this.store.name}"`);
+        return new TypedRecord(this.store, key, ledgerEntrySchema, `ledger entry ${key} in key-value store "${this.store.name}"`, this.writePolicy);
     }
 
     /** When pins with this link were published, newest last (for minDaysBetweenSameLink): one read, whatever the history. */

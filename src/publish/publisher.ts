@@ -8,7 +8,7 @@ import type { PinterestClient } from '../pinterest/client.js';
 import { PinterestError } from '../pinterest/errors.js';
 import type { Pin } from '../pinterest/schemas.js';
 import type { BoardDirectory } from './boards.js';
-import { type Claimant, claimPin, releaseClaim, renewClaim, Renewals, stillClaimed } from './claims.js';
+import { type Claimant, CLAIM_TTL_MS, claimPin, releaseClaim, renewClaim, Renewals, stillClaimed } from './claims.js';
 import { sourcePrefix, toPinCreate } from './draft.js';
 import { contentOfDraft, entryContent, type LedgerEntry, ledgerKey, type LedgerRecord, type PinContent, type PinLedger } from './ledger.js';
 import { reconcilePin } from './reconcile.js';
@@ -256,7 +256,7 @@ export class PinPublisher {
             try {
                 videoId = await this.options.uploadVideo(job.draft.videoUrl);
             } catch (error) {
-                await releaseClaim(record, this.claimant, previous);
+                await this.letGo(record, previous, job);
                 return failedOutcome(row, errorOf(error, job.source));
             }
         }
@@ -295,7 +295,7 @@ export class PinPublisher {
             } catch (error) {
                 if (!sending || (error instanceof PinterestError && error.kind === 'not-sent')) {
                     // Never sent: nothing happened, and a later run posts it.
-                    await releaseClaim(record, this.claimant, previous);
+                    await this.letGo(record, previous, job);
                     return freeOutcome(row, 'not-attempted', { reason: this.stop?.reason ?? reasonOf(error) });
                 }
                 if (error instanceof PinterestError && error.outcomeUnknown) {
@@ -313,6 +313,18 @@ export class PinPublisher {
             }
             return this.confirmed(pin, row, record, sending!, key);
         }
+    }
+
+    /**
+     * Gives up a claim on a pin that was not sent. Releasing only lets another run take the pin sooner: when the
+     * store refuses, the claim lapses by itself, so the pin's row stands and the run goes on.
+     */
+    private async letGo(record: LedgerRecord, previous: LedgerEntry | undefined, job: PinJob): Promise<void> {
+        await releaseClaim(record, this.claimant, previous).catch((error: unknown) =>
+            this.options.log.warning(
+                `${sourcePrefix(job.source)}could not release this run\u2019s claim (${messageOf(error)}); it lapses by itself within ${CLAIM_TTL_MS / 60_000} minutes.`,
+            ),
+        );
     }
 
     /**

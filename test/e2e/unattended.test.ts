@@ -3,6 +3,8 @@
  * notifications fire), a refusal that retrying cannot fix is not retried, the row and the queue say the same, a
  * skipped duplicate takes no time slot, and every warning the run logged is in its OUTPUT record.
  */
+import { stripVTControlCharacters } from 'node:util';
+
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { useAccount } from './use-account.js';
@@ -131,6 +133,36 @@ describe.each(WORLDS)('%s world', (worldName) => {
             ]),
         );
         for (const warning of warnings) expect(run.log).toContain(warning);
+    });
+
+    it('the OUTPUT record lists the warnings of a late publish and of a cancel naming unknown IDs, and every WARN line is among them', async () => {
+        const space = world.newSpace();
+        const queued = await space.run({
+            baseUrl: account.emulator.baseUrl,
+            env: at('2026-05-20T08:00:00Z'),
+            input: create([pin(`Late ${worldName}`, { publishAt: '2026-05-20T09:00:00Z' })]),
+        });
+        expect(queued.exitCode, queued.log).toBe(0);
+        const late = await space.run({ baseUrl: account.emulator.baseUrl, env: at('2026-05-20T12:00:00Z'), input: publish() });
+        const cancel = await space.run({
+            baseUrl: account.emulator.baseUrl,
+            env: at('2026-05-20T12:05:00Z'),
+            input: { mode: 'cancel-scheduled', accessToken: account.token, skipPreflight: true, scheduleIds: ['0123456789abcdef0123'] },
+        });
+        for (const [run, expected] of [
+            [late, /more than an hour late/],
+            [cancel, /0123456789abcdef0123/],
+        ] as const) {
+            expect(run.exitCode, run.log).toBe(0);
+            const warnings = (run.record('OUTPUT') as { warnings: string[] }).warnings;
+            expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+            const logged = stripVTControlCharacters(run.log)
+                .split('\n')
+                .filter((line) => /^WARN\b/.test(line))
+                .map((line) => line.replace(/^.*?\bWARN\s+/, '').trim());
+            expect(logged.length).toBeGreaterThan(0);
+            for (const line of logged) expect(warnings.some((warning) => warning.startsWith(line) || line.startsWith(warning))).toBe(true);
+        }
     });
 });
 

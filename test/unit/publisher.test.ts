@@ -270,6 +270,30 @@ describe('PinPublisher: two runs, one ledger', () => {
         expect(rows).toMatchObject([{ status: 'not-attempted', reason: expect.stringMatching(/taken over by another run/) }]);
     });
 
+    it('does not send a pin whose own claim lapsed while the process stalled, and goes on when the store refuses the release', async () => {
+        const records = new Map<string, string>();
+        const parts = setUp();
+        const log = silentLog();
+        let reads = 0;
+        let stalled = false;
+        const store = hookedStore(memoryNamedStore('ledger', records), async (call) => {
+            if (!call.key.startsWith('pin-')) return;
+            // After the claim is read back the process stalls past the claim's life (a frozen machine, say), and the
+            // store then refuses every write: no other run is involved, the claim simply ran out.
+            if (call.kind === 'get' && reads++ === 1) {
+                parts.clock.advance(CLAIM_TTL_MS + 1);
+                stalled = true;
+            } else if (call.kind === 'set' && stalled) throw new Error('the store is unavailable');
+        });
+        const ledger = new PinLedger(store, { attempts: 2, baseDelayMs: 1_000, sleep: parts.clock.sleep });
+        const rows = await publishAndDeliver(publisherFor({ ...parts, ledger }, { log }), parts.output, [job(1)]);
+        expect(parts.pinterest.posts).toHaveLength(0);
+        expect(rows).toMatchObject([{ status: 'not-attempted', reason: expect.stringMatching(/claim on the pin lapsed/) }]);
+        // Giving the claim back failed too: said, and the run went on (the claim has lapsed already).
+        expect(log.lines.some((line) => /could not release this run’s claim/.test(line))).toBe(true);
+        expect(parts.output.chargedHere[EVENTS.pinCreated] ?? 0).toBe(0);
+    });
+
     it('after a restart takes back its own pins: a pin it created is its row and charge, not posted again', async () => {
         const parts = setUp();
         const created: PinOutcome[] = [];

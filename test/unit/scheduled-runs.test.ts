@@ -172,6 +172,54 @@ describe('cancel-scheduled racing publish-scheduled', () => {
     });
 });
 
+describe('publish-scheduled, a pin whose image Pinterest could not fetch', () => {
+    it('gets one more try an hour later, then fails for good; a refused pin fails at once', async () => {
+        const world = account();
+        const [unfetchable, refused] = await queuePins(world, 2);
+        world.pinterest.answers.push('image-unfetchable', 'refused');
+        const first = contextFor(world, publishInput(), 'run-1');
+        // Every pin this run tried failed: the run fails (the platform's failure notifications fire), saying why.
+        await expect(publishDuePins(first.context)).rejects.toThrow(/could not fetch the image/);
+        expect(first.output.items.map((item) => [item.title, item.status])).toEqual([
+            ['Queued 1', 'will-retry'],
+            ['Queued 2', 'failed'],
+        ]);
+        const retried = await world.queue.get(unfetchable!.scheduleId);
+        expect(retried).toMatchObject({ status: 'scheduled', attempts: 1, nextAttemptAt: world.clock.now() + 60 * 60_000 });
+        expect(retried?.lastError).toMatch(/could not fetch the image/);
+        expect(await world.queue.get(refused!.scheduleId)).toMatchObject({ status: 'failed', attempts: 1 });
+
+        // Half an hour on, nothing is due; an hour on, the one more try, which fails again: for good this time.
+        world.clock.advance(30 * 60_000);
+        const early = await publishDuePins(contextFor(world, publishInput(), 'run-2').context);
+        expect(early.summary).toMatch(/^No pins of @autumnshop were due\./);
+        world.clock.advance(30 * 60_000);
+        world.pinterest.answers.push('image-unfetchable');
+        await expect(publishDuePins(contextFor(world, publishInput(), 'run-3').context)).rejects.toThrow(/could not fetch/);
+        expect(await world.queue.get(unfetchable!.scheduleId)).toMatchObject({ status: 'failed', attempts: 2 });
+        expect(world.pinterest.posts).toHaveLength(3);
+    });
+});
+
+describe('publish-scheduled while another run is publishing', () => {
+    it('says the due pins are being published by another run, and counts only what still waits', async () => {
+        const world = account();
+        const [due] = await queuePins(world, 3);
+        const later: QueueEntry = { ...due!, scheduleId: 'b'.repeat(20), draft: { ...due!.draft, pinTitle: 'Tomorrow' }, publishAt: T0 + 86_400_000 };
+        await world.queue.put(later);
+        let secondSummary: string | undefined;
+        world.pinterest.onPost = async (body) => {
+            if (body.title !== 'Queued 1' || secondSummary) return;
+            secondSummary = (await publishDuePins(contextFor(world, publishInput(), 'run-2').context)).summary;
+        };
+        await publishDuePins(contextFor(world, publishInput(), 'run-1').context);
+        expect(secondSummary).toBe(
+            `No pins of @autumnshop were due. 3 due pins are being published by another run. Next pin of @autumnshop due 2026-10-06T09:00:00Z (1 waiting).`,
+        );
+        expect(postedTitles(world).sort()).toEqual(['Queued 1', 'Queued 2', 'Queued 3']);
+    });
+});
+
 describe('a damaged queue record', () => {
     it('is named in a warning and skipped; the account’s other pins go out and list-scheduled still lists', async () => {
         const world = account();

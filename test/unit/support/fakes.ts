@@ -145,6 +145,8 @@ export type FakeAnswer =
     | 'lost-before-create'
     /** Pinterest refuses the pin (400). */
     | 'refused'
+    /** Pinterest could not fetch the pin's image (400, code 1): often a passing problem of the image's host. */
+    | 'image-unfetchable'
     /** Pinterest's spam block (429 with "spam"). */
     | 'spam';
 
@@ -189,6 +191,10 @@ export class FakePinterest {
         this.posts.push(body);
         const answer = this.answers.shift() ?? 'ok';
         if (answer === 'refused') throw new PinterestError({ kind: 'bad-request', operation: OPERATIONS.createPin, status: 400, code: 1 });
+        if (answer === 'image-unfetchable') {
+            const apiMessage = 'Sorry we could not fetch the image.';
+            throw new PinterestError({ kind: 'bad-request', operation: OPERATIONS.createPin, status: 400, code: 1, apiMessage });
+        }
         if (answer === 'spam') throw new PinterestError({ kind: 'spam-blocked', operation: OPERATIONS.createPin, status: 429 });
         if (answer === 'lost-before-create') throw new PinterestError({ kind: 'outcome-unknown', operation: OPERATIONS.createPin, status: 502 });
         const source = body.media_source as { source_type: string; items?: unknown[] };
