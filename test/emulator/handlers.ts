@@ -64,6 +64,9 @@ export const MESSAGES = {
     spam: 'Your request was blocked because it looks like spam. If you believe this is a mistake, contact Pinterest support.',
     /** The spec's example for `pins/save` and other refusals of someone else's resource (403 code 29). */
     notPermitted: 'You are not permitted to access that resource.',
+    /** The spec's 403 examples for the account operations (Business Access to an ad account that does not allow it). */
+    userAccountNotAuthorized: 'Not authorized to access the user account.',
+    userAccountAnalyticsNotAuthorized: 'Not authorized to access the user account analytics.',
     /** A beta endpoint for an app without access: 401 code 3, as for other restricted features. */
     pinUpdateRestricted:
         'Updating Pins (PATCH /v5/pins/{pin_id}) is in beta and not available to this app. Learn more about beta features at https://developers.pinterest.com/docs/getting-started/using-beta-and-restricted-features/.',
