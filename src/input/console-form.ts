@@ -47,6 +47,12 @@ export const CONSOLE_FORM: ConsoleForm = {
                     description:
                         'The secret key of your Pinterest app (developers.pinterest.com → My apps → your app). Needed only together with a refresh token; the Actor sends it to Pinterest’s token endpoint and nowhere else.',
                 },
+                adAccountId: {
+                    title: 'Ad account ID (Business Access)',
+                    description:
+                        'For agencies: the ID of a client’s ad account that the client shared with your Pinterest account through Business Access. The run then acts on the client’s Pinterest account with your own token: its boards, pins and analytics, and the ledger and queue are the client’s. What works depends on your role there: Analyst reads and sees analytics; creating or changing pins needs Admin or Campaign manager. Leave empty to act on the token’s own account.',
+                    example: '549755885175',
+                },
                 environment: {
                     title: 'Pinterest environment',
                     description:

@@ -270,7 +270,7 @@ export class PinterestTransport {
     }
 
     private translate(error: unknown, context: RequestContext): unknown {
-        return translateFailure(error, context, { now: this.now(), environment: this.options.environment });
+        return translateFailure(error, context, { now: this.now(), environment: this.options.environment, adAccountId: this.options.adAccountId });
     }
 
     private async prepareAttempt(requestOptions: NormalizedOptions): Promise<void> {

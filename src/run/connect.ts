@@ -54,5 +54,9 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
         };
     }
     const credentials = await CredentialManager.open({ accessToken: input.accessToken, refresh, log });
-    return { client: new PinterestClient({ baseUrl, environment, tokens: credentials, onRetry, onRateLimitWait, onSkipped }), credentials };
+    // Business Access: every operation that takes ad_account_id acts on that ad account owner's account, so the
+    // account preflight, the ledger, the queue and the history read (GET /user_account) is the operated one.
+    const adAccount = input.adAccountId ? { adAccountId: input.adAccountId } : {};
+    const client = new PinterestClient({ baseUrl, environment, tokens: credentials, ...adAccount, onRetry, onRateLimitWait, onSkipped });
+    return { client, credentials };
 }

@@ -301,6 +301,7 @@ describe('the platform and zod accept the same values', () => {
             imageUrls: { ok: [['https://example.com/1.jpg', ' https://example.com/2.jpg ']], bad: [['https://example.com/1.jpg', 'two.jpg']] },
             pinIds: { ok: [['813744226420795884', ' 813744226420795884 ', 'https://www.pinterest.com/pin/813744226420795884/']], bad: [['pin-1']] },
             scheduleIds: { ok: [['3f9a0c2e71b84d5e9a10', ' 3f9a0c2e71b84d5e9a10 ']], bad: [['3F9A0C2E71B84D5E9A10'], ['3f9a0c2e']] },
+            adAccountId: { ok: ['549755885175', ' 549755885175 ', ''], bad: ['act_549755885175'] },
         };
         const withPattern = jsonNames.filter(
             (name) => properties[name]?.pattern !== undefined || (properties[name]?.items as { pattern?: string } | undefined)?.pattern !== undefined,
