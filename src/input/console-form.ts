@@ -536,5 +536,35 @@ export const CONSOLE_FORM: ConsoleForm = {
                 },
             },
         },
+        {
+            caption: 'Connect a client’s account',
+            description:
+                'connect-account, in two runs: the first (App ID, App secret, Redirect URI, Label) outputs the authorization URL to send to the client; the second (the same four plus the address the client landed on, or its code) stores the client’s tokens in the token store under the label. No Pinterest token is needed for either.',
+            fields: {
+                redirectUri: {
+                    title: 'Redirect URI',
+                    description:
+                        'The https address Pinterest sends the client to after “Give access”: any page of yours, registered under Redirect URIs in your app at developers.pinterest.com. It only has to show its address, which the client sends back to you. Use the same one in both runs.',
+                    example: 'https://agency.example.com/pinterest/connected',
+                },
+                label: {
+                    title: 'Label',
+                    description:
+                        'Your name for the client’s account (letters, digits, hyphens), such as <code>client-a</code>. The authorization URL is bound to it, and the tokens are stored under it: later runs name only the label.',
+                    example: 'client-a',
+                },
+                authorizationResponseUrl: {
+                    title: 'Address the client landed on',
+                    isSecret: true,
+                    description:
+                        'Second run: the whole address of the page the client landed on after “Give access” (it holds <code>code=</code> and <code>state=</code>). The state is checked against the label, and the code is exchanged once, within minutes of being issued.',
+                },
+                code: {
+                    title: 'Authorization code',
+                    isSecret: true,
+                    description: 'Instead of the address: the code alone (the value after <code>code=</code>). The state cannot be checked then.',
+                },
+            },
+        },
     ],
 };

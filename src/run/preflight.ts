@@ -35,6 +35,8 @@ export interface PreflightContext {
  */
 export async function preflight({ input, mode, client, scopes, log }: PreflightContext): Promise<PreflightReport> {
     let report: PreflightReport = { trialAccess: false };
+    // A mode that works with the app alone has no account to check yet.
+    if (mode.usesAccount === false) return report;
     try {
         const { account, rateLimit } = await client.getUserAccount();
         report = {
