@@ -39,7 +39,7 @@ function codeFrom(input: ConnectAccountInput, expectedState: string): string {
     const state = landed.searchParams.get('state');
     if (state !== null && !sameText(state, expectedState)) {
         throw new ActorError(
-            `authorizationResponseUrl carries a state that does not belong to label ${input.label}: it answers the authorization URL of another label or app, or was altered, so its code was not used; make the authorization URL for ${input.label} again and send that one.`,
+            `authorizationResponseUrl carries a state that does not belong to label ${input.label}: it answers the authorization URL of another label, app or app secret, or was altered, so its code was not used; make the authorization URL for ${input.label} again and send that one.`,
         );
     }
     const error = landed.searchParams.get('error');
