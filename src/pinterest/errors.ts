@@ -59,6 +59,8 @@ export interface PinterestErrorDetails {
     grantType?: string;
     /** For `ad-account-refused`: the ad account the request acted for (Business Access). */
     adAccountId?: string;
+    /** For `ad-account-refused`: the caller's roles on that ad account, when Pinterest said (`GET /ad_accounts/{id}`). */
+    roles?: readonly string[];
 }
 
 /** The one error type the client throws. `message` is a single actionable sentence, safe to show anywhere. */
@@ -76,7 +78,7 @@ export class PinterestError extends Error {
     /** Set when the request acted for an ad account's owner (Business Access) and the refusal is about that. */
     readonly adAccountId?: string;
 
-    constructor(details: PinterestErrorDetails) {
+    constructor(private readonly details: PinterestErrorDetails) {
         super(describe(details));
         this.kind = details.kind;
         this.operation = details.operation;
@@ -87,6 +89,11 @@ export class PinterestError extends Error {
         this.networkCode = details.networkCode;
         this.attempts = details.attempts;
         this.adAccountId = details.adAccountId;
+    }
+
+    /** The same failure, told with more of what is known about it (a Business Access role looked up afterwards). */
+    withDetails(extra: Partial<PinterestErrorDetails>): PinterestError {
+        return new PinterestError({ ...this.details, ...extra });
     }
 
     /** True when a write may have happened although no success was seen: reconcile, don't retry blindly. */
@@ -198,7 +205,7 @@ function describe(details: PinterestErrorDetails): string {
             sentence = describeRejectedCode(apiMessage);
             break;
         case 'ad-account-refused':
-            sentence = describeBusinessAccessRefusal(operation, details.adAccountId ?? 'given in adAccountId');
+            sentence = describeBusinessAccessRefusal(operation, details.adAccountId ?? 'given in adAccountId', details.roles);
             break;
     }
     const rid = details.requestId ? ` (Pinterest request id: ${details.requestId})` : '';
@@ -216,6 +223,24 @@ function describeRejectedCode(apiMessage: string | undefined): string {
     if (apiMessage && /expired/i.test(apiMessage))
         return `Pinterest refused the authorization code because it has expired (codes live minutes): ${again}.`;
     return `Pinterest refused the authorization code (used already, expired, or issued to another app or redirectUri): ${again}.${apiMessage ? ` Pinterest said: "${apiMessage}".` : ''}`;
+}
+
+/** Business Access roles as Pinterest's Business Manager names them ("CAMPAIGN_MANAGER" is "Campaign manager"). */
+function roleName(role: string): string {
+    const names: Record<string, string> = {
+        OWNER: 'Owner',
+        ADMIN: 'Admin',
+        ANALYST: 'Analyst',
+        CAMPAIGN_MANAGER: 'Campaign manager',
+        AUDIENCE_MANAGER: 'Audience',
+        FINANCE_MANAGER: 'Finance',
+        FINANCE_EDIT: 'Finance',
+        FINANCE_VIEW: 'Finance',
+        CATALOGS_MANAGER: 'Catalogs',
+        CATALOGS_VIEWER: 'Catalogs',
+        PROFILE_PUBLISHER: 'Profile publisher',
+    };
+    return names[role] ?? role.charAt(0) + role.slice(1).toLowerCase().replace(/_/g, ' ');
 }
 
 /** What an operation does, for a Business Access refusal ("creating pins needs …"). */
@@ -237,13 +262,17 @@ function businessAction(operation: Operation): string {
  * or a role that does not cover the request (an Analyst only views). The roles named are those of Pinterest's
  * Business Manager that allow it: Admin and Campaign manager create and edit, and Analyst views reporting too.
  */
-function describeBusinessAccessRefusal(operation: Operation, adAccountId: string): string {
+function describeBusinessAccessRefusal(operation: Operation, adAccountId: string, roles: readonly string[] | undefined): string {
     const action = businessAction(operation);
     const writes = operation.method !== 'GET';
     const needed = writes ? 'the Admin or Campaign manager role' : 'the Analyst, Campaign manager or Admin role';
-    const why = writes
-        ? 'your role on that ad account does not allow it (an Analyst only views)'
-        : 'your Pinterest account has no role on that ad account that allows it';
+    const named = [...new Set((roles ?? []).map(roleName))];
+    const why =
+        named.length > 0
+            ? `your role on that ad account is ${named.join(' and ')}, which does not allow it`
+            : writes
+              ? 'your role on that ad account does not allow it (an Analyst only views)'
+              : 'your Pinterest account has no role on that ad account that allows it';
     return `Pinterest refused ${action} on ad account ${adAccountId} (Business Access): ${why}; ${action} needs ${needed}: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.`;
 }
 

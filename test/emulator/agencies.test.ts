@@ -211,6 +211,31 @@ describe('Business Access: ad_account_id with roles', () => {
         expect((await call('GET', '/boards', { token, query: { ad_account_id: '549000000000000999' } })).status).toBe(403);
     });
 
+    it("tells each caller its own roles on the ad account (GET /ad_accounts/{id}, ads:read), and no one else's", async () => {
+        const { token } = member('agency_reader', ['ANALYST', 'AUDIENCE_MANAGER']);
+        const app = emulator.state.createApp({});
+        const withAds = emulator.state.issueTokens({
+            userId: emulator.state.findUserByUsername('agency_reader')!.id,
+            appId: app.appId,
+            scopes: ['ads:read'],
+        });
+        const mine = await call('GET', `/ad_accounts/${adAccountId}`, { token: withAds.accessToken });
+        expect(mine).toEqual({
+            status: 200,
+            body: {
+                id: adAccountId,
+                name: 'Client shop ads',
+                owner: { id: client.id, username: 'the_client_shop' },
+                permissions: ['ANALYST', 'AUDIENCE_MANAGER'],
+            },
+        });
+        expect((await call('GET', `/ad_accounts/${adAccountId}`, { token })).body.code).toBe(3);
+        const stranger = member('ads_stranger', []);
+        const strangerAds = emulator.state.issueTokens({ userId: stranger.user.id, appId: app.appId, scopes: ['ads:read'] }).accessToken;
+        expect((await call('GET', `/ad_accounts/${adAccountId}`, { token: strangerAds })).status).toBe(403);
+        expect((await call('GET', '/ad_accounts/549000000000000999', { token: strangerAds })).status).toBe(404);
+    });
+
     it('still checks scopes first: Business Access does not widen what the token may do', async () => {
         const app = emulator.state.createApp({});
         const user = emulator.state.createUser({ username: 'agency_narrow' });

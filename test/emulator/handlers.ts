@@ -55,6 +55,7 @@ export const MESSAGES = {
     pinNotFound: 'Pin not found.',
     sectionNotFound: 'Board section not found.',
     mediaNotFound: 'Media upload not found.',
+    adAccountNotFound: 'Ad account not found.',
     /** Pinterest refuses a second board with the same name (code 58; the status, 409, is the emulator's choice). */
     duplicateBoard: 'You already have a board with this name.',
     trialNoPins:
@@ -582,6 +583,23 @@ function listMedia(ctx: HandlerContext): HandlerResult {
     return { status: 200, body: { items: page.map((r) => ctx.state.renderMedia(r)), bookmark } };
 }
 
+/**
+ * `GET /ad_accounts/{ad_account_id}`: the ad account with the caller's own `permissions` on it (`OWNER` for its
+ * owner), as Business Access has them; someone with no role on it is refused like any other resource.
+ */
+function getAdAccount(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const account = ctx.state.getAdAccount(ctx.pathParams.ad_account_id ?? '');
+    if (!account) throw new ApiError(404, 404, MESSAGES.adAccountNotFound);
+    const permissions = account.ownerId === token.userId ? ['OWNER'] : account.members[token.userId];
+    if (!permissions) throw new ApiError(403, 29, MESSAGES.notPermitted);
+    const owner = ctx.state.getUser(account.ownerId);
+    return {
+        status: 200,
+        body: { id: account.id, name: account.name, owner: { id: account.ownerId, username: owner?.username ?? '' }, permissions: [...permissions] },
+    };
+}
+
 function oauthToken(ctx: HandlerContext): HandlerResult {
     const app = ctx.app;
     if (!app) throw new ApiError(401, 2, MESSAGES.authFailed);
@@ -633,4 +651,5 @@ export const HANDLERS: Record<string, (ctx: HandlerContext) => HandlerResult> = 
     'pins/delete': deletePin,
     'pins/save': savePin,
     'oauth/token': oauthToken,
+    'ad_accounts/get': getAdAccount,
 };

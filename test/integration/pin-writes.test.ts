@@ -208,6 +208,16 @@ describe('ad_account_id (Business Access)', () => {
         expect(withoutRequestId(refused.message)).toBe(
             `Pinterest refused creating pins on ad account ${adAccountId} (Business Access): your role on that ad account does not allow it (an Analyst only views); creating pins needs the Admin or Campaign manager role: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.`,
         );
+        // A token that may read ad accounts (ads:read) also learns, and says, which role it has there.
+        const withAds = state.issueTokens({
+            userId: account.userId,
+            appId: account.app.appId,
+            scopes: ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'ads:read'],
+        });
+        const named = await failureOf(client({ adAccountId, tokens: { getAccessToken: async () => withAds.accessToken } }).api.createPin(pin));
+        expect(withoutRequestId(named.message)).toBe(
+            `Pinterest refused creating pins on ad account ${adAccountId} (Business Access): your role on that ad account is Analyst, which does not allow it; creating pins needs the Admin or Campaign manager role: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.`,
+        );
         state.grantBusinessAccess(adAccountId, account.userId, ['CAMPAIGN_MANAGER']);
         const created = await api.createPin(pin);
         expect(state.getPin(created.id)?.board_owner.username).toBe('adaccount_owner');

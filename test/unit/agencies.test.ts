@@ -114,6 +114,20 @@ describe('refusals in one sentence', () => {
         expect(refused(OPERATIONS.listBoards)).toContain('ad account 549755885175 (Business Access)');
     });
 
+    it('names the role the caller has, when Pinterest said it', () => {
+        const refused = new PinterestError({
+            kind: 'ad-account-refused',
+            operation: OPERATIONS.createPin,
+            status: 403,
+            code: 29,
+            adAccountId: '549755885175',
+        }).withDetails({ roles: ['ANALYST', 'FINANCE_VIEW', 'FINANCE_EDIT'] });
+        expect(refused.message).toBe(
+            "Pinterest refused creating pins on ad account 549755885175 (Business Access): your role on that ad account is Analyst and Finance, which does not allow it; creating pins needs the Admin or Campaign manager role: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.",
+        );
+        expect(refused).toMatchObject({ kind: 'ad-account-refused', status: 403, code: 29, adAccountId: '549755885175' });
+    });
+
     it('says which exchange the app credentials were refused in', () => {
         const refused = (grantType: string) =>
             new PinterestError({ kind: 'app-credentials-rejected', operation: OPERATIONS.oauthToken, status: 401, grantType }).message;
