@@ -21,7 +21,7 @@ let credentials: CredentialManager | undefined;
 
 try {
     const rawInput = await Actor.getInput<Record<string, unknown>>();
-    for (const field of ['accessToken', 'refreshToken', 'appSecret']) {
+    for (const field of ['accessToken', 'refreshToken', 'appSecret', 'code', 'authorizationResponseUrl']) {
         const value = rawInput?.[field];
         if (typeof value === 'string') registerSecret(value.trim());
     }
@@ -29,7 +29,7 @@ try {
     mode = input.mode;
     const handler: ModeHandler = MODE_HANDLERS[input.mode];
 
-    const connection = await connect(input, log);
+    const connection = await connect(input, log, handler);
     credentials = connection.credentials;
     const { client } = connection;
     if (!input.skipPreflight) await preflight({ input, mode: handler, client, scopes: () => connection.credentials.scopes, log });

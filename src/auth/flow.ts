@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { authorizationUrl, DEFAULT_SCOPES } from '../pinterest/authorize.js';
 import { type AppCredentials, PinterestClient } from '../pinterest/client.js';
-import { OPERATIONS, scopesFor } from '../pinterest/operations.js';
 import type { TokenResponse } from '../pinterest/schemas.js';
 
-export const AUTHORIZE_URL = 'https://www.pinterest.com/oauth/';
-
-/** What every operation of the Actor needs (every mode, plus preflight's account check), from the one table of them. */
-export const DEFAULT_SCOPES = scopesFor(Object.values(OPERATIONS));
+export { AUTHORIZE_URL, DEFAULT_SCOPES } from '../pinterest/authorize.js';
 
 export interface AuthorizationFlowOptions {
     app: AppCredentials;
@@ -38,15 +35,7 @@ export async function runAuthorizationFlow(options: AuthorizationFlowOptions): P
 
     try {
         const code = waitForCode(server, state, options.timeoutMs ?? 5 * 60_000);
-        const authorize = new URL(AUTHORIZE_URL);
-        authorize.search = new URLSearchParams({
-            client_id: options.app.appId,
-            redirect_uri: redirectUri,
-            response_type: 'code',
-            scope: (options.scopes ?? DEFAULT_SCOPES).join(','),
-            state,
-        }).toString();
-        options.onAuthorizeUrl(authorize.toString());
+        options.onAuthorizeUrl(authorizationUrl({ appId: options.app.appId, redirectUri, scopes: options.scopes ?? DEFAULT_SCOPES, state }));
 
         const client = new PinterestClient({ baseUrl: options.apiBaseUrl });
         return await client.exchangeAuthorizationCode(options.app, await code, redirectUri);

@@ -257,6 +257,33 @@ export class CredentialManager implements AccessTokenSource {
 }
 
 /** Pinterest lists granted scopes in one string; accept commas and spaces alike. */
+/**
+ * The record of a pair Pinterest has just issued for an authorization code (mode connect-account): nothing older
+ * to fall back on, so an answer without a refresh token cannot be kept.
+ */
+export function credentialsFromGrant(
+    response: TokenResponse,
+    { appId, environment, now }: { appId: string; environment: string; now: number },
+): StoredCredentials | undefined {
+    if (!response.refresh_token) return undefined;
+    const refreshTokenExpiresAt = response.refresh_token_expires_at
+        ? response.refresh_token_expires_at * 1000
+        : response.refresh_token_expires_in
+          ? now + response.refresh_token_expires_in * 1000
+          : undefined;
+    return {
+        version: 1,
+        appId,
+        environment,
+        accessToken: response.access_token,
+        accessTokenExpiresAt: now + (response.expires_in !== undefined ? response.expires_in * 1000 : DEFAULT_ACCESS_TOKEN_TTL_MS),
+        refreshToken: response.refresh_token,
+        ...(refreshTokenExpiresAt === undefined ? {} : { refreshTokenExpiresAt }),
+        scopes: parseScopes(response.scope ?? ''),
+        updatedAt: new Date(now).toISOString(),
+    };
+}
+
 export function parseScopes(scope: string): string[] {
     return scope
         .split(/[\s,]+/)

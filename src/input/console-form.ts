@@ -47,6 +47,12 @@ export const CONSOLE_FORM: ConsoleForm = {
                     description:
                         'The secret key of your Pinterest app (developers.pinterest.com → My apps → your app). Needed only together with a refresh token; the Actor sends it to Pinterest’s token endpoint and nowhere else.',
                 },
+                adAccountId: {
+                    title: 'Ad account ID (Business Access)',
+                    description:
+                        'For agencies: the ID of a client’s ad account that the client shared with your Pinterest account through Business Access. The run then acts on the client’s Pinterest account with your own token: its boards, pins and analytics, and the ledger and queue are the client’s. What works depends on your role there: Analyst reads and sees analytics; creating or changing pins needs Admin or Campaign manager. Leave empty to act on the token’s own account.',
+                    example: '549755885175',
+                },
                 environment: {
                     title: 'Pinterest environment',
                     description:
@@ -527,6 +533,36 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Quick overview (90-day counters)',
                     description:
                         'Instead of daily analytics, take the 90-day and lifetime counters that come with the pin lists (one request per 250 pins, no analytics quota used). Dates are ignored.',
+                },
+            },
+        },
+        {
+            caption: 'Connect a client’s account',
+            description:
+                'connect-account, in two runs: the first (App ID, App secret, Redirect URI, Label) outputs the authorization URL to send to the client; the second (the same four plus the address the client landed on, or its code) stores the client’s tokens in the token store under the label. No Pinterest token is needed for either.',
+            fields: {
+                redirectUri: {
+                    title: 'Redirect URI',
+                    description:
+                        'The https address Pinterest sends the client to after “Give access”: any page of yours, registered under Redirect URIs in your app at developers.pinterest.com. It only has to show its address, which the client sends back to you. Use the same one in both runs.',
+                    example: 'https://agency.example.com/pinterest/connected',
+                },
+                label: {
+                    title: 'Label',
+                    description:
+                        'Your name for the client’s account (letters, digits, hyphens), such as <code>client-a</code>. The authorization URL is bound to it, and the tokens are stored under it: later runs name only the label.',
+                    example: 'client-a',
+                },
+                authorizationResponseUrl: {
+                    title: 'Address the client landed on',
+                    isSecret: true,
+                    description:
+                        'Second run: the whole address of the page the client landed on after “Give access” (it holds <code>code=</code> and <code>state=</code>). The state is checked against the label, and the code is exchanged once, within minutes of being issued.',
+                },
+                code: {
+                    title: 'Authorization code',
+                    isSecret: true,
+                    description: 'Instead of the address: the code alone (the value after <code>code=</code>). The state cannot be checked then.',
                 },
             },
         },

@@ -202,6 +202,8 @@ export const commonInputShape = {
             .max(PIN_LIMITS.idDigits, `appId must be at most ${PIN_LIMITS.idDigits} digits, as Pinterest App IDs are`),
     ),
     appSecret: secret('appSecret'),
+    /** Business Access: act on the Pinterest account that owns this ad account (sent as `ad_account_id`). */
+    adAccountId: pinterestId('adAccountId', '549755885175'),
     credentialsStoreName: storeName('credentialsStoreName', DEFAULT_CREDENTIALS_STORE),
     environment: z.preprocess(
         blankToUndefined,

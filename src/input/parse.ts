@@ -22,6 +22,11 @@ export interface ModeInputDefinition {
      * use: a row copied back as input then loses nothing. Not fields of their own: the Console form does not show them.
      */
     readonly aliases?: Readonly<Record<string, string>>;
+    /**
+     * False for a mode that works with the app alone (connect-account, which gets an account's tokens): no token is
+     * asked for, and the run makes no account check.
+     */
+    readonly usesAccount?: boolean;
 }
 
 export const DEFAULT_MODE = 'list-boards';
@@ -242,7 +247,7 @@ export function parseInput<T extends Record<string, ModeInputDefinition>>(
         ...misspelt,
         ...renamed,
         ...(result.success ? [] : result.error.issues.map(describeIssue)),
-        ...credentialProblems(fields),
+        ...(mode.usesAccount === false ? [] : credentialProblems(fields)),
         ...(mode.inputProblems?.(fields) ?? []),
     ];
     if (problems.length > 0) throw new UserInputError([...new Set(problems)]);

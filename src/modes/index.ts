@@ -1,6 +1,7 @@
 import type { CommonInput } from '../input/fields.js';
 import { modeInputFields, parseInput, type ParseInputOptions } from '../input/parse.js';
 import { cancelScheduled } from './cancel-scheduled.js';
+import { connectAccount } from './connect-account/index.js';
 import { createPin } from './create-pin/index.js';
 import { deletePins } from './delete-pins.js';
 import { getAccountAnalytics } from './get-account-analytics/index.js';
@@ -29,6 +30,7 @@ export const MODE_HANDLERS = {
     'get-pin-analytics': getPinAnalytics,
     'get-account-analytics': getAccountAnalytics,
     'snapshot-analytics': snapshotAnalytics,
+    'connect-account': connectAccount,
 } satisfies Record<string, ModeHandler>;
 
 export type Mode = keyof typeof MODE_HANDLERS;

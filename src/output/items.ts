@@ -306,6 +306,30 @@ export const pinDeletionItemSchema = z.object({
 });
 export type PinDeletionItem = z.infer<typeof pinDeletionItemSchema>;
 
+export const ACCOUNT_CONNECTION_STATUSES = ['authorization-url', 'connected'] as const;
+
+/** One step of connect-account: the link to send a client, or the account connected under a label. Never a token. */
+export const accountConnectionItemSchema = z.object({
+    type: z.literal('accountConnection'),
+    status: z.enum(ACCOUNT_CONNECTION_STATUSES),
+    label: z.string(),
+    environment: z.string(),
+    appId: z.string(),
+    redirectUri: z.string(),
+    /** Step 1: Pinterest's consent page for the client, with the scopes and the label's state. */
+    authorizationUrl: text,
+    scopes: z.array(z.string()),
+    username: text,
+    accountType: text,
+    accessTokenExpiresAt: text,
+    refreshTokenExpiresAt: text,
+    credentialsStoreName: z.string(),
+    credentialsRecordKey: text,
+    /** What to do next, in one sentence. */
+    nextStep: z.string(),
+});
+export type AccountConnectionItem = z.infer<typeof accountConnectionItemSchema>;
+
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
  * showing fields of that schema only, and .actor/output_schema.json links each view
@@ -322,4 +346,5 @@ export const DATASET_VIEWS = {
     accountAnalytics: accountAnalyticsItemSchema,
     boardAnalytics: boardAnalyticsItemSchema,
     analyticsSnapshots: analyticsSnapshotItemSchema,
+    accountConnections: accountConnectionItemSchema,
 } as const;

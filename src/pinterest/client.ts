@@ -41,7 +41,7 @@ import {
     type TokenResponse,
     tokenResponseSchema,
 } from './schemas.js';
-import { type AppCredentials, PinterestTransport, type TransportOptions, type Unusable } from './transport.js';
+import { type AccessTokenSource, type AppCredentials, PinterestTransport, type TransportOptions, type Unusable } from './transport.js';
 
 export const PRODUCTION_BASE_URL = 'https://api.pinterest.com/v5';
 export const SANDBOX_BASE_URL = 'https://api-sandbox.pinterest.com/v5';
@@ -72,8 +72,13 @@ export class PinterestClient {
     readonly transport: PinterestTransport;
     private account?: Promise<{ account: Account; rateLimit?: ReturnType<RateLimitTracker['snapshot']> }>;
 
-    constructor(options: PinterestClientOptions) {
+    constructor(private readonly options: PinterestClientOptions) {
         this.transport = new PinterestTransport(options);
+    }
+
+    /** A client like this one (same API, environment and notices) that acts with other tokens: a just-connected account's. */
+    withTokens(tokens: AccessTokenSource): PinterestClient {
+        return new PinterestClient({ ...this.options, tokens });
     }
 
     /** Attempts sent to the API, retries included. */
@@ -295,7 +300,7 @@ export class PinterestClient {
     }
 
     /**
-     * `POST /oauth/token` for the authorization-code grant (the `npm run auth` helper). `continuous_refresh`
+     * `POST /oauth/token` for the authorization-code grant (`npm run auth`, mode connect-account). `continuous_refresh`
      * asks apps created before 2025-09-25 for the rotating 60-day refresh token instead of the retired legacy
      * one; newer apps get that kind anyway.
      */

@@ -23,6 +23,8 @@ export type PinterestErrorKind =
     | 'unsendable-credentials'
     | 'refresh-rejected'
     | 'app-credentials-rejected'
+    | 'code-rejected'
+    | 'ad-account-refused'
     | 'not-sent';
 
 export interface PinterestErrorDetails {
@@ -53,6 +55,12 @@ export interface PinterestErrorDetails {
     /** For `incomplete-answer`: the field Pinterest left out, and what needs it ("the video upload needs"). */
     missing?: string;
     neededFor?: string;
+    /** For token requests: the grant (`refresh_token`, `authorization_code`). */
+    grantType?: string;
+    /** For `ad-account-refused`: the ad account the request acted for (Business Access). */
+    adAccountId?: string;
+    /** For `ad-account-refused`: the caller's roles on that ad account, when Pinterest said (`GET /ad_accounts/{id}`). */
+    roles?: readonly string[];
 }
 
 /** The one error type the client throws. `message` is a single actionable sentence, safe to show anywhere. */
@@ -67,8 +75,10 @@ export class PinterestError extends Error {
     readonly networkCode?: string;
     /** Attempts made, retries included (absent when none was sent). */
     readonly attempts?: number;
+    /** Set when the request acted for an ad account's owner (Business Access) and the refusal is about that. */
+    readonly adAccountId?: string;
 
-    constructor(details: PinterestErrorDetails) {
+    constructor(private readonly details: PinterestErrorDetails) {
         super(describe(details));
         this.kind = details.kind;
         this.operation = details.operation;
@@ -78,6 +88,12 @@ export class PinterestError extends Error {
         this.requestId = details.requestId;
         this.networkCode = details.networkCode;
         this.attempts = details.attempts;
+        this.adAccountId = details.adAccountId;
+    }
+
+    /** The same failure, told with more of what is known about it (a Business Access role looked up afterwards). */
+    withDetails(extra: Partial<PinterestErrorDetails>): PinterestError {
+        return new PinterestError({ ...this.details, ...extra });
     }
 
     /** True when a write may have happened although no success was seen: reconcile, don't retry blindly. */
@@ -181,11 +197,83 @@ function describe(details: PinterestErrorDetails): string {
             sentence = `The request (${operation.id}) was not sent: ${apiMessage ?? 'the caller withdrew it'}.`;
             break;
         case 'app-credentials-rejected':
-            sentence = `Pinterest rejected the app credentials while refreshing the token: check appId and appSecret at developers.pinterest.com.${said}`;
+            sentence = `Pinterest rejected the app credentials while ${
+                details.grantType === 'authorization_code' ? 'exchanging the authorization code' : 'refreshing the token'
+            }: check appId and appSecret at developers.pinterest.com.${said}`;
+            break;
+        case 'code-rejected':
+            sentence = describeRejectedCode(apiMessage);
+            break;
+        case 'ad-account-refused':
+            sentence = describeBusinessAccessRefusal(operation, details.adAccountId ?? 'given in adAccountId', details.roles);
             break;
     }
     const rid = details.requestId ? ` (Pinterest request id: ${details.requestId})` : '';
     return redactSecrets(rid ? sentence.replace(/\.$/, `${rid}.`) : sentence);
+}
+
+/** Why Pinterest refused an authorization code, as far as its answer says, and what to do. */
+function describeRejectedCode(apiMessage: string | undefined): string {
+    const again = 'open the authorization URL again, choose "Give access" and use the new code right away';
+    if (apiMessage && /redirect/i.test(apiMessage)) {
+        return `Pinterest refused the authorization code because redirectUri is not the address the authorization URL was made with: use exactly the same redirectUri in both runs.`;
+    }
+    if (apiMessage && /used/i.test(apiMessage))
+        return `Pinterest refused the authorization code because it was already used (a code works once): ${again}.`;
+    if (apiMessage && /expired/i.test(apiMessage))
+        return `Pinterest refused the authorization code because it has expired (codes live minutes): ${again}.`;
+    return `Pinterest refused the authorization code (used already, expired, or issued to another app or redirectUri): ${again}.${apiMessage ? ` Pinterest said: "${apiMessage}".` : ''}`;
+}
+
+/** Business Access roles as Pinterest's Business Manager names them ("CAMPAIGN_MANAGER" is "Campaign manager"). */
+function roleName(role: string): string {
+    const names: Record<string, string> = {
+        OWNER: 'Owner',
+        ADMIN: 'Admin',
+        ANALYST: 'Analyst',
+        CAMPAIGN_MANAGER: 'Campaign manager',
+        AUDIENCE_MANAGER: 'Audience',
+        FINANCE_MANAGER: 'Finance',
+        FINANCE_EDIT: 'Finance',
+        FINANCE_VIEW: 'Finance',
+        CATALOGS_MANAGER: 'Catalogs',
+        CATALOGS_VIEWER: 'Catalogs',
+        PROFILE_PUBLISHER: 'Profile publisher',
+    };
+    return names[role] ?? role.charAt(0) + role.slice(1).toLowerCase().replace(/_/g, ' ');
+}
+
+/** What an operation does, for a Business Access refusal ("creating pins needs …"). */
+function businessAction(operation: Operation): string {
+    const actions: Record<string, string> = {
+        'pins/create': 'creating pins',
+        'pins/update': 'editing pins',
+        'pins/delete': 'deleting pins',
+        'pins/save': 'saving pins',
+        'boards/create': 'creating boards',
+        'board_sections/create': 'creating board sections',
+        'user_account/get': 'reading the account',
+    };
+    return actions[operation.id] ?? (operation.category === 'org_analytics' ? 'reading analytics' : 'reading pins and boards');
+}
+
+/**
+ * Pinterest refuses a request with `ad_account_id` when the token's user has no Business Access to the ad account,
+ * or a role that does not cover the request (an Analyst only views). The roles named are those of Pinterest's
+ * Business Manager that allow it: Admin and Campaign manager create and edit, and Analyst views reporting too.
+ */
+function describeBusinessAccessRefusal(operation: Operation, adAccountId: string, roles: readonly string[] | undefined): string {
+    const action = businessAction(operation);
+    const writes = operation.method !== 'GET';
+    const needed = writes ? 'the Admin or Campaign manager role' : 'the Analyst, Campaign manager or Admin role';
+    const named = [...new Set((roles ?? []).map(roleName))];
+    const why =
+        named.length > 0
+            ? `your role on that ad account is ${named.join(' and ')}, which does not allow it`
+            : writes
+              ? 'your role on that ad account does not allow it (an Analyst only views)'
+              : 'your Pinterest account has no role on that ad account that allows it';
+    return `Pinterest refused ${action} on ad account ${adAccountId} (Business Access): ${why}; ${action} needs ${needed}: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.`;
 }
 
 function formatSeconds(seconds: number): string {

@@ -61,7 +61,7 @@ export function describeAttempt(error: RequestError, now: number): AttemptFailur
 export function translateFailure(
     error: unknown,
     context: FailureContext,
-    { now, environment }: { now: number; environment?: 'production' | 'sandbox' },
+    { now, environment, adAccountId }: { now: number; environment?: 'production' | 'sandbox'; adAccountId?: string },
 ): unknown {
     if (error instanceof PinterestError) return error;
     if (error instanceof TokenSourceFailure) return error.original;
@@ -98,8 +98,10 @@ export function translateFailure(
         const code = body.success ? body.data.code : undefined;
         const message = body.success ? [body.data.message, body.data.message_detail].filter(Boolean).join(' ') : undefined;
         const status = response.statusCode;
+        // Business Access: the request acted on the ad account's owner, so a refusal is about the role there.
+        const actingFor = context.operation.adAccount ? adAccountId : undefined;
         return new PinterestError({
-            kind: verdict.outcomeUnknown ? 'outcome-unknown' : classifyAnswer(status, code, message, context, failure),
+            kind: verdict.outcomeUnknown ? 'outcome-unknown' : classifyAnswer(status, code, message, context, failure, actingFor),
             operation,
             status,
             code,
@@ -109,6 +111,8 @@ export function translateFailure(
             attempts,
             resetSeconds: failure.waitAskedMs === undefined ? undefined : failure.waitAskedMs / 1000,
             environment,
+            grantType: context.grantType,
+            adAccountId: actingFor,
         });
     }
 
@@ -128,14 +132,17 @@ function classifyAnswer(
     message: string | undefined,
     context: FailureContext,
     failure: AttemptFailure,
+    adAccountId: string | undefined,
 ): PinterestErrorKind {
     if (context.app && status >= 400 && status < 500 && status !== 429) {
         if (status === 401) return 'app-credentials-rejected';
+        if (context.grantType === 'authorization_code') return 'code-rejected';
         return context.grantType === 'refresh_token' ? 'refresh-rejected' : 'bad-request';
     }
     if (status === 401) return code === 3 ? 'missing-scope' : 'invalid-token';
     // Code 29 is "not permitted" in general; it is the Trial refusal when it is about creating pins.
-    if (status === 403) return code === 29 && isTrialRefusal(context.operation, message) ? 'trial-production' : 'missing-scope';
+    if (status === 403 && code === 29 && isTrialRefusal(context.operation, message)) return 'trial-production';
+    if (status === 403) return adAccountId ? 'ad-account-refused' : 'missing-scope';
     if (status === 404) return 'not-found';
     if (status === 429) return failure.spam ? 'spam-blocked' : 'rate-limited';
     if (status >= 500) return 'server-error';

@@ -6,7 +6,7 @@
  * `test/unit/operations.test.ts` checks every entry against the description.
  */
 
-export type RateLimitCategory = 'org_read' | 'org_write' | 'org_analytics';
+export type RateLimitCategory = 'org_read' | 'org_write' | 'org_analytics' | 'ads_read';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -102,6 +102,11 @@ export const OPERATIONS = {
         ['pins:read', 'user_accounts:read'],
         READ,
     ),
+    /**
+     * Business Access: the caller's own roles on an ad account, asked only to name the role in a refusal. It needs
+     * `ads:read`, which the Actor does not ask for (see authorize.ts): without it the refusal names no role.
+     */
+    getAdAccount: operation('ad_accounts/get', 'GET', 'ad_accounts/{ad_account_id}', 'ads_read', ['ads:read'], { idempotent: true }),
     /**
      * Never repeated once it may have reached Pinterest: a refresh that went through has already replaced the
      * refresh token, so a second one would send a dead token (and a code can be exchanged once).

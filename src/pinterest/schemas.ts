@@ -236,3 +236,9 @@ export const tokenResponseSchema = z.looseObject({
     refresh_token_expires_at: z.number().optional().catch(undefined),
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/** `GET /ad_accounts/{ad_account_id}`, as far as a Business Access refusal needs it: the caller's roles there. */
+export const adAccountRolesSchema = z.looseObject({
+    id: z.string(),
+    permissions: z.array(z.string()).optional().catch(undefined),
+});

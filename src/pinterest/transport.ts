@@ -12,10 +12,11 @@ import {
     translateFailure,
     unexpectedAnswer,
 } from './failures.js';
-import { expandPath, type Operation, type RateLimitCategory } from './operations.js';
+import { expandPath, type Operation, OPERATIONS, type RateLimitCategory } from './operations.js';
 import { RateLimitTracker, RequestPacer } from './rate-limit.js';
 import { registerSecret } from './redact.js';
 import { DEFAULT_RETRY_POLICY, planRetry, type RetryPolicy } from './retry-policy.js';
+import { adAccountRolesSchema } from './schemas.js';
 
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
@@ -146,6 +147,8 @@ export class PinterestTransport {
     private readonly random: () => number;
     private readonly sleep: (ms: number) => Promise<void>;
     private readonly now: () => number;
+    /** The caller's Business Access roles on `adAccountId`, once looked up after a refusal. */
+    private roles?: Promise<readonly string[] | undefined>;
     /** Credentials are only ever sent here: Pinterest's API origin (or the override), never where a redirect points. */
     private readonly origin: string;
 
@@ -216,7 +219,7 @@ export class PinterestTransport {
                 context: { pinterest: context },
             });
         } catch (error) {
-            throw this.translate(error, context);
+            throw await this.withRole(this.translate(error, context));
         }
         return this.parse(operation, schema, response);
     }
@@ -245,8 +248,23 @@ export class PinterestTransport {
                 },
             });
         } catch (error) {
-            throw this.translate(error, context);
+            throw await this.withRole(this.translate(error, context));
         }
+    }
+
+    /**
+     * A Business Access refusal names the caller's role on the ad account, when Pinterest tells it (which takes
+     * `ads:read`); asked once per transport, and any failure of the lookup leaves the refusal as it was.
+     */
+    private async withRole(error: unknown): Promise<unknown> {
+        const adAccountId = this.options.adAccountId;
+        if (!(error instanceof PinterestError) || error.kind !== 'ad-account-refused' || !adAccountId) return error;
+        this.roles ??= this.request(OPERATIONS.getAdAccount, { pathParams: { ad_account_id: adAccountId } }, adAccountRolesSchema).then(
+            (account) => account.permissions,
+            () => undefined,
+        );
+        const roles = await this.roles;
+        return roles && roles.length > 0 ? error.withDetails({ roles }) : error;
     }
 
     /** Parses a response body for an operation, turning a mismatch into a PinterestError. */
@@ -270,7 +288,7 @@ export class PinterestTransport {
     }
 
     private translate(error: unknown, context: RequestContext): unknown {
-        return translateFailure(error, context, { now: this.now(), environment: this.options.environment });
+        return translateFailure(error, context, { now: this.now(), environment: this.options.environment, adAccountId: this.options.adAccountId });
     }
 
     private async prepareAttempt(requestOptions: NormalizedOptions): Promise<void> {

@@ -166,12 +166,15 @@ export function toPinUpdate(changes: FieldChanges): PinUpdate {
 
 /**
  * Failures after which no further write of the run can succeed: a dead token, a spam block, a Trial app, or a
- * 401 for the operation itself (no scope, or no access to a beta). A 403 or 404 is about one pin only.
+ * 401 for the operation itself (no scope, or no access to a beta), a Business Access role that does not allow the
+ * write. Another 403 or a 404 is about one pin only.
  */
 export function stopsTheBatch(error: unknown): error is PinterestError {
     if (!(error instanceof PinterestError)) return false;
     if (error.kind === 'missing-scope') return error.status === 401;
-    return ['invalid-token', 'refresh-rejected', 'app-credentials-rejected', 'spam-blocked', 'trial-production'].includes(error.kind);
+    return ['invalid-token', 'refresh-rejected', 'app-credentials-rejected', 'spam-blocked', 'trial-production', 'ad-account-refused'].includes(
+        error.kind,
+    );
 }
 
 /** Pinterest's refusal of a beta write to an app that has no access to it (401 code 3 on a beta operation). */

@@ -58,6 +58,7 @@ const BATCH_STOPPERS = new Set([
     'trial-production',
     'refresh-rejected',
     'app-credentials-rejected',
+    'ad-account-refused',
 ]);
 
 /** Why the rest of a batch was not attempted, once something stopped it. */

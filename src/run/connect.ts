@@ -4,6 +4,7 @@ import { ActorError } from '../common/errors.js';
 import type { CommonInput } from '../input/fields.js';
 import { PinterestClient, PRODUCTION_BASE_URL, type RetryNotice, SANDBOX_BASE_URL, type SkipNotice } from '../pinterest/client.js';
 import type { Log } from '../common/log.js';
+import type { ModeHandler } from '../modes/types.js';
 import type { RateLimitWaitNotice } from '../pinterest/transport.js';
 
 /** `PINTEREST_API_BASE_URL` points every request elsewhere (the emulator in tests, a proxy); else the environment decides. */
@@ -26,8 +27,15 @@ export function describeApiLocation(environment: CommonInput['environment'], env
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. */
-export async function connect(input: CommonInput, log: Log): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
+/**
+ * The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. A mode that
+ * works with the app alone (`usesAccount: false`) gets a client without a token, for the app's own requests.
+ */
+export async function connect(
+    input: CommonInput,
+    log: Log,
+    mode: Pick<ModeHandler, 'usesAccount'> = {},
+): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
     const baseUrl = apiBaseUrl(input.environment);
     const environment = input.environment;
     const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) =>
@@ -39,6 +47,11 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
         else log.info(message);
     };
     const onSkipped = ({ message }: SkipNotice) => log.warning(message);
+
+    if (mode.usesAccount === false) {
+        const client = new PinterestClient({ baseUrl, environment, onRetry, onRateLimitWait, onSkipped });
+        return { client, credentials: await CredentialManager.open({ log }) };
+    }
 
     const { refreshToken, appId, appSecret } = input;
     let refresh: RefreshSetup | undefined;
@@ -54,5 +67,9 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
         };
     }
     const credentials = await CredentialManager.open({ accessToken: input.accessToken, refresh, log });
-    return { client: new PinterestClient({ baseUrl, environment, tokens: credentials, onRetry, onRateLimitWait, onSkipped }), credentials };
+    // Business Access: every operation that takes ad_account_id acts on that ad account owner's account, so the
+    // account preflight, the ledger, the queue and the history read (GET /user_account) is the operated one.
+    const adAccount = input.adAccountId ? { adAccountId: input.adAccountId } : {};
+    const client = new PinterestClient({ baseUrl, environment, tokens: credentials, ...adAccount, onRetry, onRateLimitWait, onSkipped });
+    return { client, credentials };
 }

@@ -35,6 +35,8 @@ export interface PreflightContext {
  */
 export async function preflight({ input, mode, client, scopes, log }: PreflightContext): Promise<PreflightReport> {
     let report: PreflightReport = { trialAccess: false };
+    // A mode that works with the app alone has no account to check yet.
+    if (mode.usesAccount === false) return report;
     try {
         const { account, rateLimit } = await client.getUserAccount();
         report = {
@@ -44,8 +46,12 @@ export async function preflight({ input, mode, client, scopes, log }: PreflightC
         };
         const type = report.accountType ? ` (${report.accountType.toLowerCase()} account)` : '';
         const where = describeApiLocation(input.environment);
+        const trial = report.trialAccess ? ', app with Trial access' : '';
+        const who = `@${report.username ?? 'unknown'}${type}`;
         log.info(
-            `Connected to Pinterest as @${report.username ?? 'unknown'}${type} in ${where}${report.trialAccess ? ', app with Trial access' : ''}.`,
+            input.adAccountId
+                ? `Connected to Pinterest, acting on ${who} through ad account ${input.adAccountId} (Business Access) in ${where}${trial}.`
+                : `Connected to Pinterest as ${who} in ${where}${trial}.`,
         );
     } catch (error) {
         // The check itself needs user_accounts:read, which the mode may not: a token without it can still do the job.

@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     console.log(`  User           ${user.username} (${user.id})`);
     console.log(`  Boards         ${boards.map((b) => `${b.id} "${b.name}" (${b.pin_count} pins)`).join('\n                 ')}`);
     console.log('');
+    console.log(`  Consent page   ${emulator.origin}/oauth/ (Pinterest's https://www.pinterest.com/oauth/; add username=${user.username})`);
+    console.log('');
     console.log(`  Try: curl -H "Authorization: Bearer ${tokens.accessToken}" ${emulator.baseUrl}/boards`);
     console.log('');
     console.log('Press Ctrl-C to stop.');

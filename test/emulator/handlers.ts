@@ -55,6 +55,7 @@ export const MESSAGES = {
     pinNotFound: 'Pin not found.',
     sectionNotFound: 'Board section not found.',
     mediaNotFound: 'Media upload not found.',
+    adAccountNotFound: 'Ad account not found.',
     /** Pinterest refuses a second board with the same name (code 58; the status, 409, is the emulator's choice). */
     duplicateBoard: 'You already have a board with this name.',
     trialNoPins:
@@ -64,6 +65,9 @@ export const MESSAGES = {
     spam: 'Your request was blocked because it looks like spam. If you believe this is a mistake, contact Pinterest support.',
     /** The spec's example for `pins/save` and other refusals of someone else's resource (403 code 29). */
     notPermitted: 'You are not permitted to access that resource.',
+    /** The spec's 403 examples for the account operations (Business Access to an ad account that does not allow it). */
+    userAccountNotAuthorized: 'Not authorized to access the user account.',
+    userAccountAnalyticsNotAuthorized: 'Not authorized to access the user account analytics.',
     /** A beta endpoint for an app without access: 401 code 3, as for other restricted features. */
     pinUpdateRestricted:
         'Updating Pins (PATCH /v5/pins/{pin_id}) is in beta and not available to this app. Learn more about beta features at https://developers.pinterest.com/docs/getting-started/using-beta-and-restricted-features/.',
@@ -579,6 +583,23 @@ function listMedia(ctx: HandlerContext): HandlerResult {
     return { status: 200, body: { items: page.map((r) => ctx.state.renderMedia(r)), bookmark } };
 }
 
+/**
+ * `GET /ad_accounts/{ad_account_id}`: the ad account with the caller's own `permissions` on it (`OWNER` for its
+ * owner), as Business Access has them; someone with no role on it is refused like any other resource.
+ */
+function getAdAccount(ctx: HandlerContext): HandlerResult {
+    const token = tokenOf(ctx);
+    const account = ctx.state.getAdAccount(ctx.pathParams.ad_account_id ?? '');
+    if (!account) throw new ApiError(404, 404, MESSAGES.adAccountNotFound);
+    const permissions = account.ownerId === token.userId ? ['OWNER'] : account.members[token.userId];
+    if (!permissions) throw new ApiError(403, 29, MESSAGES.notPermitted);
+    const owner = ctx.state.getUser(account.ownerId);
+    return {
+        status: 200,
+        body: { id: account.id, name: account.name, owner: { id: account.ownerId, username: owner?.username ?? '' }, permissions: [...permissions] },
+    };
+}
+
 function oauthToken(ctx: HandlerContext): HandlerResult {
     const app = ctx.app;
     if (!app) throw new ApiError(401, 2, MESSAGES.authFailed);
@@ -630,4 +651,5 @@ export const HANDLERS: Record<string, (ctx: HandlerContext) => HandlerResult> = 
     'pins/delete': deletePin,
     'pins/save': savePin,
     'oauth/token': oauthToken,
+    'ad_accounts/get': getAdAccount,
 };

@@ -21,10 +21,10 @@ import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limit.js';
 import type { RateLimitHeaders, RateLimitPolicies, RateLimitWindow } from './rate-limit.js';
 import { coerceScalar, describeAjvErrors, findPropertySchema, isObject, loadSpec, matchRoute, validateResponse } from './spec.js';
 import type { LoadedSpec, OperationInfo, RouteMatch } from './spec.js';
-import { EmulatorState } from './state.js';
-import type { AccessTokenRecord, EmulatorApp, ListingLag, MediaRecord } from './state.js';
+import { EmulatorState, knownScopes } from './state.js';
+import type { AccessTokenRecord, BusinessAccessNeed, EmulatorApp, ListingLag, MediaRecord } from './state.js';
 
-export { DEFAULT_MEDIA_PROCESSING_POLLS, EmulatorState } from './state.js';
+export { BUSINESS_ACCESS_RULES, DEFAULT_MEDIA_PROCESSING_POLLS, EmulatorState } from './state.js';
 export type {
     AccountType,
     ApiAccount,
@@ -35,6 +35,9 @@ export type {
     ApiPinMedia,
     ApiVideoMedia,
     BoardPrivacy,
+    BusinessAccessNeed,
+    BusinessPermission,
+    EmulatorAdAccount,
     EmulatorApp,
     EmulatorUser,
     Environment,
@@ -195,6 +198,9 @@ interface Reply {
     /** Fault answers outside the spec (redirects) are not checked against it. */
     skipValidation?: boolean;
 }
+
+/** Pinterest's consent page (`https://www.pinterest.com/oauth/`), served at the emulator's origin. */
+const CONSENT_PATH = /^\/oauth\/?$/;
 
 /** Where `POST /media` tells clients to upload: a stand-in for Pinterest's presigned S3 POST. */
 const UPLOAD_PATH = /^\/media-uploads\/([^/]+)$/;
@@ -436,6 +442,11 @@ class Emulator implements PinterestEmulator {
             ...(bearer ? { tokenSuffix: suffix(bearer) } : {}),
             authorization: req.headers.authorization !== undefined,
         };
+        if (CONSENT_PATH.test(url.pathname)) {
+            this.requests.push(record);
+            await this.send(res, record, this.consent(record.method, url));
+            return;
+        }
         const upload = UPLOAD_PATH.exec(url.pathname);
         if (upload) {
             this.requests.push(record);
@@ -569,12 +580,8 @@ class Emulator implements PinterestEmulator {
                     ...(token ? { token } : {}),
                     ...(app ? { app } : {}),
                 };
-                if (validated.query.ad_account_id !== undefined) {
-                    throw new ApiError(
-                        403,
-                        29,
-                        `Not authorized to act for ad account ${String(validated.query.ad_account_id)} (Business Access is not modelled by the emulator).`,
-                    );
+                if (token && validated.query.ad_account_id !== undefined) {
+                    ctx.token = this.actingFor(operation, token, String(validated.query.ad_account_id));
                 }
                 const handler = HANDLERS[operation.operationId] ?? ANALYTICS_HANDLERS[operation.operationId];
                 if (!handler) throw new ApiError(501, 1, `Operation ${operation.operationId} is not implemented by the emulator.`);
@@ -706,6 +713,41 @@ class Emulator implements PinterestEmulator {
         return undefined;
     }
 
+    /**
+     * The consent page, answered as if the user named by the emulator-only `username` parameter had signed in and
+     * chosen "Give access" (or, with `decision=deny`, refused): a 302 to `redirect_uri` with `code` and `state`
+     * (or `error=access_denied`). What the real page would refuse before asking (an unknown app, an unregistered
+     * redirect URI, unknown scopes) is a 400 here, without a redirect.
+     */
+    private consent(method: string, url: URL): Reply {
+        const refuse = (message: string): Reply => ({ status: 400, body: { code: 1, message }, skipValidation: true });
+        if (method !== 'GET') return refuse(`The consent page is opened with GET, not ${method}.`);
+        const param = (name: string) => url.searchParams.get(name) ?? '';
+        const app = this.state.getApp(param('client_id'));
+        if (!app) return refuse(`Unknown client_id '${param('client_id')}'.`);
+        if (param('response_type') !== 'code') return refuse("response_type must be 'code'.");
+        const redirectUri = param('redirect_uri');
+        if (!URL.canParse(redirectUri)) return refuse('redirect_uri must be an absolute URL.');
+        if (app.redirectUris && !app.redirectUris.includes(redirectUri)) {
+            return refuse(`redirect_uri '${redirectUri}' is not registered for app ${app.appId}.`);
+        }
+        const scopes = param('scope')
+            .split(',')
+            .map((scope) => scope.trim())
+            .filter(Boolean);
+        const known = knownScopes();
+        const unknown = scopes.filter((scope) => !known.has(scope));
+        if (scopes.length === 0 || unknown.length > 0)
+            return refuse(`scope must list known scopes, comma-separated (unknown: ${unknown.join(', ') || 'none given'}).`);
+        const user = this.state.findUserByUsername(param('username'));
+        if (!user) return refuse(`The emulator's consent page needs username=<an emulated user>, not '${param('username')}'.`);
+        const target = new URL(redirectUri);
+        if (param('decision') === 'deny') target.searchParams.set('error', 'access_denied');
+        else target.searchParams.set('code', this.state.mintAuthorizationCode({ appId: app.appId, userId: user.id, scopes, redirectUri }));
+        if (url.searchParams.has('state')) target.searchParams.set('state', param('state'));
+        return { status: 302, headers: { Location: target.toString() }, skipValidation: true };
+    }
+
     private unrouted(route: Exclude<RouteMatch, { kind: 'operation' }>, record: RecordedRequest, url: URL, raw: Buffer): Reply {
         record.body = raw.length > 0 ? redact(raw.toString('utf8')) : undefined;
         if (route.kind === 'not-found') return { status: 404, body: { code: 404, message: `Resource not found: ${url.pathname}` } };
@@ -749,6 +791,21 @@ class Emulator implements PinterestEmulator {
         const missing = required.filter((scope) => !token.scopes.includes(scope));
         if (missing.length > 0) throw missingScopesError(missing);
         return { token };
+    }
+
+    /**
+     * Business Access: with `ad_account_id` the request acts on the ad account owner's Pinterest account, if the
+     * token's user owns the ad account or has a permission on it that covers the operation. Refusals are 403, with
+     * the body the spec gives the operation (`user_account` ones: code 403 and their own message; others: code 29).
+     */
+    private actingFor(operation: OperationInfo, token: AccessTokenRecord, adAccountId: string): AccessTokenRecord {
+        const need: BusinessAccessNeed =
+            operation.method !== 'GET' ? 'write' : operation.rateLimitCategory === 'org_analytics' ? 'analytics' : 'read';
+        const access = this.state.businessAccess(token.userId, adAccountId, need);
+        if (access.ok) return { ...token, userId: access.ownerId };
+        if (operation.operationId === 'user_account/get') throw new ApiError(403, 403, MESSAGES.userAccountNotAuthorized);
+        if (operation.operationId.startsWith('user_account/analytics')) throw new ApiError(403, 403, MESSAGES.userAccountAnalyticsNotAuthorized);
+        throw new ApiError(403, 29, MESSAGES.notPermitted);
     }
 
     private validate(

@@ -30,6 +30,10 @@ export const DEFAULT_RATE_LIMITS: RateLimitPolicies = {
             { limit: 100, windowSec: 60 },
         ],
         org_analytics: [{ limit: 60, windowSec: 60 }],
+        ads_read: [
+            { limit: 100, windowSec: 1 },
+            { limit: 1000, windowSec: 60 },
+        ],
     },
     trial: [{ limit: 1000, windowSec: 86_400 }],
 };

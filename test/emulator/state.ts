@@ -147,6 +147,47 @@ export interface EmulatorApp {
     appId: string;
     appSecret: string;
     trial: boolean;
+    /** The redirect URIs registered in the app; the consent page refuses any other (undefined: any is accepted). */
+    redirectUris?: string[];
+}
+
+/**
+ * What a Business Access member may be given on an ad account (the spec's `Permissions`, without the consumer
+ * user). Which of them reach the owner's pins, boards and analytics is {@link BUSINESS_ACCESS_RULES}.
+ */
+export type BusinessPermission =
+    | 'ADMIN'
+    | 'ANALYST'
+    | 'FINANCE_MANAGER'
+    | 'FINANCE_EDIT'
+    | 'FINANCE_VIEW'
+    | 'AUDIENCE_MANAGER'
+    | 'CAMPAIGN_MANAGER'
+    | 'CATALOGS_MANAGER'
+    | 'CATALOGS_VIEWER'
+    | 'PROFILE_PUBLISHER';
+
+/** What an operation does to the account it acts on, for Business Access. */
+export type BusinessAccessNeed = 'read' | 'analytics' | 'write';
+
+/**
+ * Which permissions allow what on the owner's account, after Pinterest's Business Manager table: Admin does
+ * everything; Campaign managers create and edit (pins are ad creatives) and see reporting; Analysts only view,
+ * analytics included; Audience, Finance and Catalogs roles see no reporting. The profile publisher (a permission on
+ * the business profile) publishes and reads. The owner, who has no permission entry, may do everything.
+ */
+export const BUSINESS_ACCESS_RULES: Record<BusinessAccessNeed, readonly BusinessPermission[]> = {
+    read: ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'PROFILE_PUBLISHER'],
+    analytics: ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+    write: ['ADMIN', 'CAMPAIGN_MANAGER', 'PROFILE_PUBLISHER'],
+};
+
+export interface EmulatorAdAccount {
+    id: string;
+    name: string;
+    ownerId: string;
+    /** Business Access: member user id → permissions. */
+    members: Record<string, BusinessPermission[]>;
 }
 
 export interface EmulatorUser {
@@ -391,6 +432,7 @@ export class EmulatorState {
     private readonly accessTokens = new Map<string, AccessTokenRecord>();
     private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
     private readonly authCodes = new Map<string, AuthCodeRecord>();
+    private readonly adAccounts = new Map<string, EmulatorAdAccount>();
     private readonly sections = new Map<string, SectionRecord>();
     private readonly media = new Map<string, MediaRecord>();
     private readonly uploadSigningKey = randomBytes(32);
@@ -418,17 +460,67 @@ export class EmulatorState {
 
     // ---------------------------------------------------------------- apps, users, tokens
 
-    createApp(options: { appId?: string; appSecret?: string; trial?: boolean } = {}): EmulatorApp {
+    createApp(options: { appId?: string; appSecret?: string; trial?: boolean; redirectUris?: string[] } = {}): EmulatorApp {
         const appId = options.appId ?? String(1_500_000 + this.nextSeq());
         if (this.apps.has(appId)) throw new Error(`App ${appId} already exists`);
-        const app: EmulatorApp = { appId, appSecret: options.appSecret ?? randomBytes(20).toString('hex'), trial: options.trial ?? false };
+        const app: EmulatorApp = {
+            appId,
+            appSecret: options.appSecret ?? randomBytes(20).toString('hex'),
+            trial: options.trial ?? false,
+            ...(options.redirectUris ? { redirectUris: [...options.redirectUris] } : {}),
+        };
         this.apps.set(appId, app);
         return { ...app };
     }
 
     getApp(appId: string): EmulatorApp | undefined {
         const app = this.apps.get(appId);
-        return app ? { ...app } : undefined;
+        return app ? { ...app, ...(app.redirectUris ? { redirectUris: [...app.redirectUris] } : {}) } : undefined;
+    }
+
+    /** The user with this username, or undefined. */
+    findUserByUsername(username: string): EmulatorUser | undefined {
+        const user = [...this.users.values()].find((u) => u.username === username);
+        return user ? this.publicUser(user) : undefined;
+    }
+
+    // ---------------------------------------------------------------- Business Access
+
+    /** An ad account owned by `ownerId`; its id is what `ad_account_id` names. */
+    createAdAccount(ownerId: string, options: { name?: string } = {}): EmulatorAdAccount {
+        const owner = this.users.get(ownerId);
+        if (!owner) throw new Error(`Unknown user ${ownerId}`);
+        const seq = this.nextSeq();
+        const account: EmulatorAdAccount = { id: this.makeId('549', seq), name: options.name ?? `${owner.username} ads`, ownerId, members: {} };
+        this.adAccounts.set(account.id, account);
+        return structuredClone(account);
+    }
+
+    /** Gives `memberId` these permissions on the ad account (replacing what they had); an empty list takes access away. */
+    grantBusinessAccess(adAccountId: string, memberId: string, permissions: BusinessPermission[]): void {
+        const account = this.adAccounts.get(adAccountId);
+        if (!account) throw new Error(`Unknown ad account ${adAccountId}`);
+        if (!this.users.has(memberId)) throw new Error(`Unknown user ${memberId}`);
+        if (permissions.length === 0) delete account.members[memberId];
+        else account.members[memberId] = [...new Set(permissions)];
+    }
+
+    getAdAccount(adAccountId: string): EmulatorAdAccount | undefined {
+        const account = this.adAccounts.get(adAccountId);
+        return account ? structuredClone(account) : undefined;
+    }
+
+    /**
+     * server: whose account a request with `ad_account_id` acts on. `denied` when the ad account is unknown, the
+     * user is neither its owner nor a member, or the member's permissions do not cover `need`.
+     */
+    businessAccess(userId: string, adAccountId: string, need: BusinessAccessNeed): { ok: true; ownerId: string } | { ok: false } {
+        const account = this.adAccounts.get(adAccountId);
+        if (!account) return { ok: false };
+        if (account.ownerId === userId) return { ok: true, ownerId: userId };
+        const permissions = account.members[userId] ?? [];
+        const allowed = permissions.some((permission) => BUSINESS_ACCESS_RULES[need].includes(permission));
+        return allowed ? { ok: true, ownerId: account.ownerId } : { ok: false };
     }
 
     createUser(options: {

@@ -91,6 +91,6 @@ describe('npm run auth flow', () => {
                 port: 0,
                 onAuthorizeUrl: consent((authorize) => ({ code: 'not-a-real-code', state: String(authorize.searchParams.get('state')) })),
             }),
-        ).rejects.toThrow(/^Pinterest rejected the request \(oauth\/token, HTTP 400\)/);
+        ).rejects.toThrow(/^Pinterest refused the authorization code \(used already, expired, or issued to another app or redirectUri\)/);
     });
 });

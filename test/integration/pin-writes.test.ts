@@ -168,13 +168,18 @@ describe('board sections', () => {
     });
 });
 
+const withoutRequestId = (message: string) => message.replace(/ \(Pinterest request id: \d+\)/, '');
+
 describe('ad_account_id (Business Access)', () => {
     it('is sent with every operation that takes it, and not with the media ones', async () => {
         const { api } = client({ adAccountId: '549755885175' });
         const error = await failureOf(api.getUserAccount());
         expect(account.emulator.requestsTo('GET', '/user_account')[0]?.query).toEqual({ ad_account_id: '549755885175' });
-        // The emulator does not model Business Access; Pinterest's refusal is a permission, not a Trial, matter.
-        expect(error).toMatchObject({ kind: 'missing-scope', status: 403, code: 29 });
+        // No such ad account: Pinterest's refusal is about Business Access, not scopes or Trial.
+        expect(error).toMatchObject({ kind: 'ad-account-refused', status: 403, code: 403, adAccountId: '549755885175' });
+        expect(withoutRequestId(error.message)).toBe(
+            "Pinterest refused reading the account on ad account 549755885175 (Business Access): your Pinterest account has no role on that ad account that allows it; reading the account needs the Analyst, Campaign manager or Admin role: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.",
+        );
         await failureOf(
             (async () => {
                 for await (const page of api.listBoards({ maxItems: 5 })) void page;
@@ -183,6 +188,39 @@ describe('ad_account_id (Business Access)', () => {
         expect(account.emulator.requestsTo('GET', '/boards')[0]?.query).toEqual({ page_size: '5', ad_account_id: '549755885175' });
         await failureOf(api.getMedia('895000000000000001'));
         expect(account.emulator.requestsTo('GET', '/media/895000000000000001')[0]?.query).toEqual({});
+    });
+
+    it("acts on the owner's account with a role that allows it, and names the role needed when it does not", async () => {
+        const { state } = account.emulator;
+        const owner = state.createUser({ username: 'adaccount_owner' });
+        const adAccountId = state.createAdAccount(owner.id).id;
+        const ownerBoard = state.createBoard(owner.id, { name: 'Owner board' }).id;
+        state.grantBusinessAccess(adAccountId, account.userId, ['ANALYST']);
+        const { api } = client({ adAccountId });
+        expect((await api.getUserAccount()).account.username).toBe('adaccount_owner');
+        const pin = {
+            board_id: ownerBoard,
+            title: 'Not allowed',
+            media_source: { source_type: 'image_url' as const, url: 'https://example.com/a.jpg' },
+        };
+        const refused = await failureOf(api.createPin(pin));
+        expect(refused).toMatchObject({ kind: 'ad-account-refused', status: 403, code: 29 });
+        expect(withoutRequestId(refused.message)).toBe(
+            `Pinterest refused creating pins on ad account ${adAccountId} (Business Access): your role on that ad account does not allow it (an Analyst only views); creating pins needs the Admin or Campaign manager role: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.`,
+        );
+        // A token that may read ad accounts (ads:read) also learns, and says, which role it has there.
+        const withAds = state.issueTokens({
+            userId: account.userId,
+            appId: account.app.appId,
+            scopes: ['boards:read', 'boards:write', 'pins:read', 'pins:write', 'ads:read'],
+        });
+        const named = await failureOf(client({ adAccountId, tokens: { getAccessToken: async () => withAds.accessToken } }).api.createPin(pin));
+        expect(withoutRequestId(named.message)).toBe(
+            `Pinterest refused creating pins on ad account ${adAccountId} (Business Access): your role on that ad account is Analyst, which does not allow it; creating pins needs the Admin or Campaign manager role: ask the ad account's owner to give it to you in Business Manager, or check adAccountId.`,
+        );
+        state.grantBusinessAccess(adAccountId, account.userId, ['CAMPAIGN_MANAGER']);
+        const created = await api.createPin(pin);
+        expect(state.getPin(created.id)?.board_owner.username).toBe('adaccount_owner');
     });
 
     it('must be an ad account id', () => {

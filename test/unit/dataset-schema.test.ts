@@ -10,6 +10,7 @@ import { boardSummaries } from '../../src/analytics/report-data.js';
 import { mergeBlock } from '../../src/analytics/metrics.js';
 import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
 import {
+    accountConnectionItemSchema,
     createdPinFields,
     DATASET_VIEWS,
     pinDeletionItemSchema,
@@ -140,6 +141,23 @@ const samples = [
         topPins: 25,
         pinsRecorded: 27,
         recordsWritten: ['account-0123456789ab-2026', 'pins-0123456789ab-2026-03'],
+    }),
+    accountConnectionItemSchema.parse({
+        type: 'accountConnection',
+        status: 'connected',
+        label: 'client-a',
+        environment: 'production',
+        appId: '1234567',
+        redirectUri: 'https://agency.example.com/pinterest/connected',
+        authorizationUrl: null,
+        scopes: ['boards:read', 'pins:read'],
+        username: 'client_shop',
+        accountType: 'BUSINESS',
+        accessTokenExpiresAt: '2027-01-06T09:00:00.000Z',
+        refreshTokenExpiresAt: '2027-02-05T09:00:00.000Z',
+        credentialsStoreName: 'pinterest-credentials',
+        credentialsRecordKey: 'pinterest-production-1234567-label-client-a',
+        nextStep: 'Later runs need only the label client-a.',
     }),
 ];
 

@@ -66,7 +66,7 @@ const platformAccepts = (field: string, value: unknown): boolean => platformAcce
 
 /** A value of exactly `length` characters that is otherwise valid for the field. */
 function valueOfLength(field: string, length: number): string {
-    if (/Url$/.test(field)) {
+    if (/Ur[li]$/.test(field)) {
         const prefix = 'https://example.com/';
         return prefix + 'a'.repeat(length - prefix.length);
     }
@@ -74,7 +74,8 @@ function valueOfLength(field: string, length: number): string {
     return 'a'.repeat(length);
 }
 
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'appSecret'];
+/** The OAuth code is worth tokens, and the address the client landed on holds it. */
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'appSecret', 'code', 'authorizationResponseUrl'];
 
 describe('input_schema.json: generated', () => {
     let generated = '';
@@ -189,7 +190,7 @@ describe('input_schema.json: editors a first-time user and an AI agent can use',
 });
 
 describe('input_schema.json: secrets', () => {
-    it('marks exactly the tokens and the app secret as secret', () => {
+    it('marks exactly the tokens, the app secret and the authorization code as secret', () => {
         const secret = jsonNames.filter((name) => properties[name]?.isSecret === true);
         expect(secret.sort()).toEqual([...SECRET_FIELDS].sort());
     });
@@ -301,6 +302,9 @@ describe('the platform and zod accept the same values', () => {
             imageUrls: { ok: [['https://example.com/1.jpg', ' https://example.com/2.jpg ']], bad: [['https://example.com/1.jpg', 'two.jpg']] },
             pinIds: { ok: [['813744226420795884', ' 813744226420795884 ', 'https://www.pinterest.com/pin/813744226420795884/']], bad: [['pin-1']] },
             scheduleIds: { ok: [['3f9a0c2e71b84d5e9a10', ' 3f9a0c2e71b84d5e9a10 ']], bad: [['3F9A0C2E71B84D5E9A10'], ['3f9a0c2e']] },
+            adAccountId: { ok: ['549755885175', ' 549755885175 ', ''], bad: ['act_549755885175'] },
+            redirectUri: { ok: ['https://agency.example.com/pinterest/connected', ''], bad: ['agency.example.com/connected'] },
+            label: { ok: ['client-a', ' Client-7 ', ''], bad: ['client a', 'client_a', 'a'.repeat(41)] },
         };
         const withPattern = jsonNames.filter(
             (name) => properties[name]?.pattern !== undefined || (properties[name]?.items as { pattern?: string } | undefined)?.pattern !== undefined,

@@ -36,6 +36,7 @@ export const SUBSET_OPERATIONS: ReadonlyArray<readonly [string, string]> = [
     ['get', '/user_account/analytics'],
     ['get', '/user_account/analytics/top_pins'],
     ['get', '/user_account/analytics/top_video_pins'],
+    ['get', '/ad_accounts/{ad_account_id}'],
 ];
 
 type JsonObject = { [key: string]: unknown };
