@@ -2,6 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 
 import { ActorError } from '../common/errors.js';
+import { accountsProblems } from './accounts.js';
 import { blankToUndefined, type CommonInput } from './fields.js';
 
 /** Thrown for anything wrong with the input: the run fails before any request, and nothing is charged. */
@@ -67,6 +68,9 @@ export function modeInputFields(modes: Record<string, ModeInputDefinition>) {
 
 /** Rules spanning the common fields. */
 function credentialProblems(raw: Record<string, unknown>): string[] {
+    // With `accounts`, each item carries its own credentials (src/input/accounts.ts).
+    const accounts = accountsProblems(raw);
+    if (accounts) return accounts;
     const given = (field: string) => blankToUndefined(raw[field]) !== undefined;
     // A half-given refresh setup would work today and silently stop when the access token expires: say so now.
     const refreshFields = ['refreshToken', 'appId', 'appSecret'];

@@ -76,6 +76,8 @@ export type PinError = z.infer<typeof pinErrorSchema>;
 export const pinResultItemSchema = z.object({
     type: z.literal('pinResult'),
     status: z.enum(PIN_RESULT_STATUSES),
+    /** In a run over several accounts: the label of the account the pin is for. */
+    account: z.string().optional(),
     /** 1-based position of the pin in this run's batch, in input order. */
     position: z.number().int(),
     /** Where the pin came from: `pinTitle` fields, `pins[2]`, `CSV row 7` or `queue`. */
@@ -306,6 +308,19 @@ export const pinDeletionItemSchema = z.object({
 });
 export type PinDeletionItem = z.infer<typeof pinDeletionItemSchema>;
 
+/** In a run over several accounts (the `accounts` input): an account whose part failed, with the reason. */
+export const accountFailureItemSchema = z.object({
+    type: z.literal('accountFailure'),
+    /** The account's label in the `accounts` input. */
+    account: z.string(),
+    /** The account's Pinterest username, when the failure came after it was known. */
+    ownerUsername: text,
+    mode: z.string(),
+    /** Why the account's part failed, in one sentence. */
+    reason: z.string(),
+});
+export type AccountFailureItem = z.infer<typeof accountFailureItemSchema>;
+
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
  * showing fields of that schema only, and .actor/output_schema.json links each view
@@ -322,4 +337,5 @@ export const DATASET_VIEWS = {
     accountAnalytics: accountAnalyticsItemSchema,
     boardAnalytics: boardAnalyticsItemSchema,
     analyticsSnapshots: analyticsSnapshotItemSchema,
+    accountFailures: accountFailureItemSchema,
 } as const;

@@ -26,8 +26,15 @@ export function describeApiLocation(environment: CommonInput['environment'], env
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. */
-export async function connect(input: CommonInput, log: Log): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
+/**
+ * The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. An account
+ * connected by label (run/accounts.ts) passes the record key its tokens were saved under.
+ */
+export async function connect(
+    input: CommonInput,
+    log: Log,
+    options: { credentialsKey?: string } = {},
+): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
     const baseUrl = apiBaseUrl(input.environment);
     const environment = input.environment;
     const onRetry = ({ operation, retry, delayMs, reason }: RetryNotice) =>
@@ -49,7 +56,10 @@ export async function connect(input: CommonInput, log: Log): Promise<{ client: P
             app: { appId, appSecret },
             refreshToken,
             environment: input.environment,
-            store: await openCredentialStore(input.credentialsStoreName, credentialsRecordKey(input.environment, appId, refreshToken)),
+            store: await openCredentialStore(
+                input.credentialsStoreName,
+                options.credentialsKey ?? credentialsRecordKey(input.environment, appId, refreshToken),
+            ),
             refresh: async (app, token) => oauthClient.refreshAccessToken(app, token),
         };
     }

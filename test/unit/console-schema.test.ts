@@ -80,6 +80,7 @@ describe('consoleInputSchema', () => {
                         refreshToken: { title: 'Refresh token', description: 'Your refresh token.', isSecret: true },
                         appId: { title: 'App ID', description: 'Your app.' },
                         appSecret: { title: 'App secret', description: 'Your app secret.', isSecret: true },
+                        accounts: { title: 'Accounts', description: 'Several accounts.', editor: 'json', isSecret: true },
                         credentialsStoreName: { title: 'Store', description: 'Where tokens go.' },
                         environment: {
                             title: 'Environment',

@@ -74,7 +74,8 @@ function valueOfLength(field: string, length: number): string {
     return 'a'.repeat(length);
 }
 
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'appSecret'];
+// accounts holds each account's tokens, so the whole list is secret.
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'appSecret', 'accounts'];
 
 describe('input_schema.json: generated', () => {
     let generated = '';
