@@ -48,7 +48,18 @@ export interface ReadPinsCsvOptions {
  * Columns of Pinterest's bulk-create template, in its order, and Section, the Actor's addition: the name of the
  * board section the pin goes to.
  */
-const COLUMNS = ['Title', 'Media URL', 'Pinterest board', 'Thumbnail', 'Description', 'Link', 'Publish date', 'Keywords', 'Section', 'Account'] as const;
+const COLUMNS = [
+    'Title',
+    'Media URL',
+    'Pinterest board',
+    'Thumbnail',
+    'Description',
+    'Link',
+    'Publish date',
+    'Keywords',
+    'Section',
+    'Account',
+] as const;
 type Column = (typeof COLUMNS)[number];
 /** For messages: Pinterest's columns, and ours after them. */
 const COLUMN_NAMES = `${COLUMNS.slice(0, -2).join(', ')}, Section for a board section, and Account for the account a pin is for`;

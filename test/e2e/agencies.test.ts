@@ -54,7 +54,11 @@ function expectNoSecrets(run: ActorRun): void {
         { where: 'process output', text: run.log },
         ...run
             .storedTexts()
-            .filter((file) => !file.path.startsWith('key_value_stores/pinterest-credentials/') && !/^key_value_stores\/default\/INPUT(\.json)?$/.test(file.path)),
+            .filter(
+                (file) =>
+                    !file.path.startsWith('key_value_stores/pinterest-credentials/') &&
+                    !/^key_value_stores\/default\/INPUT(\.json)?$/.test(file.path),
+            ),
     ];
     for (const { where, text } of written) for (const secret of secrets) expect(text.includes(secret), `a secret leaked into ${where}`).toBe(false);
 }
@@ -65,7 +69,11 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
     const world = useWorld(worldName);
 
     it('publish-scheduled for three accounts, one token revoked: the other two publish their due pins once, across runs', async () => {
-        const [a, b, c] = [client('client-a', `alpha_${worldName}`), client('client-b', `beta_${worldName}`), client('client-c', `gamma_${worldName}`)];
+        const [a, b, c] = [
+            client('client-a', `alpha_${worldName}`),
+            client('client-b', `beta_${worldName}`),
+            client('client-c', `gamma_${worldName}`),
+        ];
         const accounts = [a, b, c].map(({ label, accessToken }) => ({ label, accessToken }));
         const space = world.newSpace();
         // The pins are queued by one create-pin run over the three accounts, each pin naming its account.
@@ -150,7 +158,12 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
             ['shop-b', 'created', 'Soup'],
         ]);
         expect(rows.find((row) => row.title === 'Orphan')?.error?.message).toMatch(/Account is required when accounts lists more than one account/);
-        expect(emulator.state.listPinsOfBoard(a.boardId).map((pin) => pin.title).sort()).toEqual(['Bread', 'Tart']);
+        expect(
+            emulator.state
+                .listPinsOfBoard(a.boardId)
+                .map((pin) => pin.title)
+                .sort(),
+        ).toEqual(['Bread', 'Tart']);
         expect(emulator.state.listPinsOfBoard(b.boardId).map((pin) => pin.title)).toEqual(['Soup']);
         expect(output(run).counts).toMatchObject({ created: 3, failed: 1, accountsSucceeded: 2, accountsFailed: 0 });
         expectNoSecrets(run);
@@ -185,7 +198,9 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
             ['Client-X', 'succeeded', known.username],
             ['client-y', 'failed', null],
         ]);
-        expect(record.accounts[1].error).toMatch(/^Account client-y has no saved Pinterest tokens .*: connect it first with the connect-account mode\.$/);
+        expect(record.accounts[1].error).toMatch(
+            /^Account client-y has no saved Pinterest tokens .*: connect it first with the connect-account mode\.$/,
+        );
         expectNoSecrets(run);
     });
 
