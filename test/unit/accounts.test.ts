@@ -35,7 +35,14 @@ describe('the accounts input', () => {
             ],
         });
         expect(accountsOf(input)).toEqual([
-            { label: 'client-a', accessToken: 'pina_aaaaaaaaaa', appId: '1234567', appSecret: 'app-secret-value', environment: 'sandbox', fromStore: false },
+            {
+                label: 'client-a',
+                accessToken: 'pina_aaaaaaaaaa',
+                appId: '1234567',
+                appSecret: 'app-secret-value',
+                environment: 'sandbox',
+                fromStore: false,
+            },
             {
                 label: 'client-b',
                 refreshToken: 'pinr_bbbbbbbbbb',
@@ -70,7 +77,7 @@ describe('the accounts input', () => {
                 ],
             }),
         ).toEqual([
-            'accessToken and accounts cannot be given together: put each account\'s tokens in its accounts item (appId and appSecret may stay at the top level)',
+            "accessToken and accounts cannot be given together: put each account's tokens in its accounts item (appId and appSecret may stay at the top level)",
             'accounts[0].label must be 1 to 40 letters, digits or hyphens, such as "client-a"',
             'accounts[2] has unknown key acessToken: an account takes label, accessToken, refreshToken, appId, appSecret, environment, adAccountId',
             'accounts[3] (client-d) has a refreshToken but no appId or appSecret: give them in the item or at the top level',
@@ -118,7 +125,11 @@ describe('one account’s part of create-pin', () => {
     const partOf = async (label: string, first: boolean) => {
         const seen: Array<{ position: number; source: string; problems?: string[] }> = [];
         for await (const candidate of pinCandidates(input(csv), silentLog(), Date.now, { label, labels: ['a', 'b'], first })) {
-            seen.push({ position: candidate.position, source: candidate.source, ...('problems' in candidate ? { problems: candidate.problems } : {}) });
+            seen.push({
+                position: candidate.position,
+                source: candidate.source,
+                ...('problems' in candidate ? { problems: candidate.problems } : {}),
+            });
         }
         return seen;
     };
