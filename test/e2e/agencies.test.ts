@@ -58,7 +58,8 @@ function expectNoSecrets(run: ActorRun): void {
                 (file) =>
                     !file.path.startsWith('key_value_stores/pinterest-credentials/') &&
                     !/^key_value_stores\/default\/INPUT(\.json)?$/.test(file.path),
-            ),
+            )
+            .map((file) => ({ where: file.path, text: file.text })),
     ];
     for (const { where, text } of written) for (const secret of secrets) expect(text.includes(secret), `a secret leaked into ${where}`).toBe(false);
 }
@@ -157,7 +158,9 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
             ['shop-a', 'failed', 'Orphan'],
             ['shop-b', 'created', 'Soup'],
         ]);
-        expect(rows.find((row) => row.title === 'Orphan')?.error?.message).toMatch(/Account is required when accounts lists more than one account/);
+        expect((rows as Row[]).find((row) => row.title === 'Orphan')?.error?.message).toMatch(
+            /Account is required when accounts lists more than one account/,
+        );
         expect(
             emulator.state
                 .listPinsOfBoard(a.boardId)
