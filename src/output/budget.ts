@@ -60,10 +60,10 @@ export class AccountShares {
         return shares;
     }
 
-    /** How many more `event`s account `index` (in the listed order) may pay for. */
+    /** How many more `event`s account `index` (in the listed order) may pay for out of its share; the run's own limit is the caller's. */
     left(index: number, event: ChargeEvent): number {
         const share = this.sharesOf(event)[index] ?? 0;
-        return Math.max(0, Math.min(share - (this.used[index]![event] ?? 0), this.budgetFor(event)));
+        return Math.max(0, share - (this.used[index]![event] ?? 0));
     }
 
     /** Account `index` paid for `count` more `event`s. */

@@ -34,7 +34,7 @@ export const ACCOUNT_CONCURRENCY = 3;
 /** Modes that act on pins named by ID, which belong to one account: they serve one account per run. */
 const ONE_ACCOUNT_MODES = new Set(['cancel-scheduled', 'update-pins', 'delete-pins']);
 /** Modes whose accounts get an overview report (report.html) linking each account's own. */
-const OVERVIEW_MODES = new Set(['get-account-analytics']);
+const OVERVIEW_MODES = new Set(['get-account-analytics', 'get-pin-analytics']);
 
 export interface AccountOutcome {
     label: string;

@@ -118,5 +118,24 @@ describe.skipIf(!haveBrowser)('the overview report of several accounts in Chromi
             for (const secret of [garden.token, kitchen.token]) expect(html.includes(secret), key).toBe(false);
         }
         for (const secret of [garden.token, kitchen.token]) expect(run.log.includes(secret)).toBe(false);
+
+        // get-pin-analytics: the overview sums each account's pins.
+        const pinRun = await runActor({
+            baseUrl: emulator.baseUrl,
+            storageDir,
+            input: { mode: 'get-pin-analytics', accounts, startDate: utcDate(-7), endDate: utcDate(-1) },
+        });
+        expect(pinRun.exitCode, pinRun.log).toBe(0);
+        const pinPage = await browser.newPage();
+        await pinPage.goto(`file://${recordPath(pinRun, 'report.html')}`);
+        for (const label of ['garden', 'kitchen']) {
+            const sum = (pinRun.items as Row[])
+                .filter((row) => row.type === 'pinAnalytics' && row.account === label)
+                .reduce((total, row) => total + (row.summary?.impression ?? 0), 0);
+            expect(sum).toBeGreaterThan(0);
+            await expect(pinPage.locator(`tr[data-account="${label}"] td[data-metric="impression"]`).textContent()).resolves.toBe(number.format(sum));
+        }
+        expect(existsSync(recordPath(pinRun, 'report-kitchen.html'))).toBe(true);
+        await pinPage.close();
     });
 });

@@ -194,6 +194,12 @@ describe('an account’s view of the run’s output', () => {
         expect([...base.records.keys()]).toEqual(['report-a.html', 'top-pins-a']);
     });
 
+    it('lets a lone account reserve the whole budget', () => {
+        const base = memoryOutput({ budget: { 'pin-created': 3 } });
+        const a = accountOutput(base, 'a', 0, new AccountShares(1, (event) => base.budgetFor(event)));
+        expect([1, 2, 3, 4].map(() => Boolean(a.reserve(EVENTS.pinCreated)))).toEqual([true, true, true, false]);
+    });
+
     it('holds a reservation against both its share and the run', () => {
         const base = memoryOutput({ budget: { 'pin-created': 3 } });
         const shares = new AccountShares(2, (event) => base.budgetFor(event));
