@@ -15,7 +15,12 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const T0 = Date.parse('2026-10-05T08:00:00Z');
 const HOUR = 3_600_000;
-const at = (ms: number) => ({ ACTOR_TEST_NOW: new Date(ms).toISOString() });
+/** The emulator's clock, moved with the Actor's: a pin Pinterest creates is dated at the run's time. */
+let clock = T0;
+const at = (ms: number) => {
+    clock = ms;
+    return { ACTOR_TEST_NOW: new Date(ms).toISOString() };
+};
 
 interface Client {
     label: string;
@@ -42,7 +47,7 @@ function client(label: string, username: string): Client {
 }
 
 beforeAll(async () => {
-    emulator = await startEmulator({ now: () => T0 });
+    emulator = await startEmulator({ now: () => clock });
     app = emulator.state.createApp({});
     secrets.push(app.appSecret);
 });
@@ -134,6 +139,40 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
         expect(output(second).accounts.map((each: Row) => each.status)).toEqual(['succeeded', 'succeeded', 'failed']);
         for (const owner of [a, b]) expect(emulator.state.listPinsOfBoard(owner.boardId)).toHaveLength(2);
         for (const run of [queued, first, second]) expectNoSecrets(run);
+    });
+
+    it('a run over two accounts killed while publishing and restarted: every pin once on Pinterest, one row each', async () => {
+        const [a, b] = [client('restart-a', `restart_a_${worldName}`), client('restart-b', `restart_b_${worldName}`)];
+        const accounts = [a, b].map(({ label, accessToken }) => ({ label, accessToken }));
+        const space = world.newSpace();
+        const pins = [a, b].flatMap((owner) =>
+            [1, 2, 3].map((n) => ({
+                account: owner.label,
+                boardId: owner.boardId,
+                pinTitle: `${owner.label} due ${n}`,
+                imageUrl: `https://example.com/${owner.label}-due-${n}.jpg`,
+                publishAt: new Date(T0 + n * 60_000).toISOString(),
+            })),
+        );
+        const queued = await space.run({ baseUrl: emulator.baseUrl, input: { mode: 'create-pin', accounts, pins }, env: at(T0) });
+        expect(queued.exitCode, queued.log).toBe(0);
+        const onPinterest = () => [a, b].map((owner) => emulator.state.listPinsOfBoard(owner.boardId).length);
+        const input = { mode: 'publish-scheduled', accounts };
+        const options = { baseUrl: emulator.baseUrl, input, env: at(T0 + 10 * 60_000), payPerEvent: true };
+        const killed = await space.run({ ...options, killWhen: () => onPinterest().reduce((sum, count) => sum + count, 0) >= 2 });
+        expect(killed.exitCode).toBeNull();
+        const resumed = await space.restart(killed, options);
+        expect(resumed.exitCode, resumed.log).toBe(0);
+        expect(onPinterest()).toEqual([3, 3]);
+        for (const owner of [a, b]) {
+            const titles = emulator.state.listPinsOfBoard(owner.boardId).map((pin) => pin.title);
+            expect(new Set(titles).size).toBe(3);
+            const rows = resumed.items.filter((row) => row.type === 'pinResult' && row.account === owner.label);
+            expect(rows.map((row) => row.title).sort()).toEqual([1, 2, 3].map((n) => `${owner.label} due ${n}`));
+            expect(rows.map((row) => row.status)).toEqual(['created', 'created', 'created']);
+        }
+        if (worldName === 'platform')
+            expect(resumed.charges.reduce((sum, charge) => sum + (charge.eventName === 'pin-created' ? charge.chargedCount : 0), 0)).toBe(6);
     });
 
     it('create-pin: pins for two accounts from one CSV with an Account column', async () => {
