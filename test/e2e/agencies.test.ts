@@ -246,6 +246,31 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
         expectNoSecrets(run);
     });
 
+    it('rotates and saves each account’s tokens on its own, so the next run with the same input goes on', async () => {
+        const [a, b] = [client('rotate-a', `rotate_a_${worldName}`), client('rotate-b', `rotate_b_${worldName}`)];
+        const space = world.newSpace();
+        const input = {
+            mode: 'list-boards',
+            appId: app.appId,
+            appSecret: app.appSecret,
+            accounts: [a, b].map(({ label, refreshToken }) => ({ label, refreshToken })),
+        };
+        const first = await space.run({ baseUrl: emulator.baseUrl, input, env: at(T0) });
+        expect(first.exitCode, first.log).toBe(0);
+        // Pinterest retired the refresh tokens of the input; the second run starts from the pairs saved per account.
+        for (const owner of [a, b]) expect(emulator.state.isRefreshTokenValid(owner.refreshToken)).toBe(false);
+        const second = await space.run({ baseUrl: emulator.baseUrl, input, env: at(T0) });
+        expect(second.exitCode, second.log).toBe(0);
+        // Accounts run side by side: their rows interleave.
+        expect(second.items.map((row) => [row.account, row.name]).sort()).toEqual([
+            ['rotate-a', a.boardName],
+            ['rotate-b', b.boardName],
+        ]);
+        expect(second.log).toMatch(/rotate-a: Using the newest Pinterest tokens saved in key-value store "pinterest-credentials"/);
+        expect(Object.keys(space.namedStore('pinterest-credentials'))).toHaveLength(2);
+        for (const run of [first, second]) expectNoSecrets(run);
+    });
+
     it('fails the run when every account failed', async () => {
         const lone = client('only-one', `lonely_${worldName}`);
         emulator.state.expireAccessToken(lone.accessToken);
