@@ -138,7 +138,22 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
         expect(second.items.filter((row) => row.type === 'pinResult')).toEqual([]);
         expect(output(second).accounts.map((each: Row) => each.status)).toEqual(['succeeded', 'succeeded', 'failed']);
         for (const owner of [a, b]) expect(emulator.state.listPinsOfBoard(owner.boardId)).toHaveLength(2);
-        for (const run of [queued, first, second]) expectNoSecrets(run);
+
+        // list-scheduled serves every account too: each account's queue, its rows named.
+        const listed = await space.run({ baseUrl: emulator.baseUrl, input: { mode: 'list-scheduled', accounts }, env: at(T0 + 4 * HOUR) });
+        expect(listed.exitCode, listed.log).toBe(0);
+        expect(
+            listed.items
+                .filter((row) => row.type === 'scheduledPin')
+                .map((row) => [row.account, row.status, row.title])
+                .sort(),
+        ).toEqual([
+            ['client-a', 'published', 'client-a pin 1'],
+            ['client-a', 'published', 'client-a pin 2'],
+            ['client-b', 'published', 'client-b pin 1'],
+            ['client-b', 'published', 'client-b pin 2'],
+        ]);
+        for (const run of [queued, first, second, listed]) expectNoSecrets(run);
     });
 
     it('a run over two accounts killed while publishing and restarted: every pin once on Pinterest, one row each', async () => {
@@ -271,17 +286,33 @@ describe.each(WORLDS)('many accounts in one run (%s)', (worldName) => {
         for (const run of [first, second]) expectNoSecrets(run);
     });
 
-    it('fails the run when every account failed', async () => {
-        const lone = client('only-one', `lonely_${worldName}`);
+    it('fails the run when every account failed: a revoked token, a missing scope', async () => {
+        const env = at(T0);
+        const lone = client('revoked', `lonely_${worldName}`);
         emulator.state.expireAccessToken(lone.accessToken);
+        const narrow = client('narrow', `narrow_${worldName}`);
+        const pinsOnly = emulator.state.issueTokens({ userId: narrow.userId, appId: app.appId, scopes: ['pins:read', 'user_accounts:read'] });
+        secrets.push(pinsOnly.accessToken, pinsOnly.refreshToken);
         const run = await world.run({
             baseUrl: emulator.baseUrl,
-            input: { mode: 'list-boards', accounts: [{ label: lone.label, accessToken: lone.accessToken }] },
-            env: at(T0),
+            input: {
+                mode: 'list-boards',
+                accounts: [
+                    { label: lone.label, accessToken: lone.accessToken },
+                    { label: narrow.label, accessToken: pinsOnly.accessToken },
+                ],
+            },
+            env,
         });
-        expect(run.exitCode).toBe(1);
-        expect(output(run)).toMatchObject({ status: 'failed', counts: { accountsSucceeded: 0, accountsFailed: 1 } });
-        expect(run.statusMessage).toMatch(/^Served 0 of 1 account; failed: only-one \(/);
+        expect(run.exitCode, run.statusMessage).toBe(1);
+        expect(output(run)).toMatchObject({ status: 'failed', counts: { accountsSucceeded: 0, accountsFailed: 2 } });
+        expect(run.statusMessage).toMatch(/^Served 0 of 2 accounts; failed: revoked \(.*\); narrow \(@narrow_\w+\) \(.*boards:read/);
+        expect(run.items.map((row) => [row.type, row.account])).toEqual(
+            expect.arrayContaining([
+                ['accountFailure', 'revoked'],
+                ['accountFailure', 'narrow'],
+            ]),
+        );
         expectNoSecrets(run);
     });
 });
