@@ -9,6 +9,11 @@ import { accountOutput } from '../../src/output/account-output.js';
 import { AccountShares } from '../../src/output/budget.js';
 import { EVENTS } from '../../src/output/events.js';
 import { changePercent } from '../../src/analytics/report/overview.js';
+import { ActorError } from '../../src/common/errors.js';
+import { MODE_HANDLERS, type ModeHandler } from '../../src/modes/index.js';
+import { runAccounts } from '../../src/run/accounts.js';
+import type { NamedStore, RunStorage } from '../../src/storage/contracts.js';
+import { memoryNamedStore } from '../../src/storage/memory-store.js';
 import { memoryOutput, silentLog } from './support/fakes.js';
 
 const problemsOf = (raw: unknown): string[] => {
@@ -217,5 +222,82 @@ describe('the overview’s change', () => {
         expect(changePercent(110, 100)).toBeCloseTo(10);
         expect(changePercent(5, 0)).toBeUndefined();
         expect(changePercent(5, undefined)).toBeUndefined();
+    });
+});
+
+describe('runAccounts: each account on its own', () => {
+    const storage = (): RunStorage => {
+        const named = new Map<string, NamedStore>();
+        const runStore = memoryNamedStore('default');
+        return {
+            openNamedStore: async (name) => {
+                if (!named.has(name)) named.set(name, memoryNamedStore(name));
+                return named.get(name)!;
+            },
+            openRunStore: async () => runStore,
+        };
+    };
+    /** A mode that stores one row and a journal entry, or fails for the labels in `failing`. */
+    const handler = (failing: string[]): ModeHandler =>
+        ({
+            ...MODE_HANDLERS['list-boards'],
+            async run({ input, output, journal, account }) {
+                if (failing.includes(account!.label)) throw new ActorError(`Pinterest refused ${account!.label}.`);
+                await journal.write({ done: account!.label });
+                await output.pushFetched([{ type: 'board', id: String(input.accessToken) }] as never);
+                return { summary: `Fetched 1 board.`, counts: { fetched: 1 } };
+            },
+        }) as ModeHandler;
+    const runWith = (failing: string[], accounts: unknown[], mode = 'list-boards', fields: Record<string, unknown> = {}) => {
+        const output = memoryOutput();
+        const log = silentLog();
+        const stores = storage();
+        const input = parseActorInput({ mode, skipPreflight: true, appId: '1234567', appSecret: 'app-secret-value', accounts, ...fields });
+        const run = { input, handler: handler(failing), output, storage: stores, log, runId: 'run-1', now: () => 0, sleep: async () => undefined };
+        return { output, log, stores, result: runAccounts(run) };
+    };
+
+    it('fails only the account that failed, names it, and keeps each account’s rows and progress apart', async () => {
+        const accounts = [
+            { label: 'a', accessToken: 'pina_first_token' },
+            { label: 'b', accessToken: 'pina_second_token' },
+            { label: 'c', accessToken: 'pina_third_token' },
+        ];
+        const { output, stores, result } = runWith(['b'], accounts);
+        const { record, failed, statusMessage } = await result;
+        expect(failed).toBe(false);
+        expect(statusMessage).toBe('Served 2 of 3 accounts; failed: b (Pinterest refused b). a: Fetched 1 board. c: Fetched 1 board.');
+        expect((record.accounts as Array<Record<string, unknown>>).map((each) => [each.label, each.status, each.error ?? null])).toEqual([
+            ['a', 'succeeded', null],
+            ['b', 'failed', 'Pinterest refused b.'],
+            ['c', 'succeeded', null],
+        ]);
+        expect(record.counts).toEqual({ fetched: 2, accountsSucceeded: 2, accountsFailed: 1 });
+        expect(output.items.map((item) => [item.type, item.account]).sort()).toEqual([
+            ['accountFailure', 'b'],
+            ['board', 'a'],
+            ['board', 'c'],
+        ]);
+        const runStore = await stores.openRunStore();
+        expect([await runStore.getValue('RUN-PROGRESS-a'), await runStore.getValue('RUN-PROGRESS-b')]).toEqual([{ done: 'a' }, undefined]);
+    });
+
+    it('fails the run when every account failed, and tells an account given by label to connect first', async () => {
+        const { record, failed } = await runWith(['a'], [{ label: 'a', accessToken: 'pina_first_token' }, { label: 'b' }]).result;
+        expect(failed).toBe(true);
+        expect(record.status).toBe('failed');
+        expect((record.accounts as Array<Record<string, unknown>>)[1]?.error).toBe(
+            'Account b has no saved Pinterest tokens in key-value store "pinterest-credentials" (record pinterest-production-1234567-label-b): connect it first with the connect-account mode.',
+        );
+    });
+
+    it('serves several accounts only in modes that are not about pins named by ID', async () => {
+        const accounts = [
+            { label: 'a', accessToken: 'pina_first_token' },
+            { label: 'b', accessToken: 'pina_second_token' },
+        ];
+        await expect(runWith([], accounts, 'delete-pins', { pinIds: ['813744226420795884'] }).result).rejects.toThrow(
+            'Mode delete-pins acts on pins of one account: list one account in accounts, not 2.',
+        );
     });
 });
