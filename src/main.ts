@@ -4,6 +4,8 @@ import type { CredentialManager } from './credentials/manager.js';
 import { MODE_HANDLERS, type ModeHandler, parseActorInput } from './modes/index.js';
 import { createActorOutput } from './output/run-output.js';
 import { registerSecret } from './pinterest/redact.js';
+import { accountSecrets } from './input/accounts.js';
+import { runAccounts } from './run/accounts.js';
 import { initActor } from './run/actor-init.js';
 import { connect } from './run/connect.js';
 import { currentRunId, failureMessage, recordingLog } from './run/outcome.js';
@@ -25,9 +27,20 @@ try {
         const value = rawInput?.[field];
         if (typeof value === 'string') registerSecret(value.trim());
     }
+    for (const value of accountSecrets(rawInput?.accounts)) registerSecret(value);
     const input = parseActorInput(rawInput, { warn: (message) => log.warning(message) });
     mode = input.mode;
     const handler: ModeHandler = MODE_HANDLERS[input.mode];
+
+    if (input.accounts) {
+        // Several accounts (or one, labelled): each connects, preflights and runs on its own (run/accounts.ts).
+        const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+        const run = { input, handler, output, storage: actorStorage, log, runId: await currentRunId(), now: runClock(), sleep };
+        const result = await runAccounts(run);
+        await output.saveRecord('OUTPUT', { ...result.record, warnings: [...new Set([...log.warnings, ...(result.record.warnings as string[])])] });
+        if (result.failed) await Actor.fail(result.statusMessage);
+        else await Actor.exit(result.statusMessage);
+    }
 
     const connection = await connect(input, log, handler);
     credentials = connection.credentials;

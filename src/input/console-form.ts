@@ -53,6 +53,13 @@ export const CONSOLE_FORM: ConsoleForm = {
                         'For agencies: the ID of a client’s ad account that the client shared with your Pinterest account through Business Access. The run then acts on the client’s Pinterest account with your own token: its boards, pins and analytics, and the ledger and queue are the client’s. What works depends on your role there: Analyst reads and sees analytics; creating or changing pins needs Admin or Campaign manager. Leave empty to act on the token’s own account.',
                     example: '549755885175',
                 },
+                accounts: {
+                    title: 'Accounts (agencies: many in one run)',
+                    editor: 'json',
+                    isSecret: true,
+                    description:
+                        'Several Pinterest accounts in one run, instead of the access token and refresh token fields: a JSON list of <code>{"label": "client-a", "accessToken": "pina_…", "refreshToken": "pinr_…"}</code>. <code>label</code> (1–40 letters, digits or hyphens, each different) names the account in rows, messages and reports; an item may also give <code>appId</code>, <code>appSecret</code>, <code>environment</code> and <code>adAccountId</code>, else the top-level fields apply. An item with only a label takes the tokens the connect-account mode saved for it. Each account connects, is checked and runs on its own: one that fails (a revoked token, a missing scope) is named in the output and the others go on. Stored encrypted, like the token fields.',
+                },
                 environment: {
                     title: 'Pinterest environment',
                     description:
@@ -182,7 +189,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Pins as CSV (Pinterest bulk format)',
                     editor: 'textarea',
                     description:
-                        'CSV text in Pinterest’s bulk-create format: columns Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, and Section for a board section (header names in any case; other columns ignored). Separated by commas, semicolons (Excel in many languages) or tabs (pasted from a spreadsheet). Every bad row is reported with its spreadsheet row number and the column at fault.',
+                        'CSV text in Pinterest’s bulk-create format: columns Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, Section for a board section, and Account (with several accounts: the label of the account the pin is for) (header names in any case; other columns ignored). Separated by commas, semicolons (Excel in many languages) or tabs (pasted from a spreadsheet). Every bad row is reported with its spreadsheet row number and the column at fault.',
                 },
                 pinsCsvUrl: {
                     title: 'Pins CSV URL',

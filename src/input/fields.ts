@@ -192,8 +192,31 @@ export const FIELDS = {
     createMissingSections: flag('createMissingSections'),
 };
 
+/** Most accounts one run serves: each costs a connection and a preflight request, and a run should end in minutes. */
+export const MAX_ACCOUNTS = 50;
+
+/** Every credential field an `accounts` item takes (src/input/accounts.ts reads the items). */
+export const accountSecret = (field: string) => secret(field);
+
+/**
+ * Several Pinterest accounts, each with its label and its own tokens (or only its label: the tokens come from the
+ * credentials store). A secret field, so Apify stores the whole list encrypted; the items are checked one by one in
+ * src/input/accounts.ts, whose messages name the item (`accounts[1].label …`).
+ */
+const accountsField = z.preprocess(
+    blankToUndefined,
+    z
+        .array(z.unknown(), {
+            error: 'accounts must be a list of accounts, for example [{"label": "client-a", "accessToken": "pina_…"}, {"label": "client-b"}]',
+        })
+        .min(1, 'accounts must list at least one account, or be left out')
+        .max(MAX_ACCOUNTS, `accounts may list at most ${MAX_ACCOUNTS} accounts; split them over several tasks`)
+        .optional(),
+);
+
 /** What every mode takes: who to act as, and where. */
 export const commonInputShape = {
+    accounts: accountsField,
     accessToken: secret('accessToken'),
     refreshToken: secret('refreshToken'),
     appId: optionalText(

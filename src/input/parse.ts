@@ -2,6 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 
 import { ActorError } from '../common/errors.js';
+import { accountsProblems } from './accounts.js';
 import { blankToUndefined, type CommonInput } from './fields.js';
 
 /** Thrown for anything wrong with the input: the run fails before any request, and nothing is charged. */
@@ -72,6 +73,9 @@ export function modeInputFields(modes: Record<string, ModeInputDefinition>) {
 
 /** Rules spanning the common fields. */
 function credentialProblems(raw: Record<string, unknown>): string[] {
+    // With `accounts`, each item carries its own credentials (src/input/accounts.ts).
+    const accounts = accountsProblems(raw);
+    if (accounts) return accounts;
     const given = (field: string) => blankToUndefined(raw[field]) !== undefined;
     // A half-given refresh setup would work today and silently stop when the access token expires: say so now.
     const refreshFields = ['refreshToken', 'appId', 'appSecret'];
@@ -83,6 +87,11 @@ function credentialProblems(raw: Record<string, unknown>): string[] {
         return ['accessToken is required (or give refreshToken, appId and appSecret so the Actor can get one)'];
     }
     return [];
+}
+
+/** A mode that works with the app alone connects no account: a list of accounts would be silently unused. */
+function accountlessProblems(raw: Record<string, unknown>): string[] {
+    return raw.accounts === undefined ? [] : [`accounts is not used by ${String(raw.mode)}, which works with the app alone: remove it`];
 }
 
 export interface ParseInputOptions {
@@ -247,7 +256,7 @@ export function parseInput<T extends Record<string, ModeInputDefinition>>(
         ...misspelt,
         ...renamed,
         ...(result.success ? [] : result.error.issues.map(describeIssue)),
-        ...(mode.usesAccount === false ? [] : credentialProblems(fields)),
+        ...(mode.usesAccount === false ? accountlessProblems(fields) : credentialProblems(fields)),
         ...(mode.inputProblems?.(fields) ?? []),
     ];
     if (problems.length > 0) throw new UserInputError([...new Set(problems)]);

@@ -23,6 +23,17 @@ export interface ModeContext<I> {
     sleep: (ms: number) => Promise<void>;
     /** The run's id, or a local stand-in: who holds a lease. */
     runId: string;
+    /** With the `accounts` input: the account this part of the run serves, among all the run's labels. */
+    account?: AccountPart;
+}
+
+/** One account's part of a run over several accounts (run/accounts.ts). */
+export interface AccountPart {
+    label: string;
+    /** Every label of the run, in the input's order. */
+    labels: readonly string[];
+    /** The first listed account's part reports what belongs to no account (a CSV row naming no account). */
+    first: boolean;
 }
 
 export interface ModeResult {
@@ -35,6 +46,22 @@ export interface ModeResult {
     warnings?: string[];
     /** Anything else the OUTPUT record should carry (the next due pin, the report's key). */
     details?: Record<string, unknown>;
+    /** Analytics modes: the account's totals, for the overview of a run over several accounts (run/accounts.ts). */
+    overview?: AccountTotals;
+}
+
+export interface AccountTotals {
+    /** The account's name as reports show it (its business name or @username). */
+    account?: string;
+    startDate: string;
+    endDate: string;
+    totals: Record<string, number | null>;
+    /** The period compared with, over the days both have numbers for. */
+    previousTotals?: Record<string, number | null>;
+    /** The range's totals over those days, when they are not all its days. */
+    comparedTotals?: Record<string, number | null>;
+    /** Whether the account's own report was saved. */
+    report: boolean;
 }
 
 export interface ModeHandler<S extends z.ZodObject = z.ZodObject> extends ModeInputDefinition {

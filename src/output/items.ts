@@ -76,6 +76,8 @@ export type PinError = z.infer<typeof pinErrorSchema>;
 export const pinResultItemSchema = z.object({
     type: z.literal('pinResult'),
     status: z.enum(PIN_RESULT_STATUSES),
+    /** In a run over several accounts: the label of the account the pin is for. */
+    account: z.string().optional(),
     /** 1-based position of the pin in this run's batch, in input order. */
     position: z.number().int(),
     /** Where the pin came from: `pinTitle` fields, `pins[2]`, `CSV row 7` or `queue`. */
@@ -329,6 +331,18 @@ export const accountConnectionItemSchema = z.object({
     nextStep: z.string(),
 });
 export type AccountConnectionItem = z.infer<typeof accountConnectionItemSchema>;
+/** In a run over several accounts (the `accounts` input): an account whose part failed, with the reason. */
+export const accountFailureItemSchema = z.object({
+    type: z.literal('accountFailure'),
+    /** The account's label in the `accounts` input. */
+    account: z.string(),
+    /** The account's Pinterest username, when the failure came after it was known. */
+    ownerUsername: text,
+    mode: z.string(),
+    /** Why the account's part failed, in one sentence. */
+    reason: z.string(),
+});
+export type AccountFailureItem = z.infer<typeof accountFailureItemSchema>;
 
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
@@ -347,4 +361,5 @@ export const DATASET_VIEWS = {
     boardAnalytics: boardAnalyticsItemSchema,
     analyticsSnapshots: analyticsSnapshotItemSchema,
     accountConnections: accountConnectionItemSchema,
+    accountFailures: accountFailureItemSchema,
 } as const;

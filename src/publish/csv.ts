@@ -26,6 +26,8 @@ export type CsvPinDraft = Partial<Record<CsvDraftField, string>>;
 export interface CsvPinRow {
     rowNumber: number;
     draft: CsvPinDraft;
+    /** The Account column: the label of the account (of the `accounts` input) the pin is for. */
+    account?: string;
 }
 
 /** A row that could not be read as a pin, with the reason as one sentence, and its title and media where they could be read. */
@@ -46,10 +48,21 @@ export interface ReadPinsCsvOptions {
  * Columns of Pinterest's bulk-create template, in its order, and Section, the Actor's addition: the name of the
  * board section the pin goes to.
  */
-const COLUMNS = ['Title', 'Media URL', 'Pinterest board', 'Thumbnail', 'Description', 'Link', 'Publish date', 'Keywords', 'Section'] as const;
+const COLUMNS = [
+    'Title',
+    'Media URL',
+    'Pinterest board',
+    'Thumbnail',
+    'Description',
+    'Link',
+    'Publish date',
+    'Keywords',
+    'Section',
+    'Account',
+] as const;
 type Column = (typeof COLUMNS)[number];
 /** For messages: Pinterest's columns, and ours after them. */
-const COLUMN_NAMES = `${COLUMNS.slice(0, -1).join(', ')}, and Section for a board section`;
+const COLUMN_NAMES = `${COLUMNS.slice(0, -2).join(', ')}, Section for a board section, and Account for the account a pin is for`;
 
 /**
  * A pin cannot exist without media or a board, so a file without those columns is a wrong file, not a file of
@@ -57,7 +70,7 @@ const COLUMN_NAMES = `${COLUMNS.slice(0, -1).join(', ')}, and Section for a boar
  */
 const REQUIRED_COLUMNS: readonly Column[] = ['Media URL', 'Pinterest board'];
 
-const FIELD_OF: Record<Exclude<Column, 'Media URL' | 'Keywords'>, CsvDraftField> = {
+const FIELD_OF: Record<Exclude<Column, 'Media URL' | 'Keywords' | 'Account'>, CsvDraftField> = {
     Title: 'pinTitle',
     'Pinterest board': 'boardName',
     Thumbnail: 'coverImageUrl',
@@ -184,9 +197,9 @@ export async function* readPinsCsv(source: string | NodeJS.ReadableStream, optio
                 };
                 continue;
             }
-            const { draft, hasKeywords } = toDraft(columns, record);
+            const { draft, hasKeywords, account } = toDraft(columns, record);
             if (hasKeywords) keywordRows++;
-            yield { rowNumber, draft };
+            yield account ? { rowNumber, draft, account } : { rowNumber, draft };
         }
     }
 
@@ -275,17 +288,19 @@ function readHeader(record: string[], fieldName: string, onWarning: (message: st
     return columns;
 }
 
-function toDraft(columns: (Column | undefined)[], record: string[]): { draft: CsvPinDraft; hasKeywords: boolean } {
+function toDraft(columns: (Column | undefined)[], record: string[]): { draft: CsvPinDraft; hasKeywords: boolean; account?: string } {
     const draft: CsvPinDraft = {};
     let hasKeywords = false;
+    let account: string | undefined;
     columns.forEach((column, index) => {
         const value = record[index]?.trim();
         if (!column || !value) return;
         if (column === 'Keywords') hasKeywords = true;
+        else if (column === 'Account') account = value;
         else if (column === 'Media URL') draft[isVideoUrl(value) ? 'videoUrl' : 'imageUrl'] = value;
         else draft[FIELD_OF[column]] = value;
     });
-    return { draft, hasKeywords };
+    return { draft, hasKeywords, account };
 }
 
 function describeParseError(error: CsvError, rowNumber: number): string {

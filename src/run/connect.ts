@@ -29,12 +29,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * The client and the credentials behind it, wired so that a rejected token is refreshed and persisted. A mode that
- * works with the app alone (`usesAccount: false`) gets a client without a token, for the app's own requests.
+ * works with the app alone (`usesAccount: false`) gets a client without a token, for the app's own requests; an
+ * account connected by label (run/accounts.ts) passes the record key its tokens were saved under.
  */
 export async function connect(
     input: CommonInput,
     log: Log,
-    mode: Pick<ModeHandler, 'usesAccount'> = {},
+    options: Pick<ModeHandler, 'usesAccount'> & { credentialsKey?: string } = {},
 ): Promise<{ client: PinterestClient; credentials: CredentialManager }> {
     const baseUrl = apiBaseUrl(input.environment);
     const environment = input.environment;
@@ -48,7 +49,7 @@ export async function connect(
     };
     const onSkipped = ({ message }: SkipNotice) => log.warning(message);
 
-    if (mode.usesAccount === false) {
+    if (options.usesAccount === false) {
         const client = new PinterestClient({ baseUrl, environment, onRetry, onRateLimitWait, onSkipped });
         return { client, credentials: await CredentialManager.open({ log }) };
     }
@@ -62,7 +63,10 @@ export async function connect(
             app: { appId, appSecret },
             refreshToken,
             environment: input.environment,
-            store: await openCredentialStore(input.credentialsStoreName, credentialsRecordKey(input.environment, appId, refreshToken)),
+            store: await openCredentialStore(
+                input.credentialsStoreName,
+                options.credentialsKey ?? credentialsRecordKey(input.environment, appId, refreshToken),
+            ),
             refresh: async (app, token) => oauthClient.refreshAccessToken(app, token),
         };
     }

@@ -22,8 +22,9 @@ export const JOURNAL_DESCRIPTION = `run progress (record ${JOURNAL_KEY} in the r
  * The journal in a key-value store. Writes are retried with backoff: the entry usually records something that
  * already happened (items charged, a pin posted), and losing it would repeat it after a restart.
  */
-export function createRunJournal(backend: KeyValueBackend, policy: RecordWritePolicy = DEFAULT_WRITE_POLICY): RunJournal {
-    const record = new TypedRecord(backend, JOURNAL_KEY, z.unknown(), JOURNAL_DESCRIPTION, policy);
+export function createRunJournal(backend: KeyValueBackend, policy: RecordWritePolicy = DEFAULT_WRITE_POLICY, key = JOURNAL_KEY): RunJournal {
+    const description = key === JOURNAL_KEY ? JOURNAL_DESCRIPTION : `run progress (record ${key} in the run's default key-value store)`;
+    const record = new TypedRecord(backend, key, z.unknown(), description, policy);
     return { read: async () => record.read(), write: async (entry) => record.write(entry) };
 }
 

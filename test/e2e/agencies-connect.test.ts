@@ -108,7 +108,7 @@ describe.each(WORLDS)('agencies (%s)', (worldName) => {
             ]);
             expect(second.statusMessage).toMatch(/^Connected @client_bakery as client-a: the tokens are stored in agency-credentials/);
 
-            // The stored record is a valid pair for the client's account, which a later run can use.
+            // The stored record is a valid pair for the client's account, which a later run names by its label alone.
             const record = storedCredentialsSchema.parse(space.namedStore(STORE)[key]);
             expect(record).toMatchObject({ appId: app.appId, environment: 'production' });
             expect(state.describeAccessToken(record.accessToken)).toMatchObject({ userId: client.id, valid: true });
@@ -117,14 +117,14 @@ describe.each(WORLDS)('agencies (%s)', (worldName) => {
                 baseUrl: emulator.baseUrl,
                 input: {
                     mode: 'list-boards',
-                    refreshToken: record.refreshToken,
+                    accounts: [{ label: 'client-a' }],
                     appId: app.appId,
                     appSecret: app.appSecret,
                     credentialsStoreName: STORE,
                 },
             });
             expect(later.exitCode, later.log).toBe(0);
-            expect(later.items.map((item) => item.name)).toEqual(['Bakery specials']);
+            expect(later.items.map((item) => [item.account, item.name])).toEqual([['client-a', 'Bakery specials']]);
 
             const used = await space.run({ baseUrl: emulator.baseUrl, input: { ...inputs, authorizationResponseUrl: landedOn } });
             expect(used.exitCode).toBe(1);
@@ -134,7 +134,7 @@ describe.each(WORLDS)('agencies (%s)', (worldName) => {
             // The refused run left the stored pair alone.
             expect(storedCredentialsSchema.parse(space.namedStore(STORE)[key]).accessToken).toBe(record.accessToken);
 
-            expectNoSecrets([first, second, used], [code, app.appSecret, record.accessToken, record.refreshToken]);
+            expectNoSecrets([first, second, later, used], [code, app.appSecret, record.accessToken, record.refreshToken]);
         });
 
         it('refuses, in one sentence each, an answer for another label, another redirect URI and a wrong app secret', async () => {
@@ -188,10 +188,6 @@ describe.each(WORLDS)('agencies (%s)', (worldName) => {
                 [codeForElsewhere, app.appSecret, new URL(landedOn).searchParams.get('code') ?? ''],
             );
         });
-
-        // The `accounts` input comes from another branch (issue 18, points 1 and 2); once it is merged, this run
-        // names only the label and reads the pair connect-account stored under labelledCredentialsKey.
-        it.todo('a later run with accounts: [{ label: "client-a" }] and the app at the top level uses the stored tokens');
     });
 
     describe('Business Access (adAccountId)', () => {

@@ -81,6 +81,7 @@ describe('consoleInputSchema', () => {
                         appId: { title: 'App ID', description: 'Your app.' },
                         appSecret: { title: 'App secret', description: 'Your app secret.', isSecret: true },
                         adAccountId: { title: 'Ad account', description: 'Business Access.' },
+                        accounts: { title: 'Accounts', description: 'Several accounts.', editor: 'json', isSecret: true },
                         credentialsStoreName: { title: 'Store', description: 'Where tokens go.' },
                         environment: {
                             title: 'Environment',

@@ -179,7 +179,7 @@ describe('readPinsCsv', () => {
         const withKeywords = await read(['Title,Media URL,Pinterest board,Keywords,Notes', ...rowsWithKeywords].join('\n'));
         expect(withKeywords.rows).toHaveLength(5);
         expect(withKeywords.warnings).toEqual([
-            `pinsCsv: the column "Notes" is not among Pinterest's bulk-create columns (Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, and Section for a board section) and was ignored.`,
+            `pinsCsv: the column "Notes" is not among Pinterest's bulk-create columns (Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, Section for a board section, and Account for the account a pin is for) and was ignored.`,
             'The Keywords column was ignored in 3 rows: Pinterest API v5 cannot set keywords on a pin; put them in the description instead.',
         ]);
         const emptyKeywords = await read('Title,Media URL,Pinterest board,Keywords,\nT,https://x.test/a.jpg,B,,\n');
@@ -191,7 +191,7 @@ describe('readPinsCsv', () => {
         const error = await failureOf(read('Title,Image,Board\nA,https://x.test/a.jpg,B\n', 'pinsCsvUrl'));
         expect(error).toBeInstanceOf(CsvFormatError);
         expect(error.message).toBe(
-            'pinsCsvUrl has no "Media URL" and "Pinterest board" columns in its first row; the header must name Pinterest\'s bulk-create columns: Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, and Section for a board section (case does not matter).',
+            'pinsCsvUrl has no "Media URL" and "Pinterest board" columns in its first row; the header must name Pinterest\'s bulk-create columns: Title, Media URL, Pinterest board, Thumbnail, Description, Link, Publish date, Keywords, Section for a board section, and Account for the account a pin is for (case does not matter).',
         );
         const oneMissing = await failureOf(read('Title,Media URL\nA,https://x.test/a.jpg\n'));
         expect(oneMissing.message).toMatch(/^pinsCsv has no "Pinterest board" column in its first row;/);

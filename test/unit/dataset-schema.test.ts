@@ -12,6 +12,7 @@ import { toPinAnalyticsItem } from '../../src/analytics/pin-analytics.js';
 import {
     accountConnectionItemSchema,
     createdPinFields,
+    accountFailureItemSchema,
     DATASET_VIEWS,
     pinDeletionItemSchema,
     pinResultItem,
@@ -107,6 +108,13 @@ const samples = [
         reason: 'Pinterest has no such pin (already deleted, or not one this token can see), so there was nothing to delete.',
     }),
     { ...toBoardItem({ id: '549755885177', name: 'Spring' }), sections: [{ id: '4987654321098765432', name: 'Breakfast' }] },
+    accountFailureItemSchema.parse({
+        type: 'accountFailure',
+        account: 'client-c',
+        ownerUsername: null,
+        mode: 'publish-scheduled',
+        reason: 'Pinterest rejected the access token: it is expired or revoked.',
+    }),
     accountAnalyticsItemSchema.parse({
         type: 'accountAnalytics',
         date: '2025-06-01',

@@ -74,8 +74,8 @@ function valueOfLength(field: string, length: number): string {
     return 'a'.repeat(length);
 }
 
-/** The OAuth code is worth tokens, and the address the client landed on holds it. */
-const SECRET_FIELDS = ['accessToken', 'refreshToken', 'appSecret', 'code', 'authorizationResponseUrl'];
+/** The OAuth code is worth tokens, and the address the client landed on holds it; accounts holds each account's tokens. */
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'appSecret', 'code', 'authorizationResponseUrl', 'accounts'];
 
 describe('input_schema.json: generated', () => {
     let generated = '';

@@ -1,6 +1,7 @@
 import type { Log } from '../../common/log.js';
 import { checkDraft, type FieldLabels, type PinDraft, pinDraftShape, sourcePrefix } from '../../publish/draft.js';
 import { formatInZone, parsePublishAt } from '../../schedule/time.js';
+import type { AccountPart } from '../types.js';
 import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
 
 /** One pin of the input, read and checked: ready to publish or queue, or the problems that stop it. */
@@ -23,8 +24,22 @@ const PAST_TIMES_NAMED = 10;
  * Every pin of the input in order: the top-level pin, then `pins`, then the CSV's rows. Problems name the field as
  * the source calls it (the CSV's columns), and a pin whose own time has passed is said to post now.
  */
-export async function* pinCandidates(input: CreatePinInput, log: Log, now: () => number): AsyncGenerator<PinCandidate> {
+export async function* pinCandidates(input: CreatePinInput, log: Log, now: () => number, account?: AccountPart): AsyncGenerator<PinCandidate> {
     let position = 0;
+    /**
+     * With several accounts, each account's part takes the pins that name it; a pin naming no account of the run
+     * fails in the first account's part (so it is told once). Positions count the part's own pins.
+     */
+    const owner = (named: unknown): 'mine' | 'other' | string => {
+        if (!account) return 'mine';
+        const label = typeof named === 'string' ? named.trim() : '';
+        const known = account.labels.find((each) => each.toLowerCase() === label.toLowerCase());
+        if (known) return known.toLowerCase() === account.label.toLowerCase() ? 'mine' : 'other';
+        if (!account.first) return 'other';
+        return label
+            ? `account "${label}" is not one of the run's accounts (${account.labels.join(', ')})`
+            : `account is required when accounts lists more than one account: name one of ${account.labels.join(', ')}`;
+    };
     const leftOut = new Set<string>();
     let pastTimes = 0;
     const checked = (source: string, raw: unknown, labels?: FieldLabels): PinCandidate => {
@@ -51,13 +66,20 @@ export async function* pinCandidates(input: CreatePinInput, log: Log, now: () =>
         if (pastTimes <= PAST_TIMES_NAMED) log.warning(`${sourcePrefix(source)}${past}: the pin ${input.dryRun ? 'would post' : 'posts'} now.`);
         return { position, source, draft, explicitAt: parsed.epochMs, note: `${past}: a real run would post it now.` };
     };
-    if (SINGLE_PIN_MARKERS.some((field) => input[field] !== undefined)) {
+    if (SINGLE_PIN_MARKERS.some((field) => input[field] !== undefined) && (!account || account.first)) {
         yield checked('input', Object.fromEntries(Object.keys(pinDraftShape).map((field) => [field, input[field as keyof PinDraft]])));
     }
     for (const [index, raw] of (input.pins ?? []).entries()) {
-        yield typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-            ? checked(`pins[${index}]`, raw)
-            : { position: ++position, source: `pins[${index}]`, problems: ['each item of pins must be an object of pin fields'] };
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+            if (owner(undefined) !== 'other') {
+                yield { position: ++position, source: `pins[${index}]`, problems: ['each item of pins must be an object of pin fields'] };
+            }
+            continue;
+        }
+        const { account: named, ...pin } = raw as Record<string, unknown>;
+        const whose = owner(account && account.labels.length === 1 && named === undefined ? account.label : named);
+        if (whose === 'other') continue;
+        yield whose === 'mine' ? checked(`pins[${index}]`, pin) : { position: ++position, source: `pins[${index}]`, problems: [whose] };
     }
     if (input.pinsCsv || input.pinsCsvUrl) {
         // CSV support is loaded only by runs that read a CSV.
@@ -70,9 +92,15 @@ export async function* pinCandidates(input: CreatePinInput, log: Log, now: () =>
         };
         for await (const row of readPinsCsv(source, { onWarning, fieldName: input.pinsCsvUrl ? 'pinsCsvUrl' : 'pinsCsv' })) {
             const label = `CSV row ${row.rowNumber}`;
-            yield 'problem' in row
-                ? { position: ++position, source: label, problems: [row.problem], raw: row.draft }
-                : checked(label, row.draft, CSV_FIELD_LABELS);
+            if ('problem' in row) {
+                if (owner(undefined) !== 'other') yield { position: ++position, source: label, problems: [row.problem], raw: row.draft };
+                continue;
+            }
+            const whose = owner(account && account.labels.length === 1 && row.account === undefined ? account.label : row.account);
+            if (whose === 'other') continue;
+            yield whose === 'mine'
+                ? checked(label, row.draft, CSV_FIELD_LABELS)
+                : { position: ++position, source: label, problems: [whose.replace(/^account/, 'Account')], raw: row.draft };
         }
     }
     if (pastTimes > PAST_TIMES_NAMED) {

@@ -61,14 +61,45 @@ export function createPinInputProblems(raw: Record<string, unknown>): string[] {
     if (Array.isArray(raw.pins)) {
         raw.pins.forEach((pin: unknown, index) => {
             if (typeof pin === 'object' && pin !== null && !Array.isArray(pin)) {
-                problems.push(...pinKeyNearMisses(pin as Record<string, unknown>).map((problem) => `pins[${index}]: ${problem}`));
+                const { account: _account, ...fields } = pin as Record<string, unknown>;
+                problems.push(...pinKeyNearMisses(fields).map((problem) => `pins[${index}]: ${problem}`));
             }
         });
     }
+    problems.push(...pinAccountProblems(raw, single));
     const timeZone = typeof raw.timeZone === 'string' && raw.timeZone.trim() ? raw.timeZone.trim() : DEFAULT_TIME_ZONE;
     const zoneProblem = timeZoneProblem(timeZone);
     if (zoneProblem) problems.push(zoneProblem);
     const spacing = checkSpacing(raw.spacing, timeZone);
     if (!spacing.ok) problems.push(...spacing.problems);
+    return problems;
+}
+
+/**
+ * With several accounts, every pin of `pins` names its `account` (a label of `accounts`): checked before any
+ * request. CSV rows are read during the run; one naming no account fails as a row.
+ */
+function pinAccountProblems(raw: Record<string, unknown>, single: boolean): string[] {
+    const labels = Array.isArray(raw.accounts)
+        ? raw.accounts.map((item: unknown) => (typeof item === 'object' && item !== null ? (item as { label?: unknown }).label : undefined))
+        : [];
+    const known = labels.filter((label): label is string => typeof label === 'string').map((label) => label.trim());
+    if (known.length < 2) return [];
+    const problems: string[] = [];
+    if (single) {
+        problems.push(
+            `with several accounts, create-pin takes pins (each naming its account) or a CSV with an Account column, not the single-pin fields`,
+        );
+    }
+    if (!Array.isArray(raw.pins)) return problems;
+    raw.pins.forEach((pin: unknown, index) => {
+        if (typeof pin !== 'object' || pin === null || Array.isArray(pin)) return;
+        const account = (pin as { account?: unknown }).account;
+        const label = typeof account === 'string' ? account.trim() : '';
+        if (!label) problems.push(`pins[${index}].account is required when accounts lists more than one account: name one of ${known.join(', ')}`);
+        else if (!known.some((each) => each.toLowerCase() === label.toLowerCase())) {
+            problems.push(`pins[${index}].account "${label}" is not one of the labels in accounts (${known.join(', ')})`);
+        }
+    });
     return problems;
 }

@@ -35,7 +35,7 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
 
     let total = 0;
     let chunk: Array<{ job: PinJob; explicitAt?: number }> = [];
-    for await (const candidate of pinCandidates(input, log, context.now)) {
+    for await (const candidate of pinCandidates(input, log, context.now, context.account)) {
         total = candidate.position;
         // Rows stored before a restart of this run are done: their pins are in the ledger or the queue already.
         if (candidate.position <= delivery.storedThrough) continue;

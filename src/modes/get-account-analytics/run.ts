@@ -181,6 +181,15 @@ export async function runAccountAnalytics(context: ModeContext<AccountAnalyticsI
                 : null,
             ...(report.saved ? { report: 'report.html' } : {}),
         },
+        overview: {
+            account,
+            startDate: range.startDate,
+            endDate: range.endDate,
+            totals: periodTotals(current),
+            previousTotals: comparison.previous?.totals,
+            comparedTotals: comparison.previous?.currentTotals,
+            report: report.saved,
+        },
     };
 }
 

@@ -214,7 +214,23 @@ export async function runPinAnalytics(context: ModeContext<PinAnalyticsInput>): 
             multiPinAccess: input.quick ? null : !access.closed,
             ...(report.saved ? { report: 'report.html' } : {}),
         },
+        overview: {
+            account,
+            startDate: range.startDate,
+            endDate: range.endDate,
+            totals: summed(rows),
+            previousTotals: previous?.totals,
+            report: report.saved,
+        },
     };
+}
+
+/** The pins' totals over the range, metric by metric: what an overview of several accounts shows of this one. */
+function summed(rows: readonly PinAnalyticsItem[]): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const row of rows)
+        for (const [key, value] of Object.entries(row.summary ?? {})) if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+    return totals;
 }
 
 /** "since 2026-03-01", "from 2026-03-01 to 2026-03-31". */
