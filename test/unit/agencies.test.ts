@@ -38,6 +38,12 @@ describe('connect-account input', () => {
         ]);
     });
 
+    it('refuses a list of accounts, which it would not use: it connects one label at a time', () => {
+        expect(problemsOf({ ...CONNECT, accounts: [{ label: 'client-b' }] })).toEqual([
+            'accounts is not used by connect-account, which works with the app alone: remove it',
+        ]);
+    });
+
     it('does not echo a code it refuses', () => {
         const problems = problemsOf({ ...CONNECT, code: 'secret code with spaces' });
         expect(problems).toEqual(['code must be one line of letters and digits, without spaces: copy it again']);
