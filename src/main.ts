@@ -20,6 +20,7 @@ const output = createActorOutput();
 const log = recordingLog(apifyLog);
 let mode: string | undefined;
 let credentials: CredentialManager | undefined;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 try {
     const rawInput = await Actor.getInput<Record<string, unknown>>();
@@ -34,7 +35,6 @@ try {
 
     if (input.accounts) {
         // Several accounts (or one, labelled): each connects, preflights and runs on its own (run/accounts.ts).
-        const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
         const run = { input, handler, output, storage: actorStorage, log, runId: await currentRunId(), now: runClock(), sleep };
         const result = await runAccounts(run);
         await output.saveRecord('OUTPUT', { ...result.record, warnings: [...new Set([...log.warnings, ...(result.record.warnings as string[])])] });
@@ -48,7 +48,6 @@ try {
     if (!input.skipPreflight) await preflight({ input, mode: handler, client, scopes: () => connection.credentials.scopes, log });
 
     const runId = await currentRunId();
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     const context = { input, client, output, journal: actorJournal, storage: actorStorage, log, now: runClock(), sleep, runId };
     const result = await handler.run(context);
     // These go into the final status message, which the SDK logs: they are not logged separately.
