@@ -306,6 +306,11 @@ export const CONSOLE_FORM: ConsoleForm = {
                     description:
                         'Instead of cancelling, move the pins in Schedule IDs to this time (ISO 8601; without an offset it is read in Time zone). A failed pin moved this way gets a fresh set of attempts.',
                 },
+                rescheduleMissed: {
+                    title: 'Move the pins that fell due during a pause',
+                    description:
+                        'resume-queue: instead of publishing the pins that fell due while the queue was paused with the next publish-scheduled run, move them to the next free slots of Spacing (give its Time slots or Interval, the account’s usual rhythm).',
+                },
             },
         },
         {

@@ -10,6 +10,8 @@ import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
 import { updatePins } from './update-pins/index.js';
+import { pauseQueue } from './pause-queue.js';
+import { resumeQueue } from './resume-queue.js';
 import { snapshotAnalytics } from './snapshot-analytics/index.js';
 import type { ModeHandler } from './types.js';
 
@@ -24,6 +26,8 @@ export const MODE_HANDLERS = {
     'publish-scheduled': publishScheduled,
     'list-scheduled': listScheduled,
     'cancel-scheduled': cancelScheduled,
+    'pause-queue': pauseQueue,
+    'resume-queue': resumeQueue,
     'update-pins': updatePins,
     'delete-pins': deletePins,
     'get-pin-analytics': getPinAnalytics,

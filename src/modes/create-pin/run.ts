@@ -78,6 +78,8 @@ class CreateBatch {
     private readonly linksLoaded = new Set<string>();
     private lastRow?: PinResultItem;
     private nextDue?: number;
+    private pausedSince?: number;
+    private pauseWarned = false;
 
     constructor(
         private readonly context: ModeContext<CreatePinInput>,
@@ -119,7 +121,19 @@ class CreateBatch {
     }
 
     private openQueue(): Promise<PinQueue> {
-        return (this.queue ??= openAccountQueue(this.context, this.context.input));
+        return (this.queue ??= openAccountQueue(this.context, this.context.input).then(async (queue) => {
+            this.pausedSince = await queue.pausedSince();
+            return queue;
+        }));
+    }
+
+    /** Pins go into a paused queue as asked: the user hears that they wait for resume-queue, once. */
+    private warnIfPaused(queue: PinQueue): void {
+        if (this.pausedSince === undefined || this.pauseWarned) return;
+        this.pauseWarned = true;
+        this.context.log.warning(
+            `Publishing for ${queue.label} is paused since ${formatUtc(this.pausedSince)}: the pins ${this.context.input.dryRun ? 'would be' : 'are'} queued, and go out only after resume-queue.`,
+        );
     }
 
     /** The pin's board and schedule id, or its row when it must not be queued (already queued, cancelled, published). */
@@ -216,6 +230,7 @@ class CreateBatch {
             publishAtLocal: formatLocalTime(publishAt, input.timeZone),
         };
         this.nextDue = Math.min(this.nextDue ?? Infinity, publishAt);
+        this.warnIfPaused(queue);
         if (input.dryRun) return { row, charged: false };
         const previous = await queue.get(scheduleId);
         const entry: QueueEntry = {

@@ -12,6 +12,7 @@ import {
     openAccountQueue,
     type PinQueue,
     type QueueEntry,
+    type QueueGlance,
     retryBackoffMs,
     type WaitingPointer,
 } from '../../schedule/queue.js';
@@ -38,6 +39,7 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
     const now = context.now();
     const queue = await openAccountQueue(context, input);
     const glance = await queue.glance();
+    if (glance.pausedSince !== undefined) return pausedResult(queue, glance, now);
     const dueInGlance = glance.waiting.filter((pointer) => pointer.dueAt <= now);
     if (dueInGlance.length === 0) {
         const next = glance.waiting[0];
@@ -53,16 +55,34 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
     const kit = await openPublishing({ ...context, renewals }, { ...input, createMissingBoards: false, dryRun: false });
     const run = new DueRun(context, queue, kit, renewals);
     let chunk: QueueEntry[] = [];
+    let pausedSince: number | undefined;
     for await (const entry of run.dueEntries(glance)) {
         chunk.push(entry);
         if (chunk.length >= CLAIM_CHUNK) {
             await run.publish(chunk);
             chunk = [];
+            // A pause that came while this run worked holds the rest: one listing per chunk, none for an idle run.
+            pausedSince = await queue.pausedSince();
+            if (pausedSince !== undefined) break;
         }
     }
-    await run.publish(chunk);
+    if (pausedSince === undefined) await run.publish(chunk);
+    else log.warning(`The queue of ${queue.label} was paused at ${formatUtc(pausedSince)} while this run was publishing: it left the rest waiting.`);
     await kit.delivery.finish();
     return run.result(await queue.upcoming(context.now()));
+}
+
+/** A paused queue: nothing goes out; the status says since when, and what waits. */
+function pausedResult(queue: PinQueue, glance: QueueGlance, now: number): ModeResult {
+    const due = glance.waiting.filter((pointer) => pointer.dueAt <= now).length;
+    const more = glance.moreWaiting ? ' or more' : '';
+    const since = formatUtc(glance.pausedSince!);
+    const held = due > 0 ? `${plural(due, 'due pin')} held, ` : '';
+    return {
+        summary: `Publishing for ${queue.label} is paused since ${since}: nothing was published (${held}${glance.waiting.length}${more} waiting). Run resume-queue to go on.`,
+        counts: {},
+        details: { paused: true, pausedSince: formatUtc(glance.pausedSince!), due, waiting: glance.waiting.length },
+    };
 }
 
 /** One publish-scheduled run's work on the due pins. */
