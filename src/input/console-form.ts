@@ -185,7 +185,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 dryRun: {
                     title: 'Dry run',
                     description:
-                        'Check everything and report what would happen, without posting, changing, deleting, queuing or charging anything: create-pin checks fields, board names, CSV rows, duplicates in the ledger and times (would-create / would-schedule rows); update-pins shows every change with its value before and after (would-update); delete-pins says which pins exist (would-delete).',
+                        'Check everything and report what would happen, without posting, changing, deleting, queuing or charging anything: create-pin checks fields, board names, CSV rows, duplicates in the ledger and times (would-create / would-schedule rows); update-pins shows every change with its value before and after (would-update); delete-pins says which pins exist (would-delete); update-scheduled shows each queued pin’s changes (would-update).',
                 },
                 allowDuplicates: {
                     title: 'Allow duplicates',
@@ -295,7 +295,8 @@ export const CONSOLE_FORM: ConsoleForm = {
                 },
                 scheduleIds: {
                     title: 'Schedule IDs',
-                    description: 'The pins to cancel (or to move with New publish time), by the scheduleId that create-pin and list-scheduled show.',
+                    description:
+                        'The pins to cancel (or to move with New publish time), or to change with update-scheduled, by the scheduleId that create-pin and list-scheduled show.',
                 },
                 cancelAll: {
                     title: 'Cancel every waiting pin',
@@ -362,7 +363,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Changes (every selected pin)',
                     editor: 'schemaBased',
                     description:
-                        'What to change on every selected pin (pinIds, Board ID or Board name, or the whole account). Fields left out stay as they are; a pin already as asked is left alone (unchanged, not charged). Link edits apply in this order: Destination link replaces the link, then Link rewrite, then Query parameters.',
+                        'What to change on every selected pin (pinIds, Board ID or Board name, or the whole account). Fields left out stay as they are; a pin already as asked is left alone (unchanged, not charged). Link edits apply in this order: Destination link replaces the link, then Link rewrite, then Query parameters. update-scheduled applies the same changes to the queued pins in Schedule IDs.',
                     example: { linkRewrite: { find: 'old-shop.com', replace: 'new-shop.com' }, setQueryParams: { utm_source: 'pinterest' } },
                     keys: {
                         pinTitle: { title: 'Title', description: 'The new title.' },

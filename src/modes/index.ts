@@ -12,6 +12,7 @@ import { publishScheduled } from './publish-scheduled/index.js';
 import { updatePins } from './update-pins/index.js';
 import { pauseQueue } from './pause-queue.js';
 import { resumeQueue } from './resume-queue.js';
+import { updateScheduled } from './update-scheduled/index.js';
 import { snapshotAnalytics } from './snapshot-analytics/index.js';
 import type { ModeHandler } from './types.js';
 
@@ -28,6 +29,7 @@ export const MODE_HANDLERS = {
     'cancel-scheduled': cancelScheduled,
     'pause-queue': pauseQueue,
     'resume-queue': resumeQueue,
+    'update-scheduled': updateScheduled,
     'update-pins': updatePins,
     'delete-pins': deletePins,
     'get-pin-analytics': getPinAnalytics,

@@ -34,6 +34,11 @@ export const queueEntrySchema = z.object({
     nextAttemptAt: TIME_MS.optional(),
     /** The run publishing it, until when, and the row position the pin has in that run. */
     lease: z.object({ runId: z.string(), expiresAt: TIME_MS, position: z.number().int().min(1) }).optional(),
+    /**
+     * update-scheduled changed the pin's content, and so its identity: it moved to this schedule id. A cancelled
+     * entry with this set is a move a run did not finish; it blocks nothing.
+     */
+    movedTo: z.string().optional(),
     /** Set when the pin was queued with allowDuplicates: its ledger key is its own. */
     ledgerSuffix: z.string().optional(),
     pinId: z.string().optional(),
@@ -224,13 +229,6 @@ export class PinQueue {
     private pausedSinceOf(keys: readonly string[]): number | undefined {
         const marker = keys.find((key) => key.startsWith(this.pausedPrefix) && /^\d{15}$/.test(key.slice(this.pausedPrefix.length)));
         return marker === undefined ? undefined : Number(marker.slice(this.pausedPrefix.length));
-    }
-
-    /** Removes an entry and its index key for good (update-scheduled moving a pin to its new schedule id). */
-    async remove(entry: QueueEntry): Promise<void> {
-        await this.ready();
-        await this.store.delete(this.entryKey(entry.scheduleId));
-        await this.store.delete(this.indexKey(entry));
     }
 
     /** Waiting pins in due order, from the earliest, page by page (one listing per 1,000). */

@@ -160,7 +160,8 @@ class CreateBatch {
             outcome: freeOutcome({ ...row, boardId, scheduleId }, 'skipped-duplicate', { publishAt: null, ...fields, reason }),
         });
         const existing = await queue.get(scheduleId);
-        if (existing && existing.queuedByRun !== runId) {
+        // A pin update-scheduled moved away (its content changed) no longer holds this content's place.
+        if (existing && existing.queuedByRun !== runId && existing.movedTo === undefined) {
             if (existing.status === 'cancelled') {
                 return skipped(
                     `The same pin was cancelled (schedule ${scheduleId}), so it stays cancelled: to queue it again, run cancel-scheduled with scheduleIds ["${scheduleId}"] and a newPublishAt.`,
