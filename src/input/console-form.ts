@@ -146,6 +146,17 @@ export const CONSOLE_FORM: ConsoleForm = {
                         'Optional: your own id for the pin. The ledger then recognises the pin by this key (on its board) instead of by its content, so editing the text does not make it a new pin.',
                     example: 'week-48-lemon-pancakes',
                 },
+                boards: {
+                    title: 'Boards (one pin to several boards)',
+                    description:
+                        'Instead of Board ID or Board name: the boards (IDs or names) this pin goes to, days apart. The pin is created on the first board at its time; each further board gets a save of that pin (a pin of its own, charged as pin-created) Days between boards later, published by publish-scheduled. Pinterest advises at most 10 boards.',
+                    example: ['Summer Recipes', 'Desserts', '549755885175'],
+                },
+                boardIntervalDays: {
+                    title: 'Days between boards',
+                    unit: 'days',
+                    description: 'With Boards: the save to the second board goes this many days after the pin, the third twice as many, and so on.',
+                },
             },
         },
         {

@@ -39,6 +39,12 @@ export const queueEntrySchema = z.object({
      * entry with this set is a move a run did not finish; it blocks nothing.
      */
     movedTo: z.string().optional(),
+    /**
+     * A save of another pin to this entry's board (`boards`: one pin to several boards, days apart): the ledger key
+     * of the first board's pin, whose Pinterest id publish-scheduled reads from the ledger when the save is due,
+     * and that pin's board.
+     */
+    save: z.object({ ofLedgerKey: z.string(), ofBoardId: z.string() }).optional(),
     /** Set when the pin was queued with allowDuplicates: its ledger key is its own. */
     ledgerSuffix: z.string().optional(),
     pinId: z.string().optional(),

@@ -4,13 +4,14 @@ import type { PinResultItem } from '../../output/items.js';
 import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
 import { Renewals } from '../../publish/claims.js';
 import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
-import type { PinJob, PinOutcome } from '../../publish/rows.js';
+import { failedOutcome, freeOutcome, jobRow, type PinJob, type PinOutcome } from '../../publish/rows.js';
 import {
+    dueAt,
     heldByOther,
     isDue,
     LEASE_MS,
     openAccountQueue,
-    type PinQueue,
+    PinQueue,
     type QueueEntry,
     type QueueGlance,
     retryBackoffMs,
@@ -25,6 +26,9 @@ type SettledRow = Pick<PinResultItem, 'status' | 'id' | 'url' | 'error' | 'reaso
 
 /** Due pins claimed at once: each batch finishes well within a lease, and renewals cover a slow one. */
 const CLAIM_CHUNK = 25;
+
+/** A save whose first pin still waits (or is being settled) looks again this long after that pin's time. */
+const SAVE_WAIT_MS = 15 * 60_000;
 
 /** Pinterest could not fetch the image: it often can a little later, so such a pin gets one more try after this. */
 const IMAGE_FETCH_RETRY_MS = 60 * 60_000;
@@ -131,7 +135,19 @@ class DueRun {
         const now = this.context.now();
         const jobs: PinJob[] = [];
         const claimed = new Map<PinJob, QueueEntry>();
+        const fails: Array<{ job: PinJob; entry: QueueEntry; first: { kind: 'failed'; message: string } | { kind: 'wait' } }> = [];
         for (const entry of entries) {
+            // A save needs the first board's pin: looked up before the claim, so that a save that must wait takes no
+            // row (unless this run had claimed it before a restart: its row's place is taken, and it says why).
+            const first = entry.save ? await this.firstPinOf(entry, now) : undefined;
+            if (first?.kind === 'wait' && entry.lease?.runId !== runId) {
+                await this.queue.update(entry.scheduleId, (current) =>
+                    isDue(current, now) && !heldByOther(current, runId, now)
+                        ? { ...current, status: 'scheduled', lease: undefined, nextAttemptAt: first.until }
+                        : undefined,
+                );
+                continue;
+            }
             const mine = entry.lease?.runId === runId ? entry : await this.claim(entry, now);
             if (!mine?.lease) {
                 this.elsewhere += 1;
@@ -139,21 +155,63 @@ class DueRun {
             }
             this.renewals.hold(`queue entry ${mine.scheduleId}`, () => this.renewLease(mine.scheduleId));
             const job = this.jobOf(mine, now);
+            if (first?.kind === 'failed' || first?.kind === 'wait') {
+                fails.push({ job, entry: mine, first });
+                continue;
+            }
+            if (first?.kind === 'pin') job.saveOf = first.pinId;
             claimed.set(job, mine);
             jobs.push(job);
+        }
+        for (const { job, entry, first } of fails) {
+            const outcome =
+                first.kind === 'failed'
+                    ? failedOutcome(jobRow(job), { message: first.message })
+                    : freeOutcome(jobRow(job), 'not-attempted', { reason: 'The pin it saves is not published yet: a later run saves it.' });
+            await this.outcomeOf(job, entry, outcome, first.kind === 'failed');
         }
         jobs.sort((a, b) => a.position - b.position);
         const late = jobs.filter((job) => (job.lateByMinutes ?? 0) >= 60);
         if (late.length > 0)
             this.context.log.warning(`${plural(late.length, 'due pin')} more than an hour late (was the schedule paused?): publishing them now.`);
-        await this.kit.publisher.publishAll(jobs, async (job, outcome) => {
-            this.attempted += 1;
-            const settled = this.decide(claimed.get(job)!, outcome);
-            await this.kit.delivery.add(job.position, settled.outcome, async () => {
-                await this.settle(job.scheduleId!, settled.outcome.row, settled.retryIn);
-                this.renewals.release(`queue entry ${job.scheduleId}`);
-            });
+        await this.kit.publisher.publishAll(jobs, (job, outcome) => this.outcomeOf(job, claimed.get(job)!, outcome));
+    }
+
+    /** A pin's outcome: decided, stored as its row, then settled in the queue. `final`: no later run can do better. */
+    private async outcomeOf(job: PinJob, entry: QueueEntry, outcome: PinOutcome, final = false): Promise<void> {
+        this.attempted += 1;
+        const settled = final ? { outcome, retryIn: undefined } : this.decide(entry, outcome);
+        if (final) this.firstFailure ??= outcome.row.error?.message;
+        await this.kit.delivery.add(job.position, settled.outcome, async () => {
+            await this.settle(job.scheduleId!, settled.outcome.row, settled.retryIn);
+            this.renewals.release(`queue entry ${job.scheduleId}`);
         });
+    }
+
+    /**
+     * The Pinterest id of the pin a save copies (the first board's pin of `boards`), from the ledger; or, while
+     * that pin still waits or its outcome is open, a time to look again; or why there will never be one.
+     */
+    private async firstPinOf(
+        entry: QueueEntry,
+        now: number,
+    ): Promise<{ kind: 'pin'; pinId: string } | { kind: 'wait'; until: number } | { kind: 'failed'; message: string }> {
+        const { ofLedgerKey, ofBoardId } = entry.save!;
+        const recorded = await this.kit.ledger.entry(ofLedgerKey).read();
+        if (recorded?.status === 'created' && recorded.pinId) return { kind: 'pin', pinId: recorded.pinId };
+        const none = (why: string) => ({
+            kind: 'failed' as const,
+            message: `The pin for board ${ofBoardId} ${why}, so it was not saved to board ${entry.draft.boardId}.`,
+        });
+        if (recorded?.status === 'deleted') return none(`was deleted (pin ${recorded.pinId})`);
+        const first = await this.queue.get(PinQueue.scheduleIdFor(ofLedgerKey));
+        if (first?.status === 'cancelled') return none(`was cancelled (schedule ${first.scheduleId})`);
+        if (first?.status === 'failed') return none(`failed (${first.lastError ?? 'see its row'})`);
+        if (first?.status === 'published' && first.pinId) return { kind: 'pin', pinId: first.pinId };
+        if (first || (recorded && recorded.status !== 'failed'))
+            return { kind: 'wait', until: Math.max(first ? dueAt(first) : now, now) + SAVE_WAIT_MS };
+        if (recorded?.status === 'failed') return none(`failed (${recorded.error ?? 'see its row'})`);
+        return none('is neither in the ledger nor in the queue');
     }
 
     /**
