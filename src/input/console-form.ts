@@ -149,8 +149,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 boards: {
                     title: 'Boards (one pin to several boards)',
                     description:
-                        'Instead of Board ID or Board name: the boards (IDs or names) this pin goes to, days apart. The pin is created on the first board at its time; each further board gets a save of that pin (a pin of its own, charged as pin-created) Days between boards later, published by publish-scheduled. Pinterest advises at most 10 boards.',
-                    example: ['Summer Recipes', 'Desserts', '549755885175'],
+                        'Instead of Board ID or Board name: the boards (IDs or names) this pin goes to, days apart. The pin is created on the first board at its time; each further board gets a save of that pin (a pin of its own, charged as pin-created) Days between boards later, published by publish-scheduled. Pinterest advises at most 10 boards. For example ["Summer Recipes", "Desserts", "549755885175"].',
                 },
                 boardIntervalDays: {
                     title: 'Days between boards',
