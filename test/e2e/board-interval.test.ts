@@ -141,6 +141,31 @@ describe.each(WORLDS)('one pin to several boards (%s)', (worldName) => {
         expect(failed.charges).toEqual([]);
     });
 
+    it('a save follows its first pin when update-scheduled changes that pin (a new identity)', async () => {
+        const space = world.newSpace();
+        const run = (input: unknown, iso: string) => space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, env: at(iso), input });
+        const queued = await run(
+            mode('create-pin', {
+                pinTitle: `Draft title ${worldName}`,
+                imageUrl: `https://example.com/d-${worldName}.jpg`,
+                boards: ['Recipes', 'Summer'],
+                boardIntervalDays: 1,
+                publishAt: '2026-11-01T09:00:00Z',
+            }),
+            '2026-10-31T09:00:00Z',
+        );
+        const edited = await run(
+            mode('update-scheduled', { scheduleIds: [queued.items[0]!.scheduleId], changes: { pinTitle: `Final title ${worldName}` } }),
+            '2026-10-31T10:00:00Z',
+        );
+        expect(edited.items.map((item) => item.status)).toEqual(['updated']);
+        const first = await run(mode('publish-scheduled'), '2026-11-01T09:01:00Z');
+        expect(first.items.map((item) => [item.title, item.status])).toEqual([[`Final title ${worldName}`, 'created']]);
+        const saved = await run(mode('publish-scheduled'), '2026-11-02T09:01:00Z');
+        expect(saved.items.map((item) => [item.status, item.boardId])).toEqual([['created', boards.Summer]]);
+        expect(saves().map((request) => request.path)).toEqual([`/v5/pins/${first.items[0]!.id}/save`]);
+    });
+
     it('refuses boards with one board, or boardIntervalDays out of range, before any request', async () => {
         const one = await world.run({
             baseUrl: emulator.baseUrl,

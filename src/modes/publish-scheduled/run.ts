@@ -204,7 +204,9 @@ class DueRun {
             message: `The pin for board ${ofBoardId} ${why}, so it was not saved to board ${entry.draft.boardId}.`,
         });
         if (recorded?.status === 'deleted') return none(`was deleted (pin ${recorded.pinId})`);
-        const first = await this.queue.get(PinQueue.scheduleIdFor(ofLedgerKey));
+        let first = await this.queue.get(PinQueue.scheduleIdFor(ofLedgerKey));
+        // The first pin was changed with update-scheduled (a new identity): the save follows it.
+        for (let hops = 0; first?.movedTo !== undefined && hops < 10; hops += 1) first = await this.queue.get(first.movedTo);
         if (first?.status === 'cancelled') return none(`was cancelled (schedule ${first.scheduleId})`);
         if (first?.status === 'failed') return none(`failed (${first.lastError ?? 'see its row'})`);
         if (first?.status === 'published' && first.pinId) return { kind: 'pin', pinId: first.pinId };
