@@ -65,6 +65,11 @@ describe.each(WORLDS)('pausing the queue (%s)', (worldName) => {
         const again = await run(mode('pause-queue'), '2026-05-01T08:40:00Z');
         expect(again.statusMessage).toContain('Publishing was already paused for @pauser since 2026-05-01T08:30:00Z');
 
+        const listed = await run(mode('list-scheduled'), '2026-05-01T10:00:00Z');
+        expect(listed.statusMessage).toBe(
+            'Listed 3 queued pins of @pauser (3 scheduled). Publishing is paused since 2026-05-01T08:30:00Z: run resume-queue to go on.',
+        );
+
         const held = await run(mode('publish-scheduled'), '2026-05-01T11:00:00Z');
         expect(held.exitCode, held.log).toBe(0);
         expect(held.statusMessage).toBe(
