@@ -154,7 +154,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 boardIntervalDays: {
                     title: 'Days between boards',
                     unit: 'days',
-                    description: 'With Boards: the save to the second board goes this many days after the pin, the third twice as many, and so on.',
+                    description: 'With Boards: the save to the second board goes this many days after the pin, the third twice as many, and so on. 7 (a week) unless given.',
                 },
             },
         },
@@ -320,7 +320,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 rescheduleMissed: {
                     title: 'Move the pins that fell due during a pause',
                     description:
-                        'resume-queue: instead of publishing the pins that fell due while the queue was paused with the next publish-scheduled run, move them to the next free slots of Spacing (give its Time slots or Interval, the account’s usual rhythm).',
+                        'Instead of publishing the pins that fell due while the queue was paused with the next publish-scheduled run, move them to the next free slots of Spacing (give its Time slots or Interval, the account’s usual rhythm).',
                 },
             },
         },

@@ -166,6 +166,34 @@ describe.each(WORLDS)('one pin to several boards (%s)', (worldName) => {
         expect(saves().map((request) => request.path)).toEqual([`/v5/pins/${first.items[0]!.id}/save`]);
     });
 
+    it('a save whose answer was lost is found on the board, not sent again, and charged once', async () => {
+        const space = world.newSpace();
+        const run = (input: unknown, iso: string) => space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, env: at(iso), input });
+        const title = `Lost answer ${worldName}`;
+        const created = await run(
+            mode('create-pin', {
+                pinTitle: title,
+                imageUrl: `https://example.com/l-${worldName}.jpg`,
+                boards: ['Recipes', 'Summer'],
+                boardIntervalDays: 1,
+            }),
+            '2026-12-01T09:00:00Z',
+        );
+        expect(created.items.map((item) => item.status)).toEqual(['created', 'scheduled']);
+        emulator.injectFault({ kind: 'drop-after-commit', match: { method: 'POST', path: /^\/v5\/pins\/\d+\/save$/ } });
+        const saved = await run(mode('publish-scheduled', { reconcileWaitSeconds: 0 }), '2026-12-02T09:01:00Z');
+        emulator.clearFaults();
+        expect(saved.exitCode, saved.log).toBe(0);
+        expect(saved.items.map((item) => [item.status, item.boardId])).toEqual([['created', boards.Summer]]);
+        expect(saved.log).toContain(`on board ${boards.Summer}: the unanswered request had created it`);
+        expect(saves()).toHaveLength(1);
+        expect(sumCharges(saved.charges, 'pin-created')).toBe(1);
+        expect(emulator.state.listPinsOfBoard(boards.Summer!).filter((pin) => pin.title === title)).toHaveLength(1);
+        const again = await run(mode('publish-scheduled'), '2026-12-02T10:00:00Z');
+        expect(again.items).toEqual([]);
+        expect(saves()).toHaveLength(1);
+    });
+
     it('refuses boards with one board, or boardIntervalDays out of range, before any request', async () => {
         const one = await world.run({
             baseUrl: emulator.baseUrl,

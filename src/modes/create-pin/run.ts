@@ -213,6 +213,8 @@ class CreateBatch {
             const days = save.index * Math.max(save.intervalDays, minDays);
             const publishAt = plusCalendarDays(Math.max(firstAt, this.context.now()), days, input.timeZone);
             const outcome = await this.enqueue({ job, ...prepared }, publishAt, undefined, queue, { ofLedgerKey, ofBoardId: firstBoard });
+            // Later pins of this run count the save's day and link, as they count every queued pin's.
+            this.taken?.push({ publishAt, link: draft.linkUrl });
             const reason = `Saves the pin of board ${firstBoard} to this board ${plural(days, 'day')} after it (POST /pins/{pin_id}/save), when it is due.`;
             await this.deliver(save.position, { ...outcome, row: { ...outcome.row, reason } });
         }
