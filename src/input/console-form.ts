@@ -154,7 +154,8 @@ export const CONSOLE_FORM: ConsoleForm = {
                 boardIntervalDays: {
                     title: 'Days between boards',
                     unit: 'days',
-                    description: 'With Boards: the save to the second board goes this many days after the pin, the third twice as many, and so on. 7 (a week) unless given.',
+                    description:
+                        'With Boards: the save to the second board goes this many days after the pin, the third twice as many, and so on. 7 (a week) unless given.',
                 },
             },
         },
