@@ -159,6 +159,17 @@ export const CONSOLE_FORM: ConsoleForm = {
                         'Optional: your own id for the pin. The ledger then recognises the pin by this key (on its board) instead of by its content, so editing the text does not make it a new pin.',
                     example: 'week-48-lemon-pancakes',
                 },
+                boards: {
+                    title: 'Boards (one pin to several boards)',
+                    description:
+                        'Instead of Board ID or Board name: the boards (IDs or names) this pin goes to, days apart. The pin is created on the first board at its time; each further board gets a save of that pin (a pin of its own, charged as pin-created) Days between boards later, published by publish-scheduled. Pinterest advises at most 10 boards. For example ["Summer Recipes", "Desserts", "549755885175"].',
+                },
+                boardIntervalDays: {
+                    title: 'Days between boards',
+                    unit: 'days',
+                    description:
+                        'With Boards: the save to the second board goes this many days after the pin, the third twice as many, and so on. 7 (a week) unless given.',
+                },
             },
         },
         {
@@ -198,7 +209,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                 dryRun: {
                     title: 'Dry run',
                     description:
-                        'Check everything and report what would happen, without posting, changing, deleting, queuing or charging anything: create-pin checks fields, board names, CSV rows, duplicates in the ledger and times (would-create / would-schedule rows); update-pins shows every change with its value before and after (would-update); delete-pins says which pins exist (would-delete).',
+                        'Check everything and report what would happen, without posting, changing, deleting, queuing or charging anything: create-pin checks fields, board names, CSV rows, duplicates in the ledger and times (would-create / would-schedule rows); update-pins shows every change with its value before and after (would-update); delete-pins says which pins exist (would-delete); update-scheduled shows each queued pin’s changes (would-update).',
                 },
                 allowDuplicates: {
                     title: 'Allow duplicates',
@@ -308,7 +319,8 @@ export const CONSOLE_FORM: ConsoleForm = {
                 },
                 scheduleIds: {
                     title: 'Schedule IDs',
-                    description: 'The pins to cancel (or to move with New publish time), by the scheduleId that create-pin and list-scheduled show.',
+                    description:
+                        'The pins to cancel (or to move with New publish time), or to change with update-scheduled, by the scheduleId that create-pin and list-scheduled show.',
                 },
                 cancelAll: {
                     title: 'Cancel every waiting pin',
@@ -318,6 +330,11 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'New publish time',
                     description:
                         'Instead of cancelling, move the pins in Schedule IDs to this time (ISO 8601; without an offset it is read in Time zone). A failed pin moved this way gets a fresh set of attempts.',
+                },
+                rescheduleMissed: {
+                    title: 'Move the pins that fell due during a pause',
+                    description:
+                        'Instead of publishing the pins that fell due while the queue was paused with the next publish-scheduled run, move them to the next free slots of Spacing (give its Time slots or Interval, the account’s usual rhythm).',
                 },
             },
         },
@@ -370,7 +387,7 @@ export const CONSOLE_FORM: ConsoleForm = {
                     title: 'Changes (every selected pin)',
                     editor: 'schemaBased',
                     description:
-                        'What to change on every selected pin (pinIds, Board ID or Board name, or the whole account). Fields left out stay as they are; a pin already as asked is left alone (unchanged, not charged). Link edits apply in this order: Destination link replaces the link, then Link rewrite, then Query parameters.',
+                        'What to change on every selected pin (pinIds, Board ID or Board name, or the whole account). Fields left out stay as they are; a pin already as asked is left alone (unchanged, not charged). Link edits apply in this order: Destination link replaces the link, then Link rewrite, then Query parameters. update-scheduled applies the same changes to the queued pins in Schedule IDs.',
                     example: { linkRewrite: { find: 'old-shop.com', replace: 'new-shop.com' }, setQueryParams: { utm_source: 'pinterest' } },
                     keys: {
                         pinTitle: { title: 'Title', description: 'The new title.' },

@@ -28,6 +28,11 @@ export interface ModeInputDefinition {
      * asked for, and the run makes no account check.
      */
     readonly usesAccount?: boolean;
+    /**
+     * True for a mode that acts on pins or queue entries named by ID, which belong to one account: a run of it may
+     * list one account only (run/accounts.ts), since the IDs cannot say whose they are.
+     */
+    readonly oneAccount?: boolean;
 }
 
 export const DEFAULT_MODE = 'list-boards';

@@ -12,21 +12,26 @@ import { plural } from '../common/text.js';
 
 const SCHEDULE_ID_PROBLEM = 'each of scheduleIds must be a schedule id as list-scheduled shows it (20 letters a-f and digits)';
 
+/** The queued pins a run is about, by schedule id (cancel-scheduled, update-scheduled). */
+export const SCHEDULE_IDS_FIELD = z.preprocess(
+    blankToUndefined,
+    z
+        .array(trimmed(SCHEDULE_ID_PROBLEM).regex(/^[a-f0-9]{20}$/, SCHEDULE_ID_PROBLEM), {
+            error: 'scheduleIds must be a list of schedule ids, for example ["3f9a0c2e71b84d5e9a10"]',
+        })
+        .max(10_000, 'scheduleIds must list at most 10000 ids')
+        .optional(),
+);
+/** A queued pin's new time (cancel-scheduled, update-scheduled). */
+export const NEW_PUBLISH_AT_FIELD = optionalText(
+    trimmed(dateTimeTypeError('newPublishAt')).max(64, 'newPublishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z'),
+);
+
 const input = modeInputSchema('cancel-scheduled', {
     queueStoreName: SHARED_FIELDS.queueStoreName,
-    scheduleIds: z.preprocess(
-        blankToUndefined,
-        z
-            .array(trimmed(SCHEDULE_ID_PROBLEM).regex(/^[a-f0-9]{20}$/, SCHEDULE_ID_PROBLEM), {
-                error: 'scheduleIds must be a list of schedule ids, for example ["3f9a0c2e71b84d5e9a10"]',
-            })
-            .max(10_000, 'scheduleIds must list at most 10000 ids')
-            .optional(),
-    ),
+    scheduleIds: SCHEDULE_IDS_FIELD,
     cancelAll: flag('cancelAll'),
-    newPublishAt: optionalText(
-        trimmed(dateTimeTypeError('newPublishAt')).max(64, 'newPublishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z'),
-    ),
+    newPublishAt: NEW_PUBLISH_AT_FIELD,
     timeZone: SHARED_FIELDS.timeZone,
 });
 
@@ -48,6 +53,8 @@ export const cancelScheduled = defineMode({
     title: 'Cancel or reschedule queued pins',
     description: 'Cancels queued pins, or moves them to a new time (free).',
     input,
+    // Pins and queue entries named by ID belong to one account: a run lists one.
+    oneAccount: true,
     operations: [OPERATIONS.getUserAccount],
 
     inputProblems(raw) {

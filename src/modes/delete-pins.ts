@@ -28,6 +28,8 @@ export const deletePins = defineMode({
     title: 'Delete pins',
     description: 'Deletes the pins you list (ids or pin URLs), and marks them deleted in the ledger; free.',
     input: modeInputSchema('delete-pins', { pinIds: FIELDS.pinIds, dryRun: FIELDS.dryRun, ledgerStoreName: SHARED_FIELDS.ledgerStoreName }),
+    // Pins and queue entries named by ID belong to one account: a run lists one.
+    oneAccount: true,
     operations: [OPERATIONS.deletePin, OPERATIONS.getPin],
 
     inputProblems: (raw) =>

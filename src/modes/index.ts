@@ -11,6 +11,9 @@ import { listBoards } from './list-boards.js';
 import { listScheduled } from './list-scheduled.js';
 import { publishScheduled } from './publish-scheduled/index.js';
 import { updatePins } from './update-pins/index.js';
+import { pauseQueue } from './pause-queue.js';
+import { resumeQueue } from './resume-queue.js';
+import { updateScheduled } from './update-scheduled/index.js';
 import { snapshotAnalytics } from './snapshot-analytics/index.js';
 import type { ModeHandler } from './types.js';
 
@@ -25,6 +28,9 @@ export const MODE_HANDLERS = {
     'publish-scheduled': publishScheduled,
     'list-scheduled': listScheduled,
     'cancel-scheduled': cancelScheduled,
+    'pause-queue': pauseQueue,
+    'resume-queue': resumeQueue,
+    'update-scheduled': updateScheduled,
     'update-pins': updatePins,
     'delete-pins': deletePins,
     'get-pin-analytics': getPinAnalytics,

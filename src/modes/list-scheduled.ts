@@ -115,13 +115,15 @@ export const listScheduled = defineMode({
             }
         }
         await output.pushRows(rows);
+        const pausedSince = await queue.pausedSince();
+        const paused = pausedSince === undefined ? '' : ` Publishing is paused since ${formatUtc(pausedSince)}: run resume-queue to go on.`;
         const counts: Record<string, number> = {};
         for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
         const breakdown = Object.entries(counts)
             .map(([status, count]) => `${count} ${status}`)
             .join(', ');
         return {
-            summary: `Listed ${plural(rows.length, 'queued pin')} of ${queue.label}${breakdown ? ` (${breakdown})` : ''}${more ? '; more match: raise maxItems' : ''}.`,
+            summary: `Listed ${plural(rows.length, 'queued pin')} of ${queue.label}${breakdown ? ` (${breakdown})` : ''}${more ? '; more match: raise maxItems' : ''}.${paused}`,
             counts,
             hasMore: more,
         };

@@ -344,6 +344,27 @@ export const accountFailureItemSchema = z.object({
 });
 export type AccountFailureItem = z.infer<typeof accountFailureItemSchema>;
 
+/** What became of one queued pin update-scheduled was asked to change. */
+export const SCHEDULED_PIN_UPDATE_STATUSES = ['updated', 'would-update', 'unchanged', 'refused', 'not-found'] as const;
+export type ScheduledPinUpdateStatus = (typeof SCHEDULED_PIN_UPDATE_STATUSES)[number];
+
+export const scheduledPinUpdateItemSchema = z.object({
+    type: z.literal('scheduledPinUpdate'),
+    status: z.enum(SCHEDULED_PIN_UPDATE_STATUSES),
+    scheduleId: z.string(),
+    /** The pin's schedule id after the change: a new one when its content (and so its identity) changed, else the same. */
+    newScheduleId: text,
+    /** When it goes live after the change, ISO 8601 in UTC, and on the wall clock of the run's timeZone. */
+    publishAt: text,
+    publishAtLocal: text,
+    title: text,
+    /** Each field that changes (or would, or did), with its value before and after; empty when nothing does. */
+    changes: z.record(z.string(), z.object({ before: text, after: text })),
+    /** refused, not-found and unchanged: why, in one sentence. */
+    reason: text,
+});
+export type ScheduledPinUpdateItem = z.infer<typeof scheduledPinUpdateItemSchema>;
+
 /**
  * Every kind of dataset item, by the name of its view: .actor/dataset_schema.json has one table view per entry,
  * showing fields of that schema only, and .actor/output_schema.json links each view
@@ -356,6 +377,7 @@ export const DATASET_VIEWS = {
     scheduledPins: scheduledPinItemSchema,
     pinUpdates: pinUpdateItemSchema,
     pinDeletions: pinDeletionItemSchema,
+    scheduledPinUpdates: scheduledPinUpdateItemSchema,
     pinAnalytics: pinAnalyticsItemSchema,
     accountAnalytics: accountAnalyticsItemSchema,
     boardAnalytics: boardAnalyticsItemSchema,

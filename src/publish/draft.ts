@@ -24,6 +24,12 @@ const pinText = (field: string, max: number) =>
             .refine((text) => !CONTROL_CHARACTER.test(text), `${field} contains a control character (such as NUL): copy the text again`),
     );
 
+/** One pin to several boards (`boards`): Pinterest advises against more than 10, and the API against far more. */
+export const BOARDS_LIMITS = { min: 2, max: 20, warnAbove: 10 } as const;
+/** Days between the boards of one pin; one week unless given. */
+export const BOARD_INTERVAL_LIMITS = { min: 1, max: 90, default: 7 } as const;
+const BOARDS_PROBLEM = 'boards must be a list of board IDs or names, for example ["549755885175", "Summer Recipes"]';
+
 export const pinDraftShape = {
     boardId: FIELDS.boardId,
     boardName: FIELDS.boardName,
@@ -51,6 +57,25 @@ export const pinDraftShape = {
         trimmed(dateTimeTypeError('publishAt')).max(64, 'publishAt must be an ISO 8601 date and time such as 2026-12-01T09:00:00Z'),
     ),
     key: optionalText(trimmed(textError('key', '"week-48-lemon-pancakes"')).max(200, 'key must be at most 200 characters')),
+    boards: z.preprocess(
+        blankToUndefined,
+        z
+            .array(trimmed(BOARDS_PROBLEM).min(1, BOARDS_PROBLEM).max(180, 'each of boards must be at most 180 characters'), {
+                error: BOARDS_PROBLEM,
+            })
+            .min(BOARDS_LIMITS.min, `boards must list ${BOARDS_LIMITS.min} to ${BOARDS_LIMITS.max} boards (for one board, use boardId or boardName)`)
+            .max(BOARDS_LIMITS.max, `boards must list at most ${BOARDS_LIMITS.max} boards`)
+            .optional(),
+    ),
+    boardIntervalDays: z.preprocess(
+        blankToUndefined,
+        z
+            .number({ error: `boardIntervalDays must be a whole number of days, ${BOARD_INTERVAL_LIMITS.min} to ${BOARD_INTERVAL_LIMITS.max}` })
+            .int(`boardIntervalDays must be a whole number of days, ${BOARD_INTERVAL_LIMITS.min} to ${BOARD_INTERVAL_LIMITS.max}`)
+            .min(BOARD_INTERVAL_LIMITS.min, `boardIntervalDays must be at least ${BOARD_INTERVAL_LIMITS.min}`)
+            .max(BOARD_INTERVAL_LIMITS.max, `boardIntervalDays must be at most ${BOARD_INTERVAL_LIMITS.max}`)
+            .optional(),
+    ),
 };
 
 export const pinDraftSchema = z.object(pinDraftShape);
@@ -99,7 +124,17 @@ export function draftProblems(draft: PinDraft, labels?: FieldLabels): string[] {
     const name = (field: PinDraftField) => (labels ? labels[field] : field);
     const named = (fields: PinDraftField[]) => [...new Set(fields.map(name).filter((label): label is string => Boolean(label)))];
     const problems: string[] = [];
-    if (!draft.boardId && !draft.boardName) problems.push(`${listOr(named(['boardId', 'boardName']))} is required`);
+    if (draft.boards) {
+        if (draft.boardId || draft.boardName) problems.push('give boards, or boardId or boardName, not both');
+        const seen = new Set<string>();
+        for (const board of draft.boards) {
+            const name = board.toLowerCase();
+            if (seen.has(name)) problems.push(`boards names "${board}" twice: give each board once`);
+            seen.add(name);
+        }
+    } else if (!draft.boardId && !draft.boardName) problems.push(`${listOr(named(['boardId', 'boardName']))} is required`);
+    if (draft.boardIntervalDays !== undefined && !draft.boards)
+        problems.push('boardIntervalDays spaces the boards of boards: add boards, or leave it out');
     if (draft.boardId && draft.boardName) problems.push('give boardId or boardName, not both');
     if (draft.boardSectionId && draft.boardSectionName) problems.push('give boardSectionId or boardSectionName, not both');
     const media = [draft.imageUrl && 'imageUrl', draft.imageUrls && 'imageUrls', draft.videoUrl && 'videoUrl'].filter(Boolean);

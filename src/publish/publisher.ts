@@ -19,7 +19,7 @@ export type { PinJob, PinOutcome } from './rows.js';
 
 export interface PublishOptions {
     /** The calls publishing makes: the POST, and the board listing that reconciliation reads. */
-    client: Pick<PinterestClient, 'createPin' | 'listBoardPins'>;
+    client: Pick<PinterestClient, 'createPin' | 'savePin' | 'listBoardPins'>;
     ledger: PinLedger;
     boards: BoardDirectory;
     output: RunOutput;
@@ -251,7 +251,8 @@ export class PinPublisher {
         previous: LedgerEntry | undefined,
     ): Promise<PinOutcome> {
         let videoId: string | undefined;
-        if (job.draft.videoUrl) {
+        // A save sends the existing pin's id, not its media: nothing to upload.
+        if (job.draft.videoUrl && !job.saveOf) {
             // A video steps out of the send order while it uploads, so the pins after it do not wait for it.
             this.sendOrder.done(job);
             try {
@@ -261,7 +262,8 @@ export class PinPublisher {
                 return failedOutcome(row, errorOf(error, job.source));
             }
         }
-        const body = toPinCreate(job.draft, row.boardId!, videoId);
+        const body = job.saveOf ? undefined : toPinCreate(job.draft, row.boardId!, videoId);
+        const saveTo = { board_id: row.boardId!, ...(job.draft.boardSectionId ? { board_section_id: job.draft.boardSectionId } : {}) };
         // Pins are prepared side by side but sent in input order (publishAt order for the queue).
         await this.sendOrder.turnOf(job);
         for (let attempt = 1; ; attempt += 1) {
@@ -292,7 +294,9 @@ export class PinPublisher {
             };
             let pin: Pin;
             try {
-                pin = await this.options.client.createPin(body, { beforeSend });
+                pin = body
+                    ? await this.options.client.createPin(body, { beforeSend })
+                    : await this.options.client.savePin(job.saveOf!, saveTo, { beforeSend });
             } catch (error) {
                 if (!sending || (error instanceof PinterestError && error.kind === 'not-sent')) {
                     // Never sent: nothing happened, and a later run posts it.

@@ -21,6 +21,11 @@ export interface PinJob {
      * or taken over meanwhile), or undefined to go ahead.
      */
     recheck?: () => Promise<string | undefined>;
+    /**
+     * A save, not a new pin (`boards`): the Pinterest id of the pin to save to this job's board
+     * (`POST /pins/{pin_id}/save`). Its ledger entry and charge are those of a new pin on that board.
+     */
+    saveOf?: string;
 }
 
 /** A pin's outcome: its row, and whether the row is charged as `pin-created`. */

@@ -31,11 +31,6 @@ import { DEFAULT_WRITE_POLICY } from '../storage/records.js';
 /** Accounts served side by side: Pinterest's limits are per account, the run's memory and the API stand-in's are not. */
 export const ACCOUNT_CONCURRENCY = 3;
 
-/** Modes that act on pins named by ID, which belong to one account: they serve one account per run. */
-const ONE_ACCOUNT_MODES = new Set(['cancel-scheduled', 'update-pins', 'delete-pins']);
-/** Modes whose accounts get an overview report (report.html) linking each account's own. */
-const OVERVIEW_MODES = new Set(['get-account-analytics', 'get-pin-analytics']);
-
 export interface AccountOutcome {
     label: string;
     username?: string;
@@ -212,7 +207,7 @@ export interface AccountsResult {
 /** Every account's part, then the OUTPUT record (with `accounts`) and, for analytics, the overview report. */
 export async function runAccounts(run: AccountsRun): Promise<AccountsResult> {
     const accounts = accountsOf(run.input);
-    if (accounts.length > 1 && ONE_ACCOUNT_MODES.has(run.input.mode)) {
+    if (accounts.length > 1 && run.handler.oneAccount) {
         throw new ActorError(`Mode ${run.input.mode} acts on pins of one account: list one account in accounts, not ${accounts.length}.`);
     }
     const labels = accounts.map((account) => account.label);
@@ -222,7 +217,8 @@ export async function runAccounts(run: AccountsRun): Promise<AccountsResult> {
 
     const warnings: string[] = [];
     let overviewSaved = false;
-    if (accounts.length > 1 && OVERVIEW_MODES.has(run.input.mode)) {
+    // Modes with a report give each account's part an overview line: those runs get report.html linking them.
+    if (accounts.length > 1 && parts.some((part) => part.overview)) {
         const saved = await saveOverview(run, accounts, parts);
         overviewSaved = saved.saved;
         if (saved.warning) warnings.push(saved.warning);

@@ -34,6 +34,17 @@ export const queueEntrySchema = z.object({
     nextAttemptAt: TIME_MS.optional(),
     /** The run publishing it, until when, and the row position the pin has in that run. */
     lease: z.object({ runId: z.string(), expiresAt: TIME_MS, position: z.number().int().min(1) }).optional(),
+    /**
+     * update-scheduled changed the pin's content, and so its identity: it moved to this schedule id. A cancelled
+     * entry with this set is a move a run did not finish; it blocks nothing.
+     */
+    movedTo: z.string().optional(),
+    /**
+     * A save of another pin to this entry's board (`boards`: one pin to several boards, days apart): the ledger key
+     * of the first board's pin, whose Pinterest id publish-scheduled reads from the ledger when the save is due,
+     * and that pin's board.
+     */
+    save: z.object({ ofLedgerKey: z.string(), ofBoardId: z.string() }).optional(),
     /** Set when the pin was queued with allowDuplicates: its ledger key is its own. */
     ledgerSuffix: z.string().optional(),
     pinId: z.string().optional(),
@@ -92,6 +103,8 @@ export interface QueueGlance {
     waiting: WaitingPointer[];
     /** True when more waiting pins follow the ones in `waiting`. */
     moreWaiting: boolean;
+    /** Set while the account's queue is paused (pause-queue): since when (ms). */
+    pausedSince?: number;
 }
 
 /**
@@ -100,6 +113,8 @@ export interface QueueGlance {
  *
  * Keys (`<a>` is a hash of the account and environment; times are 15-digit milliseconds, so they sort as numbers):
  * - `q2-<a>-a-migrated`: the account's pins of the first layout (`q-<a>-<id>`) were moved here.
+ * - `q2-<a>-a-paused-<since>`: the account's queue is paused (pause-queue) since that time; its record is empty.
+ *   The key says all a run needs, so an idle run learns of the pause from the listing it makes anyway.
  * - `q2-<a>-b-<due>-<id>`: the waiting index: pins still to go out, by due time. The key says all a run needs to
  *   know whether anything is due; its record is empty.
  * - `q2-<a>-c-<inverted finish time>-<id>`: the history index: pins published, failed for good or cancelled, newest first.
@@ -143,6 +158,9 @@ export class PinQueue {
     private get migratedKey() {
         return `${this.root}a-migrated`;
     }
+    private get pausedPrefix() {
+        return `${this.root}a-paused-`;
+    }
     private get waitingPrefix() {
         return `${this.root}b-`;
     }
@@ -182,7 +200,41 @@ export class PinQueue {
         }
         const waiting = page.keys.filter((key) => key.startsWith(this.waitingPrefix)).map((key) => this.pointer(key));
         const pastWaiting = page.keys.some((key) => key > `${this.waitingPrefix}~`);
-        return { waiting, moreWaiting: !pastWaiting && page.nextStartAfter !== undefined };
+        const pausedSince = this.pausedSinceOf(page.keys);
+        return { waiting, moreWaiting: !pastWaiting && page.nextStartAfter !== undefined, ...(pausedSince !== undefined ? { pausedSince } : {}) };
+    }
+
+    /** Since when the account's queue is paused (ms), or undefined: one listing of the pause marker's prefix. */
+    async pausedSince(): Promise<number | undefined> {
+        const page = await this.store.listKeys({ prefix: this.pausedPrefix, limit: MAX_KEYS_PER_PAGE });
+        return this.pausedSinceOf(page.keys);
+    }
+
+    /**
+     * Pauses the account's queue: publish-scheduled publishes nothing until `resume`. Pausing a paused queue keeps
+     * the first time. Returns since when it is paused, and whether it already was.
+     */
+    async pause(): Promise<{ since: number; already: boolean }> {
+        await this.ready();
+        const since = await this.pausedSince();
+        if (since !== undefined) return { since, already: true };
+        const now = this.options.now();
+        await this.store.setValue(`${this.pausedPrefix}${keyTime(now)}`, {});
+        return { since: now, already: false };
+    }
+
+    /** Lifts a pause: every pause marker goes (two runs pausing at once may have left two). Returns since when it was paused. */
+    async resume(): Promise<number | undefined> {
+        const page = await this.store.listKeys({ prefix: this.pausedPrefix, limit: MAX_KEYS_PER_PAGE });
+        const since = this.pausedSinceOf(page.keys);
+        for (const key of page.keys) await this.store.delete(key);
+        return since;
+    }
+
+    /** The earliest pause marker among these keys, as a time. */
+    private pausedSinceOf(keys: readonly string[]): number | undefined {
+        const marker = keys.find((key) => key.startsWith(this.pausedPrefix) && /^\d{15}$/.test(key.slice(this.pausedPrefix.length)));
+        return marker === undefined ? undefined : Number(marker.slice(this.pausedPrefix.length));
     }
 
     /** Waiting pins in due order, from the earliest, page by page (one listing per 1,000). */

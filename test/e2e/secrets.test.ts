@@ -65,6 +65,13 @@ describe.each(WORLDS)('secrets never leave the credentials store (%s)', (worldNa
                 input: { mode: 'get-user-pins', boardId, maxItems: 300, accessToken: tokens.accessToken, ...trio },
             }),
             await space.run({ baseUrl: emulator.baseUrl, payPerEvent: true, input: { mode: 'create-pin', ...pin, ...trio } }),
+            // The queue's modes write to the queue store and the dataset too.
+            await space.run({ baseUrl: emulator.baseUrl, input: { mode: 'pause-queue', ...trio } }),
+            await space.run({
+                baseUrl: emulator.baseUrl,
+                input: { mode: 'update-scheduled', scheduleIds: ['3f9a0c2e71b84d5e9a10'], changes: { pinTitle: 'Renamed' }, ...trio },
+            }),
+            await space.run({ baseUrl: emulator.baseUrl, input: { mode: 'resume-queue', ...trio } }),
             await world.run({ baseUrl: emulator.baseUrl, input: { mode: 'create-pin', ...pin, accessToken: readOnly.accessToken } }),
             await world.run({ baseUrl: emulator.baseUrl, input: { accessToken: tokens.accessToken, maxItems: 'lots' } }),
             await world.run({ baseUrl: emulator.baseUrl, input: { accessToken: 'pina_totally_invalid_token_value' } }),
@@ -73,7 +80,7 @@ describe.each(WORLDS)('secrets never leave the credentials store (%s)', (worldNa
                 input: { refreshToken: 'pinr_revoked_refresh_token', appId: app.appId, appSecret: app.appSecret },
             }),
         ];
-        expect(runs.map((run) => run.exitCode)).toEqual([0, 0, 1, 1, 1, 1]);
+        expect(runs.map((run) => run.exitCode)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1]);
 
         const stored = Object.values(space.namedStore(CREDENTIALS_STORE)) as Array<Record<string, string>>;
         expect(stored).toHaveLength(1);
@@ -82,7 +89,12 @@ describe.each(WORLDS)('secrets never leave the credentials store (%s)', (worldNa
 
         // The scan sees what the runs stored, in either world: the dataset, the ledger, the run's records.
         const scanned = runs.flatMap((run) => everythingWritten(run).map(({ where }) => where));
-        for (const place of ['datasets/default/', 'key_value_stores/pinterest-pin-ledger/', 'key_value_stores/default/OUTPUT']) {
+        for (const place of [
+            'datasets/default/',
+            'key_value_stores/pinterest-pin-ledger/',
+            'key_value_stores/pinterest-pin-queue/',
+            'key_value_stores/default/OUTPUT',
+        ]) {
             expect(
                 scanned.some((where) => where.startsWith(place)),
                 place,

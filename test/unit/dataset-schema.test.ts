@@ -18,6 +18,7 @@ import {
     pinResultItem,
     pinUpdateItemSchema,
     scheduledPinItemSchema,
+    scheduledPinUpdateItemSchema,
     toBoardItem,
     toPinItem,
 } from '../../src/output/items.js';
@@ -106,6 +107,17 @@ const samples = [
         url: 'https://www.pinterest.com/pin/813744226420795884/',
         error: null,
         reason: 'Pinterest has no such pin (already deleted, or not one this token can see), so there was nothing to delete.',
+    }),
+    scheduledPinUpdateItemSchema.parse({
+        type: 'scheduledPinUpdate',
+        status: 'updated',
+        scheduleId: '3f9a0c2e71b84d5e9a10',
+        newScheduleId: '0b1c2d3e4f5a6b7c8d9e',
+        publishAt: '2026-12-01T09:00:00Z',
+        publishAtLocal: '2026-12-01 10:00 Europe/Berlin',
+        title: 'Lemon tart',
+        changes: { pinTitle: { before: 'Lemon tarte', after: 'Lemon tart' } },
+        reason: null,
     }),
     { ...toBoardItem({ id: '549755885177', name: 'Spring' }), sections: [{ id: '4987654321098765432', name: 'Breakfast' }] },
     accountFailureItemSchema.parse({

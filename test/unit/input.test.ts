@@ -278,7 +278,7 @@ describe('unknown keys inside pins and spacing are caught like top-level ones', 
         const check = checkDraft({ ...aPin, colour: 'red' });
         expect(check).toMatchObject({ ok: false, draft: { pinTitle: 'Lemon tart', imageUrl: 'https://example.com/tart.jpg' } });
         expect(check.ok ? [] : check.problems).toEqual([
-            'unknown field colour: a pin takes boardId, boardName, boardSectionId, boardSectionName, pinTitle, pinDescription, imageUrl, imageUrls, videoUrl, coverImageUrl, linkUrl, altText, publishAt, key, title, description, link',
+            'unknown field colour: a pin takes boardId, boardName, boardSectionId, boardSectionName, pinTitle, pinDescription, imageUrl, imageUrls, videoUrl, coverImageUrl, linkUrl, altText, publishAt, key, boards, boardIntervalDays, title, description, link',
         ]);
         // Not an input error: one odd pin does not stop the batch.
         expect(() => parseInput({ mode: 'create-pin', accessToken: 't', pins: [aPin, { ...aPin, colour: 'red' }] })).not.toThrow();

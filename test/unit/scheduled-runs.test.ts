@@ -6,6 +6,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { cancelScheduled } from '../../src/modes/cancel-scheduled.js';
+import { pinCandidates } from '../../src/modes/create-pin/candidates.js';
+import { createPinInput } from '../../src/modes/create-pin/input.js';
+import { updateScheduledInput } from '../../src/modes/update-scheduled/input.js';
+import { runUpdateScheduled } from '../../src/modes/update-scheduled/run.js';
+import { contentOfDraft, ledgerKey } from '../../src/publish/ledger.js';
 import { listScheduled } from '../../src/modes/list-scheduled.js';
 import { publishScheduledInput } from '../../src/modes/publish-scheduled/input.js';
 import { publishDuePins } from '../../src/modes/publish-scheduled/run.js';
@@ -253,3 +258,145 @@ function cancelInput() {
 function listInput() {
     return listScheduled.input.parse({ mode: 'list-scheduled', accessToken: 'pina_x' });
 }
+
+describe('pausing the queue at the seams', () => {
+    it('keeps the pause in the listing an idle run makes: no extra call, and the layout marker still comes first', async () => {
+        const world = account();
+        await world.queue.glance();
+        const since = await world.queue.pause();
+        expect(since).toEqual({ since: T0, already: false });
+        world.clock.advance(60_000);
+        expect(await world.queue.pause()).toEqual({ since: T0, already: true });
+        const keys = [...world.named.get('pinterest-pin-queue')!.keys()].sort();
+        expect(keys[0]).toMatch(/-a-migrated$/);
+        expect(keys[1]).toMatch(/-a-paused-\d{15}$/);
+        // A fresh queue object (a new run) learns of the pause from its one listing.
+        const fresh = new PinQueue(world.store('pinterest-pin-queue'), USER, 'production', { now: world.clock.now });
+        expect((await fresh.glance()).pausedSince).toBe(T0);
+        expect(await fresh.resume()).toBe(T0);
+        expect((await fresh.glance()).pausedSince).toBeUndefined();
+    });
+
+    it('a pause that comes while publish-scheduled works holds the pins it had not taken yet', async () => {
+        const world = account();
+        await queuePins(world, 30);
+        world.pinterest.onPost = async () => {
+            if (world.pinterest.posts.length === 0) await world.queue.pause();
+        };
+        const run = contextFor(world, publishInput(), 'run-1');
+        const result = await publishDuePins(run.context);
+        expect(result.counts?.created).toBe(25);
+        expect(run.log.lines.join(' ')).toContain('was paused at 2026-10-05T09:00:00Z while this run was publishing: it left the rest waiting');
+        const held = await publishDuePins(contextFor(world, publishInput(), 'run-2').context);
+        expect(held.summary).toBe(
+            'Publishing for @autumnshop is paused since 2026-10-05T09:00:00Z: nothing was published (5 due pins held, 5 waiting). Run resume-queue to go on.',
+        );
+        await world.queue.resume();
+        const rest = await publishDuePins(contextFor(world, publishInput(), 'run-3').context);
+        expect(rest.counts?.created).toBe(5);
+        expect(new Set(postedTitles(world)).size).toBe(30);
+    });
+});
+
+describe('update-scheduled at the seams', () => {
+    const updateInput = (fields: Record<string, unknown>) =>
+        updateScheduledInput.parse({ mode: 'update-scheduled', accessToken: 'pina_x', ...fields });
+
+    it('refuses a pin a live publish-scheduled run holds, and changes one whose run died (its lease lapsed)', async () => {
+        const world = account();
+        const [held, lapsed] = await queuePins(world, 2);
+        const lease = (expiresAt: number) => ({ runId: 'other-run', expiresAt, position: 1 });
+        await world.queue.put({ ...held!, status: 'publishing', lease: lease(T0 + LEASE_MS) }, held);
+        await world.queue.put({ ...lapsed!, status: 'publishing', lease: lease(T0 - 1) }, lapsed);
+        const { context, output } = contextFor(
+            world,
+            updateInput({ scheduleIds: [held!.scheduleId, lapsed!.scheduleId], changes: { altText: 'Leaves' } }),
+            'edit-run',
+        );
+        await runUpdateScheduled(context);
+        expect(output.items.map((item) => [item.status, item.reason])).toEqual([
+            ['refused', 'A publish-scheduled run is publishing it right now: it was left as it is.'],
+            ['updated', null],
+        ]);
+        expect((await world.queue.get(lapsed!.scheduleId))?.draft.altText).toBe('Leaves');
+        expect((await world.queue.get(held!.scheduleId))?.draft.altText).toBeUndefined();
+    });
+
+    it('a new time moves the waiting index key, so the pin is due then and not before', async () => {
+        const world = account();
+        const [pin] = await queuePins(world, 1);
+        const later = T0 + 3 * 86_400_000;
+        const { context } = contextFor(
+            world,
+            updateInput({ scheduleIds: [pin!.scheduleId], newPublishAt: new Date(later).toISOString() }),
+            'edit-run',
+        );
+        await runUpdateScheduled(context);
+        const glance = await world.queue.glance();
+        expect(glance.waiting.map((pointer) => [pointer.scheduleId, pointer.dueAt])).toEqual([[pin!.scheduleId, later]]);
+        const idle = await publishDuePins(contextFor(world, publishInput(), 'run-1').context);
+        expect(idle.summary).toContain('No pins of @autumnshop were due.');
+    });
+});
+
+describe('a save to a further board (boards) at the seams', () => {
+    it('two runs at the same moment save the first pin to the board once, and charge it once', async () => {
+        const world = account();
+        world.pinterest.board('700000000000000010', 'Winter');
+        const [first] = await queuePins(world, 1);
+        await publishDuePins(contextFor(world, publishInput(), 'run-0').context);
+        const pinId = (await world.queue.get(first!.scheduleId))?.pinId;
+        expect(pinId).toBeDefined();
+        const ofLedgerKey = ledgerKey(contentOfDraft(first!.draft, BOARD, 'production'));
+        const saveDraft = { ...first!.draft, boardId: '700000000000000010' };
+        const save: QueueEntry = {
+            ...first!,
+            scheduleId: PinQueue.scheduleIdFor(ledgerKey(contentOfDraft(saveDraft, '700000000000000010', 'production'))),
+            draft: saveDraft,
+            publishAt: T0 + 7 * 86_400_000,
+            status: 'scheduled',
+            pinId: undefined,
+            publishedAt: undefined,
+            finishedAt: undefined,
+            save: { ofLedgerKey, ofBoardId: BOARD },
+            revision: 0,
+        };
+        await world.queue.put(save);
+        world.clock.advance(7 * 86_400_000 + 60_000);
+        const runs = ['run-a', 'run-b'].map((runId) => contextFor(world, publishInput(), runId));
+        await Promise.all(runs.map(({ context }) => publishDuePins(context)));
+        expect(world.pinterest.saves).toEqual([{ pinId, boardId: '700000000000000010' }]);
+        expect(runs.reduce((sum, run) => sum + (run.output.chargedHere[EVENTS.pinCreated] ?? 0), 0)).toBe(1);
+        expect((await world.queue.get(save.scheduleId))?.status).toBe('published');
+    });
+
+    it('gives the further boards the rows right after the pin, so positions stay put across restarts', async () => {
+        const input = createPinInput.parse({
+            mode: 'create-pin',
+            accessToken: 'pina_x',
+            pins: [
+                {
+                    pinTitle: 'Spread',
+                    imageUrl: 'https://example.com/s.jpg',
+                    boards: ['Autumn', '700000000000000010', 'Winter'],
+                    boardIntervalDays: 3,
+                },
+                { boardId: BOARD, pinTitle: 'Single', imageUrl: 'https://example.com/one.jpg' },
+            ],
+        });
+        const candidates = [];
+        for await (const candidate of pinCandidates(input, silentLog(), () => T0)) candidates.push(candidate);
+        expect(
+            candidates.map((candidate) => [candidate.position, 'draft' in candidate ? (candidate.draft.boardName ?? candidate.draft.boardId) : null]),
+        ).toEqual([
+            [1, 'Autumn'],
+            [4, BOARD],
+        ]);
+        const spread = candidates[0] as { saves: unknown[]; draft: Record<string, unknown> };
+        expect(spread.saves).toEqual([
+            { position: 2, board: '700000000000000010', index: 1, intervalDays: 3 },
+            { position: 3, board: 'Winter', index: 2, intervalDays: 3 },
+        ]);
+        expect(spread.draft.boards).toBeUndefined();
+    });
+});

@@ -1,8 +1,28 @@
 import type { Log } from '../../common/log.js';
-import { checkDraft, type FieldLabels, type PinDraft, pinDraftShape, sourcePrefix } from '../../publish/draft.js';
+import {
+    BOARD_INTERVAL_LIMITS,
+    BOARDS_LIMITS,
+    checkDraft,
+    type FieldLabels,
+    type PinDraft,
+    pinDraftShape,
+    sourcePrefix,
+} from '../../publish/draft.js';
 import { formatInZone, parsePublishAt } from '../../schedule/time.js';
 import type { AccountPart } from '../types.js';
 import { type CreatePinInput, SINGLE_PIN_MARKERS } from './input.js';
+
+/** A further board of a pin with `boards`: its row's position, the board (an ID or a name), and how many days after the first. */
+export interface BoardSave {
+    position: number;
+    board: string;
+    /** 1 for the second board, 2 for the third, ...: the save goes `boardIntervalDays × index` days after the first pin. */
+    index: number;
+    intervalDays: number;
+}
+
+/** A board as `boards` names it: digits are an ID, anything else a name. */
+export const boardRef = (board: string): Pick<PinDraft, 'boardId' | 'boardName'> => (/^\d+$/.test(board) ? { boardId: board } : { boardName: board });
 
 /** One pin of the input, read and checked: ready to publish or queue, or the problems that stop it. */
 export type PinCandidate =
@@ -10,6 +30,8 @@ export type PinCandidate =
           position: number;
           source: string;
           draft: PinDraft;
+          /** `boards`: the further boards, each saved from the first board's pin later (one row each, after the pin's). */
+          saves?: BoardSave[];
           /** The pin's own publishAt, placed on the timeline. */
           explicitAt?: number;
           /** For the row of a dry run: the pin's own time has passed, so a real run posts it now. */
@@ -53,18 +75,36 @@ export async function* pinCandidates(input: CreatePinInput, log: Log, now: () =>
             );
         }
         if (!check.ok) return { position, source, problems: check.problems, raw: check.draft };
-        const { draft } = check;
-        if (!draft.publishAt) return { position, source, draft };
+        const { draft, saves } = spreadBoards(check.draft, position, source);
+        // The further boards take the rows right after the pin's, so positions stay the same across restarts.
+        position += saves?.length ?? 0;
+        if (!draft.publishAt) return { position: position - (saves?.length ?? 0), source, draft, saves };
         const field = labels?.publishAt ?? 'publishAt';
         const parsed = parsePublishAt(draft.publishAt, input.timeZone, field);
         if (!parsed.ok) return { position, source, problems: [parsed.problem], raw: draft };
         // A wall-clock time in a clock change (a gap or an overlap): say which instant it became.
         if (parsed.note) log.info(`${sourcePrefix(source)}${parsed.note}.`);
-        if (parsed.epochMs > now()) return { position, source, draft, explicitAt: parsed.epochMs };
+        const own = position - (saves?.length ?? 0);
+        if (parsed.epochMs > now()) return { position: own, source, draft, saves, explicitAt: parsed.epochMs };
         const past = `${field} ${formatInZone(parsed.epochMs, input.timeZone)} is in the past`;
         pastTimes += 1;
         if (pastTimes <= PAST_TIMES_NAMED) log.warning(`${sourcePrefix(source)}${past}: the pin ${input.dryRun ? 'would post' : 'posts'} now.`);
-        return { position, source, draft, explicitAt: parsed.epochMs, note: `${past}: a real run would post it now.` };
+        return { position: own, source, draft, saves, explicitAt: parsed.epochMs, note: `${past}: a real run would post it now.` };
+    };
+    let manyBoardsWarned = false;
+    /** A pin with `boards`: the first board's pin, and the saves to the others. */
+    const spreadBoards = (given: PinDraft, first: number, source: string): { draft: PinDraft; saves?: BoardSave[] } => {
+        if (!given.boards) return { draft: given };
+        const { boards, boardIntervalDays, ...rest } = given;
+        if (boards.length > BOARDS_LIMITS.warnAbove && !manyBoardsWarned) {
+            manyBoardsWarned = true;
+            log.warning(
+                `${sourcePrefix(source)}boards names ${boards.length} boards: Pinterest advises saving a pin to at most ${BOARDS_LIMITS.warnAbove} boards, as more can look like spam.`,
+            );
+        }
+        const intervalDays = boardIntervalDays ?? BOARD_INTERVAL_LIMITS.default;
+        const saves = boards.slice(1).map((board, index) => ({ position: first + index + 1, board, index: index + 1, intervalDays }));
+        return { draft: { ...rest, ...boardRef(boards[0]!) }, saves };
     };
     if (SINGLE_PIN_MARKERS.some((field) => input[field] !== undefined) && (!account || account.first)) {
         yield checked('input', Object.fromEntries(Object.keys(pinDraftShape).map((field) => [field, input[field as keyof PinDraft]])));

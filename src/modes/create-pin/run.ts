@@ -8,9 +8,10 @@ import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
 import { freeOutcome, invalidPinOutcome, jobRow, type PinJob, type PinOutcome, withJobNote } from '../../publish/rows.js';
 import { openAccountQueue, PinQueue, type QueueEntry } from '../../schedule/queue.js';
 import type { ExistingSchedule, SpacingOptions } from '../../schedule/spacing.js';
-import { DEFAULT_TIME_ZONE, formatLocalTime, formatUtc } from '../../schedule/time.js';
+import { DEFAULT_TIME_ZONE, formatLocalTime, formatUtc, plusCalendarDays } from '../../schedule/time.js';
+import { plural } from '../../common/text.js';
 import type { ModeContext, ModeResult } from '../types.js';
-import { pinCandidates } from './candidates.js';
+import { type BoardSave, boardRef, pinCandidates } from './candidates.js';
 import type { CreatePinInput } from './input.js';
 
 /**
@@ -34,20 +35,20 @@ export async function runCreatePin(context: ModeContext<CreatePinInput>): Promis
     const batch = new CreateBatch(context, kit, spacing);
 
     let total = 0;
-    let chunk: Array<{ job: PinJob; explicitAt?: number }> = [];
+    let chunk: ChunkItem[] = [];
     for await (const candidate of pinCandidates(input, log, context.now, context.account)) {
-        total = candidate.position;
+        total = 'saves' in candidate ? (candidate.saves?.at(-1)?.position ?? candidate.position) : candidate.position;
         // Rows stored before a restart of this run are done: their pins are in the ledger or the queue already.
-        if (candidate.position <= delivery.storedThrough) continue;
+        if (total <= delivery.storedThrough) continue;
         if ('problems' in candidate) {
             if (candidate.source === 'input') throw new UserInputError(candidate.problems);
             await batch.deliver(candidate.position, invalidPinOutcome(candidate.position, candidate.source, candidate.problems, candidate.raw));
             continue;
         }
-        const { draft, explicitAt, note } = candidate;
+        const { draft, explicitAt, note, saves } = candidate;
         const ledgerSuffix = input.allowDuplicates ? `${context.runId}#${candidate.position}` : undefined;
         const job: PinJob = { position: candidate.position, source: candidate.source, draft, ledgerSuffix, note };
-        chunk.push({ job, explicitAt });
+        chunk.push({ job, explicitAt, saves });
         if (chunk.length >= CHUNK_SIZE) {
             await batch.process(chunk);
             chunk = [];
@@ -67,6 +68,13 @@ async function loadSpacing(input: CreatePinInput) {
     return parsed.options;
 }
 
+/** A pin of a chunk: its job, its own time, and the further boards it is saved to later (`boards`). */
+interface ChunkItem {
+    job: PinJob;
+    explicitAt?: number;
+    saves?: BoardSave[];
+}
+
 /**
  * The state of one create-pin run across its chunks: the queue (opened when a pin first needs it), what spacing
  * has handed out so far, the single pin's row (its run fails in its words) and the next time a pin is due.
@@ -78,6 +86,8 @@ class CreateBatch {
     private readonly linksLoaded = new Set<string>();
     private lastRow?: PinResultItem;
     private nextDue?: number;
+    private pausedSince?: number;
+    private pauseWarned = false;
 
     constructor(
         private readonly context: ModeContext<CreatePinInput>,
@@ -86,40 +96,144 @@ class CreateBatch {
     ) {}
 
     async deliver(position: number, outcome: PinOutcome): Promise<void> {
+        // A pin with boards whose first rows were stored before a restart: only the rest are delivered again.
+        if (position <= this.kit.delivery.storedThrough) return;
         this.lastRow = outcome.row;
         await this.kit.delivery.add(position, outcome);
     }
 
     /** One chunk: pins for later go to the queue (free), the rest are published now. */
-    async process(chunk: Array<{ job: PinJob; explicitAt?: number }>): Promise<void> {
+    async process(chunk: ChunkItem[]): Promise<void> {
         if (chunk.length === 0) return;
         const now = this.context.now();
-        const queued = this.spacing || chunk.some((item) => (item.explicitAt ?? 0) > now) ? await this.openQueue() : undefined;
+        const queued = this.spacing || chunk.some((item) => (item.explicitAt ?? 0) > now || item.saves) ? await this.openQueue() : undefined;
         const publishNow: PinJob[] = [];
-        const later: Array<{ job: PinJob; explicitAt?: number; scheduleId: string; draft: PinDraft }> = [];
+        const later: Array<ChunkItem & { scheduleId: string; draft: PinDraft }> = [];
+        /** Pins with further boards, and when their first pin goes out: the saves count their days from then. */
+        const withSaves: Array<{ item: ChunkItem; firstAt: number }> = [];
         for (const item of chunk) {
-            if (!queued || (!this.spacing && (item.explicitAt ?? 0) <= now)) {
+            if (!this.spacing && (item.explicitAt ?? 0) <= now) {
                 publishNow.push(item.job);
+                if (item.saves) withSaves.push({ item, firstAt: now });
                 continue;
             }
             // Pins already queued or published are reported before spacing runs, so they take no time slot.
-            const prepared = await this.prepareForQueue(item.job, queued);
-            if ('outcome' in prepared) await this.deliver(item.job.position, prepared.outcome);
-            else later.push({ ...item, ...prepared });
+            const prepared = await this.prepareForQueue(item.job, queued!);
+            if ('outcome' in prepared) {
+                await this.deliver(item.job.position, prepared.outcome);
+                if (item.saves) await this.afterFirst(item, prepared.outcome, now);
+            } else later.push({ ...item, ...prepared });
         }
         const times = this.spacing ? await this.assignTimes(later, now) : later.map((item) => ({ publishAt: item.explicitAt, slotAt: undefined }));
         for (const [index, item] of later.entries()) {
             const time = times[index];
             if (time?.publishAt !== undefined && time.publishAt > now) {
                 await this.deliver(item.job.position, await this.enqueue(item, time.publishAt, time.slotAt, queued!));
-            } else publishNow.push(item.job);
+                if (item.saves) withSaves.push({ item: { ...item, job: { ...item.job, draft: item.draft } }, firstAt: time.publishAt });
+            } else {
+                publishNow.push(item.job);
+                if (item.saves) withSaves.push({ item, firstAt: now });
+            }
         }
         publishNow.sort((a, b) => a.position - b.position);
         await this.kit.publisher.publishAll(publishNow, (job, outcome) => this.deliver(job.position, withJobNote(job, outcome)));
+        for (const { item, firstAt } of withSaves) await this.queueSaves(item, firstAt, queued!);
+    }
+
+    /** The first board's pin was not queued (a duplicate, or a problem): its saves follow what became of it. */
+    private async afterFirst(item: ChunkItem, outcome: PinOutcome, now: number): Promise<void> {
+        const { status, publishAt } = outcome.row;
+        if (status === 'skipped-duplicate') {
+            await this.queueSaves(item, publishAt ? Date.parse(publishAt) : now, await this.openQueue());
+            return;
+        }
+        for (const save of item.saves ?? []) {
+            const source = `${item.job.source} boards[${save.index}]`;
+            await this.deliver(
+                save.position,
+                invalidPinOutcome(
+                    save.position,
+                    source,
+                    ['the pin for the first board was not queued (see its row), so it is not saved to this board'],
+                    { ...item.job.draft, ...boardRef(save.board) },
+                ),
+            );
+        }
+    }
+
+    /**
+     * Queues the saves of a pin to its further boards (free): each a queue entry of its own, due
+     * `boardIntervalDays × k` days after the first pin (longer when minDaysBetweenSameLink asks for more), which
+     * publish-scheduled sends through the ledger like any pin, once.
+     */
+    private async queueSaves(item: ChunkItem, firstAt: number, queue: PinQueue): Promise<void> {
+        const { input, runId } = this.context;
+        const first = item.job.draft;
+        let firstBoard = first.boardId;
+        if (!firstBoard) {
+            const lookup = await this.kit.boards.resolve(first.boardName ?? '');
+            firstBoard = lookup.ok ? lookup.boardId : undefined;
+        }
+        const ofLedgerKey = firstBoard ? ledgerKey(contentOfDraft(first, firstBoard, input.environment), item.job.ledgerSuffix) : undefined;
+        const minDays = first.linkUrl ? (this.spacing?.minDaysBetweenSameLink ?? 0) : 0;
+        for (const save of item.saves ?? []) {
+            const source = `${item.job.source} boards[${save.index}]`;
+            const draft: PinDraft = {
+                ...first,
+                boardId: undefined,
+                boardName: undefined,
+                boardSectionId: undefined,
+                boardSectionName: undefined,
+                publishAt: undefined,
+                ...boardRef(save.board),
+            };
+            if (!ofLedgerKey || !firstBoard) {
+                await this.deliver(
+                    save.position,
+                    invalidPinOutcome(
+                        save.position,
+                        source,
+                        ['the first board of boards could not be found (see the pin\u2019s row), so it is not saved to this board'],
+                        draft,
+                    ),
+                );
+                continue;
+            }
+            const job: PinJob = {
+                position: save.position,
+                source,
+                draft,
+                ledgerSuffix: input.allowDuplicates ? `${runId}#${save.position}` : undefined,
+            };
+            const prepared = await this.prepareForQueue(job, queue);
+            if ('outcome' in prepared) {
+                await this.deliver(save.position, prepared.outcome);
+                continue;
+            }
+            const days = save.index * Math.max(save.intervalDays, minDays);
+            const publishAt = plusCalendarDays(Math.max(firstAt, this.context.now()), days, input.timeZone);
+            const outcome = await this.enqueue({ job, ...prepared }, publishAt, undefined, queue, { ofLedgerKey, ofBoardId: firstBoard });
+            // Later pins of this run count the save's day and link, as they count every queued pin's.
+            this.taken?.push({ publishAt, link: draft.linkUrl });
+            const reason = `Saves the pin of board ${firstBoard} to this board ${plural(days, 'day')} after it (POST /pins/{pin_id}/save), when it is due.`;
+            await this.deliver(save.position, { ...outcome, row: { ...outcome.row, reason } });
+        }
     }
 
     private openQueue(): Promise<PinQueue> {
-        return (this.queue ??= openAccountQueue(this.context, this.context.input));
+        return (this.queue ??= openAccountQueue(this.context, this.context.input).then(async (queue) => {
+            this.pausedSince = await queue.pausedSince();
+            return queue;
+        }));
+    }
+
+    /** Pins go into a paused queue as asked: the user hears that they wait for resume-queue, once. */
+    private warnIfPaused(queue: PinQueue): void {
+        if (this.pausedSince === undefined || this.pauseWarned) return;
+        this.pauseWarned = true;
+        this.context.log.warning(
+            `Publishing for ${queue.label} is paused since ${formatUtc(this.pausedSince)}: the pins ${this.context.input.dryRun ? 'would be' : 'are'} queued, and go out only after resume-queue.`,
+        );
     }
 
     /** The pin's board and schedule id, or its row when it must not be queued (already queued, cancelled, published). */
@@ -146,7 +260,8 @@ class CreateBatch {
             outcome: freeOutcome({ ...row, boardId, scheduleId }, 'skipped-duplicate', { publishAt: null, ...fields, reason }),
         });
         const existing = await queue.get(scheduleId);
-        if (existing && existing.queuedByRun !== runId) {
+        // A pin update-scheduled moved away (its content changed) no longer holds this content's place.
+        if (existing && existing.queuedByRun !== runId && existing.movedTo === undefined) {
             if (existing.status === 'cancelled') {
                 return skipped(
                     `The same pin was cancelled (schedule ${scheduleId}), so it stays cancelled: to queue it again, run cancel-scheduled with scheduleIds ["${scheduleId}"] and a newPublishAt.`,
@@ -173,7 +288,7 @@ class CreateBatch {
     }
 
     /** Times from spacing, counting what is queued already, what the ledger says went out with the same links, and earlier chunks. */
-    private async assignTimes(items: Array<{ job: PinJob; explicitAt?: number }>, now: number) {
+    private async assignTimes(items: ChunkItem[], now: number) {
         const { assignPublishTimes } = await import('../../schedule/spacing.js');
         const queue = await this.openQueue();
         if (!this.taken) {
@@ -207,6 +322,7 @@ class CreateBatch {
         publishAt: number,
         slotAt: number | undefined,
         queue: PinQueue,
+        save?: QueueEntry['save'],
     ): Promise<PinOutcome> {
         const { input, runId } = this.context;
         const { job, scheduleId, draft } = item;
@@ -216,6 +332,7 @@ class CreateBatch {
             publishAtLocal: formatLocalTime(publishAt, input.timeZone),
         };
         this.nextDue = Math.min(this.nextDue ?? Infinity, publishAt);
+        this.warnIfPaused(queue);
         if (input.dryRun) return { row, charged: false };
         const previous = await queue.get(scheduleId);
         const entry: QueueEntry = {
@@ -231,6 +348,7 @@ class CreateBatch {
             queuedAt: this.context.now(),
             queuedByRun: runId,
             ledgerSuffix: job.ledgerSuffix,
+            save,
             revision: previous?.revision ?? 0,
         };
         await queue.put(entry, previous);

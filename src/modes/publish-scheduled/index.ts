@@ -11,7 +11,14 @@ export const publishScheduled = defineMode({
     title: 'Publish the scheduled pins that are due (run it from an Apify Schedule)',
     description: 'Publishes the queued pins whose time has come, exactly once; run it from an Apify Schedule.',
     input: publishScheduledInput,
-    operations: [OPERATIONS.getUserAccount, OPERATIONS.createPin, OPERATIONS.listBoardPins, OPERATIONS.registerMedia, OPERATIONS.getMedia],
+    operations: [
+        OPERATIONS.getUserAccount,
+        OPERATIONS.createPin,
+        OPERATIONS.savePin,
+        OPERATIONS.listBoardPins,
+        OPERATIONS.registerMedia,
+        OPERATIONS.getMedia,
+    ],
 
     // The publishing machinery loads only in runs of this mode.
     run: async (context) => (await import('./run.js')).publishDuePins(context),

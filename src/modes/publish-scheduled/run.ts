@@ -4,14 +4,16 @@ import type { PinResultItem } from '../../output/items.js';
 import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
 import { Renewals } from '../../publish/claims.js';
 import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
-import type { PinJob, PinOutcome } from '../../publish/rows.js';
+import { failedOutcome, freeOutcome, jobRow, type PinJob, type PinOutcome } from '../../publish/rows.js';
 import {
+    dueAt,
     heldByOther,
     isDue,
     LEASE_MS,
     openAccountQueue,
-    type PinQueue,
+    PinQueue,
     type QueueEntry,
+    type QueueGlance,
     retryBackoffMs,
     type WaitingPointer,
 } from '../../schedule/queue.js';
@@ -24,6 +26,9 @@ type SettledRow = Pick<PinResultItem, 'status' | 'id' | 'url' | 'error' | 'reaso
 
 /** Due pins claimed at once: each batch finishes well within a lease, and renewals cover a slow one. */
 const CLAIM_CHUNK = 25;
+
+/** A save whose first pin still waits (or is being settled) looks again this long after that pin's time. */
+const SAVE_WAIT_MS = 15 * 60_000;
 
 /** Pinterest could not fetch the image: it often can a little later, so such a pin gets one more try after this. */
 const IMAGE_FETCH_RETRY_MS = 60 * 60_000;
@@ -38,6 +43,7 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
     const now = context.now();
     const queue = await openAccountQueue(context, input);
     const glance = await queue.glance();
+    if (glance.pausedSince !== undefined) return pausedResult(queue, glance, now);
     const dueInGlance = glance.waiting.filter((pointer) => pointer.dueAt <= now);
     if (dueInGlance.length === 0) {
         const next = glance.waiting[0];
@@ -53,16 +59,34 @@ export async function publishDuePins(context: ModeContext<PublishScheduledInput>
     const kit = await openPublishing({ ...context, renewals }, { ...input, createMissingBoards: false, dryRun: false });
     const run = new DueRun(context, queue, kit, renewals);
     let chunk: QueueEntry[] = [];
+    let pausedSince: number | undefined;
     for await (const entry of run.dueEntries(glance)) {
         chunk.push(entry);
         if (chunk.length >= CLAIM_CHUNK) {
             await run.publish(chunk);
             chunk = [];
+            // A pause that came while this run worked holds the rest: one listing per chunk, none for an idle run.
+            pausedSince = await queue.pausedSince();
+            if (pausedSince !== undefined) break;
         }
     }
-    await run.publish(chunk);
+    if (pausedSince === undefined) await run.publish(chunk);
+    else log.warning(`The queue of ${queue.label} was paused at ${formatUtc(pausedSince)} while this run was publishing: it left the rest waiting.`);
     await kit.delivery.finish();
     return run.result(await queue.upcoming(context.now()));
+}
+
+/** A paused queue: nothing goes out; the status says since when, and what waits. */
+function pausedResult(queue: PinQueue, glance: QueueGlance, now: number): ModeResult {
+    const due = glance.waiting.filter((pointer) => pointer.dueAt <= now).length;
+    const more = glance.moreWaiting ? ' or more' : '';
+    const since = formatUtc(glance.pausedSince!);
+    const held = due > 0 ? `${plural(due, 'due pin')} held, ` : '';
+    return {
+        summary: `Publishing for ${queue.label} is paused since ${since}: nothing was published (${held}${glance.waiting.length}${more} waiting). Run resume-queue to go on.`,
+        counts: {},
+        details: { paused: true, pausedSince: formatUtc(glance.pausedSince!), due, waiting: glance.waiting.length },
+    };
 }
 
 /** One publish-scheduled run's work on the due pins. */
@@ -111,7 +135,19 @@ class DueRun {
         const now = this.context.now();
         const jobs: PinJob[] = [];
         const claimed = new Map<PinJob, QueueEntry>();
+        const fails: Array<{ job: PinJob; entry: QueueEntry; first: { kind: 'failed'; message: string } | { kind: 'wait' } }> = [];
         for (const entry of entries) {
+            // A save needs the first board's pin: looked up before the claim, so that a save that must wait takes no
+            // row (unless this run had claimed it before a restart: its row's place is taken, and it says why).
+            const first = entry.save ? await this.firstPinOf(entry, now) : undefined;
+            if (first?.kind === 'wait' && entry.lease?.runId !== runId) {
+                await this.queue.update(entry.scheduleId, (current) =>
+                    isDue(current, now) && !heldByOther(current, runId, now)
+                        ? { ...current, status: 'scheduled', lease: undefined, nextAttemptAt: first.until }
+                        : undefined,
+                );
+                continue;
+            }
             const mine = entry.lease?.runId === runId ? entry : await this.claim(entry, now);
             if (!mine?.lease) {
                 this.elsewhere += 1;
@@ -119,21 +155,65 @@ class DueRun {
             }
             this.renewals.hold(`queue entry ${mine.scheduleId}`, () => this.renewLease(mine.scheduleId));
             const job = this.jobOf(mine, now);
+            if (first?.kind === 'failed' || first?.kind === 'wait') {
+                fails.push({ job, entry: mine, first });
+                continue;
+            }
+            if (first?.kind === 'pin') job.saveOf = first.pinId;
             claimed.set(job, mine);
             jobs.push(job);
+        }
+        for (const { job, entry, first } of fails) {
+            const outcome =
+                first.kind === 'failed'
+                    ? failedOutcome(jobRow(job), { message: first.message })
+                    : freeOutcome(jobRow(job), 'not-attempted', { reason: 'The pin it saves is not published yet: a later run saves it.' });
+            await this.outcomeOf(job, entry, outcome, first.kind === 'failed');
         }
         jobs.sort((a, b) => a.position - b.position);
         const late = jobs.filter((job) => (job.lateByMinutes ?? 0) >= 60);
         if (late.length > 0)
             this.context.log.warning(`${plural(late.length, 'due pin')} more than an hour late (was the schedule paused?): publishing them now.`);
-        await this.kit.publisher.publishAll(jobs, async (job, outcome) => {
-            this.attempted += 1;
-            const settled = this.decide(claimed.get(job)!, outcome);
-            await this.kit.delivery.add(job.position, settled.outcome, async () => {
-                await this.settle(job.scheduleId!, settled.outcome.row, settled.retryIn);
-                this.renewals.release(`queue entry ${job.scheduleId}`);
-            });
+        await this.kit.publisher.publishAll(jobs, (job, outcome) => this.outcomeOf(job, claimed.get(job)!, outcome));
+    }
+
+    /** A pin's outcome: decided, stored as its row, then settled in the queue. `final`: no later run can do better. */
+    private async outcomeOf(job: PinJob, entry: QueueEntry, outcome: PinOutcome, final = false): Promise<void> {
+        this.attempted += 1;
+        const settled = final ? { outcome, retryIn: undefined } : this.decide(entry, outcome);
+        if (final) this.firstFailure ??= outcome.row.error?.message;
+        await this.kit.delivery.add(job.position, settled.outcome, async () => {
+            await this.settle(job.scheduleId!, settled.outcome.row, settled.retryIn);
+            this.renewals.release(`queue entry ${job.scheduleId}`);
         });
+    }
+
+    /**
+     * The Pinterest id of the pin a save copies (the first board's pin of `boards`), from the ledger; or, while
+     * that pin still waits or its outcome is open, a time to look again; or why there will never be one.
+     */
+    private async firstPinOf(
+        entry: QueueEntry,
+        now: number,
+    ): Promise<{ kind: 'pin'; pinId: string } | { kind: 'wait'; until: number } | { kind: 'failed'; message: string }> {
+        const { ofLedgerKey, ofBoardId } = entry.save!;
+        const recorded = await this.kit.ledger.entry(ofLedgerKey).read();
+        if (recorded?.status === 'created' && recorded.pinId) return { kind: 'pin', pinId: recorded.pinId };
+        const none = (why: string) => ({
+            kind: 'failed' as const,
+            message: `The pin for board ${ofBoardId} ${why}, so it was not saved to board ${entry.draft.boardId}.`,
+        });
+        if (recorded?.status === 'deleted') return none(`was deleted (pin ${recorded.pinId})`);
+        let first = await this.queue.get(PinQueue.scheduleIdFor(ofLedgerKey));
+        // The first pin was changed with update-scheduled (a new identity): the save follows it.
+        for (let hops = 0; first?.movedTo !== undefined && hops < 10; hops += 1) first = await this.queue.get(first.movedTo);
+        if (first?.status === 'cancelled') return none(`was cancelled (schedule ${first.scheduleId})`);
+        if (first?.status === 'failed') return none(`failed (${first.lastError ?? 'see its row'})`);
+        if (first?.status === 'published' && first.pinId) return { kind: 'pin', pinId: first.pinId };
+        if (first || (recorded && recorded.status !== 'failed'))
+            return { kind: 'wait', until: Math.max(first ? dueAt(first) : now, now) + SAVE_WAIT_MS };
+        if (recorded?.status === 'failed') return none(`failed (${recorded.error ?? 'see its row'})`);
+        return none('is neither in the ledger nor in the queue');
     }
 
     /**

@@ -8,6 +8,8 @@ export const updatePins = defineMode({
     description:
         "Edits published pins (listed, one board's or the account's): title, description, alt text, link (replaced, rewritten or given query parameters), board and section; a dry run shows every change first.",
     input: updatePinsInput,
+    // Pins and queue entries named by ID belong to one account: a run lists one.
+    oneAccount: true,
     inputProblems: updatePinsInputProblems,
     operations: [
         OPERATIONS.getPin,

@@ -63,6 +63,9 @@ const changeSchema = z.object(changeShape, {
     error: 'changes must be an object of the fields to change, for example {"setQueryParams": {"utm_source": "pinterest"}}',
 });
 
+/** The `changes` field: update-pins applies it to published pins, update-scheduled to queued ones. */
+export const changesField = z.preprocess(blankToUndefined, changeSchema.optional());
+
 const pinUpdateShape = { pinId: pinReference('pinId'), ...changeShape };
 export const pinUpdateSchema = z.object(pinUpdateShape);
 export type PinUpdateInput = z.infer<typeof pinUpdateSchema>;
@@ -73,7 +76,7 @@ export const updatePinsInput = modeInputSchema('update-pins', {
     boardName: pinDraftShape.boardName,
     linkContains: optionalText(z.string().max(LIMITS.linkUrl, `linkContains must be at most ${LIMITS.linkUrl} characters`)),
     maxItems: FIELDS.maxItems,
-    changes: z.preprocess(blankToUndefined, changeSchema.optional()),
+    changes: changesField,
     // Every item is checked before any request (updatePinsInputProblems), so that no edit goes out from an input with a mistake.
     pinUpdates: z.preprocess(
         blankToUndefined,
@@ -104,6 +107,18 @@ function pairProblems(where: string, spec: PinChangeSpec): string[] {
     if (spec.boardId && spec.boardName) problems.push(`${where}: give boardId or boardName, not both`);
     if (spec.boardSectionId && spec.boardSectionName) problems.push(`${where}: give boardSectionId or boardSectionName, not both`);
     return problems;
+}
+
+/**
+ * The problems of a raw `changes` object (unknown keys, pairs that exclude each other), and whether it changes
+ * anything; for modes that take `changes` (field errors themselves come from zod).
+ */
+export function changesProblems(raw: unknown): { problems: string[]; changes: boolean } {
+    if (!isObject(raw)) return { problems: [], changes: blankToUndefined(raw) !== undefined };
+    const parsed = changeSchema.safeParse(raw);
+    const problems = unknownKeys('changes', raw, Object.keys(changeShape));
+    if (parsed.success) problems.push(...pairProblems('changes', parsed.data));
+    return { problems, changes: !parsed.success || changesSomething(parsed.data) };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

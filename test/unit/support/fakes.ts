@@ -214,6 +214,18 @@ export class FakePinterest {
         return pin;
     }
 
+    /** `POST /pins/{pin_id}/save`: a copy of the pin on the target board (the saves of `boards`). */
+    readonly saves: Array<{ pinId: string; boardId: string }> = [];
+    async savePin(pinId: string, target: { board_id: string }, options: { beforeSend?: () => Promise<string | undefined> } = {}): Promise<Pin> {
+        const withdrawn = await options.beforeSend?.();
+        if (withdrawn) throw new PinterestError({ kind: 'not-sent', operation: OPERATIONS.savePin, apiMessage: withdrawn });
+        const original = [...this.boards.values()].flat().find((pin) => pin.id === pinId);
+        if (!original) throw new PinterestError({ kind: 'not-found', operation: OPERATIONS.savePin, status: 404 });
+        this.saves.push({ pinId, boardId: target.board_id });
+        const { id: _id, board_id: _board, ...fields } = original;
+        return this.addPin(target.board_id, fields);
+    }
+
     async *listBoardPins(boardId: string, { maxItems, bookmark }: ListOptions): AsyncGenerator<ListPage<Pin>> {
         const pins = this.boards.get(boardId) ?? [];
         let offset = bookmark ? Number(bookmark) : 0;
