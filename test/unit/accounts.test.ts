@@ -253,7 +253,9 @@ describe('runAccounts: each account on its own', () => {
         const log = silentLog();
         const stores = storage();
         const input = parseActorInput({ mode, skipPreflight: true, appId: '1234567', appSecret: 'app-secret-value', accounts, ...fields });
-        const run = { input, handler: handler(failing), output, storage: stores, log, runId: 'run-1', now: () => 0, sleep: async () => undefined };
+        // The fake mode runs in place of the real one, but says what the real one says of its accounts.
+        const modeHandler = { ...handler(failing), oneAccount: MODE_HANDLERS[input.mode].oneAccount };
+        const run = { input, handler: modeHandler, output, storage: stores, log, runId: 'run-1', now: () => 0, sleep: async () => undefined };
         return { output, log, stores, result: runAccounts(run) };
     };
 
@@ -299,5 +301,10 @@ describe('runAccounts: each account on its own', () => {
         await expect(runWith([], accounts, 'delete-pins', { pinIds: ['813744226420795884'] }).result).rejects.toThrow(
             'Mode delete-pins acts on pins of one account: list one account in accounts, not 2.',
         );
+        await expect(
+            runWith([], accounts, 'update-scheduled', { scheduleIds: ['0123456789abcdef0123'], newPublishAt: '2030-01-01T09:00:00Z' }).result,
+        ).rejects.toThrow('Mode update-scheduled acts on pins of one account');
+        // Pausing is about each account's queue: every listed account's is paused.
+        expect((await runWith([], accounts, 'pause-queue').result).failed).toBe(false);
     });
 });
