@@ -274,6 +274,34 @@ describe('board sections by name', () => {
         expect(sumCharges(run.charges, 'pin-created')).toBe(3);
     });
 
+    it('create-pin from a CSV with a Section column creates a missing section once for the rows that name it', async () => {
+        const board = emulator.state.createBoard(userId, { name: 'Bakery' }).id;
+        const csv = [
+            'Title,Media URL,Pinterest board,Section',
+            'Sourdough,https://example.com/sourdough.jpg,Bakery,Breads',
+            'Rye,https://example.com/rye.jpg,bakery, breads ',
+            'Croissant,https://example.com/croissant.jpg,Bakery,',
+        ].join('\n');
+        const run = await runActor({
+            baseUrl: emulator.baseUrl,
+            payPerEvent: true,
+            input: { mode: 'create-pin', accessToken: token, skipPreflight: true, createMissingSections: true, pinsCsv: csv },
+        });
+        expect(run.exitCode, run.log.slice(-2000)).toBe(0);
+        expect(run.items.map((item) => item.status)).toEqual(['created', 'created', 'created']);
+        const sections = emulator.state.sectionsOf(board);
+        expect(sections.map((section) => section.name)).toEqual(['Breads']);
+        expect(emulator.requestsTo('POST', `/v5/boards/${board}/sections`)).toHaveLength(1);
+        const posted = Object.fromEntries(
+            emulator.requestsTo('POST', '/v5/pins').map((request) => {
+                const body = request.body as { title: string; board_section_id?: string };
+                return [body.title, body.board_section_id ?? null];
+            }),
+        );
+        expect(posted).toEqual({ Sourdough: sections[0]!.id, Rye: sections[0]!.id, Croissant: null });
+        expect(sumCharges(run.charges, 'pin-created')).toBe(3);
+    });
+
     it('fails a pin naming an unknown section with the closest names, the others go out', async () => {
         const board = emulator.state.createBoard(userId, { name: 'Garden' }).id;
         for (const name of ['Roses', 'Tulips']) emulator.state.createBoardSection(board, name);
