@@ -186,10 +186,8 @@ export class PinPublisher {
     private async check(row: PinResultItem, key: string): Promise<PinOutcome> {
         const entry = await this.options.ledger.entry(key).read();
         if (entry?.status === 'created') return this.duplicate(row, entry);
-        const note =
-            entry && entry.status !== 'claimed' && entry.status !== 'deleted'
-                ? ` The ledger holds an unfinished attempt (${entry.status}); a real run first checks the board for it.`
-                : '';
+        const unfinished = entry?.status === 'claimed' ? entry.unsettled : entry?.status === 'deleted' ? undefined : entry?.status;
+        const note = unfinished ? ` The ledger holds an unfinished attempt (${unfinished}); a real run first checks the board for it.` : '';
         return freeOutcome(row, 'would-create', { reason: `Checked and ready to publish.${note}` });
     }
 
@@ -278,6 +276,7 @@ export class PinPublisher {
                     ...held,
                     ...entryContent(content),
                     status: 'sending',
+                    unsettled: undefined,
                     runId: this.options.runId,
                     position: job.position,
                     scheduleId: job.scheduleId,
