@@ -129,6 +129,30 @@ describe('publish-scheduled, overlapping', () => {
     });
 });
 
+describe('publish-scheduled, restarted', () => {
+    it('a pin it stored before the restart gets no second row when another run reset its lease meanwhile', async () => {
+        // Found by the kill soak (test/bench/kill-soak.ts): two runs lease the pin at once, this one wins the
+        // ledger's claim, publishes and stores the row, and dies before settling the queue entry; the other run,
+        // left without the claim, puts the entry back as it was (scheduled, no lease). The restarted process must
+        // not lease the pin again under a new position: the ledger says this run created and stored it.
+        const world = account();
+        const [pin] = await queuePins(world, 1);
+        const first = contextFor(world, publishInput(), 'run-1');
+        await publishDuePins(first.context);
+        expect(first.output.items).toMatchObject([{ status: 'created', position: 1 }]);
+        await world.queue.put({ ...(await world.queue.get(pin!.scheduleId))!, status: 'scheduled', lease: undefined, pinId: undefined });
+
+        const restarted = contextFor(world, publishInput(), 'run-1');
+        restarted.context.storage = first.context.storage;
+        restarted.context.journal = first.context.journal;
+        await publishDuePins(restarted.context);
+        expect(restarted.output.items).toEqual([]);
+        expect(restarted.output.chargedHere[EVENTS.pinCreated]).toBeUndefined();
+        expect(world.pinterest.posts).toHaveLength(1);
+        expect(await world.queue.get(pin!.scheduleId)).toMatchObject({ status: 'published', pinId: first.output.items[0]!.id });
+    });
+});
+
 describe('cancel-scheduled racing publish-scheduled', () => {
     it('reports only what it did: pins being published are left and said to be, and go out once', async () => {
         const world = account();

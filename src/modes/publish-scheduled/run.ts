@@ -3,7 +3,7 @@ import { plural } from '../../common/text.js';
 import type { PinResultItem } from '../../output/items.js';
 import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
 import { Renewals } from '../../publish/claims.js';
-import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
+import { contentOfDraft, type LedgerEntry, ledgerKey } from '../../publish/ledger.js';
 import type { PinJob, PinOutcome } from '../../publish/rows.js';
 import {
     heldByOther,
@@ -101,8 +101,23 @@ class DueRun {
                 if (lease.position <= this.kit.delivery.storedThrough) await this.settleStored(entry);
                 else yield entry;
             } else if (heldByOther(entry, this.context.runId, now)) this.elsewhere += 1;
-            else if (isDue(entry, now)) yield entry;
+            else if (isDue(entry, now)) {
+                if (await this.storedBeforeRestart(entry)) await this.settleStored(entry);
+                else yield entry;
+            }
         }
+    }
+
+    /**
+     * After a restart: whether this run published the pin and stored its row, though the queue no longer says it
+     * leased it. Two runs may lease a pin at once; the one left without the ledger's claim puts the entry back as
+     * it was, and should this run die between storing the row and settling the entry, only the ledger knows.
+     */
+    private async storedBeforeRestart(entry: QueueEntry): Promise<boolean> {
+        const stored = this.kit.delivery.storedThrough;
+        if (stored === 0) return false;
+        const ledger = await this.ledgerEntryOf(entry);
+        return ledger?.status === 'created' && ledger.runId === this.context.runId && (ledger.position ?? Infinity) <= stored;
     }
 
     /** Claims the entries (a lease each), publishes them, and settles each in the queue once its row is stored. */
@@ -238,11 +253,14 @@ class DueRun {
 
     /** A row stored before a restart whose entry was not settled yet: its outcome is in the ledger. */
     private async settleStored(entry: QueueEntry): Promise<void> {
-        const { environment } = this.context.input;
-        const boardId = entry.draft.boardId ?? '';
-        const ledger = await this.kit.ledger.entry(ledgerKey(contentOfDraft(entry.draft, boardId, environment), entry.ledgerSuffix)).read();
+        const ledger = await this.ledgerEntryOf(entry);
         const status = ledger?.status === 'created' ? 'created' : 'not-attempted';
         await this.settle(entry.scheduleId, { id: ledger?.pinId ?? null, url: ledger?.pinUrl ?? null, status, error: null, reason: null });
+    }
+
+    private async ledgerEntryOf(entry: QueueEntry): Promise<LedgerEntry | undefined> {
+        const boardId = entry.draft.boardId ?? '';
+        return this.kit.ledger.entry(ledgerKey(contentOfDraft(entry.draft, boardId, this.context.input.environment), entry.ledgerSuffix)).read();
     }
 
     result(upcoming: { nextDueAt?: number; waiting: number; dueElsewhere: number }): ModeResult {
