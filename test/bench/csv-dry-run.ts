@@ -8,7 +8,8 @@
  * the kernel's VmHWM), and exits non-zero when the run fails, stores another number of rows, or peaks at 128 MB
  * or more.
  *
- * Environment: CSV_ROWS (default 100,000), BENCH_NODE, BENCH_RESULTS_DIR (default bench/results).
+ * Environment: CSV_ROWS (default 100,000), BENCH_NODE, BENCH_RESULTS_DIR (default bench/results), CSV_WATCH_MEMORY=1
+ * (the Actor's memory every 2 s in its log, which is printed).
  */
 import { once } from 'node:events';
 import { cpSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ const ROWS = Number(process.env.CSV_ROWS ?? 100_000);
 const NODE = process.env.BENCH_NODE || process.execPath;
 const RESULTS_DIR = process.env.BENCH_RESULTS_DIR || fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const REPORT_USAGE = fileURLToPath(new URL('./report-usage.mjs', import.meta.url));
+const WATCH_MEMORY = process.env.CSV_WATCH_MEMORY ? ['--import', fileURLToPath(new URL('./watch-memory.mjs', import.meta.url))] : [];
 const MEMORY_LIMIT_MIB = DEFAULT_MEMORY_MBYTES;
 const BOARDS = ['Summer Recipes', 'Winter Recipes', 'Drinks', 'Desserts', 'Weeknight Dinners'];
 
@@ -81,7 +83,7 @@ const spawned = await spawnActor(
         baseUrl: emulator.baseUrl,
         main: join(shippedDir, 'dist', 'main.js'),
         nodePath: NODE,
-        nodeArgs: ['--import', REPORT_USAGE],
+        nodeArgs: ['--import', REPORT_USAGE, ...WATCH_MEMORY],
         timeoutMs: 1_800_000,
     },
     { record: () => undefined, items: () => [], charges: () => [] },
@@ -91,6 +93,13 @@ api.finishRun(run.id, spawned.exitCode);
 const items = api.datasetItems(run.defaultDatasetId).filter((item) => item.type === 'pinResult');
 const byStatus: Record<string, number> = {};
 for (const item of items) byStatus[String(item.status)] = (byStatus[String(item.status)] ?? 0) + 1;
+if (WATCH_MEMORY.length)
+    console.log(
+        spawned.log
+            .split('\n')
+            .filter((line) => line.startsWith('BENCH_MEMORY'))
+            .join('\n'),
+    );
 const usage = JSON.parse(/BENCH_USAGE (.*)/.exec(spawned.log)?.[1] ?? '{}') as { maxRssKb?: number };
 const figures = {
     date: new Date().toISOString(),

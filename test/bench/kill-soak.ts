@@ -228,7 +228,8 @@ function check(label: string, titles: string[], runs: SoakRun[], boardId: string
     const onBoard = new Map<string, number>();
     for (const pin of emulator.state.listPinsOfBoard(boardId)) onBoard.set(String(pin.title), (onBoard.get(String(pin.title)) ?? 0) + 1);
     const failedRow = new Set<string>();
-    const createdRows = new Map<string, number>();
+    /** Per pin, the runs with a created row for it. */
+    const createdIn = new Map<string, number>();
     let charged = 0;
     const note = (what: string) => problems.push(`${label}: ${what}`);
     /** What each run's rows say about a pin, for the report of a problem. */
@@ -245,10 +246,11 @@ function check(label: string, titles: string[], runs: SoakRun[], boardId: string
             note(`a run ended with exit code ${final.exitCode}: ${final.statusMessage ?? '(no status message)'}`);
         }
         const rowsOfPin = new Map<string, number>();
+        const createdHere = new Set<string>();
         for (const row of final.items) {
             const title = String(row.title);
             rowsOfPin.set(title, (rowsOfPin.get(title) ?? 0) + 1);
-            if (row.status === 'created') createdRows.set(title, (createdRows.get(title) ?? 0) + 1);
+            if (row.status === 'created') createdHere.add(title);
             if (row.status === 'failed') failedRow.add(title);
             if (row.status === 'unconfirmed') found.unconfirmedRows += 1;
         }
@@ -257,9 +259,10 @@ function check(label: string, titles: string[], runs: SoakRun[], boardId: string
             found.duplicateRows += count - 1;
             note(`${count} rows for "${title}" in one run: ${rowsAbout(title)}`);
         }
+        for (const title of createdHere) createdIn.set(title, (createdIn.get(title) ?? 0) + 1);
         charged += sumCharges(final.charges, 'pin-created');
     }
-    for (const [title, count] of createdRows) {
+    for (const [title, count] of createdIn) {
         if (count <= 1) continue;
         found.duplicateRows += count - 1;
         note(`"${title}" has a created row in ${count} runs: ${rowsAbout(title)}`);
