@@ -331,3 +331,22 @@ describe('PinPublisher: a claimer that dies before reconciling', () => {
         expect(parts.pinterest.pinsOn(BOARD)).toHaveLength(1);
     });
 });
+
+describe('PinPublisher: the same pin twice in one input', () => {
+    const twice = () => [job(1), job(2), { ...job(1), position: 3, source: 'pins[2]' }];
+
+    it.each([1, 8])('is published once, the later row naming the first (%i at a time)', async (concurrency) => {
+        const parts = setUp();
+        const rows = await publishAndDeliver(publisherFor(parts, { concurrency }), parts.output, twice());
+        expect(rows.map((row) => row.status)).toEqual(['created', 'created', 'skipped-duplicate']);
+        expect(rows[2]).toMatchObject({ id: rows[0]!.id, reason: expect.stringMatching(/at position 1 of this batch/) });
+        expect(titles(parts.pinterest)).toEqual(['Pin 1', 'Pin 2']);
+    });
+
+    it('in a dry run, too', async () => {
+        const parts = setUp();
+        const rows = await publishAndDeliver(publisherFor(parts, { dryRun: true, concurrency: 1 }), parts.output, twice());
+        expect(rows.map((row) => row.status)).toEqual(['would-create', 'would-create', 'skipped-duplicate']);
+        expect(rows[2]).toMatchObject({ id: null, reason: expect.stringMatching(/at position 1 of this batch/) });
+    });
+});
