@@ -68,6 +68,8 @@ interface Measured {
     wallMs: number;
     peakRssMiB: number;
     statusMessage: string | undefined;
+    /** For runs of a few calls: each storage call, to show where they go. */
+    storageCallList?: string[];
 }
 
 // ---- Pinterest: one account with 300 boards, one of them the queue's.
@@ -229,7 +231,16 @@ async function measure(scenario: PlatformScenario, main: string): Promise<Measur
         wallMs: round(spawned.endedAt - spawned.startedAt),
         peakRssMiB: usage.maxRssKb ? round(usage.maxRssKb / 1024, 1) : NaN,
         statusMessage: api.state.runs.get(run.id)?.statusMessage ?? undefined,
+        ...(api.calls.length <= 50 ? { storageCallList: storageCallList() } : {}),
     };
+}
+
+/** The stand-in's storage calls as `kind METHOD path`, with the run's default stores and the queue's store named. */
+function storageCallList(): string[] {
+    const names = new Map([...api.state.stores.values()].map((store) => [store.id, store.name ?? 'default store']));
+    return api.calls
+        .filter((call) => STORAGE_CALLS.includes(call.kind))
+        .map((call) => `${call.kind} ${call.method} ${call.path.replace(/(?<=\/(key-value-stores|datasets)\/)[^/]+/, (id) => names.get(id) ?? id)}`);
 }
 
 mkdirSync(RESULTS_DIR, { recursive: true });
