@@ -37,6 +37,8 @@ cpSync(fileURLToPath(new URL('../../dist', import.meta.url)), join(shippedDir, '
 const main = join(shippedDir, 'dist', 'main.js');
 /** A run restarted this many times is left to finish unkilled: the soak is about kills, not about starving a run. */
 const MAX_KILLS_PER_RUN = 3;
+const FIRST_KILL_CHANCE = 0.85;
+const RESTART_KILL_CHANCE = 0.45;
 
 /** Mulberry32: a small seeded generator, so that a seed replays the same kill plan. */
 function seededRandom(seed: number): () => number {
@@ -117,15 +119,18 @@ const totals = {
 };
 
 /**
- * One run of `input`: started, killed at a drawn point with probability `killChance` (lower for restarts), and
- * restarted after each kill until a process ends by itself.
+ * One run of `input`: started, killed at a drawn point (its first process with FIRST_KILL_CHANCE, a restart with
+ * RESTART_KILL_CHANCE), and restarted after each kill until a process ends by itself.
  */
 async function runUntilDone(space: Space, input: Record<string, unknown>, pins: number, env: Record<string, string> = {}): Promise<SoakRun> {
     const kills: KillPoint[] = [];
     const logs: string[] = [];
     let previous: ActorRun | undefined;
     for (;;) {
-        const point = kills.length < MAX_KILLS_PER_RUN && chance(previous ? 0.45 : 0.85) ? drawKillPoint(space.world, pins) : undefined;
+        const point =
+            kills.length < MAX_KILLS_PER_RUN && chance(previous ? RESTART_KILL_CHANCE : FIRST_KILL_CHANCE)
+                ? drawKillPoint(space.world, pins)
+                : undefined;
         const options = {
             baseUrl: emulator.baseUrl,
             main,
