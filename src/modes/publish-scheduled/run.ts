@@ -71,6 +71,8 @@ class DueRun {
     private attempted = 0;
     private firstFailure?: string;
     private elsewhere = 0;
+    /** Rows an earlier process of this run stored: 0 unless the run was restarted. */
+    private readonly storedBeforeStart: number;
 
     constructor(
         private readonly context: ModeContext<PublishScheduledInput>,
@@ -79,6 +81,7 @@ class DueRun {
         private readonly renewals: Renewals,
     ) {
         this.nextPosition = kit.delivery.storedThrough + 1;
+        this.storedBeforeStart = kit.delivery.storedThrough;
     }
 
     /**
@@ -114,10 +117,10 @@ class DueRun {
      * it was, and should this run die between storing the row and settling the entry, only the ledger knows.
      */
     private async storedBeforeRestart(entry: QueueEntry): Promise<boolean> {
-        const stored = this.kit.delivery.storedThrough;
-        if (stored === 0) return false;
+        // A process walks the waiting keys once, forward: a pin it stored itself does not come by again.
+        if (this.storedBeforeStart === 0) return false;
         const ledger = await this.ledgerEntryOf(entry);
-        return ledger?.status === 'created' && ledger.runId === this.context.runId && (ledger.position ?? Infinity) <= stored;
+        return ledger?.status === 'created' && ledger.runId === this.context.runId && (ledger.position ?? Infinity) <= this.storedBeforeStart;
     }
 
     /** Claims the entries (a lease each), publishes them, and settles each in the queue once its row is stored. */
