@@ -34,6 +34,11 @@ export const queueEntrySchema = z.object({
     nextAttemptAt: TIME_MS.optional(),
     /** The run publishing it, until when, and the row position the pin has in that run. */
     lease: z.object({ runId: z.string(), expiresAt: TIME_MS, position: z.number().int().min(1) }).optional(),
+    /**
+     * The run that last left the pin unattempted (another run held it, the budget, a stopped batch) and the position
+     * of the row that says so: a restart of that run gives it no second row.
+     */
+    leftBy: z.object({ runId: z.string(), position: z.number().int().min(1) }).optional(),
     /** Set when the pin was queued with allowDuplicates: its ledger key is its own. */
     ledgerSuffix: z.string().optional(),
     pinId: z.string().optional(),

@@ -153,6 +153,32 @@ describe('publish-scheduled, restarted', () => {
     });
 });
 
+describe('publish-scheduled, restarted after leaving a pin', () => {
+    it('a pin it left to another run before the restart gets no second row', async () => {
+        // Found by the kill soak: the restarted process walks the waiting pins again from the start, and a pin this
+        // run had left (another run held the ledger's claim) and put back in the queue was leased and left again.
+        const world = account();
+        const [pin] = await queuePins(world, 1);
+        world.pinterest.onPost = () => new Promise<void>(() => {}); // run-2 holds the ledger's claim, its POST never answered
+        const holder = contextFor(world, publishInput(), 'run-2');
+        void publishDuePins(holder.context);
+        while ((await world.queue.get(pin!.scheduleId))?.lease?.runId !== 'run-2' || world.pinterest.posts.length > 0) await world.clock.sleep(10);
+        await world.clock.sleep(5_000);
+        // As when two runs lease at once and this one's lease lands last.
+        await world.queue.put({ ...(await world.queue.get(pin!.scheduleId))!, status: 'scheduled', lease: undefined });
+
+        const first = contextFor(world, publishInput(), 'run-1');
+        await publishDuePins(first.context);
+        expect(first.output.items).toMatchObject([{ status: 'not-attempted', reason: expect.stringMatching(/Another run/) }]);
+        const restarted = contextFor(world, publishInput(), 'run-1');
+        restarted.context.storage = first.context.storage;
+        restarted.context.journal = first.context.journal;
+        await publishDuePins(restarted.context);
+        expect(restarted.output.items).toEqual([]);
+        expect((await world.queue.get(pin!.scheduleId))?.status).toBe('scheduled');
+    });
+});
+
 describe('cancel-scheduled racing publish-scheduled', () => {
     it('reports only what it did: pins being published are left and said to be, and go out once', async () => {
         const world = account();

@@ -105,6 +105,7 @@ class DueRun {
                 else yield entry;
             } else if (heldByOther(entry, this.context.runId, now)) this.elsewhere += 1;
             else if (isDue(entry, now)) {
+                if (this.leftBeforeRestart(entry)) continue;
                 if (await this.storedBeforeRestart(entry)) await this.settleStored(entry);
                 else yield entry;
             }
@@ -116,6 +117,11 @@ class DueRun {
      * leased it. Two runs may lease a pin at once; the one left without the ledger's claim puts the entry back as
      * it was, and should this run die between storing the row and settling the entry, only the ledger knows.
      */
+    /** After a restart: a pin an earlier process of this run left to others, with a row saying so. Later runs take it. */
+    private leftBeforeRestart(entry: QueueEntry): boolean {
+        return entry.leftBy?.runId === this.context.runId && entry.leftBy.position <= this.storedBeforeStart;
+    }
+
     private async storedBeforeRestart(entry: QueueEntry): Promise<boolean> {
         // A process walks the waiting keys once, forward: a pin it stored itself does not come by again.
         if (this.storedBeforeStart === 0) return false;
@@ -250,7 +256,7 @@ class DueRun {
                 };
             }
             // Not attempted (budget, a stopped batch, another run holding it): back in the queue as it was.
-            return { ...current, status: 'scheduled', lease: undefined };
+            return { ...current, status: 'scheduled', lease: undefined, leftBy: { runId, position: current.lease.position } };
         });
     }
 
