@@ -1,5 +1,5 @@
 import type { Log } from '../common/log.js';
-import { plural } from '../common/text.js';
+import { formatCount, plural } from '../common/text.js';
 import type { RunOutput } from '../output/run-output.js';
 import type { PinterestClient } from '../pinterest/client.js';
 import type { RunStorage } from '../storage/contracts.js';
@@ -108,10 +108,10 @@ export function describeCounts(counts: Record<string, number>): string {
     add('scheduled', (n) => `scheduled ${plural(n, 'pin')}`);
     add('would-schedule', (n) => `${plural(n, 'pin')} would be scheduled`);
     add('skipped-duplicate', (n) => `skipped ${plural(n, 'duplicate')}`);
-    add('unconfirmed', (n) => `${n} unconfirmed (not charged; the next run checks again)`);
-    add('not-attempted', (n) => `${n} not attempted`);
-    add('will-retry', (n) => `${n} failed and will be tried again (see each row's reason)`);
-    add('failed', (n) => `${n} failed (see each row's error)`);
+    add('unconfirmed', (n) => `${formatCount(n)} unconfirmed (not charged; the next run checks again)`);
+    add('not-attempted', (n) => `${formatCount(n)} not attempted`);
+    add('will-retry', (n) => `${formatCount(n)} failed and will be tried again (see each row's reason)`);
+    add('failed', (n) => `${formatCount(n)} failed (see each row's error)`);
     const text = parts.length > 0 ? parts.join(', ') : 'nothing to do';
     return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 }

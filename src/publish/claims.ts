@@ -52,13 +52,34 @@ export async function claimPin(record: LedgerRecord, fresh: () => LedgerEntry, m
     if (current && heldByAnotherRun(current, me)) return { kind: 'held', entry: current };
 
     const base = current ?? fresh();
-    const claimed: LedgerEntry = { ...base, status: 'claimed', claim: { runId: me.runId, nonce: me.nonce, until: me.now() + CLAIM_TTL_MS } };
+    const claimed: LedgerEntry = {
+        ...base,
+        status: 'claimed',
+        unsettled: unsettledAttempt(base),
+        claim: { runId: me.runId, nonce: me.nonce, until: me.now() + CLAIM_TTL_MS },
+    };
     await record.write(claimed);
     await me.sleep(CLAIM_SETTLE_MS);
     const back = await record.read();
-    if (back?.status === 'claimed' && back.claim?.nonce === me.nonce) return { kind: 'claimed', entry: back, previous: current };
+    if (back?.status === 'claimed' && back.claim?.nonce === me.nonce)
+        return { kind: 'claimed', entry: back, previous: current && asAttempted(current) };
     if (back?.status === 'created') return { kind: 'created', entry: back };
     return { kind: 'held', entry: back ?? claimed };
+}
+
+/** An attempt of the entry whose outcome is unknown: its own status, or the one a claim taken over it carries. */
+function unsettledAttempt(entry: LedgerEntry): LedgerEntry['unsettled'] {
+    if (entry.status === 'sending' || entry.status === 'unconfirmed') return entry.status;
+    return entry.status === 'claimed' ? entry.unsettled : undefined;
+}
+
+/**
+ * What an entry says about the attempts before a claim: a claim taken over an unsettled attempt (by a process that
+ * died before reconciling it) stands for that attempt, so the new holder reconciles it, and lets go back to it.
+ */
+function asAttempted(entry: LedgerEntry): LedgerEntry {
+    if (entry.status !== 'claimed' || !entry.unsettled) return entry;
+    return { ...entry, status: entry.unsettled, unsettled: undefined };
 }
 
 /** The entry holds this process's claim: claimed, or sending (a retry after Pinterest refused the first attempt). */

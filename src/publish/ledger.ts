@@ -26,7 +26,8 @@ export type Claim = z.infer<typeof claimSchema>;
 /**
  * What the Actor knows about one pin it was asked to publish, kept in a named key-value store so that every
  * later run (and a restarted one) knows it too.
- * - `claimed`: a run holds the pin and will send it (or let go); nothing was sent by this attempt yet.
+ * - `claimed`: a run holds the pin and will send it (or let go); nothing was sent by this attempt yet, though an
+ *   earlier attempt may have been (`unsettled`).
  * - `sending`: the POST may be under way or may have happened; only reconciliation can tell.
  * - `created`: Pinterest confirmed it (or reconciliation found it), with its id.
  * - `failed`: Pinterest refused it; a later run may try again.
@@ -49,6 +50,12 @@ export const ledgerEntrySchema = z.object({
     mediaKind: z.enum(MEDIA_KINDS).optional(),
     status: z.enum(['claimed', 'sending', 'created', 'failed', 'unconfirmed', 'deleted']),
     claim: claimSchema.optional(),
+    /**
+     * On a `claimed` entry: the claim was taken over an attempt whose outcome nobody knows (`sending`, or
+     * `unconfirmed`). The claim's holder reconciles before it posts; should it die first, whoever holds the pin
+     * next still knows to, instead of taking `claimed` for "nothing was sent".
+     */
+    unsettled: z.enum(['sending', 'unconfirmed']).optional(),
     /** The run that last acted on the entry, and the row position the pin had in it. */
     runId: z.string(),
     position: z.number().int().optional(),

@@ -78,12 +78,21 @@ const HELD_ELSEWHERE = 'Another run is publishing this pin right now, so this ru
  * reconciled with the board instead of being repeated blindly. The budget for a pin is held from before its
  * request until its row is charged.
  */
+/** The first pin of a ledger key in this run: its outcome while pending, then its position (and id and address, if any). */
+type FirstOfKey = number | FirstPin | Promise<FirstPin>;
+interface FirstPin {
+    position: number;
+    id: string | null;
+    url: string | null;
+}
+
 export class PinPublisher {
     /**
-     * Pins of this run by ledger key: the same pin twice in one input is published once. Kept small (the first's id
-     * and address only), as a CSV of any length passes through here.
+     * Pins of this run by ledger key: the same pin twice in one input is published once. Kept small, as a CSV of any
+     * length passes through here: once a pin's outcome is known only its position stays, and the id and address of
+     * a pin that has them.
      */
-    private readonly byKey = new Map<string, { position: number; pin: Promise<Pick<PinResultItem, 'id' | 'url'>> }>();
+    private readonly byKey = new Map<string, FirstOfKey>();
     stop?: BatchStop;
     private sendOrder = new SendOrder<PinJob>([]);
     private readonly claimant: Claimant;
@@ -164,22 +173,22 @@ export class PinPublisher {
         // allowDuplicates: the entry still guards this one input row against restarts, but not against other runs.
         const key = ledgerKey(content, job.ledgerSuffix);
         const earlier = this.byKey.get(key);
-        if (earlier) {
-            const first = await earlier.pin;
+        if (earlier !== undefined) {
+            const first = typeof earlier === 'number' ? { position: earlier, id: null, url: null } : await earlier;
             return freeOutcome(row, 'skipped-duplicate', {
                 id: first.id,
                 url: first.url,
-                reason: `The same pin is at position ${earlier.position} of this batch, so it was published at most once.`,
+                reason: `The same pin is at position ${first.position} of this batch, so it was published at most once.`,
             });
         }
         const outcome = this.options.dryRun ? this.check(row, key) : this.publishOnce(job, row, content, key);
-        this.byKey.set(key, {
-            position: job.position,
-            pin: outcome.then(
-                ({ row: { id, url } }) => ({ id, url }),
-                () => ({ id: null, url: null }),
-            ),
-        });
+        const { position } = job;
+        const first = outcome.then(
+            ({ row: { id, url } }) => ({ position, id, url }),
+            () => ({ position, id: null, url: null }),
+        );
+        this.byKey.set(key, first);
+        void first.then((known) => this.byKey.set(key, known.id === null && known.url === null ? position : known));
         return outcome;
     }
 
@@ -187,10 +196,8 @@ export class PinPublisher {
     private async check(row: PinResultItem, key: string): Promise<PinOutcome> {
         const entry = await this.options.ledger.entry(key).read();
         if (entry?.status === 'created') return this.duplicate(row, entry);
-        const note =
-            entry && entry.status !== 'claimed' && entry.status !== 'deleted'
-                ? ` The ledger holds an unfinished attempt (${entry.status}); a real run first checks the board for it.`
-                : '';
+        const unfinished = entry?.status === 'claimed' ? entry.unsettled : entry?.status === 'deleted' ? undefined : entry?.status;
+        const note = unfinished ? ` The ledger holds an unfinished attempt (${unfinished}); a real run first checks the board for it.` : '';
         return freeOutcome(row, 'would-create', { reason: `Checked and ready to publish.${note}` });
     }
 
@@ -281,6 +288,7 @@ export class PinPublisher {
                     ...held,
                     ...entryContent(content),
                     status: 'sending',
+                    unsettled: undefined,
                     runId: this.options.runId,
                     position: job.position,
                     scheduleId: job.scheduleId,

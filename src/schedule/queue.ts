@@ -45,6 +45,11 @@ export const queueEntrySchema = z.object({
      * and that pin's board.
      */
     save: z.object({ ofLedgerKey: z.string(), ofBoardId: z.string() }).optional(),
+    /**
+     * The run that last left the pin unattempted (another run held it, the budget, a stopped batch) and the position
+     * of the row that says so: a restart of that run gives it no second row.
+     */
+    leftBy: z.object({ runId: z.string(), position: z.number().int().min(1) }).optional(),
     /** Set when the pin was queued with allowDuplicates: its ledger key is its own. */
     ledgerSuffix: z.string().optional(),
     pinId: z.string().optional(),

@@ -25,6 +25,14 @@ export const actorStorage: RunStorage = {
     },
 
     async openRunStore() {
+        // The SDK's local storage writes a record by rewriting its file in place, and drops a half-written one at the
+        // next start: a run killed meanwhile and restarted would forget how far it had stored its rows (and store
+        // and charge them again). The run's own records therefore go through the file store's atomic renames, in
+        // the folder of the run's default store.
+        if (!Actor.isAtHome() && process.env.CRAWLEE_PERSIST_STORAGE !== 'false') {
+            const id = process.env.ACTOR_DEFAULT_KEY_VALUE_STORE_ID || process.env.APIFY_DEFAULT_KEY_VALUE_STORE_ID || 'default';
+            return localFileStore(id, join(localStorageDir(), 'key_value_stores', id));
+        }
         const store = await Actor.openKeyValueStore();
         return { getValue: async (key) => store.getValue(key), setValue: async (key, value) => store.setValue(key, value) };
     },

@@ -123,14 +123,15 @@ export async function runActor(options: RunActorOptions): Promise<ActorRun> {
         view,
     );
     const statusLines = [...log.matchAll(/\[Status message\]: (.*)/g)];
+    // A killed process may have left a file half-written, this one or an earlier process of a restarted run.
+    const completeOnly = killed || options.env?.CRAWLEE_PURGE_ON_START === 'false';
     return {
         world: 'local',
         exitCode,
         log,
         statusMessage: statusLines.at(-1)?.[1]?.trim(),
-        // A killed process may have left a file half-written: read only the complete ones.
-        items: readDataset(storageDir, 'default', { completeOnly: killed }),
-        charges: readDataset(storageDir, 'charging_log', { completeOnly: killed }) as unknown as ChargeRecord[],
+        items: readDataset(storageDir, 'default', { completeOnly }),
+        charges: readDataset(storageDir, 'charging_log', { completeOnly }) as unknown as ChargeRecord[],
         storageDir,
         startedAt,
         endedAt,

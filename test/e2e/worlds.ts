@@ -105,18 +105,35 @@ export function useWorld(name: WorldName): World {
     if (name === 'local') return localWorld();
     let api: ApifyApi | undefined;
     beforeAll(async () => {
-        // The platform's item count lags behind pushes: nothing may depend on it.
-        api = await startApifyApi({ itemCountLag: 2 });
+        api = await startApifyApi(PLATFORM_API_OPTIONS);
     });
     afterAll(async () => api?.close());
+    return platformWorld(() => api);
+}
+
+/** The platform's item count lags behind pushes: nothing may depend on it. */
+export const PLATFORM_API_OPTIONS = { itemCountLag: 2 } as const;
+
+/**
+ * A world outside a test file (the benchmark's kill soak): locally as `useWorld` makes it, on the platform over a
+ * stand-in that the caller starts (with {@link PLATFORM_API_OPTIONS}) and closes.
+ */
+export function standaloneWorld(name: WorldName, api?: ApifyApi): World {
+    if (name === 'local') return localWorld();
+    if (!api) throw new Error('The platform world needs a running Apify API stand-in.');
+    return platformWorld(() => api);
+}
+
+function platformWorld(running: () => ApifyApi | undefined): World {
     const standIn = () => {
+        const api = running();
         if (!api) throw new Error('The Apify API stand-in is not running: use the world inside the describe that called useWorld.');
         return api;
     };
     const world: World = {
-        name,
+        name: 'platform',
         get api() {
-            return api;
+            return running();
         },
         newSpace: () => platformSpace(standIn(), standIn().createUser()),
         run: async (options) => world.newSpace().run(options),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { describeCounts } from '../../src/publish/batch.js';
 import { describeApiLocation } from '../../src/run/connect.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { OPERATIONS } from '../../src/pinterest/operations.js';
@@ -39,6 +40,14 @@ describe('messages are true in context', () => {
         const error = new PinterestError({ kind: 'server-error', operation: OPERATIONS.listBoards, status: 503, resetSeconds: 120 });
         expect(error.message).toBe(
             "Pinterest answered with a server error (HTTP 503): this is on Pinterest's side, try again in about 2 min, as Pinterest asked.",
+        );
+    });
+});
+
+describe('a batch’s counts', () => {
+    it('are written as people read them, whatever the status', () => {
+        expect(describeCounts({ 'would-create': 90_000, 'would-schedule': 9_000, failed: 1_000, 'not-attempted': 1_200 })).toBe(
+            "90,000 pins would be created, 9,000 pins would be scheduled, 1,200 not attempted, 1,000 failed (see each row's error).",
         );
     });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import { EVENTS } from '../../src/output/events.js';
 import { BoardDirectory } from '../../src/publish/boards.js';
-import { CLAIM_TTL_MS } from '../../src/publish/claims.js';
+import { CLAIM_TTL_MS, claimPin } from '../../src/publish/claims.js';
 import { OrderedDelivery } from '../../src/publish/delivery.js';
 import { contentOfDraft, ledgerKey, PinLedger } from '../../src/publish/ledger.js';
 import { PinPublisher, type PinJob, type PinOutcome } from '../../src/publish/publisher.js';
@@ -304,5 +304,73 @@ describe('PinPublisher: two runs, one ledger', () => {
         expect(rows).toMatchObject([{ status: 'created', id: created[0]!.row.id }]);
         expect(parts.pinterest.posts).toHaveLength(1);
         expect(restarted.output.chargedHere[EVENTS.pinCreated]).toBe(1);
+    });
+});
+
+describe('PinPublisher: a claimer that dies before reconciling', () => {
+    /**
+     * Process 1 sends the pin and dies before the answer (Pinterest created it); the next holder of the pin
+     * claims it and dies too, before it reconciled; the one after must still reconcile, not post it again.
+     * Found by the kill soak (test/bench/kill-soak.ts): a run killed twice posted a pin a second time.
+     */
+    async function sentThenClaimedByTheDead(parts: ReturnType<typeof setUp>, nextClaimant: { runId: string; nonce: string }, afterMs = 0) {
+        const first = publisherFor(parts);
+        parts.pinterest.onPost = (body) => {
+            parts.pinterest.addPin(BOARD, { title: body.title ?? null, description: null, link: null });
+            return new Promise<void>(() => {}); // killed: the answer never comes
+        };
+        void first.publishAll([job(1)], async () => undefined);
+        const record = parts.ledger.entry(ledgerKeyOf(job(1)));
+        while ((await record.read())?.status !== 'sending' || parts.pinterest.pinsOn(BOARD).length === 0) await parts.clock.sleep(10);
+        parts.pinterest.onPost = undefined;
+        parts.clock.advance(afterMs);
+        const claim = await claimPin(record, () => expect.unreachable('the entry exists'), {
+            ...nextClaimant,
+            now: parts.clock.now,
+            sleep: parts.clock.sleep,
+        });
+        expect(claim.kind).toBe('claimed');
+        return parts.pinterest.pinsOn(BOARD)[0]!;
+    }
+
+    it('a restarted run whose earlier process claimed the pin and died still finds the pin on the board', async () => {
+        const parts = setUp();
+        const sent = await sentThenClaimedByTheDead(parts, { runId: 'run-1', nonce: 'process-2' });
+        const third = { ...parts, output: memoryOutput() };
+        const rows = await publishAndDeliver(publisherFor(third), third.output, [job(1)]);
+        expect(rows).toMatchObject([{ status: 'created', id: sent.id }]);
+        expect(parts.pinterest.posts).toHaveLength(0);
+        expect(parts.pinterest.pinsOn(BOARD)).toHaveLength(1);
+        expect(third.output.chargedHere[EVENTS.pinCreated]).toBe(1);
+    });
+
+    it('another run, after the dead claims lapsed, finds the pin on the board', async () => {
+        const parts = setUp();
+        const sent = await sentThenClaimedByTheDead(parts, { runId: 'run-2', nonce: 'run-2-process' }, CLAIM_TTL_MS + 60_000);
+        parts.clock.advance(CLAIM_TTL_MS + 60_000);
+        const later = { ...parts, output: memoryOutput(), runId: 'run-3' };
+        const rows = await publishAndDeliver(publisherFor(later), later.output, [job(1)]);
+        expect(rows).toMatchObject([{ status: 'created', id: sent.id }]);
+        expect(parts.pinterest.posts).toHaveLength(0);
+        expect(parts.pinterest.pinsOn(BOARD)).toHaveLength(1);
+    });
+});
+
+describe('PinPublisher: the same pin twice in one input', () => {
+    const twice = () => [job(1), job(2), { ...job(1), position: 3, source: 'pins[2]' }];
+
+    it.each([1, 8])('is published once, the later row naming the first (%i at a time)', async (concurrency) => {
+        const parts = setUp();
+        const rows = await publishAndDeliver(publisherFor(parts, { concurrency }), parts.output, twice());
+        expect(rows.map((row) => row.status)).toEqual(['created', 'created', 'skipped-duplicate']);
+        expect(rows[2]).toMatchObject({ id: rows[0]!.id, reason: expect.stringMatching(/at position 1 of this batch/) });
+        expect(titles(parts.pinterest)).toEqual(['Pin 1', 'Pin 2']);
+    });
+
+    it('in a dry run, too', async () => {
+        const parts = setUp();
+        const rows = await publishAndDeliver(publisherFor(parts, { dryRun: true, concurrency: 1 }), parts.output, twice());
+        expect(rows.map((row) => row.status)).toEqual(['would-create', 'would-create', 'skipped-duplicate']);
+        expect(rows[2]).toMatchObject({ id: null, reason: expect.stringMatching(/at position 1 of this batch/) });
     });
 });

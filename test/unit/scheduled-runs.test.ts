@@ -134,6 +134,56 @@ describe('publish-scheduled, overlapping', () => {
     });
 });
 
+describe('publish-scheduled, restarted', () => {
+    it('a pin it stored before the restart gets no second row when another run reset its lease meanwhile', async () => {
+        // Found by the kill soak (test/bench/kill-soak.ts): two runs lease the pin at once, this one wins the
+        // ledger's claim, publishes and stores the row, and dies before settling the queue entry; the other run,
+        // left without the claim, puts the entry back as it was (scheduled, no lease). The restarted process must
+        // not lease the pin again under a new position: the ledger says this run created and stored it.
+        const world = account();
+        const [pin] = await queuePins(world, 1);
+        const first = contextFor(world, publishInput(), 'run-1');
+        await publishDuePins(first.context);
+        expect(first.output.items).toMatchObject([{ status: 'created', position: 1 }]);
+        await world.queue.put({ ...(await world.queue.get(pin!.scheduleId))!, status: 'scheduled', lease: undefined, pinId: undefined });
+
+        const restarted = contextFor(world, publishInput(), 'run-1');
+        restarted.context.storage = first.context.storage;
+        restarted.context.journal = first.context.journal;
+        await publishDuePins(restarted.context);
+        expect(restarted.output.items).toEqual([]);
+        expect(restarted.output.chargedHere[EVENTS.pinCreated]).toBeUndefined();
+        expect(world.pinterest.posts).toHaveLength(1);
+        expect(await world.queue.get(pin!.scheduleId)).toMatchObject({ status: 'published', pinId: first.output.items[0]!.id });
+    });
+});
+
+describe('publish-scheduled, restarted after leaving a pin', () => {
+    it('a pin it left to another run before the restart gets no second row', async () => {
+        // Found by the kill soak: the restarted process walks the waiting pins again from the start, and a pin this
+        // run had left (another run held the ledger's claim) and put back in the queue was leased and left again.
+        const world = account();
+        const [pin] = await queuePins(world, 1);
+        world.pinterest.onPost = () => new Promise<void>(() => {}); // run-2 holds the ledger's claim, its POST never answered
+        const holder = contextFor(world, publishInput(), 'run-2');
+        void publishDuePins(holder.context);
+        while ((await world.queue.get(pin!.scheduleId))?.lease?.runId !== 'run-2' || world.pinterest.posts.length > 0) await world.clock.sleep(10);
+        await world.clock.sleep(5_000);
+        // As when two runs lease at once and this one's lease lands last.
+        await world.queue.put({ ...(await world.queue.get(pin!.scheduleId))!, status: 'scheduled', lease: undefined });
+
+        const first = contextFor(world, publishInput(), 'run-1');
+        await publishDuePins(first.context);
+        expect(first.output.items).toMatchObject([{ status: 'not-attempted', reason: expect.stringMatching(/Another run/) }]);
+        const restarted = contextFor(world, publishInput(), 'run-1');
+        restarted.context.storage = first.context.storage;
+        restarted.context.journal = first.context.journal;
+        await publishDuePins(restarted.context);
+        expect(restarted.output.items).toEqual([]);
+        expect((await world.queue.get(pin!.scheduleId))?.status).toBe('scheduled');
+    });
+});
+
 describe('cancel-scheduled racing publish-scheduled', () => {
     it('reports only what it did: pins being published are left and said to be, and go out once', async () => {
         const world = account();

@@ -3,7 +3,7 @@ import { plural } from '../../common/text.js';
 import type { PinResultItem } from '../../output/items.js';
 import { describeCounts, openPublishing, type PublishingKit } from '../../publish/batch.js';
 import { Renewals } from '../../publish/claims.js';
-import { contentOfDraft, ledgerKey } from '../../publish/ledger.js';
+import { contentOfDraft, type LedgerEntry, ledgerKey } from '../../publish/ledger.js';
 import { failedOutcome, freeOutcome, jobRow, type PinJob, type PinOutcome } from '../../publish/rows.js';
 import {
     dueAt,
@@ -95,6 +95,8 @@ class DueRun {
     private attempted = 0;
     private firstFailure?: string;
     private elsewhere = 0;
+    /** Rows an earlier process of this run stored: 0 unless the run was restarted. */
+    private readonly storedBeforeStart: number;
 
     constructor(
         private readonly context: ModeContext<PublishScheduledInput>,
@@ -103,6 +105,7 @@ class DueRun {
         private readonly renewals: Renewals,
     ) {
         this.nextPosition = kit.delivery.storedThrough + 1;
+        this.storedBeforeStart = kit.delivery.storedThrough;
     }
 
     /**
@@ -125,8 +128,29 @@ class DueRun {
                 if (lease.position <= this.kit.delivery.storedThrough) await this.settleStored(entry);
                 else yield entry;
             } else if (heldByOther(entry, this.context.runId, now)) this.elsewhere += 1;
-            else if (isDue(entry, now)) yield entry;
+            else if (isDue(entry, now)) {
+                if (this.leftBeforeRestart(entry)) continue;
+                if (await this.storedBeforeRestart(entry)) await this.settleStored(entry);
+                else yield entry;
+            }
         }
+    }
+
+    /**
+     * After a restart: whether this run published the pin and stored its row, though the queue no longer says it
+     * leased it. Two runs may lease a pin at once; the one left without the ledger's claim puts the entry back as
+     * it was, and should this run die between storing the row and settling the entry, only the ledger knows.
+     */
+    /** After a restart: a pin an earlier process of this run left to others, with a row saying so. Later runs take it. */
+    private leftBeforeRestart(entry: QueueEntry): boolean {
+        return entry.leftBy?.runId === this.context.runId && entry.leftBy.position <= this.storedBeforeStart;
+    }
+
+    private async storedBeforeRestart(entry: QueueEntry): Promise<boolean> {
+        // A process walks the waiting keys once, forward: a pin it stored itself does not come by again.
+        if (this.storedBeforeStart === 0) return false;
+        const ledger = await this.ledgerEntryOf(entry);
+        return ledger?.status === 'created' && ledger.runId === this.context.runId && (ledger.position ?? Infinity) <= this.storedBeforeStart;
     }
 
     /** Claims the entries (a lease each), publishes them, and settles each in the queue once its row is stored. */
@@ -312,17 +336,20 @@ class DueRun {
                 };
             }
             // Not attempted (budget, a stopped batch, another run holding it): back in the queue as it was.
-            return { ...current, status: 'scheduled', lease: undefined };
+            return { ...current, status: 'scheduled', lease: undefined, leftBy: { runId, position: current.lease.position } };
         });
     }
 
     /** A row stored before a restart whose entry was not settled yet: its outcome is in the ledger. */
     private async settleStored(entry: QueueEntry): Promise<void> {
-        const { environment } = this.context.input;
-        const boardId = entry.draft.boardId ?? '';
-        const ledger = await this.kit.ledger.entry(ledgerKey(contentOfDraft(entry.draft, boardId, environment), entry.ledgerSuffix)).read();
+        const ledger = await this.ledgerEntryOf(entry);
         const status = ledger?.status === 'created' ? 'created' : 'not-attempted';
         await this.settle(entry.scheduleId, { id: ledger?.pinId ?? null, url: ledger?.pinUrl ?? null, status, error: null, reason: null });
+    }
+
+    private async ledgerEntryOf(entry: QueueEntry): Promise<LedgerEntry | undefined> {
+        const boardId = entry.draft.boardId ?? '';
+        return this.kit.ledger.entry(ledgerKey(contentOfDraft(entry.draft, boardId, this.context.input.environment), entry.ledgerSuffix)).read();
     }
 
     result(upcoming: { nextDueAt?: number; waiting: number; dueElsewhere: number }): ModeResult {
