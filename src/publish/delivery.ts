@@ -32,6 +32,14 @@ type DeliveryProgress = z.infer<typeof deliveryProgressSchema>;
 export const DELIVERY_PROGRESS_KEY = 'PUBLISH-PROGRESS';
 
 /**
+ * Rows that are free and that nothing waits on (dry runs, duplicates, failures, queued pins) are stored in pushes of
+ * at least this many: a 100,000-row CSV then makes hundreds of pushes, each with its two journal writes, instead of
+ * tens of thousands of pushes of a few rows. Charged rows, and rows a caller waits on, are stored as soon as their
+ * turn comes.
+ */
+export const FREE_ROWS_PER_PUSH = 200;
+
+/**
  * Stores pin outcomes in input order, one row per pin, whatever order they finish in, and charges `pin-created`
  * for exactly the created ones. After a restart, rows already stored are known and never stored (or charged) again.
  */
@@ -40,6 +48,8 @@ export class OrderedDelivery {
     private flushing: Promise<void> = Promise.resolve();
     private readonly afterStored: Array<Promise<void>> = [];
     private afterStoredFailure?: { error: unknown };
+    /** Set by finish(): from then on every row is stored, however few. */
+    private finishing = false;
 
     private constructor(
         private readonly output: RunOutput,
@@ -85,6 +95,8 @@ export class OrderedDelivery {
      * restarted leaves its position unused): no outcome is ever left unstored.
      */
     async finish(): Promise<void> {
+        this.finishing = true;
+        this.flushing = this.flushing.then(() => this.flush());
         await this.flushing;
         for (const position of [...this.waiting.keys()].sort((a, b) => a - b)) {
             if (position > this.progress.pushed + 1) this.progress = { ...this.progress, pushed: position - 1 };
@@ -128,6 +140,9 @@ export class OrderedDelivery {
             if (group.length === 0) return;
             const from = this.progress.pushed;
             const charged = group[0]!.outcome.charged;
+            // A short run of free rows with more to come (the next row is not ready yet) waits to be pushed with them.
+            const more = !this.waiting.has(from + group.length + 1);
+            if (!this.finishing && !charged && more && group.length < FREE_ROWS_PER_PUSH && group.every((item) => !item.onStored)) return;
             const groupCounts: Record<string, number> = {};
             for (const { outcome } of group) groupCounts[outcome.row.status] = (groupCounts[outcome.row.status] ?? 0) + 1;
             const chargedBefore = this.output.chargedCount(EVENTS.pinCreated);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { EVENTS } from '../../src/output/events.js';
 import { pinResultItem, type PinResultStatus } from '../../src/output/items.js';
-import { DELIVERY_PROGRESS_KEY, OrderedDelivery } from '../../src/publish/delivery.js';
+import { DELIVERY_PROGRESS_KEY, FREE_ROWS_PER_PUSH, OrderedDelivery } from '../../src/publish/delivery.js';
 import type { PinOutcome } from '../../src/publish/rows.js';
 import { memoryOutput } from './support/fakes.js';
 
@@ -48,10 +48,42 @@ describe('OrderedDelivery', () => {
         expect(output.items).toEqual([]);
         await delivery.add(1, outcome(1));
         await delivery.add(4, outcome(4, 'skipped-duplicate'));
+        // The created pins are stored at once; the free rows after them wait for more, or for the end.
+        expect(positions(output.items)).toEqual([1, 2]);
+        await delivery.finish();
         expect(positions(output.items)).toEqual([1, 2, 3, 4]);
         expect(output.chargedHere[EVENTS.pinCreated]).toBe(2);
         expect(delivery.counts).toEqual({ created: 2, failed: 1, 'skipped-duplicate': 1 });
         expect(delivery.storedThrough).toBe(4);
+    });
+
+    it(`stores free rows in pushes of ${FREE_ROWS_PER_PUSH}, and a charged row, or one a caller waits on, as soon as its turn comes`, async () => {
+        const output = memoryOutput();
+        const pushes: number[] = [];
+        const pushRows = output.pushRows.bind(output);
+        output.pushRows = async (rows, event) => {
+            pushes.push(rows.length);
+            return pushRows(rows, event);
+        };
+        const store = runStore();
+        let journalWrites = 0;
+        const delivery = await OrderedDelivery.open(output, {
+            ...store,
+            setValue: async (key, value) => void ((journalWrites += 1), store.records.set(key, value)),
+        });
+        const free = 2 * FREE_ROWS_PER_PUSH + 50;
+        for (let position = 1; position <= free; position += 1) await delivery.add(position, outcome(position, 'would-create'));
+        expect(pushes).toEqual([FREE_ROWS_PER_PUSH, FREE_ROWS_PER_PUSH]);
+        let stored = false;
+        await delivery.add(free + 1, outcome(free + 1, 'failed'), async () => void (stored = true));
+        expect(pushes).toEqual([FREE_ROWS_PER_PUSH, FREE_ROWS_PER_PUSH, 51]);
+        await delivery.add(free + 2, outcome(free + 2));
+        expect(pushes.at(-1)).toBe(1);
+        await delivery.finish();
+        expect(stored).toBe(true);
+        expect(positions(output.items)).toEqual(Array.from({ length: free + 2 }, (_, index) => index + 1));
+        // Two journal writes a push: before it (what is pending) and after it.
+        expect(journalWrites).toBe(2 * pushes.length);
     });
 
     it('stores what still waits at the end, across a position nobody filled', async () => {
@@ -79,6 +111,7 @@ describe('OrderedDelivery', () => {
         const first = await OrderedDelivery.open(memoryOutput(), store);
         await first.add(1, outcome(1));
         await first.add(2, outcome(2, 'failed'));
+        await first.finish();
         const restarted = await OrderedDelivery.open(memoryOutput(), store);
         await restarted.add(3, outcome(3));
         expect(restarted.counts).toEqual({ created: 2, failed: 1 });
