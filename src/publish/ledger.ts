@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import type { NamedStore } from '../storage/contracts.js';
+import { allKeys, type NamedStore } from '../storage/contracts.js';
 import { DEFAULT_WRITE_POLICY, MAX_TIME_MS, type RecordWritePolicy, TIME_MS, TypedRecord } from '../storage/records.js';
 import type { PinDraft } from './draft.js';
 import { normalizeLink } from './links.js';
@@ -183,6 +183,19 @@ export class PinLedger {
 
     entry(key: string): LedgerRecord {
         return new TypedRecord(this.store, key, ledgerEntrySchema, `ledger entry ${key} in key-value store "${this.store.name}"`, this.writePolicy);
+    }
+
+    /**
+     * The keys of the ledger's pin entries, or undefined when there are more than `limit`: a dry run of a large batch
+     * checks its pins against them, one listing per 1,000 keys instead of a read per pin.
+     */
+    async pinKeysUpTo(limit: number): Promise<Set<string> | undefined> {
+        const keys = new Set<string>();
+        for await (const key of allKeys(this.store, 'pin-')) {
+            if (keys.size >= limit) return undefined;
+            keys.add(key);
+        }
+        return keys;
     }
 
     /** When pins with this link were published, newest last (for minDaysBetweenSameLink): one read, whatever the history. */

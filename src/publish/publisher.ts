@@ -71,13 +71,6 @@ class BatchStop {
 
 const HELD_ELSEWHERE = 'Another run is publishing this pin right now, so this run left it to that run (it is not charged here).';
 
-/**
- * Publishes pins exactly once. Each pin is claimed in the ledger before it waits for anything (claims.ts), the
- * claim is checked again right before the request leaves, and the ledger records the attempt before and its
- * outcome after, so that no retry, restart or overlapping run posts it twice. A POST whose answer was lost is
- * reconciled with the board instead of being repeated blindly. The budget for a pin is held from before its
- * request until its row is charged.
- */
 /** The first pin of a ledger key in this run: its outcome while pending, then its position (and id and address, if any). */
 type FirstOfKey = number | FirstPin | Promise<FirstPin>;
 interface FirstPin {
@@ -86,6 +79,17 @@ interface FirstPin {
     url: string | null;
 }
 
+/** A dry run that has checked this many pins one ledger read each lists the ledger's keys instead, when they are few. */
+const DRY_RUN_LISTING_AFTER = 50;
+const DRY_RUN_LISTED_KEYS = 10_000;
+
+/**
+ * Publishes pins exactly once. Each pin is claimed in the ledger before it waits for anything (claims.ts), the
+ * claim is checked again right before the request leaves, and the ledger records the attempt before and its
+ * outcome after, so that no retry, restart or overlapping run posts it twice. A POST whose answer was lost is
+ * reconciled with the board instead of being repeated blindly. The budget for a pin is held from before its
+ * request until its row is charged.
+ */
 export class PinPublisher {
     /**
      * Pins of this run by ledger key: the same pin twice in one input is published once. Kept small, as a CSV of any
@@ -93,6 +97,9 @@ export class PinPublisher {
      * a pin that has them.
      */
     private readonly byKey = new Map<string, FirstOfKey>();
+    /** Dry runs: pins checked so far, and the ledger's keys once listed (undefined when too many to keep). */
+    private checked = 0;
+    private ledgerKeys?: Promise<Set<string> | undefined>;
     stop?: BatchStop;
     private sendOrder = new SendOrder<PinJob>([]);
     private readonly claimant: Claimant;
@@ -194,6 +201,11 @@ export class PinPublisher {
 
     /** A dry run: what a real run would do with the pin, from the ledger alone. */
     private async check(row: PinResultItem, key: string): Promise<PinOutcome> {
+        // A large dry run (a big CSV) reads the ledger's keys once rather than an entry per pin, when they are few.
+        this.checked += 1;
+        if (this.checked === DRY_RUN_LISTING_AFTER) this.ledgerKeys = this.options.ledger.pinKeysUpTo(DRY_RUN_LISTED_KEYS);
+        const known = await this.ledgerKeys;
+        if (known && !known.has(key)) return freeOutcome(row, 'would-create', { reason: 'Checked and ready to publish.' });
         const entry = await this.options.ledger.entry(key).read();
         if (entry?.status === 'created') return this.duplicate(row, entry);
         const unfinished = entry?.status === 'claimed' ? entry.unsettled : entry?.status === 'deleted' ? undefined : entry?.status;

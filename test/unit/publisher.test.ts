@@ -374,3 +374,31 @@ describe('PinPublisher: the same pin twice in one input', () => {
         expect(rows[2]).toMatchObject({ id: null, reason: expect.stringMatching(/at position 1 of this batch/) });
     });
 });
+
+describe('PinPublisher: a large dry run', () => {
+    it('lists the ledger’s keys once instead of reading an entry per pin, and still finds the duplicates', async () => {
+        const records = new Map<string, string>();
+        const parts = setUp({ store: memoryNamedStore('ledger', records) });
+        const jobs = Array.from({ length: 300 }, (_, index) => job(index + 1));
+        // Two pins of the batch were published before: one early, one late in the batch.
+        await publisherFor(parts).publishAll([jobs[9]!, jobs[249]!], async () => undefined);
+        const published = parts.pinterest.posts.map((post) => post.title);
+        expect(published).toEqual(['Pin 10', 'Pin 250']);
+        const idOf = (title: string) => parts.pinterest.pinsOn(BOARD).find((pin) => pin.title === title)!.id;
+        const calls = { get: 0, list: 0 };
+        const store = hookedStore(memoryNamedStore('ledger', records), (call) => {
+            if (call.kind === 'get' || call.kind === 'list') calls[call.kind] += 1;
+        });
+        const publisher = publisherFor({ ...parts, ledger: new PinLedger(store) }, { dryRun: true });
+        const rows = await publishAndDeliver(publisher, parts.output, jobs);
+        expect(rows.filter((row) => row.status === 'skipped-duplicate').map((row) => [row.position, row.id])).toEqual([
+            [10, idOf('Pin 10')],
+            [250, idOf('Pin 250')],
+        ]);
+        expect(rows.filter((row) => row.status === 'would-create')).toHaveLength(298);
+        // The first pins are read one by one; after that one listing answers for all, plus a read for the one it holds.
+        expect(calls.list).toBe(1);
+        expect(calls.get).toBeLessThanOrEqual(60);
+        expect(parts.pinterest.posts).toHaveLength(2);
+    });
+});
