@@ -448,4 +448,13 @@ describe("README's Input section", () => {
         const modeRow = rows.find((row) => row.startsWith('| `mode`')) ?? '';
         for (const mode of MODES) expect(modeRow, mode).toContain(`\`${mode}\``);
     });
+
+    it('gives every mode a row in the table of modes at the top', () => {
+        const top = readme.slice(0, readme.indexOf('## '));
+        const named = top
+            .split('\n')
+            .filter((line) => line.startsWith('| `'))
+            .flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([\w-]+)`/g)].map((match) => match[1]));
+        expect([...named].sort()).toEqual([...MODES].sort());
+    });
 });
