@@ -179,13 +179,15 @@ const pinsOf = (iteration: number, count: number, boardId: string) =>
     }));
 
 /**
- * What the README advises for an `unconfirmed` pin (its request's answer was lost and the board did not show it
- * yet): a later run, which checks the board again before it posts. It comes once the listing's lag bound (10
- * minutes) is over, with the run's clock moved on 20 minutes, and is not killed.
+ * What the README advises for a pin a run could not finish: an `unconfirmed` pin (its request's answer was lost and
+ * the board did not show it yet) and a `not-attempted` one (another run held its claim, and that run may have been
+ * killed) are finished by a later run, which checks the board again before it posts. It comes once the listing's lag
+ * bound and a dead run's claims (10 minutes each) are over, with the run's clock moved on 20 minutes, and is not
+ * killed.
  */
-async function settleUnconfirmed(space: Space, input: Record<string, unknown>, runs: SoakRun[]): Promise<SoakRun[]> {
-    const unconfirmed = (run: SoakRun) => run.final.items.some((row) => row.status === 'unconfirmed');
-    if (!runs.some(unconfirmed)) return [];
+async function settleUnfinished(space: Space, input: Record<string, unknown>, runs: SoakRun[]): Promise<SoakRun[]> {
+    const unfinished = (run: SoakRun) => run.final.items.some((row) => row.status === 'unconfirmed' || row.status === 'not-attempted');
+    if (!runs.some(unfinished)) return [];
     totals.followUps += 1;
     const later = await space.run({
         baseUrl: emulator.baseUrl,
@@ -203,7 +205,7 @@ async function createPinIteration(space: Space, iteration: number, boardId: stri
     const input = { mode: 'create-pin', accessToken: token, skipPreflight: true, pins };
     const copies = chance(0.6) ? 2 : 1;
     const runs = await Promise.all(Array.from({ length: copies }, () => runUntilDone(space, input, pins.length)));
-    return { titles: pins.map((pin) => pin.pinTitle), runs: [...runs, ...(await settleUnconfirmed(space, input, runs))] };
+    return { titles: pins.map((pin) => pin.pinTitle), runs: [...runs, ...(await settleUnfinished(space, input, runs))] };
 }
 
 /**
@@ -224,7 +226,7 @@ async function publishScheduledIteration(space: Space, iteration: number, boardI
     const overlapping = await Promise.all([1, 2].map(() => runUntilDone(space, publish, pins.length)));
     const next = await runUntilDone(space, publish, pins.length);
     const runs = [queued, ...overlapping, next];
-    return { titles: pins.map((pin) => pin.pinTitle), runs: [...runs, ...(await settleUnconfirmed(space, publish, runs))] };
+    return { titles: pins.map((pin) => pin.pinTitle), runs: [...runs, ...(await settleUnfinished(space, publish, runs))] };
 }
 
 const rowReason = (row: Record<string, unknown>) => String(row.reason ?? (row.error as { message?: string } | undefined)?.message ?? row.pinId ?? '');
