@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
-import { ALL_SCOPES } from './fixture.js';
+import type { PinterestEmulator } from '../emulator/index.js';
+import { movableClock, startWithAccount } from './fixture.js';
 import { sumCharges } from './harness.js';
 import { useWorld, WORLDS } from './worlds.js';
 
@@ -15,20 +15,11 @@ describe.each(WORLDS)('one pin to several boards (%s)', (worldName) => {
     const world = useWorld(worldName);
     let emulator: PinterestEmulator;
     let token: string;
-    const boards: Record<string, string> = {};
-    let offsetMs = 0;
-    const clock = () => Date.now() + offsetMs;
-    const at = (iso: string) => {
-        offsetMs = Date.parse(iso) - Date.now();
-        return { ACTOR_TEST_NOW: new Date(clock()).toISOString() };
-    };
+    let boards: Record<string, string>;
+    const { now: clock, at } = movableClock();
 
     beforeAll(async () => {
-        emulator = await startEmulator({ now: clock });
-        const app = emulator.state.createApp({});
-        const userId = emulator.state.createUser({ username: 'interval' }).id;
-        token = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES }).accessToken;
-        for (const name of ['Recipes', 'Desserts', 'Summer']) boards[name] = emulator.state.createBoard(userId, { name }).id;
+        ({ emulator, token, boards } = await startWithAccount({ username: 'interval', now: clock, boardNames: ['Recipes', 'Desserts', 'Summer'] }));
     });
     afterAll(async () => emulator.close());
     beforeEach(() => emulator.resetRequests());

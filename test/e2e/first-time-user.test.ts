@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
-import { ALL_SCOPES } from './fixture.js';
+import { ALL_SCOPES, movableClock } from './fixture.js';
 import { newStorageDir, runActor, sumCharges } from './harness.js';
 
 /**
@@ -13,12 +13,7 @@ let emulator: PinterestEmulator;
 let token: string;
 let recipesId: string;
 let dessertsId: string;
-let offsetMs = 0;
-const clock = () => Date.now() + offsetMs;
-const at = (iso: string) => {
-    offsetMs = Date.parse(iso) - Date.now();
-    return { ACTOR_TEST_NOW: new Date(clock()).toISOString() };
-};
+const { now: clock, at } = movableClock();
 
 beforeAll(async () => {
     emulator = await startEmulator({ now: clock });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
-import { ALL_SCOPES } from './fixture.js';
+import type { PinterestEmulator } from '../emulator/index.js';
+import { movableClock, startWithAccount } from './fixture.js';
 import { sumCharges } from './harness.js';
 import { storageCalls, useWorld, WORLDS } from './worlds.js';
 
@@ -18,19 +18,10 @@ describe.each(WORLDS)('pausing the queue (%s)', (worldName) => {
     let emulator: PinterestEmulator;
     let token: string;
     let boardId: string;
-    let offsetMs = 0;
-    const clock = () => Date.now() + offsetMs;
-    const at = (iso: string) => {
-        offsetMs = Date.parse(iso) - Date.now();
-        return { ACTOR_TEST_NOW: new Date(clock()).toISOString() };
-    };
+    const { now: clock, at } = movableClock();
 
     beforeAll(async () => {
-        emulator = await startEmulator({ now: clock });
-        const app = emulator.state.createApp({});
-        const userId = emulator.state.createUser({ username: 'pauser' }).id;
-        token = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES }).accessToken;
-        boardId = emulator.state.createBoard(userId, { name: 'Holiday' }).id;
+        ({ emulator, token, boardId } = await startWithAccount({ username: 'pauser', now: clock, boardNames: ['Holiday'] }));
     });
     afterAll(async () => emulator.close());
     beforeEach(() => emulator.resetRequests());

@@ -7,17 +7,13 @@ import { stripVTControlCharacters } from 'node:util';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
+import { movableClock } from './fixture.js';
 import { useAccount } from './use-account.js';
 import { useWorld, WORLDS } from './worlds.js';
 
 describe.each(WORLDS)('%s world', (worldName) => {
     const world = useWorld(worldName);
-    let offsetMs = 0;
-    const clock = () => Date.now() + offsetMs;
-    const at = (iso: string) => {
-        offsetMs = Date.parse(iso) - Date.now();
-        return { ACTOR_TEST_NOW: new Date(clock()).toISOString() };
-    };
+    const { now: clock, at } = movableClock();
     const NO_SUCH_BOARD = '700000000999999999';
     const account = useAccount({ username: 'unattended', now: clock });
     beforeEach(() => account.emulator.resetRequests());

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
-import { ALL_SCOPES } from './fixture.js';
+import type { PinterestEmulator } from '../emulator/index.js';
+import { movableClock, startWithAccount } from './fixture.js';
 import { useWorld, WORLDS } from './worlds.js';
 
 /**
@@ -16,20 +16,12 @@ describe.each(WORLDS)('update-scheduled (%s)', (worldName) => {
     let token: string;
     let boardId: string;
     let otherBoardId: string;
-    let offsetMs = 0;
-    const clock = () => Date.now() + offsetMs;
-    const at = (iso: string) => {
-        offsetMs = Date.parse(iso) - Date.now();
-        return { ACTOR_TEST_NOW: new Date(clock()).toISOString() };
-    };
+    const { now: clock, at } = movableClock();
 
     beforeAll(async () => {
-        emulator = await startEmulator({ now: clock });
-        const app = emulator.state.createApp({});
-        const userId = emulator.state.createUser({ username: 'editor' }).id;
-        token = emulator.state.issueTokens({ userId, appId: app.appId, scopes: ALL_SCOPES }).accessToken;
-        boardId = emulator.state.createBoard(userId, { name: 'Bakery' }).id;
-        otherBoardId = emulator.state.createBoard(userId, { name: 'Desserts' }).id;
+        const account = await startWithAccount({ username: 'editor', now: clock, boardNames: ['Bakery', 'Desserts'] });
+        ({ emulator, token, boardId } = account);
+        otherBoardId = account.boards.Desserts!;
     });
     afterAll(async () => emulator.close());
     beforeEach(() => emulator.resetRequests());
