@@ -7,16 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
+import { haveBrowser, launchBrowser } from './browser.js';
 import { type ActorRun, newStorageDir, runActor } from './harness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium package (see .ci/run).`);
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- dataset rows, probed field by field
 
@@ -32,7 +29,7 @@ beforeAll(async () => {
     images = await startImageServer();
     garden = seedAnalyticsAccount(emulator, images, { pins: 6, username: 'agencygarden' });
     kitchen = seedAnalyticsAccount(emulator, images, { pins: 4, username: 'agencykitchen' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchBrowser();
 });
 afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PinterestEmulator, startEmulator } from '../emulator/index.js';
 import { type AnalyticsAccount, seedAnalyticsAccount, startImageServer, utcDate } from './analytics-fixture.js';
 import { ALL_SCOPES } from './fixture.js';
+import { haveBrowser, launchBrowser } from './browser.js';
 import { type ActorRun, newStorageDir, runActor } from './harness.js';
 
 /**
@@ -15,10 +16,7 @@ import { type ActorRun, newStorageDir, runActor } from './harness.js';
  * with every network request recorded and refused. Under CI the browser must be there (.ci/run installs it);
  * elsewhere the test is skipped without it.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium package (see .ci/run).`);
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- dataset rows, probed field by field
 
@@ -32,7 +30,7 @@ beforeAll(async () => {
     emulator = await startEmulator();
     images = await startImageServer();
     account = seedAnalyticsAccount(emulator, images, { pins: 12, videoPins: 1, username: 'gardenreport' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchBrowser();
     mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(async () => {
